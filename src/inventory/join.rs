@@ -1,0 +1,120 @@
+//! The spatial join: a parcel or building with no explicit district, park or zone gets them
+//! from the areas that contain it; a parcel across a boundary goes to the largest overlap.
+
+use geo::{Area, BooleanOps, BoundingRect, Coord, InteriorPoint, MultiPolygon};
+
+use super::decode::GivenRefs;
+use super::layer::{Feature, Layer};
+use super::snapshot::Snapshot;
+use crate::model::{Park, Zone};
+
+/// The references a feature ends up with.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Resolved {
+    /// District adcode.
+    pub district: String,
+    /// Park id.
+    pub park: Option<String>,
+    /// Zone id.
+    pub zone: Option<String>,
+}
+
+/// Where a feature sits, for the join.
+pub enum Locus<'a> {
+    /// A parcel's outline.
+    Area(&'a MultiPolygon),
+    /// A building's point.
+    Point(Coord),
+}
+
+/// The area of `layer` (among those `accept` lets through) that holds `locus`: for a point,
+/// the first that contains it; for an area, one that holds all its vertices, else the one
+/// with the largest overlap.
+pub fn best_area<T: Feature>(layer: &Layer<T>, locus: &Locus, accept: impl Fn(&T) -> bool) -> Option<u32> {
+    match locus {
+        Locus::Point(p) => layer.containing(*p).into_iter().find(|&i| accept(layer.at(i))),
+        Locus::Area(area) => {
+            let rect = area.bounding_rect()?;
+            let mut candidates: Vec<u32> = layer.bbox_candidates(rect).into_iter().filter(|&i| accept(layer.at(i))).collect();
+            candidates.sort_unstable();
+            let vertices: Vec<Coord> = area.0.iter().flat_map(|p| p.exterior().0.iter().copied()).collect();
+            if let Some(&whole) = candidates.iter().find(|&&i| vertices.iter().all(|&v| layer.feature_contains(i, v))) {
+                return Some(whole);
+            }
+            let mut best: Option<(u32, f64)> = None;
+            for &i in &candidates {
+                let overlap = match layer.at(i).shape() {
+                    super::layer::Shape::Area(other) => area.intersection(other).unsigned_area(),
+                    super::layer::Shape::Point(_) => 0.0,
+                };
+                if overlap > 0.0 && best.is_none_or(|(_, b)| overlap > b) {
+                    best = Some((i, overlap));
+                }
+            }
+            best.map(|(i, _)| i)
+        }
+    }
+}
+
+/// Resolves a feature's references against the snapshot's districts, parks and zones:
+/// checks the given ones exist and agree, and joins the missing ones. Errors are
+/// `(field, reason)`.
+pub fn resolve(snapshot: &Snapshot, given: &GivenRefs, locus: &Locus) -> Result<Resolved, Vec<(String, String)>> {
+    let mut problems = Vec::new();
+    let zone: Option<&Zone> = match &given.zone {
+        Some(id) => match snapshot.zones.get(id) {
+            Some(z) => Some(z),
+            None => {
+                problems.push(("zone".to_string(), format!("zone '{id}' does not exist")));
+                None
+            }
+        },
+        None => None,
+    };
+    let mut park: Option<&Park> = match &given.park {
+        Some(id) => match snapshot.parks.get(id) {
+            Some(p) => Some(p),
+            None => {
+                problems.push(("park".to_string(), format!("park '{id}' does not exist")));
+                None
+            }
+        },
+        None => None,
+    };
+    if let (Some(z), Some(p)) = (zone, park) {
+        if z.park != p.id {
+            problems.push(("zone".to_string(), format!("zone '{}' belongs to park '{}', not '{}'", z.id, z.park, p.id)));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let zone = zone.or_else(|| {
+        let within_park = |z: &Zone| park.is_none_or(|p| z.park == p.id);
+        best_area(&snapshot.zones, locus, within_park).map(|i| snapshot.zones.at(i))
+    });
+    if park.is_none() {
+        park = match zone {
+            Some(z) => snapshot.parks.get(&z.park),
+            None => best_area(&snapshot.parks, locus, |_| true).map(|i| snapshot.parks.at(i)),
+        };
+    }
+    let district = match &given.district {
+        Some(code) if snapshot.districts.get(code).is_some() => code.clone(),
+        Some(code) => return Err(vec![("district".to_string(), format!("district '{code}' does not exist"))]),
+        None => match best_area(&snapshot.districts, locus, |_| true) {
+            Some(i) => snapshot.districts.at(i).adcode.clone(),
+            None => {
+                let at = match locus {
+                    Locus::Point(p) => *p,
+                    Locus::Area(a) => a.interior_point().map(|p| p.0).unwrap_or(Coord::zero()),
+                };
+                return Err(vec![(
+                    "district".to_string(),
+                    format!("no district given and none contains the feature (near {:.5}, {:.5})", at.x, at.y),
+                )]);
+            }
+        },
+    };
+    Ok(Resolved { district, park: park.map(|p| p.id.clone()), zone: zone.map(|z| z.id.clone()) })
+}

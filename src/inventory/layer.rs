@@ -1,0 +1,292 @@
+//! A layer: features in a vector, found by id, by box, by point and by distance.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Point, Rect};
+use serde::Serialize;
+
+use super::index::SpatialIndex;
+use crate::geometry::distance::{bbox_around, haversine_m, point_to_area_m};
+use crate::geometry::prepared::{ring_contains, PreparedArea};
+use crate::model::{Building, District, Parcel, Park, Zone};
+
+/// The five layers of the inventory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LayerName {
+    /// Districts 区.
+    Districts,
+    /// Parks 园区.
+    Parks,
+    /// Zones 园中园.
+    Zones,
+    /// Parcels 地块.
+    Parcels,
+    /// Buildings 厂房楼宇.
+    Buildings,
+}
+
+impl LayerName {
+    /// All layers, in load order (referenced layers first).
+    pub const ALL: [LayerName; 5] =
+        [LayerName::Districts, LayerName::Parks, LayerName::Zones, LayerName::Parcels, LayerName::Buildings];
+
+    /// The layer's name, also its file stem and collection id.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LayerName::Districts => "districts",
+            LayerName::Parks => "parks",
+            LayerName::Zones => "zones",
+            LayerName::Parcels => "parcels",
+            LayerName::Buildings => "buildings",
+        }
+    }
+
+    /// The layer named `name`, if any.
+    pub fn parse(name: &str) -> Option<LayerName> {
+        LayerName::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+}
+
+impl fmt::Display for LayerName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A feature's geometry as the index sees it.
+pub enum Shape<'a> {
+    /// An area.
+    Area(&'a MultiPolygon),
+    /// A point.
+    Point(Point),
+}
+
+/// What every layer's features offer the index.
+pub trait Feature {
+    /// The feature id.
+    fn id(&self) -> &str;
+    /// Its geometry.
+    fn shape(&self) -> Shape<'_>;
+}
+
+impl Feature for District {
+    fn id(&self) -> &str {
+        &self.adcode
+    }
+    fn shape(&self) -> Shape<'_> {
+        Shape::Area(&self.geometry)
+    }
+}
+
+impl Feature for Park {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn shape(&self) -> Shape<'_> {
+        Shape::Area(&self.geometry)
+    }
+}
+
+impl Feature for Zone {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn shape(&self) -> Shape<'_> {
+        Shape::Area(&self.geometry)
+    }
+}
+
+impl Feature for Parcel {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn shape(&self) -> Shape<'_> {
+        Shape::Area(&self.geometry)
+    }
+}
+
+impl Feature for Building {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn shape(&self) -> Shape<'_> {
+        match &self.footprint {
+            Some(footprint) => Shape::Area(footprint),
+            None => Shape::Point(self.location),
+        }
+    }
+}
+
+fn shape_bbox(shape: &Shape) -> Rect {
+    match shape {
+        Shape::Area(a) => a.bounding_rect().unwrap_or_else(|| Rect::new(Coord::zero(), Coord::zero())),
+        Shape::Point(p) => Rect::new(p.0, p.0),
+    }
+}
+
+fn area_contains(area: &MultiPolygon, p: Coord) -> bool {
+    area.0.iter().any(|poly| ring_contains(poly.exterior(), p) && !poly.interiors().iter().any(|h| ring_contains(h, p)))
+}
+
+/// Distance in metres from `p` to a shape (0 inside an area).
+pub fn distance_m(p: Coord, shape: &Shape) -> f64 {
+    match shape {
+        Shape::Area(a) => point_to_area_m(p, a),
+        Shape::Point(q) => haversine_m(p, q.0),
+    }
+}
+
+/// The features of one layer, with an id map, an R-tree and (for the layers joined
+/// against) prepared polygons.
+#[derive(Debug, Clone)]
+pub struct Layer<T> {
+    items: Vec<T>,
+    by_id: HashMap<String, u32>,
+    index: SpatialIndex,
+    prepared: Option<Vec<PreparedArea>>,
+}
+
+impl<T> Default for Layer<T> {
+    fn default() -> Self {
+        Layer { items: Vec::new(), by_id: HashMap::new(), index: SpatialIndex::default(), prepared: None }
+    }
+}
+
+impl<T: Feature> Layer<T> {
+    /// Indexes `items` (ids must be unique; the loader checks that first).
+    pub fn new(items: Vec<T>) -> Layer<T> {
+        let by_id = items.iter().enumerate().map(|(i, f)| (f.id().to_string(), i as u32)).collect();
+        let index = SpatialIndex::build(items.iter().map(|f| shape_bbox(&f.shape())));
+        Layer { items, by_id, index, prepared: None }
+    }
+
+    /// Like [`Layer::new`], and prepares each area for fast point-in-polygon tests.
+    pub fn prepared(items: Vec<T>) -> Layer<T> {
+        let mut layer = Layer::new(items);
+        let prepared = layer
+            .items
+            .iter()
+            .map(|f| match f.shape() {
+                Shape::Area(a) => PreparedArea::new(a),
+                Shape::Point(_) => PreparedArea::new(&MultiPolygon(vec![])),
+            })
+            .collect();
+        layer.prepared = Some(prepared);
+        layer
+    }
+
+    /// Number of features.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the layer is empty.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// All features in load order.
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// The feature at a position.
+    pub fn at(&self, index: u32) -> &T {
+        &self.items[index as usize]
+    }
+
+    /// The feature with this id.
+    pub fn get(&self, id: &str) -> Option<&T> {
+        self.by_id.get(id).map(|&i| &self.items[i as usize])
+    }
+
+    /// Position of the feature with this id.
+    pub fn position(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Features whose geometry intersects `rect`, in load order.
+    pub fn in_bbox(&self, rect: Rect) -> Vec<u32> {
+        let mut hits: Vec<u32> = self
+            .index
+            .intersecting(rect)
+            .filter(|&i| match self.items[i as usize].shape() {
+                Shape::Area(a) => a.intersects(&rect),
+                Shape::Point(p) => rect.intersects(&p),
+            })
+            .collect();
+        hits.sort_unstable();
+        hits
+    }
+
+    /// Area features that contain `p`, in load order.
+    pub fn containing(&self, p: Coord) -> Vec<u32> {
+        let mut hits: Vec<u32> = self
+            .index
+            .at_point(p)
+            .filter(|&i| self.feature_contains(i, p))
+            .collect();
+        hits.sort_unstable();
+        hits
+    }
+
+    /// Features within `metres` of `p`, nearest first (ties by id), with their distances.
+    pub fn within(&self, p: Coord, metres: f64) -> Vec<(u32, f64)> {
+        let (lo, hi) = bbox_around(p, metres);
+        let mut hits: Vec<(u32, f64)> = self
+            .index
+            .intersecting(Rect::new(lo, hi))
+            .map(|i| (i, distance_m(p, &self.items[i as usize].shape())))
+            .filter(|&(_, d)| d <= metres)
+            .collect();
+        self.sort_by_distance(&mut hits);
+        hits
+    }
+
+    /// The `k` features nearest to `p`, nearest first (ties by id), with their distances.
+    pub fn nearest(&self, p: Coord, k: usize) -> Vec<(u32, f64)> {
+        if k == 0 || self.is_empty() {
+            return Vec::new();
+        }
+        // widen the search until k features lie inside the radius: those are the k nearest
+        let mut radius = 1_000.0;
+        loop {
+            let hits = self.within(p, radius);
+            if hits.len() >= k || radius > 2.1e7 {
+                let mut hits = if radius > 2.1e7 { self.all_by_distance(p) } else { hits };
+                hits.truncate(k);
+                return hits;
+            }
+            radius *= 4.0;
+        }
+    }
+
+    fn all_by_distance(&self, p: Coord) -> Vec<(u32, f64)> {
+        let mut all: Vec<(u32, f64)> =
+            self.items.iter().enumerate().map(|(i, f)| (i as u32, distance_m(p, &f.shape()))).collect();
+        self.sort_by_distance(&mut all);
+        all
+    }
+
+    fn sort_by_distance(&self, hits: &mut [(u32, f64)]) {
+        hits.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| self.at(a.0).id().cmp(self.at(b.0).id())));
+    }
+}
+
+impl<T: Feature> Layer<T> {
+    /// Whether the feature at `index` is an area that contains `p`.
+    pub fn feature_contains(&self, index: u32, p: Coord) -> bool {
+        match (&self.prepared, self.items[index as usize].shape()) {
+            (Some(prepared), Shape::Area(_)) => prepared[index as usize].contains(p),
+            (None, Shape::Area(a)) => area_contains(a, p),
+            (_, Shape::Point(_)) => false,
+        }
+    }
+
+    /// Positions of features whose bounding box intersects `rect` (no exact test).
+    pub fn bbox_candidates(&self, rect: Rect) -> Vec<u32> {
+        self.index.intersecting(rect).collect()
+    }
+}

@@ -1,0 +1,379 @@
+//! Loading: GeoJSON layers in, one validated, joined and indexed [`Snapshot`] out.
+//!
+//! One function, [`load`], turns layer texts into a snapshot, so that the directory loader,
+//! the store of record and reloads all share it. Strict by default: any error and nothing
+//! is loaded.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use geo::{InteriorPoint, MultiPolygon, Point};
+
+use super::decode::{self, Fields, GivenRefs};
+use super::join::{resolve, Locus};
+use super::layer::{Layer, LayerName};
+use super::raw::{parse_collection, ParsedFeature, RawShape};
+use super::report::{FeatureRef, Problem, Report, Severity};
+use super::snapshot::Snapshot;
+use super::{InventoryError, NoProgress, Progress};
+use crate::geometry::validate::{
+    multipolygon_from_raw, point_from_raw, point_range_problem, range_problems, topology_problems, GeometryProblem,
+};
+use crate::geometry::{geodesic_area, Crs, CrsTransformer};
+use crate::model::{Building, Catalogue, Parcel, Park, SquareMetres, Zone, M2_PER_MU};
+
+/// The file name of the industry catalogue in a data directory.
+pub const CATALOGUE_FILE: &str = "industries.json";
+
+/// Declared and computed areas may differ by this share before a warning.
+pub const AREA_TOLERANCE: f64 = 0.05;
+
+/// The text of one layer file.
+#[derive(Debug, Clone)]
+pub struct LayerSource {
+    /// Which layer it holds.
+    pub layer: LayerName,
+    /// Where it came from (a path), for messages.
+    pub origin: String,
+    /// The GeoJSON text.
+    pub text: String,
+}
+
+/// How to treat errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Strict (the default): any error and nothing loads. Lenient: features with errors
+    /// are left out and the rest loads.
+    pub strict: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions { strict: true }
+    }
+}
+
+/// A loaded snapshot and the warnings (or, when lenient, errors) found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The snapshot.
+    pub snapshot: Snapshot,
+    /// What was found.
+    pub report: Report,
+}
+
+/// One feature's geometry after checks and transformation to WGS84.
+enum Geometry {
+    Area(MultiPolygon),
+    Point(Point),
+}
+
+struct Collector<'a> {
+    report: &'a mut Report,
+    layer: LayerName,
+}
+
+impl Collector<'_> {
+    fn error(&mut self, feature: Option<FeatureRef>, field: Option<&str>, reason: impl Into<String>) {
+        self.push(Severity::Error, feature, field, reason);
+    }
+
+    fn push(&mut self, severity: Severity, feature: Option<FeatureRef>, field: Option<&str>, reason: impl Into<String>) {
+        self.report.push(Problem {
+            severity,
+            layer: self.layer,
+            feature,
+            field: field.map(str::to_string),
+            reason: reason.into(),
+        });
+    }
+}
+
+fn feature_ref(f: &ParsedFeature) -> FeatureRef {
+    FeatureRef { index: f.index, id: f.id.clone() }
+}
+
+/// Checks and transforms a feature's geometry; points are allowed only where `points_ok`.
+fn geometry(shape: &Result<RawShape, GeometryProblem>, crs: Crs, t: &dyn CrsTransformer, points_ok: bool) -> Result<Geometry, Vec<GeometryProblem>> {
+    let expected = if points_ok { "Point, Polygon or MultiPolygon" } else { "Polygon or MultiPolygon" };
+    match shape {
+        Err(GeometryProblem::WrongType { found, .. }) => Err(vec![GeometryProblem::WrongType { found: found.clone(), expected }]),
+        Err(problem) => Err(vec![problem.clone()]),
+        Ok(RawShape::Point(_)) if !points_ok => {
+            Err(vec![GeometryProblem::WrongType { found: "Point".into(), expected }])
+        }
+        Ok(RawShape::Point(position)) => {
+            let c = point_from_raw(position).map_err(|p| vec![p])?;
+            if let Some(p) = crs.is_geographic().then(|| point_range_problem(c)).flatten() {
+                return Err(vec![p]);
+            }
+            let w = t.to_wgs84(c).map_err(|e| vec![GeometryProblem::Transform(e.to_string())])?;
+            match point_range_problem(w) {
+                Some(p) => Err(vec![p]),
+                None => Ok(Geometry::Point(Point(w))),
+            }
+        }
+        Ok(RawShape::Polygons(polygons)) => {
+            let raw = multipolygon_from_raw(polygons)?;
+            if crs.is_geographic() {
+                let problems = range_problems(&raw);
+                if !problems.is_empty() {
+                    return Err(problems);
+                }
+            }
+            let wgs = t.multipolygon_to_wgs84(&raw).map_err(|e| vec![GeometryProblem::Transform(e.to_string())])?;
+            let mut problems = range_problems(&wgs);
+            if problems.is_empty() {
+                problems = topology_problems(&wgs);
+            }
+            if problems.is_empty() {
+                Ok(Geometry::Area(wgs))
+            } else {
+                Err(problems)
+            }
+        }
+    }
+}
+
+/// Decoded features of one layer, before the join.
+struct Decoded<T> {
+    items: Vec<T>,
+    refs: Vec<(GivenRefs, FeatureRef)>,
+}
+
+impl<T> Default for Decoded<T> {
+    fn default() -> Self {
+        Decoded { items: Vec::new(), refs: Vec::new() }
+    }
+}
+
+/// Parses, checks and decodes every source of one layer; `decode` builds the model value.
+fn decode_layer<T>(
+    layer: LayerName,
+    sources: &[&LayerSource],
+    catalogue: &Catalogue,
+    report: &mut Report,
+    progress: &dyn Progress,
+    mut decode: impl FnMut(&mut Fields, &str, Geometry, &mut Collector, &FeatureRef) -> Option<(T, GivenRefs)>,
+) -> Decoded<T> {
+    let mut out = Decoded::default();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut c = Collector { report, layer };
+    for source in sources {
+        let parsed = match parse_collection(&source.text) {
+            Ok(p) => p,
+            Err(reason) => {
+                c.error(None, None, format!("{}: {reason}", source.origin));
+                continue;
+            }
+        };
+        let transformer = match parsed.crs.transformer() {
+            Ok(t) => t,
+            Err(e) => {
+                c.error(None, Some("crs"), format!("{}: {e}", source.origin));
+                continue;
+            }
+        };
+        for bad in &parsed.unreadable {
+            c.error(Some(FeatureRef { index: bad.index, id: bad.id.clone() }), Some(bad.field), bad.reason.clone());
+        }
+        progress.begin(&format!("{layer} ({})", source.origin), parsed.features.len() as u64);
+        for (n, f) in parsed.features.iter().enumerate() {
+            if n % 1024 == 1023 {
+                progress.advance(1024);
+            }
+            let fref = feature_ref(f);
+            let Some(id) = f.id.clone() else {
+                c.error(Some(fref), Some("id"), "feature has no id (neither the GeoJSON id member nor properties.id)");
+                continue;
+            };
+            if let Some(first) = seen.insert(id.clone(), f.index) {
+                c.error(Some(fref), Some("id"), format!("duplicate id '{id}' (first used by feature #{first})"));
+                continue;
+            }
+            let geometry = match geometry(&f.shape, parsed.crs, transformer.as_ref(), layer == LayerName::Buildings) {
+                Ok(g) => Some(g),
+                Err(problems) => {
+                    for p in problems {
+                        c.error(Some(fref.clone()), Some("geometry"), p.to_string());
+                    }
+                    None
+                }
+            };
+            let mut fields = Fields::new(&f.properties, catalogue);
+            let decoded = geometry.and_then(|g| decode(&mut fields, &id, g, &mut c, &fref));
+            for (field, reason) in fields.problems.drain(..) {
+                c.error(Some(fref.clone()), Some(&field), reason);
+            }
+            if let Some((item, refs)) = decoded {
+                out.items.push(item);
+                out.refs.push((refs, fref));
+            }
+        }
+        progress.end();
+    }
+    out
+}
+
+fn area_of(g: Geometry) -> Option<MultiPolygon> {
+    match g {
+        Geometry::Area(a) => Some(a),
+        Geometry::Point(_) => None,
+    }
+}
+
+/// Loads layer sources into a snapshot. In strict mode any error fails the whole load with
+/// the full report; otherwise bad features are left out and reported.
+pub fn load(sources: &[LayerSource], catalogue: Arc<Catalogue>, options: LoadOptions, progress: &dyn Progress) -> Result<Loaded, InventoryError> {
+    let mut report = Report::default();
+    let of = |layer: LayerName| sources.iter().filter(|s| s.layer == layer).collect::<Vec<_>>();
+    let cat = catalogue.as_ref();
+
+    let districts = decode_layer(LayerName::Districts, &of(LayerName::Districts), cat, &mut report, progress, |f, id, g, _, _| {
+        decode::district(f, id, area_of(g)?).map(|d| (d, GivenRefs::default()))
+    });
+    let parks = decode_layer(LayerName::Parks, &of(LayerName::Parks), cat, &mut report, progress, |f, id, g, _, _| {
+        decode::park(f, id, area_of(g)?).map(|p| (p, GivenRefs::default()))
+    });
+    let zones = decode_layer(LayerName::Zones, &of(LayerName::Zones), cat, &mut report, progress, |f, id, g, _, _| {
+        decode::zone(f, id, area_of(g)?).map(|z| (z, GivenRefs::default()))
+    });
+    let mut snapshot = Snapshot { catalogue: catalogue.clone(), districts: Layer::prepared(districts.items), ..Snapshot::default() };
+
+    let mut c = Collector { report: &mut report, layer: LayerName::Parks };
+    let parks: Vec<Park> = keep_valid(parks, &mut c, |p: &Park| {
+        (snapshot.districts.get(&p.district).is_none()).then(|| ("district", format!("district '{}' does not exist", p.district)))
+    });
+    snapshot.parks = Layer::prepared(parks);
+    let mut c = Collector { report: &mut report, layer: LayerName::Zones };
+    let zones: Vec<Zone> = keep_valid(zones, &mut c, |z: &Zone| {
+        (snapshot.parks.get(&z.park).is_none()).then(|| ("park", format!("park '{}' does not exist", z.park)))
+    });
+    snapshot.zones = Layer::prepared(zones);
+
+    let parcels = decode_layer(LayerName::Parcels, &of(LayerName::Parcels), cat, &mut report, progress, |f, id, g, c, fref| {
+        let area = area_of(g)?;
+        let computed = geodesic_area(&area);
+        let (parcel, refs, declared) = decode::parcel(f, id, area, computed)?;
+        warn_on_declared_area(c, fref, computed, declared);
+        Some((parcel, refs))
+    });
+    let buildings = decode_layer(LayerName::Buildings, &of(LayerName::Buildings), cat, &mut report, progress, |f, id, g, _, _| {
+        let (location, footprint) = match g {
+            Geometry::Point(p) => (p, None),
+            Geometry::Area(a) => (a.interior_point()?, Some(a)),
+        };
+        decode::building(f, id, location, footprint)
+    });
+
+    progress.begin("spatial join", (parcels.items.len() + buildings.items.len()) as u64);
+    let mut c = Collector { report: &mut report, layer: LayerName::Parcels };
+    let parcels: Vec<Parcel> = join_layer(parcels, &mut c, progress, |p: &mut Parcel, given| {
+        let r = resolve(&snapshot, given, &Locus::Area(&p.geometry))?;
+        (p.district, p.park, p.zone) = (r.district, r.park, r.zone);
+        Ok(())
+    });
+    let mut c = Collector { report: &mut report, layer: LayerName::Buildings };
+    let buildings: Vec<Building> = join_layer(buildings, &mut c, progress, |b: &mut Building, given| {
+        let locus = match &b.footprint {
+            Some(f) => Locus::Area(f),
+            None => Locus::Point(b.location.0),
+        };
+        let r = resolve(&snapshot, given, &locus)?;
+        (b.district, b.park, b.zone) = (r.district, r.park, r.zone);
+        Ok(())
+    });
+    progress.end();
+
+    if options.strict && report.has_errors() {
+        return Err(InventoryError::Invalid(report));
+    }
+    progress.begin("indexing", 2);
+    snapshot.parcels = Layer::new(parcels);
+    snapshot.buildings = Layer::new(buildings);
+    progress.end();
+    Ok(Loaded { snapshot, report })
+}
+
+/// Keeps the items `check` finds nothing wrong with, reporting the others.
+fn keep_valid<T>(decoded: Decoded<T>, c: &mut Collector, check: impl Fn(&T) -> Option<(&'static str, String)>) -> Vec<T> {
+    let mut kept = Vec::with_capacity(decoded.items.len());
+    for (item, (_, fref)) in decoded.items.into_iter().zip(decoded.refs) {
+        match check(&item) {
+            Some((field, reason)) => c.error(Some(fref), Some(field), reason),
+            None => kept.push(item),
+        }
+    }
+    kept
+}
+
+type JoinResult = Result<(), Vec<(String, String)>>;
+
+fn join_layer<T>(
+    decoded: Decoded<T>,
+    c: &mut Collector,
+    progress: &dyn Progress,
+    mut join: impl FnMut(&mut T, &GivenRefs) -> JoinResult,
+) -> Vec<T> {
+    let mut kept = Vec::with_capacity(decoded.items.len());
+    for (n, (mut item, (given, fref))) in decoded.items.into_iter().zip(decoded.refs).enumerate() {
+        if n % 1024 == 1023 {
+            progress.advance(1024);
+        }
+        match join(&mut item, &given) {
+            Ok(()) => kept.push(item),
+            Err(problems) => {
+                for (field, reason) in problems {
+                    c.error(Some(fref.clone()), Some(&field), reason);
+                }
+            }
+        }
+    }
+    kept
+}
+
+fn warn_on_declared_area(c: &mut Collector, fref: &FeatureRef, computed: SquareMetres, declared: decode::DeclaredArea) {
+    let computed_mu = computed.0 / M2_PER_MU;
+    let checks = [("area_m2", declared.m2, computed.0, "m²"), ("area_mu", declared.mu, computed_mu, "亩")];
+    for (field, given, actual, unit) in checks {
+        let Some(given) = given else { continue };
+        let off = if actual > 0.0 { (given - actual).abs() / actual } else { f64::INFINITY };
+        if off > AREA_TOLERANCE {
+            c.push(
+                Severity::Warning,
+                Some(fref.clone()),
+                Some(field),
+                format!("declared {given:.2} {unit} differs from the computed {actual:.2} {unit} by {:.1}%", off * 100.0),
+            );
+        }
+    }
+}
+
+/// Reads the layer files and the catalogue of a data directory: `districts.geojson`,
+/// `parks.geojson`, `zones.geojson`, `parcels.geojson`, `buildings.geojson` (each optional
+/// but districts) and `industries.json`.
+pub fn read_dir(dir: &Path) -> Result<(Vec<LayerSource>, Catalogue), InventoryError> {
+    let read = |path: PathBuf| std::fs::read_to_string(&path).map_err(|source| InventoryError::Io { path, source });
+    let catalogue = Catalogue::from_json(&read(dir.join(CATALOGUE_FILE))?)?;
+    let mut sources = Vec::new();
+    for layer in LayerName::ALL {
+        let path = dir.join(format!("{layer}.geojson"));
+        if layer != LayerName::Districts && !path.exists() {
+            continue;
+        }
+        sources.push(LayerSource { layer, origin: path.display().to_string(), text: read(path)? });
+    }
+    Ok((sources, catalogue))
+}
+
+/// Reads and loads a data directory.
+pub fn load_dir(dir: &Path, options: LoadOptions, progress: &dyn Progress) -> Result<Loaded, InventoryError> {
+    let (sources, catalogue) = read_dir(dir)?;
+    load(&sources, Arc::new(catalogue), options, progress)
+}
+
+/// Loads a data directory strictly and quietly (tests, tools).
+pub fn load_dir_strict(dir: &Path) -> Result<Loaded, InventoryError> {
+    load_dir(dir, LoadOptions::default(), &NoProgress)
+}

@@ -1,0 +1,22 @@
+//! The inventory: loading and validating GeoJSON layers, the spatial join, R-tree indexes and
+//! the immutable snapshot everything above reads.
+
+pub mod decode;
+mod error;
+pub mod export;
+pub mod index;
+pub mod join;
+pub mod layer;
+pub mod load;
+mod progress;
+pub mod raw;
+pub mod report;
+pub mod snapshot;
+pub mod stats;
+
+pub use error::InventoryError;
+pub use layer::{Feature, Layer, LayerName, Shape};
+pub use load::{load, load_dir, load_dir_strict, read_dir, LayerSource, LoadOptions, Loaded};
+pub use progress::{NoProgress, Progress};
+pub use report::{FeatureRef, Problem, Report, Severity};
+pub use snapshot::{Snapshot, SnapshotCell};

@@ -1,0 +1,201 @@
+//! Reading a GeoJSON FeatureCollection feature by feature, so that one malformed feature is
+//! reported with its index and id instead of failing the whole file.
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use crate::geometry::validate::{GeometryProblem, RawPolygon};
+use crate::geometry::Crs;
+
+#[derive(Deserialize)]
+struct RawCollection<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    crs: Option<Value>,
+    #[serde(borrow)]
+    features: Vec<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RawFeature {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    properties: Option<Map<String, Value>>,
+    #[serde(default)]
+    geometry: Option<RawGeometry>,
+}
+
+#[derive(Deserialize)]
+struct RawGeometry {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    coordinates: Option<Box<RawValue>>,
+}
+
+/// A geometry's coordinates, parsed by type but not yet checked.
+#[derive(Debug)]
+pub enum RawShape {
+    /// A Polygon (one part) or MultiPolygon.
+    Polygons(Vec<RawPolygon>),
+    /// A Point.
+    Point(Vec<f64>),
+}
+
+/// One feature as read, before its properties are decoded.
+#[derive(Debug)]
+pub struct ParsedFeature {
+    /// Position in the file.
+    pub index: usize,
+    /// The feature id (`id` member, else `properties.id`).
+    pub id: Option<String>,
+    /// The properties.
+    pub properties: Map<String, Value>,
+    /// The geometry, or why it could not be read.
+    pub shape: Result<RawShape, GeometryProblem>,
+}
+
+/// A feature that could not be read at all, or whose ids disagree.
+#[derive(Debug)]
+pub struct UnreadableFeature {
+    /// Position in the file.
+    pub index: usize,
+    /// The id, if one could be found.
+    pub id: Option<String>,
+    /// The field to blame.
+    pub field: &'static str,
+    /// Why.
+    pub reason: String,
+}
+
+/// A whole collection as read.
+#[derive(Debug)]
+pub struct ParsedCollection {
+    /// The CRS declared by the file's `crs` member (CRS84 when absent).
+    pub crs: Crs,
+    /// Features that could be read.
+    pub features: Vec<ParsedFeature>,
+    /// Features that could not.
+    pub unreadable: Vec<UnreadableFeature>,
+}
+
+fn id_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads the `crs` member: the 2008 GeoJSON form `{"type":"name","properties":{"name":…}}`
+/// or a plain string.
+fn declared_crs(crs: Option<&Value>) -> Result<Crs, String> {
+    let name = match crs {
+        None | Some(Value::Null) => return Ok(Crs::Crs84),
+        Some(Value::String(s)) => s.as_str(),
+        Some(v) => v
+            .pointer("/properties/name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| "crs must be a name string or {\"type\":\"name\",\"properties\":{\"name\":…}}".to_string())?,
+    };
+    Crs::parse(name).map_err(|e| e.to_string())
+}
+
+fn parse_shape(g: &RawGeometry) -> Result<RawShape, GeometryProblem> {
+    let Some(coords) = &g.coordinates else {
+        return Err(GeometryProblem::Malformed(format!("{} has no coordinates", g.kind)));
+    };
+    let malformed = |e: serde_json::Error| GeometryProblem::Malformed(format!("{} coordinates: {e}", g.kind));
+    match g.kind.as_str() {
+        "Polygon" => serde_json::from_str::<RawPolygon>(coords.get()).map(|p| RawShape::Polygons(vec![p])).map_err(malformed),
+        "MultiPolygon" => serde_json::from_str::<Vec<RawPolygon>>(coords.get()).map(RawShape::Polygons).map_err(malformed),
+        "Point" => serde_json::from_str::<Vec<f64>>(coords.get()).map(RawShape::Point).map_err(malformed),
+        other => Err(GeometryProblem::WrongType { found: other.to_string(), expected: "Point, Polygon or MultiPolygon" }),
+    }
+}
+
+/// Parses a FeatureCollection. `Err` is a problem with the whole file.
+pub fn parse_collection(text: &str) -> Result<ParsedCollection, String> {
+    let collection: RawCollection = serde_json::from_str(text).map_err(|e| format!("not a GeoJSON FeatureCollection: {e}"))?;
+    if collection.kind != "FeatureCollection" {
+        return Err(format!("type is '{}', expected 'FeatureCollection'", collection.kind));
+    }
+    let crs = declared_crs(collection.crs.as_ref())?;
+    let mut features = Vec::with_capacity(collection.features.len());
+    let mut unreadable = Vec::new();
+    for (index, raw) in collection.features.into_iter().enumerate() {
+        match serde_json::from_str::<RawFeature>(raw.get()) {
+            Ok(f) if f.kind != "Feature" => unreadable.push(UnreadableFeature {
+                index,
+                id: f.id.as_ref().and_then(id_text),
+                field: "type",
+                reason: format!("type is '{}', expected 'Feature'", f.kind),
+            }),
+            Ok(f) => {
+                let properties = f.properties.unwrap_or_default();
+                let member = f.id.as_ref().and_then(id_text);
+                let property = properties.get("id").and_then(id_text);
+                if let (Some(a), Some(b)) = (&member, &property) {
+                    if a != b {
+                        unreadable.push(UnreadableFeature {
+                            index,
+                            id: Some(a.clone()),
+                            field: "id",
+                            reason: format!("feature id '{a}' differs from properties.id '{b}'"),
+                        });
+                        continue;
+                    }
+                }
+                let shape = match &f.geometry {
+                    None => Err(GeometryProblem::Missing),
+                    Some(g) => parse_shape(g),
+                };
+                features.push(ParsedFeature { index, id: member.or(property), properties, shape });
+            }
+            Err(e) => {
+                let id = serde_json::from_str::<Value>(raw.get())
+                    .ok()
+                    .and_then(|v| v.get("id").or_else(|| v.pointer("/properties/id")).and_then(id_text));
+                unreadable.push(UnreadableFeature { index, id, field: "feature", reason: format!("not a GeoJSON Feature: {e}") });
+            }
+        }
+    }
+    Ok(ParsedCollection { crs, features, unreadable })
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn one_bad_feature_does_not_hide_the_others() {
+        let text = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4548"}},
+          "features":[
+            {"type":"Feature","id":"a","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}},
+            {"type":"Feature","id":"b","properties":{},"geometry":{"type":"Polygon","coordinates":"oops"}},
+            {"type":"Feature","id":7,"properties":{"id":"8"},"geometry":null},
+            {"type":"Feature","properties":{"id":"d"},"geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}}
+          ]}"#;
+        let parsed = parse_collection(text).unwrap();
+        assert_eq!(parsed.crs, Crs::Epsg(4548));
+        assert_eq!(parsed.features.len(), 3);
+        assert!(matches!(parsed.features[1].shape, Err(GeometryProblem::Malformed(_))));
+        assert_eq!(parsed.unreadable[0].id.as_deref(), Some("7"));
+        assert_eq!(parsed.unreadable[0].field, "id");
+        assert_eq!(parsed.features[2].id.as_deref(), Some("d"));
+        assert!(matches!(parsed.features[2].shape, Err(GeometryProblem::WrongType { .. })));
+    }
+
+    #[test]
+    fn whole_file_problems() {
+        assert!(parse_collection("[]").is_err());
+        assert!(parse_collection(r#"{"type":"Feature","features":[]}"#).unwrap_err().contains("expected 'FeatureCollection'"));
+        assert!(parse_collection(r#"{"type":"FeatureCollection","crs":"EPSG:xyz","features":[]}"#).is_err());
+        assert_eq!(parse_collection(r#"{"type":"FeatureCollection","crs":"gcj02","features":[]}"#).unwrap().crs, Crs::Gcj02);
+    }
+}

@@ -1,0 +1,63 @@
+//! The immutable inventory snapshot, and the cell that publishes a new one atomically.
+
+use std::sync::{Arc, RwLock};
+
+use super::layer::{Layer, LayerName};
+use crate::model::{Building, Catalogue, District, Parcel, Park, Zone};
+
+/// Everything the matcher and the API read: all layers, indexed, plus the catalogue.
+/// Never mutated; an edit or reload builds a new one.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// The industry catalogue.
+    pub catalogue: Arc<Catalogue>,
+    /// Districts, prepared for point-in-polygon.
+    pub districts: Layer<District>,
+    /// Parks, prepared for point-in-polygon.
+    pub parks: Layer<Park>,
+    /// Zones (园中园), prepared for point-in-polygon.
+    pub zones: Layer<Zone>,
+    /// Parcels.
+    pub parcels: Layer<Parcel>,
+    /// Building spaces.
+    pub buildings: Layer<Building>,
+}
+
+impl Snapshot {
+    /// Feature count of each layer.
+    pub fn counts(&self) -> [(LayerName, usize); 5] {
+        [
+            (LayerName::Districts, self.districts.len()),
+            (LayerName::Parks, self.parks.len()),
+            (LayerName::Zones, self.zones.len()),
+            (LayerName::Parcels, self.parcels.len()),
+            (LayerName::Buildings, self.buildings.len()),
+        ]
+    }
+}
+
+/// Holds the current snapshot; readers clone the `Arc` and keep their version while a
+/// writer swaps in the next one.
+#[derive(Debug)]
+pub struct SnapshotCell {
+    current: RwLock<Arc<Snapshot>>,
+}
+
+impl SnapshotCell {
+    /// A cell holding `snapshot`.
+    pub fn new(snapshot: Snapshot) -> SnapshotCell {
+        SnapshotCell { current: RwLock::new(Arc::new(snapshot)) }
+    }
+
+    /// The snapshot now in force.
+    pub fn current(&self) -> Arc<Snapshot> {
+        // a poisoned lock still holds a complete Arc: swaps are a single assignment
+        self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Publishes `next`; returns the one it replaces.
+    pub fn replace(&self, next: Snapshot) -> Arc<Snapshot> {
+        let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
+        std::mem::replace(&mut *guard, Arc::new(next))
+    }
+}

@@ -1,0 +1,156 @@
+//! The 产业地图 summary: counts, and available land and vacant floor space by district, land
+//! use and status.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::snapshot::Snapshot;
+use crate::model::SpaceStatus;
+
+/// One row of a summary table.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Row {
+    /// Grouping key (adcode, land use code or status).
+    pub key: String,
+    /// Human label (district name; otherwise the key).
+    pub label: String,
+    /// Parcels in the group.
+    pub parcels: usize,
+    /// Their total area, 亩.
+    pub area_mu: f64,
+    /// Parcels with status `available`.
+    pub available_parcels: usize,
+    /// Their area, 亩.
+    pub available_area_mu: f64,
+    /// Buildings in the group.
+    pub buildings: usize,
+    /// Their vacant floor area, m² (available buildings only).
+    pub vacant_area_m2: f64,
+}
+
+/// The summary of a snapshot.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    /// Feature count per layer.
+    pub counts: Vec<(String, usize)>,
+    /// By district.
+    pub by_district: Vec<Row>,
+    /// By land use (parcels only).
+    pub by_land_use: Vec<Row>,
+    /// By status.
+    pub by_status: Vec<Row>,
+}
+
+/// Computes the summary.
+pub fn summarize(s: &Snapshot) -> Stats {
+    let mut by_district: BTreeMap<String, Row> = s
+        .districts
+        .items()
+        .iter()
+        .map(|d| (d.adcode.clone(), Row { key: d.adcode.clone(), label: d.name.clone(), ..Row::default() }))
+        .collect();
+    let mut by_land_use: BTreeMap<String, Row> = BTreeMap::new();
+    let mut by_status: BTreeMap<SpaceStatus, Row> = BTreeMap::new();
+    let labelled = |key: &str| Row { key: key.to_string(), label: key.to_string(), ..Row::default() };
+    for p in s.parcels.items() {
+        let mu = p.area.to_mu().0;
+        let available = p.status == SpaceStatus::Available;
+        let rows = [
+            by_district.entry(p.district.clone()).or_insert_with(|| labelled(&p.district)),
+            by_land_use.entry(p.land_use.as_str().to_string()).or_insert_with(|| labelled(p.land_use.as_str())),
+        ];
+        for row in rows {
+            row.parcels += 1;
+            row.area_mu += mu;
+            if available {
+                row.available_parcels += 1;
+                row.available_area_mu += mu;
+            }
+        }
+        let row = by_status.entry(p.status).or_insert_with(|| labelled(p.status.as_str()));
+        row.parcels += 1;
+        row.area_mu += mu;
+    }
+    for b in s.buildings.items() {
+        let vacant = if b.status == SpaceStatus::Available { b.vacant_area_m2 } else { 0.0 };
+        for row in [
+            by_district.entry(b.district.clone()).or_insert_with(|| labelled(&b.district)),
+            by_status.entry(b.status).or_insert_with(|| labelled(b.status.as_str())),
+        ] {
+            row.buildings += 1;
+            row.vacant_area_m2 += vacant;
+        }
+    }
+    Stats {
+        counts: s.counts().iter().map(|(l, n)| (l.to_string(), *n)).collect(),
+        by_district: by_district.into_values().collect(),
+        by_land_use: by_land_use.into_values().collect(),
+        by_status: by_status.into_values().collect(),
+    }
+}
+
+/// Display width in a terminal: CJK characters take two columns.
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if (c as u32) >= 0x1100 && !matches!(c as u32, 0x2000..=0x206F) { 2 } else { 1 }).sum()
+}
+
+fn table(out: &mut String, title: &str, header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                let pad = " ".repeat(w - width(c));
+                if i == 0 { format!("{c}{pad}") } else { format!("{pad}{c}") }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let _ = writeln!(out, "\n{title}");
+    let _ = writeln!(out, "{}", line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>()));
+    let _ = writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "));
+    for row in rows {
+        let _ = writeln!(out, "{}", line(row));
+    }
+}
+
+impl Stats {
+    /// The summary as plain-text tables.
+    pub fn to_table(&self) -> String {
+        let mut out = String::new();
+        let counts: Vec<Vec<String>> = self.counts.iter().map(|(l, n)| vec![l.clone(), n.to_string()]).collect();
+        table(&mut out, "Features per layer", &["layer", "features"], &counts);
+        let full = |r: &Row| {
+            vec![
+                format!("{} {}", r.key, r.label).trim().to_string(),
+                r.parcels.to_string(),
+                format!("{:.1}", r.area_mu),
+                r.available_parcels.to_string(),
+                format!("{:.1}", r.available_area_mu),
+                r.buildings.to_string(),
+                format!("{:.0}", r.vacant_area_m2),
+            ]
+        };
+        let header = ["group", "parcels", "area 亩", "available", "available 亩", "buildings", "vacant m²"];
+        let rows: Vec<Vec<String>> = self.by_district.iter().map(full).collect();
+        table(&mut out, "By district", &header, &rows);
+        let rows: Vec<Vec<String>> = self.by_land_use.iter().map(|r| full(r)[..5].to_vec()).collect();
+        table(&mut out, "By land use", &header[..5], &rows);
+        let rows: Vec<Vec<String>> = self
+            .by_status
+            .iter()
+            .map(|r| vec![r.key.clone(), r.parcels.to_string(), format!("{:.1}", r.area_mu), r.buildings.to_string()])
+            .collect();
+        table(&mut out, "By status", &["status", "parcels", "area 亩", "buildings"], &rows);
+        out
+    }
+}

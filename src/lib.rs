@@ -1,0 +1,14 @@
+//! chanye (产业地图): the inventory of Beijing's industrial land and factory space, and the
+//! matcher that ranks it against investment projects.
+//!
+//! Layers, from the bottom up: [`model`] (domain types) → [`geometry`] (CRS, areas,
+//! validation) → [`inventory`] (loading, spatial join, R-tree indexes, immutable snapshots)
+//! → [`http`] (the only layer that knows actix). [`generate`] writes the sample dataset.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod generate;
+pub mod geometry;
+pub mod http;
+pub mod inventory;
+pub mod model;

@@ -1,0 +1,197 @@
+//! The `chanye` command line: serve, validate, generate, stats.
+
+use std::io::IsTerminal;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use chanye::generate::{generate, GenerateOptions};
+use chanye::inventory::{self, stats, LayerName, LayerSource, LoadOptions, Progress, SnapshotCell};
+
+/// 产业地图: Beijing's industrial land and factory space, matched to investment projects.
+#[derive(Parser)]
+#[command(name = "chanye", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load a data directory and serve it over HTTP.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "CHANYE_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Data directory with the GeoJSON layers and industries.json.
+        #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
+        data: PathBuf,
+    },
+    /// Validate a data directory or one layer file; exits non-zero on errors.
+    Validate {
+        /// A directory of layers, or one layer file (named after its layer).
+        path: PathBuf,
+    },
+    /// Generate a deterministic dataset (the sample, or large ones for benchmarks).
+    Generate {
+        /// Number of parcels.
+        #[arg(long, default_value_t = 300)]
+        parcels: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// The generator's inputs (district boundaries, park specifications).
+        #[arg(long, default_value = "geodata/sources")]
+        sources: PathBuf,
+    },
+    /// Print counts and available area by district, land use and status.
+    Stats {
+        /// Data directory.
+        #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
+        data: PathBuf,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// indicatif bars on a terminal, nothing otherwise.
+struct Bars {
+    bar: ProgressBar,
+}
+
+impl Bars {
+    fn new() -> Bars {
+        let bar = ProgressBar::hidden();
+        if std::io::stderr().is_terminal() {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        let style = ProgressStyle::with_template("{msg:>28} [{bar:40}] {pos}/{len} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        bar.set_style(style);
+        Bars { bar }
+    }
+}
+
+impl Progress for Bars {
+    fn begin(&self, stage: &str, total: u64) {
+        self.bar.reset();
+        self.bar.set_length(total);
+        self.bar.set_message(stage.to_string());
+    }
+    fn advance(&self, steps: u64) {
+        self.bar.inc(steps);
+    }
+    fn end(&self) {
+        self.bar.set_position(self.bar.length().unwrap_or(0));
+        self.bar.finish_and_clear();
+    }
+}
+
+fn load(data: &Path) -> Result<inventory::Loaded, String> {
+    let started = Instant::now();
+    let loaded = inventory::load_dir(data, LoadOptions::default(), &Bars::new()).map_err(|e| match e {
+        inventory::InventoryError::Invalid(report) => format!("{report}\n{} is not loadable", data.display()),
+        other => other.to_string(),
+    })?;
+    for problem in &loaded.report.problems {
+        tracing::warn!("{problem}");
+    }
+    for (layer, n) in loaded.snapshot.counts() {
+        tracing::info!(layer = %layer, features = n, "loaded");
+    }
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, data = %data.display(), "inventory ready");
+    Ok(loaded)
+}
+
+fn validate(path: &Path) -> Result<bool, String> {
+    let result = if path.is_dir() {
+        inventory::load_dir(path, LoadOptions::default(), &Bars::new())
+    } else {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let layer = LayerName::ALL
+            .into_iter()
+            .find(|l| stem.contains(l.as_str()))
+            .ok_or_else(|| format!("{}: cannot tell the layer from the file name (use districts/parks/zones/parcels/buildings)", path.display()))?;
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let (mut sources, catalogue) = inventory::read_dir(dir).map_err(|e| e.to_string())?;
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        sources.retain(|s| s.layer != layer);
+        sources.push(LayerSource { layer, origin: path.display().to_string(), text });
+        inventory::load(&sources, Arc::new(catalogue), LoadOptions::default(), &Bars::new())
+    };
+    match result {
+        Ok(loaded) => {
+            println!("{}", loaded.report);
+            for (layer, n) in loaded.snapshot.counts() {
+                println!("{layer}: {n} features");
+            }
+            Ok(true)
+        }
+        Err(inventory::InventoryError::Invalid(report)) => {
+            println!("{report}");
+            Ok(false)
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Serve { listen, data } => {
+            let loaded = load(&data)?;
+            let listener = TcpListener::bind(&listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            tracing::info!(address = %listener.local_addr().map(|a| a.to_string()).unwrap_or(listen), "listening");
+            chanye::http::run(Arc::new(SnapshotCell::new(loaded.snapshot)), listener).map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate { path } => Ok(if validate(&path)? { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
+        Command::Generate { parcels, seed, out, sources } => {
+            let options = GenerateOptions { parcels, seed, sources, out };
+            let made = generate(&options, &Bars::new()).map_err(|e| e.to_string())?;
+            println!(
+                "wrote {} districts, {} parks, {} zones, {} parcels, {} buildings to {}",
+                made.districts,
+                made.parks,
+                made.zones,
+                made.parcels,
+                made.buildings,
+                options.out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats { data, json } => {
+            let loaded = load(&data)?;
+            let summary = stats::summarize(&loaded.snapshot);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?);
+            } else {
+                println!("{}", summary.to_table());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
