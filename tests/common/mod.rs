@@ -1,0 +1,57 @@
+//! Helpers shared by the integration tests: the sample dataset and edited copies of it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// The shipped sample dataset.
+pub fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata")
+}
+
+/// Reads one layer of the sample as JSON.
+pub fn sample_layer(layer: &str) -> Value {
+    let text = std::fs::read_to_string(sample_dir().join(format!("{layer}.geojson"))).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// A temporary copy of the sample with some layers replaced.
+pub fn dataset_with(replacements: &[(&str, Value)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["industries.json", "districts.geojson", "parks.geojson", "zones.geojson", "parcels.geojson", "buildings.geojson"] {
+        std::fs::copy(sample_dir().join(name), dir.path().join(name)).unwrap();
+    }
+    for (layer, value) in replacements {
+        std::fs::write(dir.path().join(format!("{layer}.geojson")), serde_json::to_string(value).unwrap()).unwrap();
+    }
+    dir
+}
+
+/// A FeatureCollection of the given features.
+pub fn collection(features: Vec<Value>) -> Value {
+    serde_json::json!({ "type": "FeatureCollection", "features": features })
+}
+
+/// The features of a collection.
+pub fn features(collection: &Value) -> Vec<Value> {
+    collection["features"].as_array().unwrap().clone()
+}
+
+/// Applies `f` to every coordinate pair of a Polygon/MultiPolygon/Point geometry.
+pub fn map_coords(geometry: &mut Value, f: &dyn Fn(f64, f64) -> (f64, f64)) {
+    fn walk(v: &mut Value, f: &dyn Fn(f64, f64) -> (f64, f64)) {
+        if let Value::Array(items) = v {
+            if items.len() >= 2 && items.iter().all(Value::is_number) {
+                let (x, y) = f(items[0].as_f64().unwrap(), items[1].as_f64().unwrap());
+                items[0] = serde_json::json!(x);
+                items[1] = serde_json::json!(y);
+            } else {
+                for item in items {
+                    walk(item, f);
+                }
+            }
+        }
+    }
+    walk(&mut geometry["coordinates"], f);
+}
