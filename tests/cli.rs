@@ -1,0 +1,132 @@
+//! The `chanye` binary: validate, stats, generate and serve, as a user runs them.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+fn chanye() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_chanye"));
+    c.env("RUST_LOG", "info").env_remove("CHANYE_DATA").env_remove("CHANYE_LISTEN");
+    c
+}
+
+fn run(args: &[&str]) -> (bool, String) {
+    let out = chanye().args(args).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+#[test]
+fn validate_passes_the_sample_and_fails_a_bad_file_naming_the_feature() {
+    let sample = common::sample_dir();
+    let (ok, text) = run(&["validate", sample.to_str().unwrap()]);
+    assert!(ok, "{text}");
+    assert!(text.contains("0 error(s)") && text.contains("parcels: 300 features"), "{text}");
+
+    let mut parcels = common::features(&common::sample_layer("parcels"));
+    parcels[5]["properties"]["land_use"] = json!("industrial");
+    let id = parcels[5]["id"].as_str().unwrap().to_string();
+    let dir = common::dataset_with(&[("parcels", common::collection(parcels))]);
+    let (ok, text) = run(&["validate", dir.path().to_str().unwrap()]);
+    assert!(!ok);
+    assert!(text.contains(&format!("error: parcels {id} [land_use]: 'industrial'")), "{text}");
+    // one layer file, checked against its siblings
+    let (ok, text) = run(&["validate", dir.path().join("parcels.geojson").to_str().unwrap()]);
+    assert!(!ok && text.contains(&id), "{text}");
+    let (ok, _) = run(&["validate", sample.join("zones.geojson").to_str().unwrap()]);
+    assert!(ok);
+}
+
+#[test]
+fn stats_prints_tables_and_json() {
+    let data = common::sample_dir();
+    let (ok, text) = run(&["stats", "--data", data.to_str().unwrap()]);
+    assert!(ok, "{text}");
+    for words in ["By district", "110118 密云区", "By land use", "M1/M4", "By status", "under_construction"] {
+        assert!(text.contains(words), "{words} missing in\n{text}");
+    }
+    let out = chanye().args(["stats", "--json", "--data", data.to_str().unwrap()]).output().unwrap();
+    let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let parcels: u64 = stats["by_status"].as_array().unwrap().iter().map(|r| r["parcels"].as_u64().unwrap()).sum();
+    assert_eq!(parcels, 300);
+}
+
+fn files_equal(a: &Path, b: &Path) -> bool {
+    std::fs::read(a).unwrap() == std::fs::read(b).unwrap()
+}
+
+#[test]
+fn generate_is_deterministic_and_made_the_shipped_sample() {
+    let sources = common::sample_dir().join("sources");
+    let gen = |seed: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let (ok, text) = run(&[
+            "generate", "--parcels", "300", "--seed", seed, "--out", out.path().to_str().unwrap(),
+            "--sources", sources.to_str().unwrap(),
+        ]);
+        assert!(ok, "{text}");
+        out
+    };
+    let (a, b, c) = (gen("1"), gen("1"), gen("2"));
+    for name in ["districts", "parks", "zones", "parcels", "buildings"] {
+        let file = format!("{name}.geojson");
+        assert!(files_equal(&a.path().join(&file), &b.path().join(&file)), "{file} differs between runs");
+        assert!(files_equal(&a.path().join(&file), &common::sample_dir().join(&file)), "geodata/{file} is not the generator's output");
+    }
+    assert!(!files_equal(&a.path().join("parcels.geojson"), &c.path().join("parcels.geojson")));
+    let (ok, text) = run(&["validate", c.path().to_str().unwrap()]);
+    assert!(ok, "{text}");
+}
+
+#[test]
+fn generate_writes_larger_datasets_that_load() {
+    let out = tempfile::tempdir().unwrap();
+    let sources = common::sample_dir().join("sources");
+    let (ok, text) = run(&["generate", "--parcels", "5000", "--seed", "3", "--out", out.path().to_str().unwrap(), "--sources", sources.to_str().unwrap()]);
+    assert!(ok, "{text}");
+    let (ok, text) = run(&["validate", out.path().to_str().unwrap()]);
+    assert!(ok && text.contains("parcels: 5000 features"), "{text}");
+}
+
+fn http_get(addr: &str, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(addr).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    Some(response)
+}
+
+#[test]
+fn serve_loads_the_sample_logs_counts_and_answers_health() {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = chanye()
+        .args(["serve", "--listen", &addr, "--data", common::sample_dir().to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let response = loop {
+        if let Some(r) = http_get(&addr, "/healthz") {
+            break r;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "server did not come up");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let body: Value = serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert_eq!(body["counts"]["parcels"], 300);
+    assert_eq!(body["counts"]["districts"], 16);
+    assert!(log.contains("layer=parcels") && log.contains("features=300"), "{log}");
+}
