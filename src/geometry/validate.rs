@@ -225,11 +225,16 @@ pub fn topology_problems(area: &MultiPolygon) -> Vec<GeometryProblem> {
                 segments.push(IndexedSegment { a: pts[i], b: pts[i + 1], ring, index: i, ring_len: pts.len() - 1 });
             }
         }
-        let tree = rstar::RTree::bulk_load(segments.clone());
+        // an R-tree pays off only on detailed rings; parcels have a handful of vertices
+        let tree = (segments.len() > SMALL_RING_SEGMENTS).then(|| rstar::RTree::bulk_load(segments.clone()));
         let mut self_crossing = vec![false; rings.len()];
         let mut crossing_pairs: Vec<(usize, usize)> = Vec::new();
         for s in &segments {
-            for t in tree.locate_in_envelope_intersecting(rstar::RTreeObject::envelope(s)) {
+            let near: Box<dyn Iterator<Item = &IndexedSegment>> = match &tree {
+                Some(tree) => Box::new(tree.locate_in_envelope_intersecting(rstar::RTreeObject::envelope(s))),
+                None => Box::new(segments.iter()),
+            };
+            for t in near {
                 if (t.ring, t.index) <= (s.ring, s.index) {
                     continue;
                 }
@@ -261,6 +266,9 @@ pub fn topology_problems(area: &MultiPolygon) -> Vec<GeometryProblem> {
     }
     problems
 }
+
+/// Up to this many segments a polygon is checked pair by pair, without an index.
+const SMALL_RING_SEGMENTS: usize = 32;
 
 #[derive(Debug, Clone)]
 struct IndexedSegment {

@@ -34,6 +34,8 @@ macro_rules! vocabulary {
         impl FromStr for $name {
             type Err = UnknownValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
+                // exact spelling first: the common case, and no allocation
+                $(if s == $text { return Ok($name::$variant); })+
                 let key = normalize_text(s);
                 $(if key == normalize_text($text) $(|| key == normalize_text($alias))* { return Ok($name::$variant); })+
                 Err(UnknownValue { given: s.to_string(), allowed: $allowed })
