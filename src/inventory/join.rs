@@ -6,7 +6,7 @@ use geo::{Area, BooleanOps, BoundingRect, Coord, InteriorPoint, MultiPolygon};
 use super::decode::GivenRefs;
 use super::layer::{Feature, Layer};
 use super::snapshot::Snapshot;
-use crate::model::{Park, Zone};
+use crate::model::Zone;
 
 /// The references a feature ends up with.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -56,31 +56,23 @@ pub fn best_area<T: Feature>(layer: &Layer<T>, locus: &Locus, accept: impl Fn(&T
     }
 }
 
+/// The feature a given reference names; records a problem when there is none.
+fn given_ref<'a, T: Feature>(layer: &'a Layer<T>, id: Option<&str>, field: &str, problems: &mut Vec<(String, String)>) -> Option<&'a T> {
+    let id = id?;
+    let found = layer.get(id);
+    if found.is_none() {
+        problems.push((field.to_string(), format!("{field} '{id}' does not exist")));
+    }
+    found
+}
+
 /// Resolves a feature's references against the snapshot's districts, parks and zones:
 /// checks the given ones exist and agree, and joins the missing ones. Errors are
 /// `(field, reason)`.
 pub fn resolve(snapshot: &Snapshot, given: &GivenRefs, locus: &Locus) -> Result<Resolved, Vec<(String, String)>> {
     let mut problems = Vec::new();
-    let zone: Option<&Zone> = match &given.zone {
-        Some(id) => match snapshot.zones.get(id) {
-            Some(z) => Some(z),
-            None => {
-                problems.push(("zone".to_string(), format!("zone '{id}' does not exist")));
-                None
-            }
-        },
-        None => None,
-    };
-    let mut park: Option<&Park> = match &given.park {
-        Some(id) => match snapshot.parks.get(id) {
-            Some(p) => Some(p),
-            None => {
-                problems.push(("park".to_string(), format!("park '{id}' does not exist")));
-                None
-            }
-        },
-        None => None,
-    };
+    let zone = given_ref(&snapshot.zones, given.zone.as_deref(), "zone", &mut problems);
+    let mut park = given_ref(&snapshot.parks, given.park.as_deref(), "park", &mut problems);
     if let (Some(z), Some(p)) = (zone, park) {
         if z.park != p.id {
             problems.push(("zone".to_string(), format!("zone '{}' belongs to park '{}', not '{}'", z.id, z.park, p.id)));
