@@ -22,7 +22,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::geometry::{geodesic_area, Crs, PreparedArea};
 use crate::inventory::export::{building_feature, district_feature, parcel_feature, park_feature, zone_feature};
-use crate::inventory::raw::{parse_collection, RawShape};
+use crate::inventory::raw::{parse_collection, parse_feature, RawShape};
 use crate::inventory::{NoProgress, Progress};
 use crate::model::{
     Building, BuildingType, District, LandUse, Park, ParkLevel, Parcel, PlanningLimits, Provenance, SpaceStatus,
@@ -129,12 +129,14 @@ fn round_to(x: f64, step: f64) -> f64 {
 /// Reads the district boundaries (GCJ-02) and returns them in WGS84.
 fn districts(sources: &Path) -> Result<Vec<District>, GenerateError> {
     let path = sources.join(DISTRICT_BOUNDARIES);
-    let parsed = parse_collection(&read(&path)?).map_err(|e| input_err(&path, e))?;
+    let text = read(&path)?;
+    let parsed = parse_collection(&text).map_err(|e| input_err(&path, e))?;
     let industries_path = sources.join("districts.json");
     let industries: DistrictsFile = serde_json::from_str(&read(&industries_path)?).map_err(|e| input_err(&industries_path, e))?;
     let gcj = Crs::Gcj02.transformer().map_err(|e| input_err(&path, e))?;
     let mut out = Vec::new();
-    for f in parsed.features {
+    for (index, raw) in parsed.features.into_iter().enumerate() {
+        let f = parse_feature(index, raw).map_err(|bad| input_err(&path, format!("feature #{}: {}", bad.index, bad.reason)))?;
         let id = f.id.clone().ok_or_else(|| input_err(&path, format!("feature #{} has no id", f.index)))?;
         let Ok(RawShape::Polygons(polygons)) = &f.shape else {
             return Err(input_err(&path, format!("district {id} is not a polygon")));

@@ -3,7 +3,10 @@
 //! Inside the inventory every coordinate is WGS84 lon/lat. Other systems appear only at the
 //! edges: EPSG codes go through PROJ; GCJ-02 and BD-09 through [`crate::geometry::china`].
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 
 use geo::{Coord, MapCoords, MultiPolygon, Point};
 use proj::Proj;
@@ -80,6 +83,22 @@ impl Crs {
     /// Whether coordinates are longitude/latitude degrees (so range checks apply on input).
     pub fn is_geographic(&self) -> bool {
         matches!(self, Crs::Crs84 | Crs::Gcj02 | Crs::Bd09 | Crs::Epsg(4326 | 4490))
+    }
+
+    /// This thread's transformer for this CRS, built once per thread: building a PROJ
+    /// pipeline costs milliseconds, and PROJ handles cannot move between threads.
+    pub fn thread_transformer(&self) -> Result<Rc<dyn CrsTransformer>, GeometryError> {
+        thread_local! {
+            static CACHE: RefCell<HashMap<Crs, Rc<dyn CrsTransformer>>> = RefCell::new(HashMap::new());
+        }
+        CACHE.with(|cache| {
+            if let Some(t) = cache.borrow().get(self) {
+                return Ok(t.clone());
+            }
+            let t: Rc<dyn CrsTransformer> = Rc::from(self.transformer()?);
+            cache.borrow_mut().insert(*self, t.clone());
+            Ok(t)
+        })
     }
 
     /// Builds a transformer between this CRS and WGS84.

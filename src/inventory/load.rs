@@ -8,12 +8,14 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use geo::{InteriorPoint, MultiPolygon, Point};
 
 use super::decode::{self, Fields, GivenRefs};
 use super::join::{resolve, Locus};
 use super::layer::{Layer, LayerName};
-use super::raw::{parse_collection, ParsedFeature, RawShape};
+use super::raw::{parse_collection, parse_feature, RawShape};
 use super::report::{FeatureRef, Problem, Report, Severity};
 use super::snapshot::Snapshot;
 use super::{InventoryError, NoProgress, Progress};
@@ -90,10 +92,6 @@ impl Collector<'_> {
     }
 }
 
-fn feature_ref(f: &ParsedFeature) -> FeatureRef {
-    FeatureRef { index: f.index, id: f.id.clone() }
-}
-
 /// Checks and transforms a feature's geometry; points are allowed only where `points_ok`.
 fn geometry(shape: &Result<RawShape, GeometryProblem>, crs: Crs, t: &dyn CrsTransformer, points_ok: bool) -> Result<Geometry, Vec<GeometryProblem>> {
     let expected = if points_ok { "Point, Polygon or MultiPolygon" } else { "Polygon or MultiPolygon" };
@@ -148,14 +146,62 @@ impl<T> Default for Decoded<T> {
     }
 }
 
-/// Parses, checks and decodes every source of one layer; `decode` builds the model value.
-fn decode_layer<T>(
+/// A problem noted while decoding one feature: severity, field, reason.
+type Note = (Severity, String, String);
+
+/// What one feature gave.
+struct Outcome<T> {
+    feature: FeatureRef,
+    item: Option<(T, GivenRefs)>,
+    notes: Vec<Note>,
+}
+
+/// Builds a model value from checked properties and geometry, noting warnings.
+trait DecodeFn<T>: Fn(&mut Fields, &str, Geometry, &mut Vec<Note>) -> Option<(T, GivenRefs)> + Sync {}
+impl<T, F: Fn(&mut Fields, &str, Geometry, &mut Vec<Note>) -> Option<(T, GivenRefs)> + Sync> DecodeFn<T> for F {}
+
+fn decode_one<T>(
+    index: usize,
+    raw: &serde_json::value::RawValue,
+    crs: Crs,
+    transformer: Option<&dyn CrsTransformer>,
+    points_ok: bool,
+    catalogue: &Catalogue,
+    decode: &impl DecodeFn<T>,
+) -> Outcome<T> {
+    let error = |field: &str, reason: String| (Severity::Error, field.to_string(), reason);
+    let f = match parse_feature(index, raw) {
+        Ok(f) => f,
+        Err(bad) => {
+            return Outcome { feature: FeatureRef { index, id: bad.id }, item: None, notes: vec![error(bad.field, bad.reason)] };
+        }
+    };
+    let feature = FeatureRef { index, id: f.id.clone() };
+    let Some(id) = f.id.as_deref() else {
+        let reason = "feature has no id (neither the GeoJSON id member nor properties.id)".to_string();
+        return Outcome { feature, item: None, notes: vec![error("id", reason)] };
+    };
+    let mut notes = Vec::new();
+    let geometry = match transformer {
+        None => Err(vec![GeometryProblem::Transform(format!("no transformation from {crs}"))]),
+        Some(t) => geometry(&f.shape, crs, t, points_ok),
+    };
+    let geometry = geometry.map_err(|problems| notes.extend(problems.iter().map(|p| error("geometry", p.to_string())))).ok();
+    let mut fields = Fields::new(&f.properties, catalogue);
+    let item = geometry.and_then(|g| decode(&mut fields, id, g, &mut notes));
+    notes.extend(fields.problems.drain(..).map(|(field, reason)| (Severity::Error, field, reason)));
+    Outcome { feature, item, notes }
+}
+
+/// Parses, checks and decodes every source of one layer, features in parallel; `decode`
+/// builds the model value.
+fn decode_layer<T: Send>(
     layer: LayerName,
     sources: &[&LayerSource],
     catalogue: &Catalogue,
     report: &mut Report,
     progress: &dyn Progress,
-    mut decode: impl FnMut(&mut Fields, &str, Geometry, &mut Collector, &FeatureRef) -> Option<(T, GivenRefs)>,
+    decode: impl DecodeFn<T>,
 ) -> Decoded<T> {
     let mut out = Decoded::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -168,47 +214,41 @@ fn decode_layer<T>(
                 continue;
             }
         };
-        let transformer = match parsed.crs.transformer() {
-            Ok(t) => t,
-            Err(e) => {
-                c.error(None, Some("crs"), format!("{}: {e}", source.origin));
-                continue;
-            }
-        };
-        for bad in &parsed.unreadable {
-            c.error(Some(FeatureRef { index: bad.index, id: bad.id.clone() }), Some(bad.field), bad.reason.clone());
+        let crs = parsed.crs;
+        if let Err(e) = crs.transformer() {
+            c.error(None, Some("crs"), format!("{}: {e}", source.origin));
+            continue;
         }
         progress.begin(&format!("{layer} ({})", source.origin), parsed.features.len() as u64);
-        for (n, f) in parsed.features.iter().enumerate() {
-            if n % 1024 == 1023 {
-                progress.advance(1024);
-            }
-            let fref = feature_ref(f);
-            let Some(id) = f.id.clone() else {
-                c.error(Some(fref), Some("id"), "feature has no id (neither the GeoJSON id member nor properties.id)");
-                continue;
-            };
-            if let Some(first) = seen.insert(id.clone(), f.index) {
-                c.error(Some(fref), Some("id"), format!("duplicate id '{id}' (first used by feature #{first})"));
-                continue;
-            }
-            let geometry = match geometry(&f.shape, parsed.crs, transformer.as_ref(), layer == LayerName::Buildings) {
-                Ok(g) => Some(g),
-                Err(problems) => {
-                    for p in problems {
-                        c.error(Some(fref.clone()), Some("geometry"), p.to_string());
-                    }
-                    None
+        let points_ok = layer == LayerName::Buildings;
+        let outcomes: Vec<Outcome<T>> = parsed
+            .features
+            .par_iter()
+            .enumerate()
+            .map(|(index, raw)| {
+                if index % 1024 == 1023 {
+                    progress.advance(1024);
                 }
-            };
-            let mut fields = Fields::new(&f.properties, catalogue);
-            let decoded = geometry.and_then(|g| decode(&mut fields, &id, g, &mut c, &fref));
-            for (field, reason) in fields.problems.drain(..) {
-                c.error(Some(fref.clone()), Some(&field), reason);
+                let transformer = crs.thread_transformer().ok();
+                decode_one(index, raw, crs, transformer.as_deref(), points_ok, catalogue, &decode)
+            })
+            .collect();
+        for outcome in outcomes {
+            let mut item = outcome.item;
+            if let Some(id) = &outcome.feature.id {
+                if let Some(first) = seen.get(id) {
+                    c.error(Some(outcome.feature.clone()), Some("id"), format!("duplicate id '{id}' (first used by feature #{first})"));
+                    item = None;
+                } else if item.is_some() || !outcome.notes.is_empty() {
+                    seen.insert(id.clone(), outcome.feature.index);
+                }
             }
-            if let Some((item, refs)) = decoded {
-                out.items.push(item);
-                out.refs.push((refs, fref));
+            for (severity, field, reason) in outcome.notes {
+                c.push(severity, Some(outcome.feature.clone()), Some(&field), reason);
+            }
+            if let Some((value, refs)) = item {
+                out.items.push(value);
+                out.refs.push((refs, outcome.feature));
             }
         }
         progress.end();
@@ -230,13 +270,13 @@ pub fn load(sources: &[LayerSource], catalogue: Arc<Catalogue>, options: LoadOpt
     let of = |layer: LayerName| sources.iter().filter(|s| s.layer == layer).collect::<Vec<_>>();
     let cat = catalogue.as_ref();
 
-    let districts = decode_layer(LayerName::Districts, &of(LayerName::Districts), cat, &mut report, progress, |f, id, g, _, _| {
+    let districts = decode_layer(LayerName::Districts, &of(LayerName::Districts), cat, &mut report, progress, |f, id, g, _| {
         decode::district(f, id, area_of(g)?).map(|d| (d, GivenRefs::default()))
     });
-    let parks = decode_layer(LayerName::Parks, &of(LayerName::Parks), cat, &mut report, progress, |f, id, g, _, _| {
+    let parks = decode_layer(LayerName::Parks, &of(LayerName::Parks), cat, &mut report, progress, |f, id, g, _| {
         decode::park(f, id, area_of(g)?).map(|p| (p, GivenRefs::default()))
     });
-    let zones = decode_layer(LayerName::Zones, &of(LayerName::Zones), cat, &mut report, progress, |f, id, g, _, _| {
+    let zones = decode_layer(LayerName::Zones, &of(LayerName::Zones), cat, &mut report, progress, |f, id, g, _| {
         decode::zone(f, id, area_of(g)?).map(|z| (z, GivenRefs::default()))
     });
     let mut snapshot = Snapshot { catalogue: catalogue.clone(), districts: Layer::prepared(districts.items), ..Snapshot::default() };
@@ -252,14 +292,14 @@ pub fn load(sources: &[LayerSource], catalogue: Arc<Catalogue>, options: LoadOpt
     });
     snapshot.zones = Layer::prepared(zones);
 
-    let parcels = decode_layer(LayerName::Parcels, &of(LayerName::Parcels), cat, &mut report, progress, |f, id, g, c, fref| {
+    let parcels = decode_layer(LayerName::Parcels, &of(LayerName::Parcels), cat, &mut report, progress, |f, id, g, notes| {
         let area = area_of(g)?;
         let computed = geodesic_area(&area);
         let (parcel, refs, declared) = decode::parcel(f, id, area, computed)?;
-        warn_on_declared_area(c, fref, computed, declared);
+        warn_on_declared_area(notes, computed, declared);
         Some((parcel, refs))
     });
-    let buildings = decode_layer(LayerName::Buildings, &of(LayerName::Buildings), cat, &mut report, progress, |f, id, g, _, _| {
+    let buildings = decode_layer(LayerName::Buildings, &of(LayerName::Buildings), cat, &mut report, progress, |f, id, g, _| {
         let (location, footprint) = match g {
             Geometry::Point(p) => (p, None),
             Geometry::Area(a) => (a.interior_point()?, Some(a)),
@@ -333,19 +373,16 @@ fn join_layer<T>(
     kept
 }
 
-fn warn_on_declared_area(c: &mut Collector, fref: &FeatureRef, computed: SquareMetres, declared: decode::DeclaredArea) {
+fn warn_on_declared_area(notes: &mut Vec<Note>, computed: SquareMetres, declared: decode::DeclaredArea) {
     let computed_mu = computed.0 / M2_PER_MU;
     let checks = [("area_m2", declared.m2, computed.0, "m²"), ("area_mu", declared.mu, computed_mu, "亩")];
     for (field, given, actual, unit) in checks {
         let Some(given) = given else { continue };
         let off = if actual > 0.0 { (given - actual).abs() / actual } else { f64::INFINITY };
         if off > AREA_TOLERANCE {
-            c.push(
-                Severity::Warning,
-                Some(fref.clone()),
-                Some(field),
-                format!("declared {given:.2} {unit} differs from the computed {actual:.2} {unit} by {:.1}%", off * 100.0),
-            );
+            let reason =
+                format!("declared {given:.2} {unit} differs from the computed {actual:.2} {unit} by {:.1}%", off * 100.0);
+            notes.push((Severity::Warning, field.to_string(), reason));
         }
     }
 }

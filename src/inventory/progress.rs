@@ -1,7 +1,7 @@
 //! Progress reporting for long loads, without tying the inventory to a terminal library.
 
-/// Receives progress of a long operation.
-pub trait Progress {
+/// Receives progress of a long operation (from several threads).
+pub trait Progress: Sync {
     /// A stage starts, with its number of steps.
     fn begin(&self, stage: &str, total: u64);
     /// Some steps are done.

@@ -73,15 +73,14 @@ pub struct UnreadableFeature {
     pub reason: String,
 }
 
-/// A whole collection as read.
+/// A collection as read: its CRS and each feature's JSON text, to be read one by one
+/// (and in parallel) with [`parse_feature`].
 #[derive(Debug)]
-pub struct ParsedCollection {
+pub struct ParsedCollection<'a> {
     /// The CRS declared by the file's `crs` member (CRS84 when absent).
     pub crs: Crs,
-    /// Features that could be read.
-    pub features: Vec<ParsedFeature>,
-    /// Features that could not.
-    pub unreadable: Vec<UnreadableFeature>,
+    /// Each feature's JSON, in file order.
+    pub features: Vec<&'a RawValue>,
 }
 
 fn id_text(v: &Value) -> Option<String> {
@@ -119,58 +118,62 @@ fn parse_shape(g: &RawGeometry) -> Result<RawShape, GeometryProblem> {
     }
 }
 
-/// Parses a FeatureCollection. `Err` is a problem with the whole file.
-pub fn parse_collection(text: &str) -> Result<ParsedCollection, String> {
+/// Splits a FeatureCollection into its features. `Err` is a problem with the whole file.
+pub fn parse_collection(text: &str) -> Result<ParsedCollection<'_>, String> {
     let collection: RawCollection = serde_json::from_str(text).map_err(|e| format!("not a GeoJSON FeatureCollection: {e}"))?;
     if collection.kind != "FeatureCollection" {
         return Err(format!("type is '{}', expected 'FeatureCollection'", collection.kind));
     }
     let crs = declared_crs(collection.crs.as_ref())?;
-    let mut features = Vec::with_capacity(collection.features.len());
-    let mut unreadable = Vec::new();
-    for (index, raw) in collection.features.into_iter().enumerate() {
-        match serde_json::from_str::<RawFeature>(raw.get()) {
-            Ok(f) if f.kind != "Feature" => unreadable.push(UnreadableFeature {
-                index,
-                id: f.id.as_ref().and_then(id_text),
-                field: "type",
-                reason: format!("type is '{}', expected 'Feature'", f.kind),
-            }),
-            Ok(f) => {
-                let properties = f.properties.unwrap_or_default();
-                let member = f.id.as_ref().and_then(id_text);
-                let property = properties.get("id").and_then(id_text);
-                if let (Some(a), Some(b)) = (&member, &property) {
-                    if a != b {
-                        unreadable.push(UnreadableFeature {
-                            index,
-                            id: Some(a.clone()),
-                            field: "id",
-                            reason: format!("feature id '{a}' differs from properties.id '{b}'"),
-                        });
-                        continue;
-                    }
+    Ok(ParsedCollection { crs, features: collection.features })
+}
+
+/// Reads the feature at `index` of a collection.
+pub fn parse_feature(index: usize, raw: &RawValue) -> Result<ParsedFeature, UnreadableFeature> {
+    match serde_json::from_str::<RawFeature>(raw.get()) {
+        Ok(f) if f.kind != "Feature" => Err(UnreadableFeature {
+            index,
+            id: f.id.as_ref().and_then(id_text),
+            field: "type",
+            reason: format!("type is '{}', expected 'Feature'", f.kind),
+        }),
+        Ok(f) => {
+            let properties = f.properties.unwrap_or_default();
+            let member = f.id.as_ref().and_then(id_text);
+            let property = properties.get("id").and_then(id_text);
+            if let (Some(a), Some(b)) = (&member, &property) {
+                if a != b {
+                    return Err(UnreadableFeature {
+                        index,
+                        id: Some(a.clone()),
+                        field: "id",
+                        reason: format!("feature id '{a}' differs from properties.id '{b}'"),
+                    });
                 }
-                let shape = match &f.geometry {
-                    None => Err(GeometryProblem::Missing),
-                    Some(g) => parse_shape(g),
-                };
-                features.push(ParsedFeature { index, id: member.or(property), properties, shape });
             }
-            Err(e) => {
-                let id = serde_json::from_str::<Value>(raw.get())
-                    .ok()
-                    .and_then(|v| v.get("id").or_else(|| v.pointer("/properties/id")).and_then(id_text));
-                unreadable.push(UnreadableFeature { index, id, field: "feature", reason: format!("not a GeoJSON Feature: {e}") });
-            }
+            let shape = match &f.geometry {
+                None => Err(GeometryProblem::Missing),
+                Some(g) => parse_shape(g),
+            };
+            Ok(ParsedFeature { index, id: member.or(property), properties, shape })
+        }
+        Err(e) => {
+            let id = serde_json::from_str::<Value>(raw.get())
+                .ok()
+                .and_then(|v| v.get("id").or_else(|| v.pointer("/properties/id")).and_then(id_text));
+            Err(UnreadableFeature { index, id, field: "feature", reason: format!("not a GeoJSON Feature: {e}") })
         }
     }
-    Ok(ParsedCollection { crs, features, unreadable })
 }
 
 #[cfg(test)]
 mod test {
     use super::*;
+
+    fn all(text: &str) -> (Crs, Vec<Result<ParsedFeature, UnreadableFeature>>) {
+        let parsed = parse_collection(text).unwrap();
+        (parsed.crs, parsed.features.iter().enumerate().map(|(i, raw)| parse_feature(i, raw)).collect())
+    }
 
     #[test]
     fn one_bad_feature_does_not_hide_the_others() {
@@ -179,16 +182,20 @@ mod test {
             {"type":"Feature","id":"a","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}},
             {"type":"Feature","id":"b","properties":{},"geometry":{"type":"Polygon","coordinates":"oops"}},
             {"type":"Feature","id":7,"properties":{"id":"8"},"geometry":null},
-            {"type":"Feature","properties":{"id":"d"},"geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}}
+            {"type":"Feature","properties":{"id":"d"},"geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}},
+            {"type":"Feature","id":"e","properties":[],"geometry":null}
           ]}"#;
-        let parsed = parse_collection(text).unwrap();
-        assert_eq!(parsed.crs, Crs::Epsg(4548));
-        assert_eq!(parsed.features.len(), 3);
-        assert!(matches!(parsed.features[1].shape, Err(GeometryProblem::Malformed(_))));
-        assert_eq!(parsed.unreadable[0].id.as_deref(), Some("7"));
-        assert_eq!(parsed.unreadable[0].field, "id");
-        assert_eq!(parsed.features[2].id.as_deref(), Some("d"));
-        assert!(matches!(parsed.features[2].shape, Err(GeometryProblem::WrongType { .. })));
+        let (crs, features) = all(text);
+        assert_eq!(crs, Crs::Epsg(4548));
+        assert!(matches!(features[0], Ok(ParsedFeature { shape: Ok(RawShape::Point(_)), .. })));
+        assert!(matches!(features[1], Ok(ParsedFeature { shape: Err(GeometryProblem::Malformed(_)), .. })));
+        let mismatch = features[2].as_ref().unwrap_err();
+        assert_eq!((mismatch.id.as_deref(), mismatch.field), (Some("7"), "id"));
+        let line = features[3].as_ref().unwrap();
+        assert_eq!(line.id.as_deref(), Some("d"));
+        assert!(matches!(line.shape, Err(GeometryProblem::WrongType { .. })));
+        let unreadable = features[4].as_ref().unwrap_err();
+        assert_eq!((unreadable.id.as_deref(), unreadable.field), (Some("e"), "feature"));
     }
 
     #[test]
