@@ -48,6 +48,19 @@ fn the_sample_loads_with_every_layer() {
             .count();
         assert!(supply >= 5, "{zone} offers only {supply} available M1/M4 parcels");
     }
+    // land sizes of the Miyun plan's 附件1 projects (亩): each finds a parcel in a 园中园 of at
+    // least that size and not more than half again as large
+    let miyun_supply: Vec<f64> = s
+        .parcels
+        .items()
+        .iter()
+        .filter(|p| p.park.as_deref() == Some("miyun-zgc") && p.zone.is_some() && p.status == SpaceStatus::Available)
+        .filter(|p| [LandUse::M1, LandUse::M4, LandUse::M1M4].contains(&p.land_use))
+        .map(|p| p.area.to_mu().0)
+        .collect();
+    for need in [24.88, 29.0, 42.6, 49.0, 67.0, 75.0, 150.0] {
+        assert!(miyun_supply.iter().any(|&mu| mu >= need && mu <= need * 1.5), "no parcel for a {need} 亩 project: {miyun_supply:?}");
+    }
     for p in s.parcels.items() {
         let mu = p.area.to_mu().0;
         assert!((9.9..=300.1).contains(&mu), "{} is {mu} 亩", p.id);

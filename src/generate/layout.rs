@@ -91,6 +91,32 @@ pub fn split_parcels(region: LocalRect, min_mu: f64, max_mu: f64, rng: &mut impl
     out
 }
 
+/// Cuts strips of the given areas (m²) off the long side of `region`; returns them and
+/// what is left.
+pub fn carve(region: LocalRect, areas_m2: &[f64]) -> (Vec<LocalRect>, LocalRect) {
+    let half = ROAD_M / 2.0;
+    let mut rest = region;
+    let mut strips = Vec::new();
+    for &area in areas_m2 {
+        if rest.width() >= rest.height() {
+            let w = area / (rest.height() - ROAD_M) + ROAD_M;
+            if w >= rest.width() {
+                break;
+            }
+            strips.push(LocalRect { x0: rest.x0 + half, y0: rest.y0 + half, x1: rest.x0 + w - half, y1: rest.y1 - half });
+            rest.x0 += w;
+        } else {
+            let h = area / (rest.width() - ROAD_M) + ROAD_M;
+            if h >= rest.height() {
+                break;
+            }
+            strips.push(LocalRect { x0: rest.x0 + half, y0: rest.y0 + half, x1: rest.x1 - half, y1: rest.y0 + h - half });
+            rest.y0 += h;
+        }
+    }
+    (strips, rest)
+}
+
 /// A parcel outline: the rectangle, sometimes with one corner cut off, so that shapes vary.
 pub fn parcel_ring(r: &LocalRect, rng: &mut impl Rng) -> Vec<(f64, f64)> {
     let mut ring = corners(r);
@@ -115,6 +141,16 @@ pub fn parcel_ring(r: &LocalRect, rng: &mut impl Rng) -> Vec<(f64, f64)> {
 mod test {
     use super::*;
     use rand::SeedableRng;
+
+    #[test]
+    fn carved_strips_have_the_asked_areas() {
+        let region = LocalRect { x0: 0.0, y0: 0.0, x1: 1600.0, y1: 1100.0 };
+        let (strips, rest) = carve(region, &[150.0 * M2_PER_MU, 40.0 * M2_PER_MU]);
+        assert_eq!(strips.len(), 2);
+        assert!((strips[0].area() / M2_PER_MU - 150.0).abs() < 1e-6);
+        assert!((strips[1].area() / M2_PER_MU - 40.0).abs() < 1e-6);
+        assert!(rest.x0 > strips[1].x1 && rest.x1 == region.x1);
+    }
 
     #[test]
     fn parcels_stay_inside_their_region_and_within_size() {

@@ -28,7 +28,7 @@ use crate::model::{
     Building, BuildingType, District, LandUse, Park, ParkLevel, Parcel, PlanningLimits, Provenance, SpaceStatus,
     SupplyMode, Zone, M2_PER_MU,
 };
-use layout::{corners, parcel_ring, polygon, split_parcels, LocalRect};
+use layout::{carve, corners, parcel_ring, polygon, split_parcels, LocalRect};
 pub use spec::{DistrictsFile, ParkSpec, ParksFile};
 
 /// The district boundary file in the sources folder.
@@ -159,19 +159,30 @@ fn districts(sources: &Path) -> Result<Vec<District>, GenerateError> {
     Ok(out)
 }
 
+/// Room for one parcel.
+struct Slot {
+    /// The part's centre, the origin of `rect`.
+    center: [f64; 2],
+    rect: LocalRect,
+    /// Index of the zone in the park's spec.
+    zone: Option<usize>,
+    /// Carved for a zone's anchor parcels: always kept, always available industrial land.
+    anchor: bool,
+}
+
 /// One park laid out: its outline, zones and candidate parcel rectangles.
 struct Laid {
     spec: ParkSpec,
     geometry: MultiPolygon,
     zones: Vec<Zone>,
-    /// (part centre, rectangle, zone index)
-    slots: Vec<([f64; 2], LocalRect, Option<usize>)>,
+    slots: Vec<Slot>,
 }
 
 fn lay_out(spec: ParkSpec, provenance: &Provenance, scale: f64, rng: &mut ChaCha8Rng) -> Laid {
     let mut parts = Vec::new();
     let mut zone_parts: BTreeMap<String, Vec<geo::Polygon>> = BTreeMap::new();
     let mut slots = Vec::new();
+    let mut anchored = std::collections::BTreeSet::new();
     for part in &spec.parts {
         let (w, h) = (part.size_m[0], part.size_m[1]);
         let whole = LocalRect { x0: -w / 2.0, y0: -h / 2.0, x1: w / 2.0, y1: h / 2.0 };
@@ -184,8 +195,16 @@ fn lay_out(spec: ParkSpec, provenance: &Provenance, scale: f64, rng: &mut ChaCha
                 // zones sit a hair inside the park outline, so they never poke out of it
                 zone_parts.entry(z.clone()).or_default().extend(polygon(part.center, &corners(&r.inset(1.0))).0);
             }
-            for p in split_parcels(r, PARCEL_MU.0 * scale, PARCEL_MU.1 * scale, rng) {
-                slots.push((part.center, p, zone));
+            let anchors: Vec<f64> = match zone {
+                Some(z) if anchored.insert(z) => spec.zones[z].anchor_parcels_mu.iter().map(|mu| mu * scale * M2_PER_MU).collect(),
+                _ => Vec::new(),
+            };
+            let (strips, rest) = carve(r, &anchors);
+            for rect in strips {
+                slots.push(Slot { center: part.center, rect, zone, anchor: true });
+            }
+            for rect in split_parcels(rest, PARCEL_MU.0 * scale, PARCEL_MU.1 * scale, rng) {
+                slots.push(Slot { center: part.center, rect, zone, anchor: false });
             }
         }
     }
@@ -272,12 +291,16 @@ const STATUS_OTHERS: [(SpaceStatus, f64); 6] = [
 
 fn make_parcel(laid: &Laid, slot: usize, n: usize, provenance: &Provenance, rng: &mut ChaCha8Rng) -> Parcel {
     let s = &laid.spec;
-    let (center, rect, zone) = &laid.slots[slot];
+    let Slot { center, rect, zone, anchor } = &laid.slots[slot];
     let zone_spec = zone.map(|z| &s.zones[z]);
-    let available_share = zone_spec.and_then(|z| z.available_share).unwrap_or(s.available_share);
+    let available_share = if *anchor { 1.0 } else { zone_spec.and_then(|z| z.available_share).unwrap_or(s.available_share) };
     let status = if rng.gen_bool(available_share.clamp(0.0, 1.0)) { SpaceStatus::Available } else { *weighted(rng, &STATUS_OTHERS) };
-    let mix: Vec<(String, f64)> =
-        zone_spec.and_then(|z| z.land_use.clone()).unwrap_or_else(|| s.land_use.clone()).into_iter().collect();
+    let industrial = [("M1".to_string(), 1.0), ("M4".to_string(), 1.0), ("M1/M4".to_string(), 1.0)].into_iter().collect();
+    let mix: Vec<(String, f64)> = if *anchor {
+        industrial
+    } else {
+        zone_spec.and_then(|z| z.land_use.clone()).unwrap_or_else(|| s.land_use.clone()).into_iter().collect()
+    };
     let land_use: LandUse = weighted(rng, &mix).parse().unwrap_or(LandUse::M1);
     let max_far = match land_use {
         LandUse::M1 => rng.gen_range(1.0..2.0),
@@ -292,10 +315,13 @@ fn make_parcel(laid: &Laid, slot: usize, n: usize, provenance: &Provenance, rng:
         (&[SupplyMode::Lease, SupplyMode::LeaseThenTransfer], 0.15),
         (&[SupplyMode::Lease], 0.1),
     ];
-    let supply_modes = weighted(rng, modes).to_vec();
+    let mut supply_modes = weighted(rng, modes).to_vec();
+    if *anchor && !supply_modes.contains(&SupplyMode::Transfer) {
+        supply_modes.insert(0, SupplyMode::Transfer);
+    }
     let leasable = supply_modes.iter().any(|m| matches!(m, SupplyMode::Lease | SupplyMode::LeaseThenTransfer));
     let available_from = match status {
-        SpaceStatus::Available if rng.gen_bool(0.6) => None,
+        SpaceStatus::Available if *anchor || rng.gen_bool(0.6) => None,
         SpaceStatus::Available | SpaceStatus::Negotiating | SpaceStatus::Reserved | SpaceStatus::Idle => {
             Some(date(rng.gen_range(30..540)))
         }
@@ -470,8 +496,9 @@ pub fn generate(options: &GenerateOptions, progress: &dyn Progress) -> Result<Ge
     let mut parcels = Vec::with_capacity(options.parcels);
     let mut buildings = Vec::new();
     for (l, q) in laid.iter().zip(quota) {
-        let mut picks: Vec<usize> = (0..l.slots.len()).collect();
-        picks.shuffle(&mut rng);
+        let (mut picks, mut others): (Vec<usize>, Vec<usize>) = (0..l.slots.len()).partition(|&i| l.slots[i].anchor);
+        others.shuffle(&mut rng);
+        picks.extend(others);
         picks.truncate(q);
         picks.sort_unstable();
         let first = parcels.len();

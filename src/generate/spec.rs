@@ -93,6 +93,10 @@ pub struct ZoneSpec {
     /// Overrides the park's land-use mix.
     #[serde(default)]
     pub land_use: Option<BTreeMap<String, f64>>,
+    /// Parcels of these sizes (亩) are carved out first and offered as available industrial
+    /// land, so that the zone can host the projects its plan names.
+    #[serde(default)]
+    pub anchor_parcels_mu: Vec<f64>,
 }
 
 /// `sources/districts.json`.
