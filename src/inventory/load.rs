@@ -299,10 +299,16 @@ pub fn load(sources: &[LayerSource], catalogue: Arc<Catalogue>, options: LoadOpt
         warn_on_declared_area(notes, computed, declared);
         Some((parcel, refs))
     });
-    let buildings = decode_layer(LayerName::Buildings, &of(LayerName::Buildings), cat, &mut report, progress, |f, id, g, _| {
+    let buildings = decode_layer(LayerName::Buildings, &of(LayerName::Buildings), cat, &mut report, progress, |f, id, g, notes| {
         let (location, footprint) = match g {
             Geometry::Point(p) => (p, None),
-            Geometry::Area(a) => (a.interior_point()?, Some(a)),
+            Geometry::Area(a) => match a.interior_point() {
+                Some(p) => (p, Some(a)),
+                None => {
+                    notes.push((Severity::Error, "geometry".into(), "the footprint has no interior point".into()));
+                    return None;
+                }
+            },
         };
         decode::building(f, id, location, footprint)
     });
