@@ -11,9 +11,11 @@ deps:
 run: deps
 	cargo run --release -- serve --data $(DATA) --listen $(LISTEN)
 
-# The whole test suite (unit, integration, doc tests) plus the contract check of geodata/.
+# The whole test suite (unit, integration, doc tests), a compile check of the benchmarks,
+# and the contract check of geodata/.
 test: deps
 	cargo test --locked
+	cargo check --benches --locked
 	@if [ -x ../shared/tools/check-contract ]; then ../shared/tools/check-contract geodata; fi
 
 # Regenerate the shipped sample from geodata/sources (deterministic).
