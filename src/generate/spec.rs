@@ -104,6 +104,8 @@ pub struct ZoneSpec {
 pub struct DistrictsFile {
     /// Provenance of the industry assignment.
     pub source: String,
+    /// When the assignment was last confirmed.
+    pub verified_at: String,
     /// Leading industries by adcode.
     pub districts: BTreeMap<String, Vec<String>>,
 }

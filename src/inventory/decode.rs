@@ -241,7 +241,8 @@ pub fn district(f: &mut Fields, id: &str, geometry: MultiPolygon) -> Option<Dist
     let name = f.text("name");
     let industries = f.industries("industries");
     let source = f.opt_text("source").unwrap_or_default();
-    Some(District { adcode, name: name?, industries, geometry, source })
+    let verified_at = f.opt_date("verified_at");
+    Some(District { adcode, name: name?, industries, geometry, source, verified_at })
 }
 
 /// Decodes a park.

@@ -56,6 +56,7 @@ fn round2(x: f64) -> f64 {
 pub fn district_feature(d: &District) -> GeoFeature {
     let props = json!({
         "id": d.adcode, "adcode": d.adcode, "name": d.name, "industries": d.industries, "source": d.source,
+        "verified_at": d.verified_at.map(|v| v.to_string()),
     });
     feature(&d.adcode, area_geometry(&d.geometry), props)
 }

@@ -1,5 +1,6 @@
 //! District 区.
 
+use chrono::NaiveDate;
 use geo::MultiPolygon;
 
 /// A district of Beijing, identified by its national administrative code.
@@ -13,6 +14,8 @@ pub struct District {
     pub industries: Vec<String>,
     /// Boundary in WGS84.
     pub geometry: MultiPolygon,
-    /// Where the boundary comes from.
+    /// Where the boundary and industries come from.
     pub source: String,
+    /// When they were last confirmed (optional in input: boundaries change rarely).
+    pub verified_at: Option<NaiveDate>,
 }
