@@ -105,12 +105,20 @@ fn every_validation_error_is_caught_with_its_feature_id() {
     zone["properties"]["zone"] = json!("atlantis-zone");
     let dup_a = good_parcel("twice");
     let dup_b = good_parcel("twice");
+    let mut both = good_parcel("geometry-and-status");
+    both["geometry"]["coordinates"][0].as_array_mut().unwrap().pop();
+    both["properties"]["status"] = json!("vacant");
+    let mut null_modes = good_parcel("nullmodes");
+    null_modes["properties"]["supply_modes"] = json!(null);
+    let mut collection_type = good_parcel("collection");
+    collection_type["geometry"] = json!({"type": "GeometryCollection", "geometries": []});
     let mut noid = good_parcel("x");
     noid.as_object_mut().unwrap().remove("id");
     noid["properties"].as_object_mut().unwrap().remove("id");
 
     let parcels = collection(vec![
         unclosed, short, bow, far, json!("HUGE"), empty, point, missing, status, land_use, park, zone, dup_a, dup_b, noid,
+        both, null_modes, collection_type,
     ]);
     let text = serde_json::to_string(&parcels).unwrap().replace("\"HUGE\"", &huge_text);
     let dir = dataset_with(&[]);
@@ -141,6 +149,10 @@ fn every_validation_error_is_caught_with_its_feature_id() {
     find("nopark", "park", "'atlantis-park' does not exist");
     find("nozone", "zone", "'atlantis-zone' does not exist");
     find("twice", "id", "duplicate id");
+    find("geometry-and-status", "geometry", "not closed");
+    find("geometry-and-status", "status", "'vacant'");
+    find("nullmodes", "supply_modes", "missing");
+    find("collection", "geometry", "GeometryCollection is not allowed");
     assert!(errors.iter().any(|p| p.feature.as_ref().is_some_and(|f| f.id.is_none() && f.index == 14) && p.field.as_deref() == Some("id")));
     assert!(errors.iter().all(|p| p.severity == Severity::Error));
 }
@@ -350,13 +362,39 @@ fn a_parcel_across_two_zones_goes_to_the_larger_overlap() {
         p["geometry"] = json!({"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]});
         parcels.push(p);
     }
+    // and one that only grazes the park's western edge stays outside it
+    let park_west = snapshot.parks.get("miyun-zgc").unwrap().geometry.0[0].exterior().0.iter().map(|c| c.x).fold(f64::INFINITY, f64::min);
+    let mut grazing = parcel.clone();
+    grazing["id"] = json!("grazing");
+    grazing["properties"]["id"] = json!("grazing");
+    let (gx0, gx1, gy0, gy1) = (park_west - 0.003, park_west + 0.0005, south + 0.001, south + 0.002);
+    grazing["geometry"] = json!({"type": "Polygon", "coordinates": [[[gx0, gy0], [gx1, gy0], [gx1, gy1], [gx0, gy1], [gx0, gy0]]]});
+    parcels.push(grazing);
     let dir = dataset_with(&[("parcels", collection(parcels))]);
     let joined = load(dir.path()).unwrap().snapshot;
+    let grazing = joined.parcels.get("grazing").unwrap();
+    assert_eq!((grazing.park.as_deref(), grazing.zone.as_deref(), grazing.district.as_str()), (None, None, "110118"));
     for id in ["mostly-north", "mostly-south"] {
         let p = joined.parcels.get(id).unwrap();
         assert_eq!(p.zone.as_deref(), Some(p.name.as_str()), "{id}");
         assert_eq!(p.park.as_deref(), Some("miyun-zgc"));
         assert_eq!(p.district, "110118");
+    }
+}
+
+#[test]
+fn clockwise_rings_give_the_same_area() {
+    let original = load(&sample_dir()).unwrap().snapshot;
+    let mut parcels = features(&sample_layer("parcels"));
+    for f in parcels.iter_mut().take(20) {
+        f["geometry"]["coordinates"][0].as_array_mut().unwrap().reverse();
+    }
+    let dir = dataset_with(&[("parcels", collection(parcels.clone()))]);
+    let reversed = load(dir.path()).unwrap().snapshot;
+    for f in parcels.iter().take(20) {
+        let id = f["id"].as_str().unwrap();
+        let (a, b) = (original.parcels.get(id).unwrap().area.0, reversed.parcels.get(id).unwrap().area.0);
+        assert!((a - b).abs() < 1e-3, "{id}: {a} vs {b}");
     }
 }
 

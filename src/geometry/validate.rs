@@ -151,7 +151,7 @@ pub fn multipolygon_from_raw(polygons: &[RawPolygon]) -> Result<MultiPolygon, Ve
             }
             if positions.len() < 4 {
                 problems.push(GeometryProblem::RingTooShort { at, positions: positions.len() });
-            } else if problems.len() == before && positions.first() != positions.last() {
+            } else if problems.len() == before && positions.first().map(|p| &p[..2]) != positions.last().map(|p| &p[..2]) {
                 problems.push(GeometryProblem::RingNotClosed { at });
             }
             if problems.is_empty() {
@@ -204,12 +204,14 @@ pub fn point_range_problem(c: Coord) -> Option<GeometryProblem> {
     out_of_range(c).then_some(GeometryProblem::OutOfRange { at: RingRef { part: 0, ring: 0 }, index: 0, lon: c.x, lat: c.y })
 }
 
-/// Self-intersections, crossing rings and holes outside their shell, for each part.
+/// Self-intersections, degenerate rings, crossing rings, holes outside their shell or
+/// inside another hole, and parts that cross or overlap.
 ///
-/// Segments go into an R-tree per part, so that detailed boundaries (a district has
-/// thousands of vertices) are checked in O(n log n).
+/// Segments go into an R-tree, so that detailed boundaries (a district has thousands of
+/// vertices) are checked in O(n log n).
 pub fn topology_problems(area: &MultiPolygon) -> Vec<GeometryProblem> {
     let mut problems = Vec::new();
+    let mut all_segments = Vec::new();
     for (part, polygon) in area.0.iter().enumerate() {
         let rings: Vec<Vec<Coord>> = std::iter::once(polygon.exterior())
             .chain(polygon.interiors())
@@ -219,52 +221,134 @@ pub fn topology_problems(area: &MultiPolygon) -> Vec<GeometryProblem> {
                 pts
             })
             .collect();
-        let mut segments = Vec::new();
+        let mut degenerate = false;
         for (ring, pts) in rings.iter().enumerate() {
-            for i in 0..pts.len().saturating_sub(1) {
-                segments.push(IndexedSegment { a: pts[i], b: pts[i + 1], ring, index: i, ring_len: pts.len() - 1 });
+            // a closed ring needs three distinct points (four positions with the closing one)
+            if pts.len() < 4 {
+                problems.push(GeometryProblem::RingTooShort { at: RingRef { part, ring }, positions: pts.len() });
+                degenerate = true;
             }
         }
-        // an R-tree pays off only on detailed rings; parcels have a handful of vertices
-        let tree = (segments.len() > SMALL_RING_SEGMENTS).then(|| rstar::RTree::bulk_load(segments.clone()));
+        if degenerate {
+            continue;
+        }
+        let segments = ring_segments(&rings, part);
         let mut self_crossing = vec![false; rings.len()];
         let mut crossing_pairs: Vec<(usize, usize)> = Vec::new();
-        for s in &segments {
-            let near: Box<dyn Iterator<Item = &IndexedSegment>> = match &tree {
-                Some(tree) => Box::new(tree.locate_in_envelope_intersecting(rstar::RTreeObject::envelope(s))),
-                None => Box::new(segments.iter()),
-            };
-            for t in near {
-                if (t.ring, t.index) <= (s.ring, s.index) {
-                    continue;
+        for_each_near_pair(&segments, |s, t| {
+            if s.ring == t.ring {
+                if !self_crossing[s.ring] && segments_conflict(s, t) {
+                    self_crossing[s.ring] = true;
                 }
-                if s.ring == t.ring {
-                    if !self_crossing[s.ring] && segments_conflict(s, t) {
-                        self_crossing[s.ring] = true;
-                    }
-                } else if !crossing_pairs.contains(&(s.ring, t.ring)) && rings_cross(s, t) {
-                    crossing_pairs.push((s.ring, t.ring));
-                }
+            } else if !crossing_pairs.contains(&(s.ring.min(t.ring), s.ring.max(t.ring))) && rings_cross(s, t) {
+                crossing_pairs.push((s.ring.min(t.ring), s.ring.max(t.ring)));
             }
-        }
+        });
         for (ring, crossed) in self_crossing.iter().enumerate() {
             if *crossed {
                 problems.push(GeometryProblem::SelfIntersection { at: RingRef { part, ring } });
             }
         }
-        for (a, b) in crossing_pairs {
+        for (a, b) in &crossing_pairs {
             let name = |r: usize| RingRef { part: 0, ring: r }.to_string();
-            problems.push(GeometryProblem::Topology { part, detail: format!("{} and {} cross", name(a), name(b)) });
+            problems.push(GeometryProblem::Topology { part, detail: format!("{} and {} cross", name(*a), name(*b)) });
         }
-        let exterior = polygon.exterior();
-        for (i, hole) in polygon.interiors().iter().enumerate() {
-            let outside = hole.0.iter().any(|&c| !crate::geometry::prepared::ring_contains(exterior, c) && !on_ring(exterior, c));
-            if outside {
-                problems.push(GeometryProblem::Topology { part, detail: format!("interior ring {} lies outside the exterior ring", i + 1) });
+        if crossing_pairs.is_empty() && !self_crossing.iter().any(|c| *c) {
+            // rings neither cross nor share lines, so one probe point tells which side a ring is on
+            let exterior = polygon.exterior();
+            for (i, hole) in polygon.interiors().iter().enumerate() {
+                if !all_inside(exterior, hole) {
+                    problems.push(GeometryProblem::Topology { part, detail: format!("interior ring {} lies outside the exterior ring", i + 1) });
+                }
+                for (j, other) in polygon.interiors().iter().enumerate() {
+                    if i != j && some_inside(other, hole) {
+                        problems.push(GeometryProblem::Topology { part, detail: format!("interior ring {} lies inside interior ring {}", i + 1, j + 1) });
+                    }
+                }
+            }
+        }
+        all_segments.extend(segments);
+    }
+    if area.0.len() > 1 && problems.is_empty() {
+        problems.extend(part_problems(area, &all_segments));
+    }
+    problems
+}
+
+fn ring_segments(rings: &[Vec<Coord>], part: usize) -> Vec<IndexedSegment> {
+    let mut segments = Vec::new();
+    for (ring, pts) in rings.iter().enumerate() {
+        for i in 0..pts.len().saturating_sub(1) {
+            segments.push(IndexedSegment { a: pts[i], b: pts[i + 1], part, ring, index: i, ring_len: pts.len() - 1 });
+        }
+    }
+    segments
+}
+
+/// Calls `f` on every pair of segments whose boxes meet, each pair once.
+fn for_each_near_pair(segments: &[IndexedSegment], mut f: impl FnMut(&IndexedSegment, &IndexedSegment)) {
+    // an R-tree pays off only on detailed rings; parcels have a handful of vertices
+    let tree = (segments.len() > SMALL_RING_SEGMENTS).then(|| rstar::RTree::bulk_load(segments.to_vec()));
+    for s in segments {
+        let near: Box<dyn Iterator<Item = &IndexedSegment>> = match &tree {
+            Some(tree) => Box::new(tree.locate_in_envelope_intersecting(rstar::RTreeObject::envelope(s))),
+            None => Box::new(segments.iter()),
+        };
+        for t in near {
+            if (t.part, t.ring, t.index) > (s.part, s.ring, s.index) {
+                f(s, t);
             }
         }
     }
-    problems
+}
+
+/// Parts of a multipolygon may touch at points but not cross, share lines or overlap.
+fn part_problems(area: &MultiPolygon, segments: &[IndexedSegment]) -> Vec<GeometryProblem> {
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for_each_near_pair(segments, |s, t| {
+        let pair = (s.part.min(t.part), s.part.max(t.part));
+        if s.part != t.part && !pairs.contains(&pair) && rings_cross(s, t) {
+            pairs.push(pair);
+        }
+    });
+    for (i, a) in area.0.iter().enumerate() {
+        for (j, b) in area.0.iter().enumerate() {
+            let inside_a = some_inside(a.exterior(), b.exterior())
+                && !a.interiors().iter().any(|hole| all_inside(hole, b.exterior()));
+            if i != j && !pairs.contains(&(i.min(j), i.max(j))) && inside_a {
+                pairs.push((i.min(j), i.max(j)));
+            }
+        }
+    }
+    pairs
+        .into_iter()
+        .map(|(i, j)| GeometryProblem::Topology { part: i, detail: format!("parts {i} and {j} cross or overlap") })
+        .collect()
+}
+
+/// The vertices and edge midpoints of `probe` that are not on `ring`, each with whether it
+/// lies inside `ring`. Rings that neither cross nor share lines have every edge wholly on one
+/// side, so these points tell where `probe` lies even where the rings touch.
+fn probe_sides<'a>(ring: &'a LineString, probe: &'a LineString) -> impl Iterator<Item = bool> + 'a {
+    let midpoints = probe.lines().map(|l| Coord { x: (l.start.x + l.end.x) / 2.0, y: (l.start.y + l.end.y) / 2.0 });
+    probe
+        .0
+        .iter()
+        .copied()
+        .chain(midpoints)
+        .filter(move |&c| !on_ring(ring, c))
+        .map(move |c| crate::geometry::prepared::ring_contains(ring, c))
+}
+
+/// Whether all of `probe` lies inside `ring` (touching allowed).
+fn all_inside(ring: &LineString, probe: &LineString) -> bool {
+    probe_sides(ring, probe).all(|inside| inside)
+}
+
+/// Whether some of `probe` lies inside `ring`, or the two coincide.
+fn some_inside(ring: &LineString, probe: &LineString) -> bool {
+    let mut sides = probe_sides(ring, probe).peekable();
+    sides.peek().is_none() || sides.any(|inside| inside)
 }
 
 /// Up to this many segments a polygon is checked pair by pair, without an index.
@@ -274,6 +358,7 @@ const SMALL_RING_SEGMENTS: usize = 32;
 struct IndexedSegment {
     a: Coord,
     b: Coord,
+    part: usize,
     ring: usize,
     index: usize,
     ring_len: usize,
@@ -418,6 +503,31 @@ mod test {
         let crossing = ring(&[(5.0, 5.0), (15.0, 5.0), (15.0, 6.0), (5.0, 5.0)]);
         let mp = multipolygon_from_raw(&[vec![shell, crossing]]).unwrap();
         assert!(!topology_problems(&mp).is_empty());
+    }
+
+    #[test]
+    fn holes_across_notches_nested_holes_overlapping_parts_and_collapsed_rings() {
+        let notched = ring(&[(0.0, 0.0), (10.0, 0.0), (10.0, 5.0), (5.0, 5.0), (5.0, 10.0), (0.0, 10.0), (0.0, 0.0)]);
+        let across = ring(&[(2.0, 2.0), (10.0, 5.0), (5.0, 10.0), (2.0, 2.0)]);
+        let mp = multipolygon_from_raw(&[vec![notched, across]]).unwrap();
+        assert!(!topology_problems(&mp).is_empty());
+        let shell = ring(&[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0), (0.0, 0.0)]);
+        let big = ring(&[(1.0, 1.0), (9.0, 1.0), (9.0, 9.0), (1.0, 9.0), (1.0, 1.0)]);
+        let small = ring(&[(3.0, 3.0), (4.0, 3.0), (4.0, 4.0), (3.0, 4.0), (3.0, 3.0)]);
+        let mp = multipolygon_from_raw(&[vec![shell.clone(), big, small.clone()]]).unwrap();
+        assert!(matches!(&topology_problems(&mp)[..], [GeometryProblem::Topology { detail, .. }] if detail.contains("inside interior ring")));
+        let twice = multipolygon_from_raw(&[vec![shell.clone()], vec![shell.clone()]]).unwrap();
+        assert!(matches!(&topology_problems(&twice)[..], [GeometryProblem::Topology { detail, .. }] if detail.contains("parts 0 and 1")));
+        let nested = multipolygon_from_raw(&[vec![shell.clone()], vec![small.clone()]]).unwrap();
+        assert_eq!(topology_problems(&nested).len(), 1);
+        let beside = ring(&[(10.0, 10.0), (20.0, 10.0), (20.0, 20.0), (10.0, 20.0), (10.0, 10.0)]);
+        let touching = multipolygon_from_raw(&[vec![shell.clone()], vec![beside]]).unwrap();
+        assert_eq!(topology_problems(&touching), vec![], "parts touching at a corner are fine");
+        let collapsed = multipolygon_from_raw(&[vec![ring(&[(1.0, 1.0), (1.0, 1.0), (1.0, 1.0), (1.0, 1.0)])]]).unwrap();
+        assert!(matches!(topology_problems(&collapsed)[..], [GeometryProblem::RingTooShort { positions: 1, .. }]));
+        let mut with_z: RawRing = ring(&SQUARE);
+        with_z[0].push(0.0);
+        assert!(multipolygon_from_raw(&[vec![with_z]]).is_ok(), "a height on one position does not open the ring");
     }
 
     #[test]

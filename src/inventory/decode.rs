@@ -298,8 +298,8 @@ pub fn parcel(f: &mut Fields, id: &str, geometry: MultiPolygon, area: SquareMetr
     };
     let land_price_wan_per_mu = f.opt_number("land_price_wan_per_mu", 0.0, BIG);
     let rent_yuan_m2_day = f.opt_number("rent_yuan_m2_day", 0.0, BIG);
-    if !f.props.contains_key("supply_modes") {
-        f.fail("supply_modes", "required property is missing");
+    if f.present("supply_modes").is_none() {
+        f.fail("supply_modes", "required property is missing (an array of 出让, 租赁, 先租后让, 弹性年期)");
     }
     let supply_modes = f.parse_list::<SupplyMode>("supply_modes");
     if !f.props.contains_key("available_from") {

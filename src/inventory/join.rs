@@ -8,6 +8,10 @@ use super::layer::{Feature, Layer};
 use super::snapshot::Snapshot;
 use crate::model::Zone;
 
+/// A parcel belongs to a park or zone by overlap only when at least this share of it lies
+/// inside; one that merely grazes a park stays outside it.
+pub const MIN_SHARE_IN_PARK: f64 = 0.5;
+
 /// The references a feature ends up with.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Resolved {
@@ -29,8 +33,8 @@ pub enum Locus<'a> {
 
 /// The area of `layer` (among those `accept` lets through) that holds `locus`: for a point,
 /// the first that contains it; for an area, one that holds all its vertices, else the one
-/// with the largest overlap.
-pub fn best_area<T: Feature>(layer: &Layer<T>, locus: &Locus, accept: impl Fn(&T) -> bool) -> Option<u32> {
+/// with the largest overlap, if that covers at least `min_share` of the area.
+pub fn best_area<T: Feature>(layer: &Layer<T>, locus: &Locus, min_share: f64, accept: impl Fn(&T) -> bool) -> Option<u32> {
     match locus {
         Locus::Point(p) => layer.containing(*p).into_iter().find(|&i| accept(layer.at(i))),
         Locus::Area(area) => {
@@ -51,7 +55,9 @@ pub fn best_area<T: Feature>(layer: &Layer<T>, locus: &Locus, accept: impl Fn(&T
                     best = Some((i, overlap));
                 }
             }
-            best.map(|(i, _)| i)
+            // planar areas in degrees compare fine between shapes this close together
+            let own = area.unsigned_area();
+            best.filter(|&(_, overlap)| own > 0.0 && overlap / own >= min_share).map(|(i, _)| i)
         }
     }
 }
@@ -78,23 +84,28 @@ pub fn resolve(snapshot: &Snapshot, given: &GivenRefs, locus: &Locus) -> Result<
             problems.push(("zone".to_string(), format!("zone '{}' belongs to park '{}', not '{}'", z.id, z.park, p.id)));
         }
     }
+    if let Some(code) = &given.district {
+        if snapshot.districts.get(code).is_none() {
+            problems.push(("district".to_string(), format!("district '{code}' does not exist")));
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
     let zone = zone.or_else(|| {
         let within_park = |z: &Zone| park.is_none_or(|p| z.park == p.id);
-        best_area(&snapshot.zones, locus, within_park).map(|i| snapshot.zones.at(i))
+        best_area(&snapshot.zones, locus, MIN_SHARE_IN_PARK, within_park).map(|i| snapshot.zones.at(i))
     });
     if park.is_none() {
         park = match zone {
             Some(z) => snapshot.parks.get(&z.park),
-            None => best_area(&snapshot.parks, locus, |_| true).map(|i| snapshot.parks.at(i)),
+            None => best_area(&snapshot.parks, locus, MIN_SHARE_IN_PARK, |_| true).map(|i| snapshot.parks.at(i)),
         };
     }
     let district = match &given.district {
-        Some(code) if snapshot.districts.get(code).is_some() => code.clone(),
-        Some(code) => return Err(vec![("district".to_string(), format!("district '{code}' does not exist"))]),
-        None => match best_area(&snapshot.districts, locus, |_| true) {
+        Some(code) => code.clone(),
+        // every feature lies in some district: the largest overlap wins, however small
+        None => match best_area(&snapshot.districts, locus, 0.0, |_| true) {
             Some(i) => snapshot.districts.at(i).adcode.clone(),
             None => {
                 let at = match locus {

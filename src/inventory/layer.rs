@@ -232,8 +232,12 @@ impl<T: Feature> Layer<T> {
         hits
     }
 
-    /// Features within `metres` of `p`, nearest first (ties by id), with their distances.
+    /// Features within `metres` of `p`, nearest first (ties by id), with their distances;
+    /// none for a non-finite point or a negative or NaN radius.
     pub fn within(&self, p: Coord, metres: f64) -> Vec<(u32, f64)> {
+        if !(p.x.is_finite() && p.y.is_finite() && metres >= 0.0) {
+            return Vec::new();
+        }
         let (lo, hi) = bbox_around(p, metres);
         let mut hits: Vec<(u32, f64)> = self
             .index
@@ -245,9 +249,10 @@ impl<T: Feature> Layer<T> {
         hits
     }
 
-    /// The `k` features nearest to `p`, nearest first (ties by id), with their distances.
+    /// The `k` features nearest to `p`, nearest first (ties by id), with their distances;
+    /// none for a non-finite point.
     pub fn nearest(&self, p: Coord, k: usize) -> Vec<(u32, f64)> {
-        if k == 0 || self.is_empty() {
+        if k == 0 || self.is_empty() || !(p.x.is_finite() && p.y.is_finite()) {
             return Vec::new();
         }
         // widen the search until k features lie inside the radius: those are the k nearest

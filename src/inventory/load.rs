@@ -177,20 +177,27 @@ fn decode_one<T>(
         }
     };
     let feature = FeatureRef { index, id: f.id.clone() };
-    let Some(id) = f.id.as_deref() else {
-        let reason = "feature has no id (neither the GeoJSON id member nor properties.id)".to_string();
-        return Outcome { feature, item: None, notes: vec![error("id", reason)] };
-    };
     let mut notes = Vec::new();
+    if f.id.is_none() {
+        notes.push(error("id", "feature has no id (neither the GeoJSON id member nor properties.id)".to_string()));
+    }
     let geometry = match transformer {
         None => Err(vec![GeometryProblem::Transform(format!("no transformation from {crs}"))]),
         Some(t) => geometry(&f.shape, crs, t, points_ok),
     };
     let geometry = geometry.map_err(|problems| notes.extend(problems.iter().map(|p| error("geometry", p.to_string())))).ok();
+    let valid = f.id.is_some() && geometry.is_some();
+    // properties are decoded even when the id or geometry failed, so every problem is reported;
+    // then the item and any warnings about the stand-in geometry are dropped
+    let stand_in = || if points_ok { Geometry::Point(Point(geo::Coord::zero())) } else { Geometry::Area(MultiPolygon(vec![])) };
     let mut fields = Fields::new(&f.properties, catalogue);
-    let item = geometry.and_then(|g| decode(&mut fields, id, g, &mut notes));
+    let mut decode_notes = Vec::new();
+    let item = decode(&mut fields, f.id.as_deref().unwrap_or_default(), geometry.unwrap_or_else(stand_in), &mut decode_notes);
+    if valid {
+        notes.extend(decode_notes);
+    }
     notes.extend(fields.problems.drain(..).map(|(field, reason)| (Severity::Error, field, reason)));
-    Outcome { feature, item, notes }
+    Outcome { feature, item: item.filter(|_| valid), notes }
 }
 
 /// Parses, checks and decodes every source of one layer, features in parallel; `decode`
@@ -204,9 +211,9 @@ fn decode_layer<T: Send>(
     decode: impl DecodeFn<T>,
 ) -> Decoded<T> {
     let mut out = Decoded::default();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
     let mut c = Collector { report, layer };
-    for source in sources {
+    for (file, source) in sources.iter().enumerate() {
         let parsed = match parse_collection(&source.text) {
             Ok(p) => p,
             Err(reason) => {
@@ -236,11 +243,12 @@ fn decode_layer<T: Send>(
         for outcome in outcomes {
             let mut item = outcome.item;
             if let Some(id) = &outcome.feature.id {
-                if let Some(first) = seen.get(id) {
-                    c.error(Some(outcome.feature.clone()), Some("id"), format!("duplicate id '{id}' (first used by feature #{first})"));
+                if let Some(&(first_file, first)) = seen.get(id) {
+                    let place = if first_file == file { String::new() } else { format!(" of {}", sources[first_file].origin) };
+                    c.error(Some(outcome.feature.clone()), Some("id"), format!("duplicate id '{id}' (first used by feature #{first}{place})"));
                     item = None;
-                } else if item.is_some() || !outcome.notes.is_empty() {
-                    seen.insert(id.clone(), outcome.feature.index);
+                } else {
+                    seen.insert(id.clone(), (file, outcome.feature.index));
                 }
             }
             for (severity, field, reason) in outcome.notes {

@@ -106,6 +106,9 @@ fn declared_crs(crs: Option<&Value>) -> Result<Crs, String> {
 }
 
 fn parse_shape(g: &RawGeometry) -> Result<RawShape, GeometryProblem> {
+    if !matches!(g.kind.as_str(), "Polygon" | "MultiPolygon" | "Point") {
+        return Err(GeometryProblem::WrongType { found: g.kind.clone(), expected: "Point, Polygon or MultiPolygon" });
+    }
     let Some(coords) = &g.coordinates else {
         return Err(GeometryProblem::Malformed(format!("{} has no coordinates", g.kind)));
     };

@@ -55,6 +55,9 @@ pub enum CatalogueError {
         /// The missing code.
         to: String,
     },
+    /// Following parents from an entry comes back to it.
+    #[error("industry catalogue: the parents of '{0}' form a cycle")]
+    ParentCycle(String),
     /// Two entries answer to the same name or alias.
     #[error("industry catalogue: name '{name}' is used by both '{first}' and '{second}'")]
     AmbiguousName {
@@ -132,6 +135,15 @@ impl Catalogue {
                 if e.related.contains(to) {
                     related[j].insert(entries[i].code.clone());
                 }
+            }
+        }
+        for e in &entries {
+            let mut parent = e.parent.as_deref();
+            for _ in 0..=entries.len() {
+                parent = parent.and_then(|p| entries[by_code[p]].parent.as_deref());
+            }
+            if parent.is_some() {
+                return Err(CatalogueError::ParentCycle(e.code.clone()));
             }
         }
         for (e, r) in entries.iter_mut().zip(related) {
@@ -254,5 +266,8 @@ mod test {
         let clash = r#"{"industries":[{"code":"a","level":"category","name_zh":"甲","name_en":"A"},
                                        {"code":"b","level":"category","name_zh":"乙","name_en":"a"}]}"#;
         assert!(matches!(Catalogue::from_json(clash), Err(CatalogueError::AmbiguousName { .. })));
+        let cycle = r#"{"industries":[{"code":"a","level":"segment","name_zh":"甲","name_en":"A","parent":"b"},
+                                       {"code":"b","level":"segment","name_zh":"乙","name_en":"B","parent":"a"}]}"#;
+        assert!(matches!(Catalogue::from_json(cycle), Err(CatalogueError::ParentCycle(_))));
     }
 }
