@@ -1,10 +1,12 @@
 //! The deterministic generator of the sample dataset (`geodata/`) and of large benchmark
-//! datasets. Same sources, options and seed: byte-identical output.
+//! datasets.
 //!
 //! Inputs (in `geodata/sources/`): the real district boundaries (GCJ-02, converted to WGS84
 //! here), the districts' leading industries, and the park specifications. Parcels and
 //! buildings are laid out inside the parks; beyond the parks' capacity, synthetic parks are
 //! placed inside the districts and every parcel is scaled down so that the whole fits.
+//! Output is byte-identical for the same inputs on the same platform (floating-point maths
+//! functions may differ in the last bit between platforms).
 
 mod layout;
 mod spec;
@@ -445,13 +447,50 @@ fn write_layer<T>(path: &Path, name: &str, items: &[T], to_feature: impl Fn(&T) 
     body().map_err(io_err(path))
 }
 
+/// Rejects park specifications the generator cannot lay out.
+fn check_specs(file: &ParksFile) -> Result<(), String> {
+    if file.parks.is_empty() {
+        return Err("no parks".into());
+    }
+    for p in &file.parks {
+        let ordered = |[lo, hi]: [f64; 2]| lo.is_finite() && hi.is_finite() && 0.0 <= lo && lo <= hi;
+        if !ordered(p.price_wan_per_mu) || !ordered(p.rent_yuan_m2_day) {
+            return Err(format!("park {}: price and rent ranges must be [low, high] with 0 ≤ low ≤ high", p.id));
+        }
+        let mixes = std::iter::once(&p.land_use).chain(p.zones.iter().filter_map(|z| z.land_use.as_ref()));
+        for mix in mixes {
+            if mix.is_empty() || mix.values().any(|w| !(w.is_finite() && *w >= 0.0)) || mix.values().sum::<f64>() <= 0.0 {
+                return Err(format!("park {}: a land-use mix needs codes with non-negative weights", p.id));
+            }
+        }
+        if !(0.0..=1.0).contains(&p.available_share) {
+            return Err(format!("park {}: available_share must be between 0 and 1", p.id));
+        }
+        for z in &p.zones {
+            if !p.parts.iter().flat_map(|part| &part.regions).any(|r| r.zone.as_ref() == Some(&z.id)) {
+                return Err(format!("park {}: zone {} covers no region", p.id, z.id));
+            }
+        }
+        for part in &p.parts {
+            if !(part.size_m[0] > 0.0 && part.size_m[1] > 0.0) || part.regions.is_empty() {
+                return Err(format!("park {}: part {} needs a positive size and at least one region", p.id, part.name));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Generates a dataset into `options.out`.
 pub fn generate(options: &GenerateOptions, progress: &dyn Progress) -> Result<Generated, GenerateError> {
     let parks_path = options.sources.join("parks.json");
     let parks_file: ParksFile = serde_json::from_str(&read(&parks_path)?).map_err(|e| input_err(&parks_path, e))?;
     let verified = NaiveDate::parse_from_str(&parks_file.verified_at, "%Y-%m-%d").map_err(|e| input_err(&parks_path, e))?;
     let provenance = Provenance { source: parks_file.source.clone(), verified_at: verified };
+    check_specs(&parks_file).map_err(|reason| input_err(&parks_path, reason))?;
     let districts = districts(&options.sources)?;
+    if districts.is_empty() {
+        return Err(input_err(&options.sources.join(DISTRICT_BOUNDARIES), "no districts"));
+    }
     let prepared: Vec<PreparedArea> = districts.iter().map(|d| PreparedArea::new(&d.geometry)).collect();
 
     // First lay out the named parks at full size to learn their capacity.
@@ -539,4 +578,31 @@ pub fn generate(options: &GenerateOptions, progress: &dyn Progress) -> Result<Ge
 /// Generates quietly (tests and benches).
 pub fn generate_quiet(options: &GenerateOptions) -> Result<Generated, GenerateError> {
     generate(options, &NoProgress)
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn shipped() -> ParksFile {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/sources/parks.json")).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn the_shipped_specifications_pass_and_broken_ones_are_named() {
+        assert_eq!(check_specs(&shipped()), Ok(()));
+        let mut inverted = shipped();
+        inverted.parks[0].price_wan_per_mu = [110.0, 60.0];
+        assert!(check_specs(&inverted).unwrap_err().contains("miyun-zgc"));
+        let mut no_mix = shipped();
+        no_mix.parks[1].land_use.clear();
+        assert!(check_specs(&no_mix).unwrap_err().contains("land-use mix"));
+        let mut orphan = shipped();
+        orphan.parks[0].parts[0].regions[0].zone = None;
+        assert!(check_specs(&orphan).unwrap_err().contains("covers no region"));
+        let mut none = shipped();
+        none.parks.clear();
+        assert!(check_specs(&none).is_err());
+    }
 }
