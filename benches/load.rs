@@ -5,13 +5,15 @@
 //! allocator.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use chanye::generate::{generate_quiet, GenerateOptions};
 use chanye::inventory::load_dir_strict;
 use criterion::{criterion_group, criterion_main, Criterion};
+
+mod common;
+use common::dataset;
 
 /// The system allocator, counting live and peak bytes.
 struct Counting;
@@ -51,16 +53,6 @@ fn report_peak_heap(dir: &Path) {
         peak as f64 / 1048576.0,
         kept as f64 / 1048576.0
     );
-}
-
-fn dataset(parcels: usize) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = root.join("bench-data").join(format!("{}k", parcels / 1000));
-    if !out.join("parcels.geojson").exists() {
-        let options = GenerateOptions { parcels, seed: 1, sources: root.join("geodata/sources"), out: out.clone() };
-        generate_quiet(&options).expect("generate the benchmark dataset");
-    }
-    out
 }
 
 fn load_100k(c: &mut Criterion) {

@@ -3,7 +3,7 @@
 //!
 //! Layers, from the bottom up: [`model`] (domain types) → [`geometry`] (CRS, areas,
 //! validation) → [`inventory`] (loading, spatial join, R-tree indexes, immutable snapshots)
-//! → [`http`] (the only layer that knows actix). [`generate`] writes the sample dataset.
+//! → [`matcher`] (constraints, scores, explanations) → [`http`] (the only layer that knows actix). [`generate`] writes the sample dataset.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -11,4 +11,5 @@ pub mod generate;
 pub mod geometry;
 pub mod http;
 pub mod inventory;
+pub mod matcher;
 pub mod model;

@@ -1,4 +1,4 @@
-//! The `chanye` command line: serve, validate, generate, stats.
+//! The `chanye` command line: serve, validate, generate, match, recommend, stats.
 
 use std::io::IsTerminal;
 use std::net::TcpListener;
@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use chanye::generate::{generate, GenerateOptions};
+use chanye::matcher::{Matcher, ProjectRequest};
 use chanye::inventory::{self, stats, LayerName, LayerSource, LoadOptions, Progress, SnapshotCell};
 
 /// 产业地图: Beijing's industrial land and factory space, matched to investment projects.
@@ -52,6 +53,30 @@ enum Command {
         #[arg(long, default_value = "geodata/sources")]
         sources: PathBuf,
     },
+    /// Rank land and building space for a project described in a JSON file.
+    Match {
+        /// The project's requirements (JSON; see README).
+        #[arg(long)]
+        project: PathBuf,
+        /// Data directory.
+        #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
+        data: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Rank the districts for a project (首谈制).
+    Recommend {
+        /// The project's requirements (JSON).
+        #[arg(long)]
+        project: PathBuf,
+        /// Data directory.
+        #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
+        data: PathBuf,
+        /// Output format (table or json).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Print counts and available area by district, land use and status.
     Stats {
         /// Data directory.
@@ -61,6 +86,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// How `match` prints its result.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Ranked list with reasons.
+    Table,
+    /// The match result JSON.
+    Json,
+    /// The candidates as a GeoJSON FeatureCollection.
+    Geojson,
 }
 
 /// indicatif bars on a terminal, nothing otherwise.
@@ -111,6 +147,11 @@ fn load(data: &Path) -> Result<inventory::Loaded, String> {
     }
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, data = %data.display(), "inventory ready");
     Ok(loaded)
+}
+
+fn read_project(path: &Path) -> Result<ProjectRequest, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    ProjectRequest::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn validate(path: &Path) -> Result<bool, String> {
@@ -167,6 +208,31 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 made.buildings,
                 options.out.display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Match { project, data, format } => {
+            let request = read_project(&project)?;
+            let loaded = load(&data)?;
+            let matcher = Matcher::new(Arc::new(loaded.snapshot));
+            let result = matcher.run(&request).map_err(|e| format!("{}: {e}", project.display()))?;
+            let text = match format {
+                Format::Table => result.to_table(),
+                Format::Json => serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?,
+                Format::Geojson => serde_json::to_string_pretty(&result.to_feature_collection()).map_err(|e| e.to_string())?,
+            };
+            println!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Recommend { project, data, format } => {
+            let request = read_project(&project)?;
+            let loaded = load(&data)?;
+            let matcher = Matcher::new(Arc::new(loaded.snapshot));
+            let result = matcher.recommend_districts(&request).map_err(|e| format!("{}: {e}", project.display()))?;
+            let text = match format {
+                Format::Table => result.to_table(),
+                Format::Json | Format::Geojson => serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?,
+            };
+            println!("{text}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Stats { data, json } => {

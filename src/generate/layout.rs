@@ -8,6 +8,9 @@ use crate::model::M2_PER_MU;
 
 /// Width of internal roads between parcels, metres.
 const ROAD_M: f64 = 12.0;
+/// Share of splits along a property line rather than a road, so that some neighbours
+/// touch and can be offered together.
+const SHARED_BOUNDARY_SHARE: f64 = 0.2;
 
 /// A rectangle in metres relative to a centre.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -76,7 +79,7 @@ pub fn split_parcels(region: LocalRect, min_mu: f64, max_mu: f64, rng: &mut impl
             continue;
         }
         let t = rng.gen_range(0.35..0.65);
-        let half = ROAD_M / 2.0;
+        let half = if rng.gen_bool(SHARED_BOUNDARY_SHARE) { 0.0 } else { ROAD_M / 2.0 };
         if r.width() >= r.height() {
             let x = r.x0 + r.width() * t;
             stack.push(LocalRect { x1: x - half, ..r });

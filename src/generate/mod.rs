@@ -125,7 +125,12 @@ fn weighted<'a, T>(rng: &mut impl Rng, items: &'a [(T, f64)]) -> &'a T {
 }
 
 fn round_to(x: f64, step: f64) -> f64 {
-    (x / step).round() * step
+    if step >= 1.0 {
+        (x / step).round() * step
+    } else {
+        // divide by the inverse step so that 12 × 0.1 prints as 1.2, not 1.2000000000000002
+        (x / step).round() / (1.0 / step).round()
+    }
 }
 
 /// Reads the district boundaries (GCJ-02) and returns them in WGS84.
@@ -200,7 +205,8 @@ fn lay_out(spec: ParkSpec, provenance: &Provenance, scale: f64, rng: &mut ChaCha
                 zone_parts.entry(z.clone()).or_default().extend(polygon(part.center, &corners(&r.inset(1.0))).0);
             }
             let anchors: Vec<f64> = match zone {
-                Some(z) if anchored.insert(z) => spec.zones[z].anchor_parcels_mu.iter().map(|mu| mu * scale * M2_PER_MU).collect(),
+                // 1% over the named size: the geodesic area comes out a little under the local metric one
+                Some(z) if anchored.insert(z) => spec.zones[z].anchor_parcels_mu.iter().map(|mu| mu * scale * M2_PER_MU * 1.01).collect(),
                 _ => Vec::new(),
             };
             let (strips, rest) = carve(r, &anchors);
@@ -306,12 +312,14 @@ fn make_parcel(laid: &Laid, slot: usize, n: usize, provenance: &Provenance, rng:
         zone_spec.and_then(|z| z.land_use.clone()).unwrap_or_else(|| s.land_use.clone()).into_iter().collect()
     };
     let land_use: LandUse = weighted(rng, &mix).parse().unwrap_or(LandUse::M1);
-    let max_far = match land_use {
+    let drawn_far: f64 = match land_use {
         LandUse::M1 => rng.gen_range(1.0..2.0),
         LandUse::M4 => rng.gen_range(2.0..3.5),
         LandUse::M1M4 => rng.gen_range(1.5..3.0),
         LandUse::Other(_) => rng.gen_range(1.0..2.5),
     };
+    // anchor parcels host the plan's named projects, which build at FAR 1.2–1.5
+    let max_far = if *anchor { drawn_far.max(1.6) } else { drawn_far };
     let modes: &[(&[SupplyMode], f64)] = &[
         (&[SupplyMode::Transfer], 0.4),
         (&[SupplyMode::Transfer, SupplyMode::FlexibleTerm], 0.2),
@@ -374,21 +382,30 @@ const BUILDING_STATUS: [(SpaceStatus, f64); 6] = [
     (SpaceStatus::Idle, 0.04),
 ];
 
-fn make_building(laid: &Laid, host: &Parcel, n: usize, provenance: &Provenance, rng: &mut ChaCha8Rng) -> Building {
+fn make_building(laid: &Laid, host: &Parcel, n: usize, anchor_vacant: Option<f64>, provenance: &Provenance, rng: &mut ChaCha8Rng) -> Building {
     let s = &laid.spec;
-    let building_type = *weighted(rng, &BUILDING_TYPES);
-    let status = *weighted(rng, &BUILDING_STATUS);
+    let drawn_type = *weighted(rng, &BUILDING_TYPES);
+    let drawn_status = *weighted(rng, &BUILDING_STATUS);
+    let (building_type, status) = match anchor_vacant {
+        Some(_) => (BuildingType::StandardFactory, SpaceStatus::Available),
+        None => (drawn_type, drawn_status),
+    };
     let (floors, load, clearance) = match building_type {
         BuildingType::StandardFactory => (rng.gen_range(1..=5), rng.gen_range(5.0..25.0), rng.gen_range(4.5..10.0)),
         BuildingType::Research => (rng.gen_range(4..=12), rng.gen_range(3.5..8.0), rng.gen_range(3.8..5.0)),
         BuildingType::Office => (rng.gen_range(6..=20), rng.gen_range(2.0..3.5), rng.gen_range(3.0..3.8)),
         BuildingType::CustomFactory => (rng.gen_range(1..=3), rng.gen_range(10.0..30.0), rng.gen_range(6.0..12.0)),
     };
-    let floor_area = round_to(rng.gen_range(1_000.0..20_000.0), 10.0);
-    let vacant_share = match status {
+    let drawn_area: f64 = rng.gen_range(1_000.0..20_000.0);
+    let drawn_share = match status {
         SpaceStatus::Available => rng.gen_range(0.3..1.0),
         SpaceStatus::Leased => rng.gen_range(0.0..0.2),
         _ => 0.0,
+    };
+    // an anchor building has a fifth more floor area than the named need, nine tenths of it vacant
+    let (floor_area, vacant_share) = match anchor_vacant {
+        Some(v) => (round_to(v * 1.2, 10.0), 0.9),
+        None => (round_to(drawn_area, 10.0), drawn_share),
     };
     let pool = host.zone.as_ref().and_then(|z| s.zones.iter().find(|zs| &zs.id == z)).map(|z| &z.industries).unwrap_or(&s.industries);
     let how_many = rng.gen_range(1..=pool.len().clamp(1, 3));
@@ -552,7 +569,8 @@ pub fn generate(options: &GenerateOptions, progress: &dyn Progress) -> Result<Ge
         let count = ((parcels.len() - first) / 2).min(developed.len() * 3);
         for k in 0..count {
             let host = &parcels[developed[k % developed.len().max(1)]];
-            buildings.push(make_building(l, host, k + 1, &provenance, &mut rng));
+            let anchor = l.spec.anchor_vacant_m2.get(k).copied();
+            buildings.push(make_building(l, host, k + 1, anchor, &provenance, &mut rng));
         }
         progress.advance((parcels.len() - first) as u64);
     }
@@ -567,10 +585,12 @@ pub fn generate(options: &GenerateOptions, progress: &dyn Progress) -> Result<Ge
     write_layer(&out("zones.geojson"), "zones", &zones, zone_feature)?;
     write_layer(&out("parcels.geojson"), "parcels", &parcels, parcel_feature)?;
     write_layer(&out("buildings.geojson"), "buildings", &buildings, building_feature)?;
-    let catalogue_from = options.sources.join("..").join(crate::inventory::load::CATALOGUE_FILE);
-    let catalogue_to = out(crate::inventory::load::CATALOGUE_FILE);
-    if catalogue_from.canonicalize().ok() != catalogue_to.canonicalize().ok() {
-        std::fs::copy(&catalogue_from, &catalogue_to).map_err(io_err(&catalogue_from))?;
+    for file in [crate::inventory::load::CATALOGUE_FILE, crate::inventory::load::POLICIES_FILE] {
+        let from = options.sources.join("..").join(file);
+        let to = out(file);
+        if from.canonicalize().ok() != to.canonicalize().ok() {
+            std::fs::copy(&from, &to).map_err(io_err(&from))?;
+        }
     }
     Ok(Generated { districts: districts.len(), parks: parks.len(), zones: zones.len(), parcels: parcels.len(), buildings: buildings.len() })
 }

@@ -53,6 +53,10 @@ pub struct ParkSpec {
     /// Its zones (园中园).
     #[serde(default)]
     pub zones: Vec<ZoneSpec>,
+    /// The park's first buildings are available standard factories with at least these
+    /// vacant floor areas (m²), so that the plan's named leasing projects find space.
+    #[serde(default)]
+    pub anchor_vacant_m2: Vec<f64>,
 }
 
 /// One part of a park: a rectangle around a centre, divided into regions.

@@ -43,6 +43,31 @@ pub fn point_to_area_m(origin: Coord, area: &MultiPolygon) -> f64 {
     best
 }
 
+/// Gap in metres between two areas: 0 when they touch or overlap. Both are projected onto
+/// one local plane centred on `a`, so it is meant for neighbours, not for distant areas.
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// use chanye::geometry::distance::area_gap_m;
+/// let a = MultiPolygon(vec![polygon![(x: 116.0, y: 40.0), (x: 116.001, y: 40.0), (x: 116.001, y: 40.001), (x: 116.0, y: 40.001)]]);
+/// let touching = MultiPolygon(vec![polygon![(x: 116.001, y: 40.0), (x: 116.002, y: 40.0), (x: 116.002, y: 40.001), (x: 116.001, y: 40.001)]]);
+/// assert_eq!(area_gap_m(&a, &touching), 0.0);
+/// ```
+pub fn area_gap_m(a: &MultiPolygon, b: &MultiPolygon) -> f64 {
+    use geo::{Distance, Euclidean, MapCoords};
+    let Some(origin) = a.0.first().and_then(|p| p.exterior().0.first()).copied() else { return f64::INFINITY };
+    let kx = METRES_PER_DEGREE * origin.y.to_radians().cos();
+    let local = |m: &MultiPolygon| m.map_coords(|c| Coord { x: (c.x - origin.x) * kx, y: (c.y - origin.y) * METRES_PER_DEGREE });
+    let (la, lb) = (local(a), local(b));
+    let mut best = f64::INFINITY;
+    for pa in &la.0 {
+        for pb in &lb.0 {
+            best = best.min(Euclidean.distance(pa, pb));
+        }
+    }
+    best
+}
+
 /// Distance from the origin to the segment a–b in the plane.
 fn origin_to_segment(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::report::Report;
-use crate::model::CatalogueError;
+use crate::model::{CatalogueError, PolicyError};
 
 /// Why an inventory could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +20,9 @@ pub enum InventoryError {
     /// The industry catalogue is broken.
     #[error(transparent)]
     Catalogue(#[from] CatalogueError),
+    /// The policy measures are broken.
+    #[error(transparent)]
+    Policies(#[from] PolicyError),
     /// Validation found errors; nothing was loaded.
     #[error("{} error(s) in the layers; nothing was loaded", .0.error_count())]
     Invalid(Report),

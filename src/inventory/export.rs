@@ -28,7 +28,8 @@ pub fn area_geometry(area: &MultiPolygon) -> Geometry {
     Geometry::new(value)
 }
 
-fn point_geometry(p: Point) -> Geometry {
+/// A GeoJSON point, rounded like the areas.
+pub fn point_geometry(p: Point) -> Geometry {
     Geometry::new(GeometryValue::new_point([round7(p.x()), round7(p.y())]))
 }
 

@@ -23,10 +23,12 @@ use crate::geometry::validate::{
     multipolygon_from_raw, point_from_raw, point_range_problem, range_problems, topology_problems, GeometryProblem,
 };
 use crate::geometry::{geodesic_area, Crs, CrsTransformer};
-use crate::model::{Building, Catalogue, Parcel, Park, SquareMetres, Zone, M2_PER_MU};
+use crate::model::{Building, Catalogue, Parcel, Park, PolicyCatalogue, PolicyError, SquareMetres, Zone, M2_PER_MU};
 
 /// The file name of the industry catalogue in a data directory.
 pub const CATALOGUE_FILE: &str = "industries.json";
+/// The policy measures file of a data directory.
+pub const POLICIES_FILE: &str = "policies.json";
 
 /// Declared and computed areas may differ by this share before a warning.
 pub const AREA_TOLERANCE: f64 = 0.05;
@@ -418,10 +420,32 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<LayerSource>, Catalogue), InventoryEr
     Ok((sources, catalogue))
 }
 
-/// Reads and loads a data directory.
+/// Reads the policy measures of a data directory (`policies.json`; none if absent) and
+/// checks that the districts and parks they name exist in `snapshot`.
+pub fn read_policies(dir: &Path, snapshot: &Snapshot) -> Result<PolicyCatalogue, InventoryError> {
+    let path = dir.join(POLICIES_FILE);
+    if !path.exists() {
+        return Ok(PolicyCatalogue::default());
+    }
+    let text = std::fs::read_to_string(&path).map_err(|source| InventoryError::Io { path: path.clone(), source })?;
+    let policies = PolicyCatalogue::from_json(&text, &snapshot.catalogue)?;
+    for m in &policies.measures {
+        let unknown_district = m.district.as_deref().filter(|d| snapshot.districts.get(d).is_none());
+        let unknown_park = m.park.as_deref().filter(|p| snapshot.parks.get(p).is_none());
+        if let Some(missing) = unknown_district.or(unknown_park) {
+            let reason = format!("names '{missing}', which is not a district or park of the inventory");
+            return Err(PolicyError::Measure { id: m.id.clone(), reason }.into());
+        }
+    }
+    Ok(policies)
+}
+
+/// Reads and loads a data directory, with its policy measures.
 pub fn load_dir(dir: &Path, options: LoadOptions, progress: &dyn Progress) -> Result<Loaded, InventoryError> {
     let (sources, catalogue) = read_dir(dir)?;
-    load(&sources, Arc::new(catalogue), options, progress)
+    let mut loaded = load(&sources, Arc::new(catalogue), options, progress)?;
+    loaded.snapshot.policies = Arc::new(read_policies(dir, &loaded.snapshot)?);
+    Ok(loaded)
 }
 
 /// Loads a data directory strictly and quietly (tests, tools).

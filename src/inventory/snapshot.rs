@@ -3,7 +3,7 @@
 use std::sync::{Arc, RwLock};
 
 use super::layer::{Layer, LayerName};
-use crate::model::{Building, Catalogue, District, Parcel, Park, Zone};
+use crate::model::{Building, Catalogue, District, Parcel, Park, PolicyCatalogue, Zone};
 
 /// Everything the matcher and the API read: all layers, indexed, plus the catalogue.
 /// Never mutated; an edit or reload builds a new one.
@@ -11,6 +11,8 @@ use crate::model::{Building, Catalogue, District, Parcel, Park, Zone};
 pub struct Snapshot {
     /// The industry catalogue.
     pub catalogue: Arc<Catalogue>,
+    /// The policy measures (empty when the data directory has no `policies.json`).
+    pub policies: Arc<PolicyCatalogue>,
     /// Districts, prepared for point-in-polygon.
     pub districts: Layer<District>,
     /// Parks, prepared for point-in-polygon.

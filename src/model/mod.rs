@@ -7,6 +7,7 @@ mod district;
 mod enums;
 mod park;
 mod parcel;
+mod policy;
 mod units;
 mod zone;
 
@@ -16,6 +17,7 @@ pub use district::District;
 pub use enums::{LandUse, ParkLevel, SpaceStatus, SupplyMode, UnknownValue};
 pub use park::{AdmissionStandards, Park};
 pub use parcel::{Parcel, PlanningLimits};
+pub use policy::{OfferKind, PolicyCatalogue, PolicyDocument, PolicyError, PolicyMeasure, PolicyScope};
 pub use units::{Mu, SquareMetres, M2_PER_MU};
 pub use zone::Zone;
 

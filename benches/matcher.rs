@@ -1,0 +1,44 @@
+//! A typical match over the generated 10k and 100k datasets, with and without a location
+//! limit. Target (issue 4): p50 ≤ 1 ms at 100k parcels; criterion's median is the p50.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chanye::inventory::load_dir_strict;
+use chanye::matcher::{Matcher, ProjectRequest};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+
+mod common;
+use common::dataset;
+
+/// A medical-device maker looking for 30–80 亩 of M1/M4 land, anywhere in Beijing.
+const TYPICAL: &str = r#"{"name": "bench", "industry": "医疗器械", "space": "land",
+  "land_area_mu": {"min": 30, "max": 80}, "land_use": ["M1", "M4"], "floor_area_m2": 30000,
+  "investment_wan": 50000, "as_of": "2026-11-23"}"#;
+
+/// The same project within 10 km of 中关村大兴生物医药产业基地.
+const NEAR: &str = r#"{"name": "bench", "industry": "医疗器械", "space": "land",
+  "land_area_mu": {"min": 30, "max": 80}, "land_use": ["M1", "M4"], "floor_area_m2": 30000,
+  "investment_wan": 50000, "near": {"lon": 116.318, "lat": 39.668, "max_km": 10}, "as_of": "2026-11-23"}"#;
+
+/// Land or building space, no size: every row passes the size checks and gets scored.
+const BROAD: &str = r#"{"industry": "新一代信息技术", "as_of": "2026-11-23"}"#;
+
+fn matching(c: &mut Criterion) {
+    let mut group = c.benchmark_group("match");
+    group.sample_size(200).measurement_time(Duration::from_secs(8));
+    for parcels in [10_000, 100_000] {
+        let snapshot = load_dir_strict(&dataset(parcels)).expect("the generated dataset loads").snapshot;
+        let matcher = Matcher::new(Arc::new(snapshot));
+        for (name, body) in [("typical", TYPICAL), ("within_10km", NEAR), ("broad", BROAD)] {
+            let request = ProjectRequest::from_json(body).expect("a valid request");
+            let first = matcher.run(&request).expect("runs");
+            assert!(!first.candidates.is_empty(), "{name} finds candidates in {parcels}");
+            group.bench_with_input(BenchmarkId::new(name, parcels), &request, |b, r| b.iter(|| matcher.run(r).expect("runs")));
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, matching);
+criterion_main!(benches);

@@ -1,0 +1,145 @@
+//! Parcel assembly 地块整合: when single parcels are too small, groups of 2–4 adjacent
+//! parcels (touching or within [`ADJACENT_M`]) in the same park, each passing every
+//! constraint but size, offered together.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use geo::Coord;
+
+use super::constraints::check;
+use super::offers::Offer;
+use super::Ctx;
+use crate::geometry::distance::area_gap_m;
+use crate::geometry::distance::METRES_PER_DEGREE;
+use crate::model::SpaceStatus;
+
+/// Parcels at most this far apart count as adjacent, metres.
+pub const ADJACENT_M: f64 = 10.0;
+/// Largest group.
+pub const MAX_MEMBERS: usize = 4;
+/// Groups examined per request at most, so a dense park cannot stall a match.
+const MAX_GROUPS: usize = 20_000;
+
+/// A group of parcels offered together.
+#[derive(Debug, Clone)]
+pub(crate) struct Assembly {
+    /// Member positions in the parcel layer, ascending.
+    pub members: Vec<u32>,
+    /// The group as one offer.
+    pub offer: Offer,
+}
+
+/// The combined offer of `members`: areas, buildable areas and power add up, the price is
+/// the area-weighted mean, the latest availability and the oldest verification count.
+pub(crate) fn combine(offers: &[Offer], members: &[u32]) -> Offer {
+    let parts: Vec<&Offer> = members.iter().map(|&i| &offers[i as usize]).collect();
+    let first = parts[0];
+    let area: f64 = parts.iter().map(|o| o.area_m2).sum();
+    let all = |f: fn(&Offer) -> Option<f64>| parts.iter().map(|o| f(o)).collect::<Option<Vec<f64>>>();
+    let weighted = |f: fn(&Offer) -> Option<f64>| {
+        all(f).map(|values| values.iter().zip(&parts).map(|(v, o)| v * o.area_m2).sum::<f64>() / area)
+    };
+    let buildable = all(|o| o.buildable_m2).map(|v| v.iter().sum::<f64>());
+    let point = parts.iter().fold(Coord { x: 0.0, y: 0.0 }, |acc, o| Coord {
+        x: acc.x + o.point.x * o.area_m2 / area,
+        y: acc.y + o.point.y * o.area_m2 / area,
+    });
+    let status = if parts.iter().any(|o| o.status == SpaceStatus::Idle) { SpaceStatus::Idle } else { first.status };
+    Offer {
+        status,
+        area_m2: area,
+        buildable_m2: buildable,
+        max_far: buildable.map(|b| b / area),
+        price: weighted(|o| o.price),
+        rent: weighted(|o| o.rent),
+        supply: parts.iter().fold(u8::MAX, |bits, o| bits & o.supply),
+        available_from: parts.iter().filter_map(|o| o.available_from).max(),
+        power_kva: all(|o| o.power_kva).map(|v| v.iter().sum()),
+        verified_at: parts.iter().map(|o| o.verified_at).min().unwrap_or(first.verified_at),
+        zone: if parts.iter().all(|o| o.zone == first.zone) { first.zone } else { None },
+        point,
+        ..first.clone()
+    }
+}
+
+/// Whether the group's size meets the project: area within the range and floor area fitting.
+fn size_ok(ctx: &Ctx, o: &Offer) -> bool {
+    let req = ctx.req;
+    let area_ok = req.land_area.is_none_or(|r| r.min_m2.is_none_or(|m| o.area_m2 >= m) && r.max_m2.is_none_or(|m| o.area_m2 <= m));
+    let floor_ok = req.floor_area_m2.is_none_or(|need| o.buildable_m2.is_some_and(|b| b >= need));
+    area_ok && floor_ok
+}
+
+/// Pairs of pool members that are adjacent and in the same park.
+fn adjacency(ctx: &Ctx, offers: &[Offer], pool: &[u32]) -> HashMap<u32, Vec<u32>> {
+    let parcels = &ctx.snapshot.parcels;
+    let in_pool: HashSet<u32> = pool.iter().copied().collect();
+    let mut edges: HashMap<u32, Vec<u32>> = HashMap::new();
+    for &i in pool {
+        let parcel = parcels.at(i);
+        let Some(bbox) = geo::BoundingRect::bounding_rect(&parcel.geometry) else { continue };
+        // widen by the adjacency distance (in degrees, generously at Beijing's latitude)
+        let dy = ADJACENT_M / METRES_PER_DEGREE * 1.01;
+        let dx = dy / bbox.min().y.to_radians().cos().max(0.1);
+        let wide = geo::Rect::new(Coord { x: bbox.min().x - dx, y: bbox.min().y - dy }, Coord { x: bbox.max().x + dx, y: bbox.max().y + dy });
+        for j in parcels.bbox_candidates(wide) {
+            if j <= i || !in_pool.contains(&j) || offers[i as usize].park != offers[j as usize].park {
+                continue;
+            }
+            if area_gap_m(&parcel.geometry, &parcels.at(j).geometry) <= ADJACENT_M {
+                edges.entry(i).or_default().push(j);
+                edges.entry(j).or_default().push(i);
+            }
+        }
+    }
+    edges
+}
+
+/// Minimal groups of 2–4 adjacent pool parcels that together pass every constraint; no
+/// member can be dropped with the rest still big enough.
+pub(crate) fn find(ctx: &Ctx, offers: &[Offer], pool: &[u32]) -> Vec<Assembly> {
+    let edges = adjacency(ctx, offers, pool);
+    let mut seen: HashSet<Vec<u32>> = HashSet::new();
+    let mut frontier: Vec<BTreeSet<u32>> = Vec::new();
+    for (&a, neighbours) in &edges {
+        for &b in neighbours {
+            if a < b {
+                frontier.push([a, b].into_iter().collect());
+            }
+        }
+    }
+    let mut found = Vec::new();
+    while let Some(group) = frontier.pop() {
+        let members: Vec<u32> = group.iter().copied().collect();
+        if seen.len() >= MAX_GROUPS || !seen.insert(members.clone()) {
+            continue;
+        }
+        let combined = combine(offers, &members);
+        if size_ok(ctx, &combined) {
+            let minimal = members.iter().all(|&m| {
+                let rest: Vec<u32> = members.iter().copied().filter(|&x| x != m).collect();
+                !size_ok(ctx, &combine(offers, &rest))
+            });
+            let mut passes = true;
+            check(ctx, &combined, &mut |_| passes = false);
+            if minimal && passes {
+                found.push(Assembly { members, offer: combined });
+            }
+            // a bigger group holding this one would not be minimal
+            continue;
+        }
+        if members.len() < MAX_MEMBERS {
+            for m in &members {
+                for &n in edges.get(m).into_iter().flatten() {
+                    if !group.contains(&n) {
+                        let mut bigger = group.clone();
+                        bigger.insert(n);
+                        frontier.push(bigger);
+                    }
+                }
+            }
+        }
+    }
+    found.sort_by(|a, b| a.members.cmp(&b.members));
+    found
+}

@@ -1,0 +1,232 @@
+//! Scored criteria: each scorer rates a candidate 0–100 and says why, as data (a [`Reason`]
+//! carrying the numbers); the text is rendered in [`super::explain`].
+//!
+//! Default weights (overridable per request with `weights`): industry 30, area 20,
+//! price 15, readiness 15, distance 10, power 10. A criterion that does not apply to a
+//! candidate (distance without a location, power without a stated need, area without a
+//! stated size) is left out and the others are normalised to 0–100.
+
+mod area;
+mod distance;
+mod industry;
+mod power;
+mod price;
+mod readiness;
+
+use chrono::NaiveDate;
+
+pub use industry::{relation, FitScope, IndustryFit, Relation, POSITIVE_LIST_BONUS};
+pub(crate) use industry::best_fit;
+
+use super::offers::Offer;
+use super::Ctx;
+
+/// The criteria a candidate is scored on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Criterion {
+    /// Industry fit with the zone's, park's and district's leading industries.
+    Industry,
+    /// Closeness of the offered area to the requested size.
+    Area,
+    /// Land price or rent.
+    Price,
+    /// Distance to the requested location.
+    Distance,
+    /// Available now or later, and how recently the facts were verified.
+    Readiness,
+    /// Power capacity headroom.
+    Power,
+}
+
+impl Criterion {
+    /// Every criterion, in output order.
+    pub const ALL: [Criterion; 6] =
+        [Criterion::Industry, Criterion::Area, Criterion::Price, Criterion::Distance, Criterion::Readiness, Criterion::Power];
+
+    /// The name used in requests (`weights`) and results.
+    pub fn name(self) -> &'static str {
+        match self {
+            Criterion::Industry => "industry",
+            Criterion::Area => "area",
+            Criterion::Price => "price",
+            Criterion::Distance => "distance",
+            Criterion::Readiness => "readiness",
+            Criterion::Power => "power",
+        }
+    }
+
+    /// The criterion with this name.
+    pub fn parse(name: &str) -> Option<Criterion> {
+        Criterion::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// All names, for messages.
+    pub fn names() -> String {
+        Criterion::ALL.map(Criterion::name).join(", ")
+    }
+
+    fn default_weight(self) -> f64 {
+        match self {
+            Criterion::Industry => 30.0,
+            Criterion::Area => 20.0,
+            Criterion::Price => 15.0,
+            Criterion::Readiness => 15.0,
+            Criterion::Distance => 10.0,
+            Criterion::Power => 10.0,
+        }
+    }
+}
+
+/// A weight per criterion.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights([f64; 6]);
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights(Criterion::ALL.map(Criterion::default_weight))
+    }
+}
+
+impl Weights {
+    /// The weight of `c`.
+    pub fn get(&self, c: Criterion) -> f64 {
+        self.0[c as usize]
+    }
+    /// Sets the weight of `c`.
+    pub fn set(&mut self, c: Criterion, w: f64) {
+        self.0[c as usize] = w;
+    }
+    /// Sum of all weights.
+    pub fn total(&self) -> f64 {
+        self.0.iter().sum()
+    }
+}
+
+/// Why a criterion scored what it did, with the numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason<'a> {
+    /// Industry fit.
+    Industry(IndustryFit<'a>),
+    /// Land area against the requested size.
+    LandArea {
+        /// Offered, m².
+        area_m2: f64,
+        /// Requested size, m².
+        ideal_m2: f64,
+    },
+    /// Buildable floor area (land × max FAR) against the floor area needed.
+    Buildable {
+        /// Land area × max FAR, m².
+        buildable_m2: f64,
+        /// Needed, m².
+        need_m2: f64,
+    },
+    /// Vacant floor area against the floor area needed.
+    Vacant {
+        /// Vacant, m².
+        vacant_m2: f64,
+        /// Needed, m².
+        need_m2: f64,
+    },
+    /// Land price (万元/亩) or rent (元/m²/day) against the project's maximum or the median.
+    Price {
+        /// The price, if listed.
+        have: Option<f64>,
+        /// What it is compared with.
+        reference: f64,
+        /// Whether the reference is the project's maximum (else the median of candidates).
+        reference_is_max: bool,
+        /// Rent rather than land price.
+        rent: bool,
+    },
+    /// Distance to the requested point.
+    Distance {
+        /// Metres.
+        metres: f64,
+        /// The project's limit, metres.
+        max_m: Option<f64>,
+    },
+    /// Availability and verification.
+    Readiness {
+        /// Available from (none: now).
+        available_from: Option<NaiveDate>,
+        /// Idle space that needs renewal.
+        idle: bool,
+        /// Last verified.
+        verified_at: NaiveDate,
+        /// Days since verification.
+        age_days: i64,
+    },
+    /// Power capacity.
+    Power {
+        /// On site, kVA (none: not recorded).
+        have: Option<f64>,
+        /// Needed, kVA.
+        need: f64,
+    },
+}
+
+/// A candidate's score on one criterion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored<'a> {
+    /// The criterion.
+    pub criterion: Criterion,
+    /// 0–100.
+    pub score: f64,
+    /// Why.
+    pub reason: Reason<'a>,
+}
+
+/// Rates one aspect of a candidate.
+pub(crate) trait Scorer {
+    /// The criterion it scores.
+    const CRITERION: Criterion;
+    /// The score (0–100) and its reason, or none when the criterion does not apply.
+    fn score<'a>(ctx: &Ctx<'a>, offer: &Offer, distance_m: Option<f64>) -> Option<(f64, Reason<'a>)>;
+}
+
+fn run<'a, S: Scorer>(ctx: &Ctx<'a>, offer: &Offer, distance_m: Option<f64>, out: &mut Vec<Scored<'a>>) {
+    if let Some((score, reason)) = S::score(ctx, offer, distance_m) {
+        out.push(Scored { criterion: S::CRITERION, score: score.clamp(0.0, 100.0), reason });
+    }
+}
+
+/// Every applicable criterion's score for `offer`, in [`Criterion::ALL`] order.
+pub(crate) fn score_all<'a>(ctx: &Ctx<'a>, offer: &Offer, distance_m: Option<f64>) -> Vec<Scored<'a>> {
+    let mut out = Vec::with_capacity(6);
+    run::<industry::IndustryScorer>(ctx, offer, distance_m, &mut out);
+    run::<area::AreaScorer>(ctx, offer, distance_m, &mut out);
+    run::<price::PriceScorer>(ctx, offer, distance_m, &mut out);
+    run::<distance::DistanceScorer>(ctx, offer, distance_m, &mut out);
+    run::<readiness::ReadinessScorer>(ctx, offer, distance_m, &mut out);
+    run::<power::PowerScorer>(ctx, offer, distance_m, &mut out);
+    out
+}
+
+/// The weighted mean of the applicable criteria, 0–100 (0 when all their weights are 0).
+fn weighted_mean(weights: &Weights, scores: impl Iterator<Item = (Criterion, f64)>) -> f64 {
+    let (sum, weight) = scores.fold((0.0, 0.0), |(s, w), (c, score)| (s + weights.get(c) * score, w + weights.get(c)));
+    if weight > 0.0 {
+        sum / weight
+    } else {
+        0.0
+    }
+}
+
+fn quick<'a, S: Scorer>(ctx: &Ctx<'a>, offer: &Offer, distance_m: Option<f64>) -> Option<(Criterion, f64)> {
+    S::score(ctx, offer, distance_m).map(|(score, _)| (S::CRITERION, score.clamp(0.0, 100.0)))
+}
+
+/// The weighted mean of [`score_all`]'s scores, computed without allocating: the hot path of a
+/// match, run for every candidate that passes the constraints.
+pub(crate) fn total_of<'a>(ctx: &Ctx<'a>, offer: &Offer, distance_m: Option<f64>) -> f64 {
+    let scores = [
+        quick::<industry::IndustryScorer>(ctx, offer, distance_m),
+        quick::<area::AreaScorer>(ctx, offer, distance_m),
+        quick::<price::PriceScorer>(ctx, offer, distance_m),
+        quick::<distance::DistanceScorer>(ctx, offer, distance_m),
+        quick::<readiness::ReadinessScorer>(ctx, offer, distance_m),
+        quick::<power::PowerScorer>(ctx, offer, distance_m),
+    ];
+    weighted_mean(&ctx.req.weights, scores.into_iter().flatten())
+}

@@ -1,0 +1,33 @@
+//! Errors of the matcher: a request it cannot run, naming the field and the reason.
+
+/// Why a match request was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MatchError {
+    /// The body is not JSON at all.
+    #[error("the request is not valid JSON: {0}")]
+    Syntax(String),
+    /// A field is missing, of the wrong type, or out of range.
+    #[error("{field}: {reason}")]
+    Field {
+        /// The field's path, e.g. `land_area_mu.min` or `land_use[1]`.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl MatchError {
+    /// A field error.
+    pub fn field(field: impl Into<String>, reason: impl Into<String>) -> MatchError {
+        MatchError::Field { field: field.into(), reason: reason.into() }
+    }
+
+    /// The offending field, if the error names one.
+    pub fn field_name(&self) -> Option<&str> {
+        match self {
+            MatchError::Field { field, .. } => Some(field),
+            MatchError::Syntax(_) => None,
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! The result shape outside checks read: candidates with per-criterion scores and reasons,
+//! policies, near misses with what failed, and the counts of excluded candidates.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Policies the table shows per candidate (the most specific first); JSON lists all.
+const POLICIES_IN_TABLE: usize = 4;
+
+/// What a candidate is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CandidateKind {
+    /// One land parcel.
+    Parcel,
+    /// Space in one building.
+    Building,
+    /// Adjacent parcels offered together.
+    Assembly,
+}
+
+/// The project as the matcher understood it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectSummary {
+    /// Project name, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The resolved industry.
+    pub industry: IndustryRef,
+    /// The date the match was made on.
+    pub as_of: chrono::NaiveDate,
+}
+
+/// A catalogue entry by code and names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndustryRef {
+    /// Catalogue code.
+    pub code: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+}
+
+/// One criterion's score and reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionScore {
+    /// Criterion name.
+    pub name: String,
+    /// 0–100.
+    pub score: f64,
+    /// Its weight in this request.
+    pub weight: f64,
+    /// Reason, Chinese.
+    pub reason_zh: String,
+    /// Reason, English.
+    pub reason_en: String,
+}
+
+/// A policy measure that applies to a candidate, with its source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppliedPolicy {
+    /// Measure id.
+    pub id: String,
+    /// city, district or park.
+    pub scope: String,
+    /// Title, Chinese.
+    pub title_zh: String,
+    /// Title, English.
+    pub title_en: String,
+    /// Cap as stated, Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap_zh: Option<String>,
+    /// Cap, English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap_en: Option<String>,
+    /// Source document file.
+    pub document: String,
+    /// Item number in the document.
+    pub item: String,
+}
+
+/// A ranked candidate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// 1 for the best.
+    pub rank: usize,
+    /// Parcel or building id; members joined by `+` for an assembly.
+    pub id: String,
+    /// parcel, building or assembly.
+    pub kind: CandidateKind,
+    /// Member parcel ids (the id itself for a parcel or building).
+    pub members: Vec<String>,
+    /// Name (members' names joined for an assembly).
+    pub name: String,
+    /// Weighted score, 0–100.
+    pub score: f64,
+    /// Per-criterion scores and reasons.
+    pub criteria: Vec<CriterionScore>,
+    /// District adcode.
+    pub district: String,
+    /// District name.
+    pub district_name: String,
+    /// Park id.
+    pub park: Option<String>,
+    /// Park name.
+    pub park_name: Option<String>,
+    /// Zone (园中园) id.
+    pub zone: Option<String>,
+    /// Zone name.
+    pub zone_name: Option<String>,
+    /// Land area in 亩 (land); none for building space.
+    pub area_mu: Option<f64>,
+    /// Land area (land) or vacant floor area (building), m².
+    pub area_m2: f64,
+    /// Land use(s), for land.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub land_use: Option<String>,
+    /// Outline (or location) in WGS84.
+    pub geometry: geojson::Geometry,
+    /// Policy measures that apply.
+    pub policies: Vec<AppliedPolicy>,
+}
+
+/// One failed constraint of a near miss.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    /// Constraint name.
+    pub constraint: String,
+    /// By how much, Chinese.
+    pub detail_zh: String,
+    /// By how much, English.
+    pub detail_en: String,
+}
+
+/// A candidate that fails one or two constraints that could be negotiated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NearMiss {
+    /// Parcel or building id.
+    pub id: String,
+    /// parcel or building.
+    pub kind: CandidateKind,
+    /// Name.
+    pub name: String,
+    /// Score it would have.
+    pub score: f64,
+    /// District adcode.
+    pub district: String,
+    /// Park id.
+    pub park: Option<String>,
+    /// Zone id.
+    pub zone: Option<String>,
+    /// Land area in 亩 (land).
+    pub area_mu: Option<f64>,
+    /// What failed, and by how much.
+    pub failed: Vec<Failure>,
+}
+
+/// The answer to a match request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchResult {
+    /// The project as understood.
+    pub project: ProjectSummary,
+    /// The best candidates, best first.
+    pub candidates: Vec<Candidate>,
+    /// Candidates that fail little, fewest failures and best score first.
+    pub near_misses: Vec<NearMiss>,
+    /// Per constraint, the candidates it excluded (one failing two counts under both;
+    /// one outside the search scope counts under that scope constraint only).
+    pub excluded_counts: BTreeMap<String, usize>,
+    /// Parcels and buildings considered.
+    pub considered: usize,
+    /// The weights used.
+    pub weights: BTreeMap<String, f64>,
+}
+
+impl MatchResult {
+    /// The candidates as a GeoJSON FeatureCollection (WGS84), best first; properties carry
+    /// rank, kind, members, score, place, area, the criteria and the policy ids.
+    pub fn to_feature_collection(&self) -> geojson::FeatureCollection {
+        let features = self
+            .candidates
+            .iter()
+            .map(|c| {
+                let reasons_zh: Vec<&str> = c.criteria.iter().map(|k| k.reason_zh.as_str()).collect();
+                let reasons_en: Vec<&str> = c.criteria.iter().map(|k| k.reason_en.as_str()).collect();
+                let properties = serde_json::json!({
+                    "rank": c.rank,
+                    "id": c.id,
+                    "kind": c.kind,
+                    "members": c.members,
+                    "name": c.name,
+                    "score": c.score,
+                    "district": c.district,
+                    "district_name": c.district_name,
+                    "park": c.park,
+                    "park_name": c.park_name,
+                    "zone": c.zone,
+                    "zone_name": c.zone_name,
+                    "area_mu": c.area_mu,
+                    "area_m2": c.area_m2,
+                    "land_use": c.land_use,
+                    "reason_zh": reasons_zh.join("；"),
+                    "reason_en": reasons_en.join("; "),
+                    "criteria": c.criteria,
+                    "policies": c.policies.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+                });
+                geojson::Feature {
+                    bbox: None,
+                    geometry: Some(c.geometry.clone()),
+                    id: Some(geojson::feature::Id::String(c.id.clone())),
+                    properties: properties.as_object().cloned(),
+                    foreign_members: None,
+                }
+            })
+            .collect();
+        geojson::FeatureCollection { bbox: None, features, foreign_members: None }
+    }
+
+    /// A plain-text report: the ranked list with every reason, then the near misses and
+    /// the exclusion counts.
+    pub fn to_table(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let p = &self.project;
+        let _ = writeln!(out, "项目 {} · 产业 {}（{}） · {}", p.name.as_deref().unwrap_or("-"), p.industry.name_zh, p.industry.code, p.as_of);
+        if self.candidates.is_empty() {
+            let _ = writeln!(out, "\n没有满足全部条件的候选（no candidate meets every constraint）");
+        }
+        for c in &self.candidates {
+            let place = [Some(c.district_name.as_str()), c.park_name.as_deref(), c.zone_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" / ");
+            let size = match c.area_mu {
+                Some(mu) => format!("{mu} 亩"),
+                None => format!("{} ㎡", c.area_m2),
+            };
+            let _ = writeln!(out, "\n#{} {:>5.1}  {} [{:?}] {}  {}  {}", c.rank, c.score, c.id, c.kind, c.name, place, size);
+            for k in &c.criteria {
+                let _ = writeln!(out, "    {:<9} {:>5.1} ×{:<4} {}", k.name, k.score, k.weight, k.reason_zh);
+            }
+            for policy in c.policies.iter().take(POLICIES_IN_TABLE) {
+                let _ = writeln!(out, "    政策 {} — {} {}", policy.title_zh, policy.document, policy.item);
+            }
+            if c.policies.len() > POLICIES_IN_TABLE {
+                let _ = writeln!(out, "    …另有 {} 项政策（--format json 列出全部）", c.policies.len() - POLICIES_IN_TABLE);
+            }
+        }
+        if !self.near_misses.is_empty() {
+            let _ = writeln!(out, "\n接近满足（near misses）");
+            for m in &self.near_misses {
+                let failed: Vec<&str> = m.failed.iter().map(|f| f.detail_zh.as_str()).collect();
+                let _ = writeln!(out, "  {} {:>5.1} {}：{}", m.id, m.score, m.name, failed.join("；"));
+            }
+        }
+        let counts: Vec<String> = self.excluded_counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let _ = writeln!(out, "\n考察 {} 处，排除：{}", self.considered, counts.join(", "));
+        out
+    }
+}
