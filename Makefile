@@ -22,6 +22,7 @@ test: deps
 sample:
 	cargo run --release -- generate --parcels 300 --seed 1 --out geodata
 
-# Load benchmarks (criterion); see BENCHMARKS.md.
+# Benchmarks (criterion): loading and matching; see BENCHMARKS.md.
 bench: deps
 	cargo bench --bench load
+	cargo bench --bench matcher

@@ -130,3 +130,40 @@ fn serve_loads_the_sample_logs_counts_and_answers_health() {
     assert_eq!(body["counts"]["districts"], 16);
     assert!(log.contains("layer=parcels") && log.contains("features=300"), "{log}");
 }
+
+#[test]
+fn match_prints_the_ranked_list_as_table_json_and_geojson() {
+    let sample = common::sample_dir();
+    let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/projects/miyun-fosun-emergency-medicine.json");
+    let args = |format: &str| {
+        let out = chanye()
+            .args(["match", "--project", project.to_str().unwrap(), "--data", sample.to_str().unwrap(), "--format", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: Value = serde_json::from_str(&args("json")).unwrap();
+    let top = &json["candidates"][0];
+    assert_eq!(top["rank"], 1);
+    assert_eq!(top["zone"], "miyun-health");
+    for key in ["id", "kind", "members", "score", "criteria", "district", "park", "zone", "area_mu", "geometry", "policies"] {
+        assert!(top.get(key).is_some(), "candidate lacks {key}");
+    }
+    assert!(json["excluded_counts"].as_object().unwrap().contains_key("district"));
+    let table = args("table");
+    assert!(table.contains(&format!("#1 ")) && table.contains(top["id"].as_str().unwrap()), "{table}");
+    assert!(table.contains("位于医药健康产业园（园中园）"), "{table}");
+    let geojson: Value = serde_json::from_str(&args("geojson")).unwrap();
+    assert_eq!(geojson["type"], "FeatureCollection");
+    assert_eq!(geojson["features"][0]["id"], top["id"]);
+    assert_eq!(geojson["features"][0]["properties"]["rank"], 1);
+
+    // a bad project file names the file and the field
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"industry": "心血管医疗器械", "land_use": ["M7"]}"#).unwrap();
+    let (ok, text) = run(&["match", "--project", bad.to_str().unwrap(), "--data", sample.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(text.contains("bad.json: land_use[0]: 'M7' is not one of M1, M4, M1/M4"), "{text}");
+}

@@ -312,30 +312,26 @@ impl Rejection<'_> {
 /// The scope constraints (district, park, area of interest) an offer fails, if any; the
 /// distance limit is applied through the R-tree before this.
 pub(crate) fn scope<'a>(ctx: &Ctx<'a>, o: &Offer) -> Option<Rejection<'a>> {
-    let req = ctx.req;
     let s = ctx.snapshot;
-    if let Some(districts) = &req.districts {
-        let d = s.districts.at(o.district);
-        if !districts.contains(&d.adcode) {
-            return Some(Rejection::District { have: &d.name });
+    let limits = &ctx.scope;
+    if let Some(ok) = &limits.districts {
+        if !ok[o.district as usize] {
+            return Some(Rejection::District { have: &s.districts.at(o.district).name });
         }
     }
-    if let Some(parks) = &req.parks {
-        let park = o.park.map(|p| s.parks.at(p));
-        let zone = o.zone.map(|z| s.zones.at(z));
-        let in_park = park.is_some_and(|p| parks.contains(&p.id));
-        let zone_ok = match (&req.zones, park) {
-            // a named zone limits its own park to that zone
-            (Some(zones), Some(p)) if zones.iter().any(|z| s.zones.get(z).is_some_and(|zz| zz.park == p.id)) => {
-                zone.is_some_and(|z| zones.contains(&z.id))
-            }
+    if let Some(ok) = &limits.parks {
+        let in_park = o.park.is_some_and(|p| ok[p as usize]);
+        // a named zone limits its own park to that zone
+        let zone_ok = match o.park {
+            Some(p) if limits.zone_limited[p as usize] => o.zone.is_some_and(|z| limits.zones[z as usize]),
             _ => true,
         };
         if !(in_park && zone_ok) {
-            return Some(Rejection::Park { have: zone.map(|z| z.name.as_str()).or(park.map(|p| p.name.as_str())) });
+            let zone = o.zone.map(|z| s.zones.at(z).name.as_str());
+            return Some(Rejection::Park { have: zone.or(o.park.map(|p| s.parks.at(p).name.as_str())) });
         }
     }
-    if let Some(aoi) = &req.within {
+    if let Some(aoi) = &ctx.req.within {
         if !aoi.prepared.contains(o.point) {
             return Some(Rejection::Within);
         }

@@ -61,6 +61,32 @@ pub(crate) struct Fits<'a> {
     pub by_entry: Vec<Relation>,
 }
 
+/// The request's district and park limits as flags per position, so that the per-row scope
+/// check hashes no strings.
+pub(crate) struct ScopeLimits {
+    /// Per district: accepted (none: no limit).
+    pub districts: Option<Vec<bool>>,
+    /// Per park: accepted (none: no limit).
+    pub parks: Option<Vec<bool>>,
+    /// Per park: only its named zones are accepted.
+    pub zone_limited: Vec<bool>,
+    /// Per zone: named.
+    pub zones: Vec<bool>,
+}
+
+impl ScopeLimits {
+    fn new(req: &Requirements, s: &Snapshot) -> ScopeLimits {
+        let zones: Vec<bool> = s.zones.items().iter().map(|z| req.zones.as_ref().is_some_and(|named| named.contains(&z.id))).collect();
+        let zone_limited = s.parks.items().iter().map(|p| s.zones.items().iter().zip(&zones).any(|(z, &named)| named && z.park == p.id)).collect();
+        ScopeLimits {
+            districts: req.districts.as_ref().map(|ok| s.districts.items().iter().map(|d| ok.contains(&d.adcode)).collect()),
+            parks: req.parks.as_ref().map(|ok| s.parks.items().iter().map(|p| ok.contains(&p.id)).collect()),
+            zone_limited,
+            zones,
+        }
+    }
+}
+
 /// Everything one request's checks and scorers read.
 pub(crate) struct Ctx<'a> {
     /// The resolved request.
@@ -69,6 +95,8 @@ pub(crate) struct Ctx<'a> {
     pub snapshot: &'a Snapshot,
     /// Industry fits.
     pub fits: Fits<'a>,
+    /// District and park limits.
+    pub scope: ScopeLimits,
     /// Median land price of the land that passes.
     pub land_price_median: Option<f64>,
     /// Median rent of the building space that passes.
@@ -88,7 +116,7 @@ impl<'a> Ctx<'a> {
             negative: snapshot.parks.items().iter().map(|p| covers(&p.negative_list)).collect(),
             by_entry: catalogue.entries().iter().map(|e| criteria::relation(catalogue, &project.code, &e.code)).collect(),
         };
-        Ctx { req, snapshot, fits, land_price_median: None, rent_median: None }
+        Ctx { req, snapshot, fits, scope: ScopeLimits::new(req, snapshot), land_price_median: None, rent_median: None }
     }
 }
 
@@ -110,14 +138,35 @@ struct Hit {
     id: String,
 }
 
-/// A candidate that failed a few negotiable constraints.
-struct Miss {
+/// A parcel or building examined by a match: no allocation per row.
+#[derive(Debug, Clone, Copy)]
+struct Row {
     kind: OfferKind,
     index: u32,
-    failures: u32,
     distance_m: Option<f64>,
     score: f64,
 }
+
+/// Constraints whose failure rules out a near miss.
+static NOT_NEGOTIABLE: std::sync::LazyLock<u32> =
+    std::sync::LazyLock::new(|| Constraint::ALL.iter().filter(|c| !c.allows_near_miss()).fold(0, |bits, c| bits | c.bit()));
+/// The size constraints an assembly member may fail.
+static SIZE: std::sync::LazyLock<u32> = std::sync::LazyLock::new(|| Constraint::ALL.iter().filter(|c| c.is_size()).fold(0, |bits, c| bits | c.bit()));
+
+/// Keeps the `k` first of `items` under `order`, sorted: a partial selection, then a sort of
+/// only those `k`.
+fn top<T>(items: &mut Vec<T>, k: usize, order: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if k == 0 {
+        items.clear();
+        return;
+    }
+    if items.len() > k {
+        items.select_nth_unstable_by(k - 1, &order);
+        items.truncate(k);
+    }
+    items.sort_by(order);
+}
+
 
 fn median(mut values: Vec<f64>) -> Option<f64> {
     if values.is_empty() {
@@ -209,9 +258,10 @@ impl Matcher {
         let mut ctx = Ctx::new(req, &self.snapshot);
         let mut excluded = vec![0usize; Constraint::ALL.len()];
         let mut considered = 0;
-        let mut passed: Vec<(OfferKind, u32, Option<f64>)> = Vec::new();
-        let mut missed: Vec<(OfferKind, u32, u32, Option<f64>)> = Vec::new();
+        let mut passed: Vec<Row> = Vec::new();
+        let mut missed: Vec<(Row, u32)> = Vec::new();
         let mut pool: Vec<u32> = Vec::new();
+        let too_big_m2 = req.land_area.and_then(|r| r.max_m2).unwrap_or(f64::INFINITY);
         let kinds = [(OfferKind::Land, req.space.land()), (OfferKind::Building, req.space.building())];
         for kind in kinds.into_iter().filter_map(|(k, wanted)| wanted.then_some(k)) {
             let offers = self.offers(kind);
@@ -220,52 +270,54 @@ impl Matcher {
             if let Some((constraint, n)) = outside {
                 excluded[constraint as usize] += n;
             }
-            for (i, distance) in rows {
-                let o = &offers[i as usize];
+            for (index, distance_m) in rows {
+                let o = &offers[index as usize];
                 if let Some(r) = scope(&ctx, o) {
                     excluded[r.constraint() as usize] += 1;
                     continue;
                 }
                 let mut mask = 0u32;
                 check(&ctx, o, &mut |r: Rejection| mask |= r.constraint().bit());
+                let row = Row { kind, index, distance_m, score: 0.0 };
                 if mask == 0 {
-                    passed.push((kind, i, distance));
+                    passed.push(row);
                     continue;
                 }
-                for c in Constraint::ALL {
-                    if mask & c.bit() != 0 {
-                        excluded[*c as usize] += 1;
-                    }
+                let mut bits = mask;
+                while bits != 0 {
+                    excluded[bits.trailing_zeros() as usize] += 1;
+                    bits &= bits - 1;
                 }
-                let negotiable = Constraint::ALL.iter().all(|c| mask & c.bit() == 0 || c.allows_near_miss());
-                if negotiable && mask.count_ones() <= 2 {
-                    missed.push((kind, i, mask, distance));
+                if mask & *NOT_NEGOTIABLE == 0 && mask.count_ones() <= 2 {
+                    missed.push((row, mask.count_ones()));
                 }
-                let size_only = Constraint::ALL.iter().all(|c| mask & c.bit() == 0 || c.is_size());
-                let too_big = req.land_area.and_then(|r| r.max_m2).is_some_and(|max| o.area_m2 > max);
-                if kind == OfferKind::Land && size_only && !too_big {
-                    pool.push(i);
+                if kind == OfferKind::Land && mask & !*SIZE == 0 && o.area_m2 <= too_big_m2 {
+                    pool.push(index);
                 }
             }
         }
         let near = req.near.map(|(p, _)| p);
-        let with_distance = |kind, i, d: Option<f64>| d.or_else(|| near.map(|p| self.distance_to(kind, i, p)));
-        ctx.land_price_median = median(passed.iter().filter(|p| p.0 == OfferKind::Land).filter_map(|p| self.offers.land[p.1 as usize].price).collect());
-        ctx.rent_median = median(passed.iter().filter(|p| p.0 == OfferKind::Building).filter_map(|p| self.offers.buildings[p.1 as usize].rent).collect());
+        ctx.land_price_median = median(passed.iter().filter(|r| r.kind == OfferKind::Land).filter_map(|r| self.offers.land[r.index as usize].price).collect());
+        ctx.rent_median = median(passed.iter().filter(|r| r.kind == OfferKind::Building).filter_map(|r| self.offers.buildings[r.index as usize].rent).collect());
+        let score = |row: &mut Row| {
+            if row.distance_m.is_none() {
+                row.distance_m = near.map(|p| self.distance_to(row.kind, row.index, p));
+            }
+            row.score = criteria::total_of(&ctx, &self.offers(row.kind)[row.index as usize], row.distance_m);
+        };
+        passed.iter_mut().for_each(score);
+        let single_land = passed.iter().filter(|r| r.kind == OfferKind::Land).count();
+        let best_first = |a: &Row, b: &Row| b.score.total_cmp(&a.score).then_with(|| self.id_of(a.kind, a.index).cmp(self.id_of(b.kind, b.index)));
+        top(&mut passed, req.limit, best_first);
 
         let mut hits: Vec<Hit> = passed
-            .into_iter()
-            .map(|(kind, i, d)| {
-                let d = with_distance(kind, i, d);
-                let score = criteria::total_of(&ctx, &self.offers(kind)[i as usize], d);
-                let (ck, id) = match kind {
-                    OfferKind::Land => (CandidateKind::Parcel, self.snapshot.parcels.at(i).id.clone()),
-                    OfferKind::Building => (CandidateKind::Building, self.snapshot.buildings.at(i).id.clone()),
-                };
-                Hit { kind: ck, members: vec![i], offer: None, index: i, distance_m: d, score, id }
+            .iter()
+            .map(|r| {
+                let kind = if r.kind == OfferKind::Land { CandidateKind::Parcel } else { CandidateKind::Building };
+                let id = self.id_of(r.kind, r.index).to_string();
+                Hit { kind, members: vec![r.index], offer: None, index: r.index, distance_m: r.distance_m, score: r.score, id }
             })
             .collect();
-        let single_land = hits.iter().filter(|h| h.kind == CandidateKind::Parcel).count();
         if req.space.land() && req.states_size() && single_land < req.limit && !pool.is_empty() {
             for a in assembly::find(&ctx, &self.offers.land, &pool) {
                 let d = near.map(|p| a.members.iter().map(|&m| self.distance_to(OfferKind::Land, m, p)).fold(f64::INFINITY, f64::min));
@@ -276,25 +328,16 @@ impl Matcher {
                 hits.push(Hit { kind: CandidateKind::Assembly, index: a.members[0], members: a.members, offer: Some(a.offer), distance_m: d, score, id });
             }
         }
-        rank(&mut hits, |h| (h.score, &h.id));
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         hits.truncate(req.limit);
 
-        let mut misses: Vec<(Miss, String)> = missed
-            .into_iter()
-            .map(|(kind, index, failures, d)| {
-                let d = with_distance(kind, index, d);
-                let score = criteria::total_of(&ctx, &self.offers(kind)[index as usize], d);
-                let id = self.id_of(kind, index).to_string();
-                (Miss { kind, index, failures, distance_m: d, score }, id)
-            })
-            .collect();
-        misses.sort_by(|a, b| {
-            a.0.failures.count_ones().cmp(&b.0.failures.count_ones()).then(b.0.score.total_cmp(&a.0.score)).then_with(|| a.1.cmp(&b.1))
-        });
-        misses.truncate(req.near_miss_limit);
+        for (row, _) in missed.iter_mut() {
+            score(row);
+        }
+        top(&mut missed, req.near_miss_limit, |a, b| a.1.cmp(&b.1).then_with(|| best_first(&a.0, &b.0)));
 
         let candidates = hits.iter().enumerate().map(|(n, h)| self.render_candidate(&ctx, n + 1, h)).collect();
-        let near_misses = misses.iter().map(|(m, id)| self.render_miss(&ctx, m, id)).collect();
+        let near_misses = missed.iter().map(|(row, _)| self.render_miss(&ctx, row)).collect();
         let industry = ctx.snapshot.catalogue.get(&req.industry).expect("resolved");
         MatchResult {
             project: ProjectSummary {
@@ -426,7 +469,8 @@ impl Matcher {
         }
     }
 
-    fn render_miss(&self, ctx: &Ctx, m: &Miss, id: &str) -> NearMiss {
+    fn render_miss(&self, ctx: &Ctx, m: &Row) -> NearMiss {
+        let id = self.id_of(m.kind, m.index);
         let s = &self.snapshot;
         let offer = &self.offers(m.kind)[m.index as usize];
         let mut failed = Vec::new();
@@ -435,7 +479,6 @@ impl Matcher {
             OfferKind::Land => s.parcels.at(m.index).name.clone(),
             OfferKind::Building => s.buildings.at(m.index).name.clone(),
         };
-        let _ = m.distance_m;
         NearMiss {
             id: id.to_string(),
             kind: if m.kind == OfferKind::Land { CandidateKind::Parcel } else { CandidateKind::Building },
@@ -455,11 +498,3 @@ fn failure(r: &Rejection) -> Failure {
     Failure { constraint: r.constraint().name().to_string(), detail_zh, detail_en }
 }
 
-/// Sorts best first: higher score, then id, so equal scores always come out in one order.
-fn rank<T>(items: &mut [T], key: impl Fn(&T) -> (f64, &String)) {
-    items.sort_by(|a, b| {
-        let (sa, ia) = key(a);
-        let (sb, ib) = key(b);
-        sb.total_cmp(&sa).then_with(|| ia.cmp(ib))
-    });
-}
