@@ -54,29 +54,9 @@ enum Command {
         sources: PathBuf,
     },
     /// Rank land and building space for a project described in a JSON file.
-    Match {
-        /// The project's requirements (JSON; see README).
-        #[arg(long)]
-        project: PathBuf,
-        /// Data directory.
-        #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
-        data: PathBuf,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-    },
-    /// Rank the districts for a project (首谈制).
-    Recommend {
-        /// The project's requirements (JSON).
-        #[arg(long)]
-        project: PathBuf,
-        /// Data directory.
-        #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
-        data: PathBuf,
-        /// Output format (table or json).
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-    },
+    Match(ProjectArgs),
+    /// Rank the districts for a project (首谈制); geojson prints the JSON.
+    Recommend(ProjectArgs),
     /// Print counts and available area by district, land use and status.
     Stats {
         /// Data directory.
@@ -86,6 +66,29 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// A project file, the data to match it against and the output format.
+#[derive(clap::Args)]
+struct ProjectArgs {
+    /// The project's requirements (JSON; see README).
+    #[arg(long)]
+    project: PathBuf,
+    /// Data directory.
+    #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
+    data: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+impl ProjectArgs {
+    /// The parsed project and a matcher over the loaded data.
+    fn open(&self) -> Result<(ProjectRequest, Matcher), String> {
+        let request = read_project(&self.project)?;
+        let loaded = load(&self.data)?;
+        Ok((request, Matcher::new(Arc::new(loaded.snapshot))))
+    }
 }
 
 /// How `match` prints its result.
@@ -210,12 +213,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Match { project, data, format } => {
-            let request = read_project(&project)?;
-            let loaded = load(&data)?;
-            let matcher = Matcher::new(Arc::new(loaded.snapshot));
-            let result = matcher.run(&request).map_err(|e| format!("{}: {e}", project.display()))?;
-            let text = match format {
+        Command::Match(args) => {
+            let (request, matcher) = args.open()?;
+            let result = matcher.run(&request).map_err(|e| format!("{}: {e}", args.project.display()))?;
+            let text = match args.format {
                 Format::Table => result.to_table(),
                 Format::Json => serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?,
                 Format::Geojson => serde_json::to_string_pretty(&result.to_feature_collection()).map_err(|e| e.to_string())?,
@@ -223,12 +224,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             println!("{text}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Recommend { project, data, format } => {
-            let request = read_project(&project)?;
-            let loaded = load(&data)?;
-            let matcher = Matcher::new(Arc::new(loaded.snapshot));
-            let result = matcher.recommend_districts(&request).map_err(|e| format!("{}: {e}", project.display()))?;
-            let text = match format {
+        Command::Recommend(args) => {
+            let (request, matcher) = args.open()?;
+            let result = matcher.recommend_districts(&request).map_err(|e| format!("{}: {e}", args.project.display()))?;
+            let text = match args.format {
                 Format::Table => result.to_table(),
                 Format::Json | Format::Geojson => serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?,
             };

@@ -136,20 +136,9 @@ impl Matcher {
                 let supply_score = 100.0 * (matching as f64 / FULL_SUPPLY as f64).min(1.0);
                 let industry_score = best.0;
                 let (fit_zh, fit_en) = industry_sentence(&best.1);
-                let reason_zh = format!(
-                    "{fit_zh}；区内满足条件的地块 {} 块（{} 亩）、楼宇空间 {} 处（{}㎡）",
-                    parcels[i],
-                    num(area[i], 1),
-                    buildings[i],
-                    num(vacant[i], 0)
-                );
-                let reason_en = format!(
-                    "{fit_en}; {} parcels ({} mu) and {} building spaces ({} m²) in the district meet the requirements",
-                    parcels[i],
-                    num(area[i], 1),
-                    buildings[i],
-                    num(vacant[i], 0)
-                );
+                let (n, mu, m, m2) = (parcels[i], num(area[i], 1), buildings[i], num(vacant[i], 0));
+                let reason_zh = format!("{fit_zh}；区内满足条件的地块 {n} 块（{mu} 亩）、楼宇空间 {m} 处（{m2}㎡）");
+                let reason_en = format!("{fit_en}; {n} parcels ({mu} mu) and {m} building spaces ({m2} m²) in the district meet the requirements");
                 DistrictRecommendation {
                     rank: 0,
                     adcode: d.adcode.clone(),
