@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use geo::Coord;
 
 use super::constraints::check;
-use super::offers::Offer;
+use super::offers::{Facts, Offer, Offers};
 use super::Ctx;
 use crate::geometry::distance::area_gap_m;
 use crate::geometry::distance::METRES_PER_DEGREE;
@@ -31,7 +31,8 @@ pub(crate) struct Assembly {
 
 /// The combined offer of `members`: areas, buildable areas and power add up, the price is
 /// the area-weighted mean, the latest availability and the oldest verification count.
-pub(crate) fn combine(offers: &[Offer], members: &[u32]) -> Offer {
+pub(crate) fn combine(rows: &Offers, members: &[u32]) -> Offer {
+    let offers = &rows.land;
     let parts: Vec<&Offer> = members.iter().map(|&i| &offers[i as usize]).collect();
     let first = parts[0];
     let area: f64 = parts.iter().map(|o| o.area_m2).sum();
@@ -39,34 +40,30 @@ pub(crate) fn combine(offers: &[Offer], members: &[u32]) -> Offer {
     let weighted = |f: fn(&Offer) -> Option<f64>| {
         all(f).map(|values| values.iter().zip(&parts).map(|(v, o)| v * o.area_m2).sum::<f64>() / area)
     };
-    let buildable = all(|o| o.buildable_m2).map(|v| v.iter().sum::<f64>());
-    let point = parts.iter().fold(Coord { x: 0.0, y: 0.0 }, |acc, o| Coord {
-        x: acc.x + o.point.x * o.area_m2 / area,
-        y: acc.y + o.point.y * o.area_m2 / area,
-    });
+    let buildable = all(|o| o.buildable_m2.get()).map(|v| v.iter().sum::<f64>());
     let status = if parts.iter().any(|o| o.status == SpaceStatus::Idle) { SpaceStatus::Idle } else { first.status };
-    Offer {
+    let mut offer = Offer {
         status,
         area_m2: area,
-        buildable_m2: buildable,
-        max_far: buildable.map(|b| b / area),
-        price: weighted(|o| o.price),
-        rent: weighted(|o| o.rent),
+        buildable_m2: buildable.into(),
+        max_far: buildable.map(|b| b / area).into(),
+        price: weighted(|o| o.price.get()).into(),
+        rent: weighted(|o| o.rent.get()).into(),
         supply: parts.iter().fold(u8::MAX, |bits, o| bits & o.supply),
-        available_from: parts.iter().filter_map(|o| o.available_from).max(),
-        power_kva: all(|o| o.power_kva).map(|v| v.iter().sum()),
-        verified_at: parts.iter().map(|o| o.verified_at).min().unwrap_or(first.verified_at),
-        zone: if parts.iter().all(|o| o.zone == first.zone) { first.zone } else { None },
-        point,
+        power_kva: all(|o| o.power_kva.get()).map(|v| v.iter().sum()).into(),
+        verified_day: parts.iter().map(|o| o.verified_day).min().unwrap_or(first.verified_day),
         ..first.clone()
-    }
+    };
+    offer.set_available_day(parts.iter().filter_map(|o| o.available_day()).max());
+    offer.set_zone(if parts.iter().all(|o| o.zone() == first.zone()) { first.zone() } else { None }, rows);
+    offer
 }
 
 /// Whether the group's size meets the project: area within the range and floor area fitting.
 fn size_ok(ctx: &Ctx, o: &Offer) -> bool {
     let req = ctx.req;
     let area_ok = req.land_area.is_none_or(|r| r.min_m2.is_none_or(|m| o.area_m2 >= m) && r.max_m2.is_none_or(|m| o.area_m2 <= m));
-    let floor_ok = req.floor_area_m2.is_none_or(|need| o.buildable_m2.is_some_and(|b| b >= need));
+    let floor_ok = req.floor_area_m2.is_none_or(|need| o.buildable_m2.get().is_some_and(|b| b >= need));
     area_ok && floor_ok
 }
 
@@ -114,11 +111,11 @@ pub(crate) fn find(ctx: &Ctx, offers: &[Offer], pool: &[u32]) -> Vec<Assembly> {
         if seen.len() >= MAX_GROUPS || !seen.insert(members.clone()) {
             continue;
         }
-        let combined = combine(offers, &members);
+        let combined = combine(ctx.offers, &members);
         if size_ok(ctx, &combined) {
             let minimal = members.iter().all(|&m| {
                 let rest: Vec<u32> = members.iter().copied().filter(|&x| x != m).collect();
-                !size_ok(ctx, &combine(offers, &rest))
+                !size_ok(ctx, &combine(ctx.offers, &rest))
             });
             let mut passes = true;
             check(ctx, &combined, &mut |_| passes = false);

@@ -3,9 +3,10 @@
 
 use chrono::NaiveDate;
 
-use super::offers::{supply_bit, Offer};
+use super::offers::{day_number, supply_bit, Offer, Offers, Site};
 use super::request::AreaRange;
-use super::Ctx;
+use super::{Ctx, Requirements, ScopeLimits};
+use crate::inventory::Snapshot;
 use crate::model::{BuildingType, Industry, LandUse, OfferKind, SpaceStatus, M2_PER_MU};
 
 macro_rules! constraints {
@@ -312,31 +313,294 @@ impl Rejection<'_> {
 /// The scope constraints (district, park, area of interest) an offer fails, if any; the
 /// distance limit is applied through the R-tree before this.
 pub(crate) fn scope<'a>(ctx: &Ctx<'a>, o: &Offer) -> Option<Rejection<'a>> {
-    let s = ctx.snapshot;
-    let limits = &ctx.scope;
-    if let Some(ok) = &limits.districts {
-        if !ok[o.district as usize] {
-            return Some(Rejection::District { have: &s.districts.at(o.district).name });
-        }
-    }
-    if let Some(ok) = &limits.parks {
-        let in_park = o.park.is_some_and(|p| ok[p as usize]);
-        // a named zone limits its own park to that zone
-        let zone_ok = match o.park {
-            Some(p) if limits.zone_limited[p as usize] => o.zone.is_some_and(|z| limits.zones[z as usize]),
-            _ => true,
-        };
-        if !(in_park && zone_ok) {
-            let zone = o.zone.map(|z| s.zones.at(z).name.as_str());
-            return Some(Rejection::Park { have: zone.or(o.park.map(|p| s.parks.at(p).name.as_str())) });
-        }
+    let site = Site { district: o.district, park: o.park, zone: o.zone };
+    if let Some(r) = scope_of_site(&ctx.scope, ctx.snapshot, site) {
+        return Some(r);
     }
     if let Some(aoi) = &ctx.req.within {
-        if !aoi.prepared.contains(o.point) {
+        if !aoi.prepared.contains(ctx.offers.point(o.kind, o.index)) {
             return Some(Rejection::Within);
         }
     }
     None
+}
+
+/// The district or park limit a place fails, if any.
+pub(crate) fn scope_of_site<'a>(limits: &ScopeLimits, s: &'a Snapshot, site: Site) -> Option<Rejection<'a>> {
+    let (district, park, zone) = (u32::from(site.district), site.park(), site.zone());
+    if let Some(ok) = &limits.districts {
+        if !ok[district as usize] {
+            return Some(Rejection::District { have: &s.districts.at(district).name });
+        }
+    }
+    if let Some(ok) = &limits.parks {
+        let in_park = park.is_some_and(|p| ok[p as usize]);
+        // a named zone limits its own park to that zone
+        let zone_ok = match park {
+            Some(p) if limits.zone_limited[p as usize] => zone.is_some_and(|z| limits.zones[z as usize]),
+            _ => true,
+        };
+        if !(in_park && zone_ok) {
+            let zone_name = zone.map(|z| s.zones.at(z).name.as_str());
+            return Some(Rejection::Park { have: zone_name.or(park.map(|p| s.parks.at(p).name.as_str())) });
+        }
+    }
+    None
+}
+
+/// The request's thresholds in the form the branch-free [`fail_mask`] and [`fail_masks`]
+/// read: absent limits become bounds no value crosses, and what depends only on a row's
+/// place (scope, negative list, planning indicators) is one mask per [`Site`].
+#[derive(Debug, Clone)]
+pub(crate) struct Thresholds {
+    status_ok: [bool; 8],
+    building_type_ok: [bool; 256],
+    land_use_ok: Vec<bool>,
+    area_min: f64,
+    area_max: f64,
+    floor_need: Option<f64>,
+    planned_far: Option<f64>,
+    supply_wanted: u8,
+    needed_by_day: i32,
+    max_price: f64,
+    max_rent: f64,
+    power_need: f64,
+    floor_load: Option<f64>,
+    clearance: Option<f64>,
+    /// Per site: the scope, negative-list and planning-indicator constraints it fails.
+    site_mask: Vec<u32>,
+    /// Per 投资强度, 地均产值 and 地均税收, per site: the largest area, m², on which the
+    /// project meets the park's minimum (infinity: no minimum or no project figure).
+    site_max_area: [Vec<f64>; 3],
+    /// Per land use position below 64: accepted (the common case, tested with a shift).
+    land_use_bits: Option<u64>,
+}
+
+/// The scope constraints: a row failing one counts under it alone and is never a near miss.
+pub(crate) const SCOPE_BITS: u32 = (1 << Constraint::District as u32) | (1 << Constraint::Park as u32) | (1 << Constraint::Within as u32) | (1 << Constraint::Distance as u32);
+
+impl Thresholds {
+    /// The thresholds of `ctx`'s request.
+    pub fn new(req: &Requirements, s: &Snapshot, offers: &Offers, limits: &ScopeLimits, negative: &[Option<&Industry>]) -> Thresholds {
+        let mut status_ok = [false; 8];
+        status_ok[SpaceStatus::Available as usize] = true;
+        status_ok[SpaceStatus::Idle as usize] = req.include_idle;
+        let mut building_type_ok = [true; 256];
+        for t in BuildingType::ALL {
+            building_type_ok[*t as usize] = req.building_types.is_empty() || req.building_types.contains(t);
+        }
+        let site_mask = offers
+            .sites
+            .iter()
+            .map(|&site| {
+                let mut mask = scope_of_site(limits, s, site).map_or(0, |r| r.constraint().bit());
+                if let Some(p) = site.park() {
+                    mask |= bit(negative[p as usize].is_some(), Constraint::NegativeList);
+                    planning_of(req, s, p, &mut |r| mask |= r.constraint().bit());
+                }
+                mask
+            })
+            .collect();
+        let totals = [req.investment_wan, req.annual_output_wan, req.annual_tax_wan];
+        let site_max_area = std::array::from_fn(|k| {
+            let minimum = |site: &Site| site.park().and_then(|p| offers.park_minimums[p as usize][k].get());
+            offers.sites.iter().map(|site| match (totals[k], minimum(site)) {
+                (Some(total), Some(min)) => largest_area_meeting(total, min),
+                _ => f64::INFINITY,
+            }).collect()
+        });
+        let land_use_ok: Vec<bool> = offers.land_uses.iter().map(|u| req.land_uses.is_empty() || req.land_uses.iter().any(|w| u.serves(w))).collect();
+        let land_use_bits = (land_use_ok.len() <= 64).then(|| land_use_ok.iter().enumerate().fold(0u64, |bits, (i, &ok)| bits | (u64::from(ok) << i)));
+        Thresholds {
+            status_ok,
+            building_type_ok,
+            land_use_ok,
+            land_use_bits,
+            area_min: req.land_area.and_then(|r| r.min_m2).unwrap_or(f64::NEG_INFINITY),
+            area_max: req.land_area.and_then(|r| r.max_m2).unwrap_or(f64::INFINITY),
+            floor_need: req.floor_area_m2,
+            planned_far: req.planned_far,
+            supply_wanted: req.supply_modes.iter().fold(0u8, |bits, &m| bits | supply_bit(m)),
+            needed_by_day: req.needed_by.map_or(i32::MAX, day_number),
+            max_price: req.max_land_price.unwrap_or(f64::INFINITY),
+            max_rent: req.max_rent.unwrap_or(f64::INFINITY),
+            power_need: req.power_kva.unwrap_or(f64::NEG_INFINITY),
+            floor_load: req.floor_load,
+            clearance: req.clearance,
+            site_mask,
+            site_max_area,
+        }
+    }
+
+    fn status_fails(&self, status: u8) -> bool {
+        !self.status_ok[usize::from(status & 7)]
+    }
+    /// Whether land of this use (a position in [`Offers::land_uses`]) is refused.
+    pub fn land_use_fails(&self, land_use: u16) -> bool {
+        match self.land_use_bits {
+            Some(bits) => land_use >= 64 || (bits >> (land_use & 63)) & 1 == 0,
+            None => !self.land_use_ok.get(usize::from(land_use)).copied().unwrap_or(false),
+        }
+    }
+    fn area_fails(&self, area_m2: f64) -> bool {
+        (area_m2 < self.area_min) | (area_m2 > self.area_max)
+    }
+    fn supply_fails(&self, supply: u8) -> bool {
+        (self.supply_wanted != 0) & (supply & self.supply_wanted == 0)
+    }
+    fn late(&self, available_day: i32) -> bool {
+        available_day > self.needed_by_day
+    }
+}
+
+/// A minimum not met: unknown (NaN) values fail.
+fn below(have: f64, need: f64) -> bool {
+    !(have >= need)
+}
+
+/// 投资强度 and the like: the project's total over the land in 亩 against the park's minimum.
+fn per_mu_fails(total: f64, min: f64, area_m2: f64) -> bool {
+    total / (area_m2 / M2_PER_MU) < min
+}
+
+/// The largest area, m², on which a project with `total` (≥ 0) meets `min` per 亩: 0 when
+/// no area does, infinity when every area does. [`per_mu_fails`] only turns true as the area
+/// grows, so a binary search over the bit patterns of positive floats (ordered as the
+/// floats are) finds the exact boundary, and the check of a row becomes one comparison.
+fn largest_area_meeting(total: f64, min: f64) -> f64 {
+    let fails = |bits: u64| per_mu_fails(total, min, f64::from_bits(bits));
+    let (mut meets, mut fails_at) = (0u64, f64::INFINITY.to_bits());
+    if !fails(fails_at) {
+        return f64::INFINITY;
+    }
+    while fails_at - meets > 1 {
+        let mid = meets + (fails_at - meets) / 2;
+        if fails(mid) {
+            fails_at = mid;
+        } else {
+            meets = mid;
+        }
+    }
+    f64::from_bits(meets)
+}
+
+fn bit(failed: bool, c: Constraint) -> u32 {
+    u32::from(failed) << c as u32
+}
+
+/// The constraints `o` fails, as a mask of [`Constraint::bit`]s (scope included), computed
+/// without branching on the row's values (a mispredicted branch costs more than the
+/// comparison) and agreeing with [`scope`] and [`check`], which say why.
+pub(crate) fn fail_mask(ctx: &Ctx, o: &Offer) -> u32 {
+    let t = &ctx.thresholds;
+    let mut mask = t.site_mask[usize::from(o.site)];
+    if mask & SCOPE_BITS == 0 {
+        if let Some(aoi) = &ctx.req.within {
+            mask |= bit(!aoi.prepared.contains(ctx.offers.point(o.kind, o.index)), Constraint::Within);
+        }
+    }
+    mask |= bit(t.status_fails(o.status as u8), Constraint::Status);
+    match o.kind {
+        OfferKind::Land => {
+            for (max_area, c) in t.site_max_area.iter().zip(PER_MU) {
+                mask |= bit(o.area_m2 > max_area[usize::from(o.site)], c);
+            }
+            mask | bit(t.land_use_fails(o.land_use), Constraint::LandUse)
+                | bit(t.area_fails(o.area_m2), Constraint::LandArea)
+                | bit(t.floor_need.is_some_and(|need| below(o.buildable_m2.0, need)), Constraint::FloorArea)
+                | bit(t.planned_far.is_some_and(|planned| below(o.max_far.0, planned)), Constraint::MaxFar)
+                | bit(t.supply_fails(o.supply), Constraint::SupplyMode)
+                | bit(t.late(o.available_day), Constraint::AvailableBy)
+                | bit(o.price.0 > t.max_price, Constraint::LandPrice)
+                | bit(o.rent.0 > t.max_rent, Constraint::Rent)
+                | bit(o.power_kva.0 < t.power_need, Constraint::Power)
+        }
+        OfferKind::Building => {
+            let detail = ctx.offers.detail(o);
+            let known = |v: Option<f64>| v.unwrap_or(f64::NAN);
+            mask | bit(!t.building_type_ok[usize::from(o.building_type.map_or(u8::MAX, |b| b as u8))], Constraint::BuildingType)
+                | bit(t.floor_need.is_some_and(|need| o.area_m2 < need), Constraint::FloorArea)
+                | bit(t.floor_load.is_some_and(|need| below(known(detail.and_then(|d| d.floor_load)), need)), Constraint::FloorLoad)
+                | bit(t.clearance.is_some_and(|need| below(known(detail.and_then(|d| d.clearance)), need)), Constraint::Clearance)
+                | bit(o.rent.0 > t.max_rent, Constraint::Rent)
+        }
+    }
+}
+
+/// The per-亩 admission constraints: 投资强度, 地均产值, 地均税收.
+const PER_MU: [Constraint; 3] = [Constraint::InvestmentIntensity, Constraint::OutputPerMu, Constraint::TaxPerMu];
+
+/// ORs `c`'s bit into each mask whose row fails.
+fn mark(masks: &mut [u32], c: Constraint, failed: impl Iterator<Item = bool>) {
+    for (mask, failed) in masks.iter_mut().zip(failed) {
+        *mask |= u32::from(failed) << c as u32;
+    }
+}
+
+/// [`fail_mask`] for every row of `kind`, one loop per constraint the request sets, each over
+/// one or two columns; no area of interest (that goes through the R-tree and [`fail_mask`]).
+pub(crate) fn fail_masks(ctx: &Ctx, kind: OfferKind) -> Vec<u32> {
+    let t = &ctx.thresholds;
+    let c = ctx.offers.columns(kind);
+    let mut masks: Vec<u32> = if t.site_mask.iter().any(|&m| m != 0) {
+        c.site.iter().map(|&site| t.site_mask[usize::from(site)]).collect()
+    } else {
+        vec![0; c.site.len()]
+    };
+    let available = SpaceStatus::Available as u8;
+    let idle = if t.status_ok[SpaceStatus::Idle as usize] { SpaceStatus::Idle as u8 } else { available };
+    mark(&mut masks, Constraint::Status, c.status.iter().map(|&s| (s != available) & (s != idle)));
+    if t.max_rent.is_finite() {
+        mark(&mut masks, Constraint::Rent, c.rent.iter().map(|&r| r > t.max_rent));
+    }
+    match kind {
+        OfferKind::Land => {
+            if t.land_use_ok.iter().any(|ok| !ok) {
+                mark(&mut masks, Constraint::LandUse, c.land_use.iter().map(|&u| t.land_use_fails(u)));
+            }
+            if t.area_min.is_finite() || t.area_max.is_finite() {
+                mark(&mut masks, Constraint::LandArea, c.area_m2.iter().map(|&a| t.area_fails(a)));
+            }
+            if let Some(need) = t.floor_need {
+                mark(&mut masks, Constraint::FloorArea, c.buildable_m2.iter().map(|&b| below(b, need)));
+            }
+            if let Some(planned) = t.planned_far {
+                mark(&mut masks, Constraint::MaxFar, c.max_far.iter().map(|&f| below(f, planned)));
+            }
+            for (max_area, c_) in t.site_max_area.iter().zip(PER_MU) {
+                if max_area.iter().any(|a| a.is_finite()) {
+                    mark(&mut masks, c_, c.site.iter().zip(&c.area_m2).map(|(&site, &a)| a > max_area[usize::from(site)]));
+                }
+            }
+            if t.supply_wanted != 0 {
+                mark(&mut masks, Constraint::SupplyMode, c.supply.iter().map(|&s| t.supply_fails(s)));
+            }
+            if t.needed_by_day != i32::MAX {
+                mark(&mut masks, Constraint::AvailableBy, c.available_day.iter().map(|&d| t.late(d)));
+            }
+            if t.max_price.is_finite() {
+                mark(&mut masks, Constraint::LandPrice, c.price.iter().map(|&p| p > t.max_price));
+            }
+            if t.power_need.is_finite() {
+                mark(&mut masks, Constraint::Power, c.power_kva.iter().map(|&p| p < t.power_need));
+            }
+        }
+        OfferKind::Building => {
+            if t.building_type_ok.iter().any(|ok| !ok) {
+                mark(&mut masks, Constraint::BuildingType, c.building_type.iter().map(|&b| !t.building_type_ok[usize::from(b)]));
+            }
+            if let Some(need) = t.floor_need {
+                mark(&mut masks, Constraint::FloorArea, c.area_m2.iter().map(|&a| a < need));
+            }
+            if let Some(need) = t.floor_load {
+                mark(&mut masks, Constraint::FloorLoad, c.floor_load.iter().map(|&h| below(h, need)));
+            }
+            if let Some(need) = t.clearance {
+                mark(&mut masks, Constraint::Clearance, c.clearance.iter().map(|&h| below(h, need)));
+            }
+        }
+    }
+    masks
 }
 
 /// Checks every non-scope constraint on `o`, passing each failure to `fail`.
@@ -346,7 +610,7 @@ pub(crate) fn check<'a>(ctx: &Ctx<'a>, o: &Offer, fail: &mut impl FnMut(Rejectio
     if !ok_status {
         fail(Rejection::Status { have: o.status });
     }
-    if let Some(p) = o.park {
+    if let Some(p) = o.park() {
         if let Some(listed) = ctx.fits.negative[p as usize] {
             fail(Rejection::NegativeList { park: &ctx.snapshot.parks.at(p).name, listed });
         }
@@ -359,13 +623,9 @@ pub(crate) fn check<'a>(ctx: &Ctx<'a>, o: &Offer, fail: &mut impl FnMut(Rejectio
 
 fn check_land<'a>(ctx: &Ctx<'a>, o: &Offer, fail: &mut impl FnMut(Rejection<'a>)) {
     let req = ctx.req;
-    if !req.land_uses.is_empty() {
-        let have = o.land_use.as_ref();
-        if !have.is_some_and(|u| req.land_uses.iter().any(|w| u.serves(w))) {
-            // land offers always carry a use; the parcel's own value is quoted
-            let parcel = ctx.snapshot.parcels.at(o.index);
-            fail(Rejection::LandUse { have: &parcel.land_use, wanted: &req.land_uses });
-        }
+    if ctx.thresholds.land_use_fails(o.land_use) {
+        let parcel = ctx.snapshot.parcels.at(o.index);
+        fail(Rejection::LandUse { have: &parcel.land_use, wanted: &req.land_uses });
     }
     if let Some(range) = req.land_area {
         let too_small = range.min_m2.is_some_and(|min| o.area_m2 < min);
@@ -375,13 +635,13 @@ fn check_land<'a>(ctx: &Ctx<'a>, o: &Offer, fail: &mut impl FnMut(Rejection<'a>)
         }
     }
     if let Some(need_m2) = req.floor_area_m2 {
-        if !o.buildable_m2.is_some_and(|b| b >= need_m2) {
-            fail(Rejection::FloorArea { capacity_m2: o.buildable_m2, need_m2, building: false });
+        if !o.buildable_m2.get().is_some_and(|b| b >= need_m2) {
+            fail(Rejection::FloorArea { capacity_m2: o.buildable_m2.get(), need_m2, building: false });
         }
     }
     if let Some(planned) = req.planned_far {
-        if !o.max_far.is_some_and(|max| planned <= max) {
-            fail(Rejection::MaxFar { planned, max: o.max_far });
+        if !o.max_far.get().is_some_and(|max| planned <= max) {
+            fail(Rejection::MaxFar { planned, max: o.max_far.get() });
         }
     }
     admission(ctx, o, fail);
@@ -391,48 +651,49 @@ fn check_land<'a>(ctx: &Ctx<'a>, o: &Offer, fail: &mut impl FnMut(Rejection<'a>)
             fail(Rejection::SupplyMode { offered: o.supply, wanted });
         }
     }
-    if let (Some(by), Some(from)) = (req.needed_by, o.available_from) {
+    if let (Some(by), Some(from)) = (req.needed_by, o.available_from()) {
         if from > by {
             fail(Rejection::AvailableBy { from, by });
         }
     }
-    if let (Some(max), Some(have)) = (req.max_land_price, o.price) {
+    if let (Some(max), Some(have)) = (req.max_land_price, o.price.get()) {
         if have > max {
             fail(Rejection::LandPrice { have, max });
         }
     }
-    if let (Some(max), Some(have)) = (req.max_rent, o.rent) {
+    if let (Some(max), Some(have)) = (req.max_rent, o.rent.get()) {
         if have > max {
             fail(Rejection::Rent { have, max });
         }
     }
-    if let (Some(need), Some(have)) = (req.power_kva, o.power_kva) {
+    if let (Some(need), Some(have)) = (req.power_kva, o.power_kva.get()) {
         if have < need {
             fail(Rejection::Power { have, need });
         }
     }
 }
 
-/// The park's admission standards 准入标准 on this land.
+/// The park's admission standards 准入标准 on this land: the per-亩 minimums per row, the
+/// planning indicators (the same for every row of a park) from the flags in the context.
 fn admission<'a>(ctx: &Ctx<'a>, o: &Offer, fail: &mut impl FnMut(Rejection<'a>)) {
-    let req = ctx.req;
-    let Some(p) = o.park else { return };
-    let park = ctx.snapshot.parks.at(p);
-    let a = &park.admission;
+    let Some(p) = o.park() else { return };
+    let minimums = &ctx.offers.park_minimums[p as usize];
     let mu = o.area_m2 / M2_PER_MU;
-    let per_mu = [
-        (PerMu::Investment, req.investment_wan, a.min_investment_wan_per_mu),
-        (PerMu::Output, req.annual_output_wan, a.min_output_wan_per_mu),
-        (PerMu::Tax, req.annual_tax_wan, a.min_tax_wan_per_mu),
-    ];
-    for (indicator, total, min) in per_mu {
-        if let (Some(total), Some(min)) = (total, min) {
+    for ((indicator, total), min) in ctx.project_totals.iter().zip(minimums) {
+        if let (Some(total), Some(min)) = (*total, min.get()) {
             let project = total / mu;
             if project < min {
-                fail(Rejection::PerMu { indicator, project, min, park: &park.name });
+                fail(Rejection::PerMu { indicator: *indicator, project, min, park: &ctx.snapshot.parks.at(p).name });
             }
         }
     }
+    planning_of(ctx.req, ctx.snapshot, p, fail);
+}
+
+/// The planning indicators of the admission standards the project fails in park `p`.
+pub(crate) fn planning_of<'a>(req: &Requirements, snapshot: &'a Snapshot, p: u32, fail: &mut impl FnMut(Rejection<'a>)) {
+    let park = snapshot.parks.at(p);
+    let a = &park.admission;
     let planning = [
         (Planning::MinFar, req.planned_far, a.min_far, true),
         (Planning::Coverage, req.building_coverage, a.min_building_coverage, true),
@@ -462,18 +723,50 @@ fn check_building<'a>(ctx: &Ctx<'a>, o: &Offer, fail: &mut impl FnMut(Rejection<
         }
     }
     if let Some(need) = req.floor_load {
-        if !o.floor_load.is_some_and(|h| h >= need) {
-            fail(Rejection::FloorLoad { have: o.floor_load, need });
+        let have = ctx.offers.detail(o).and_then(|d| d.floor_load);
+        if !have.is_some_and(|h| h >= need) {
+            fail(Rejection::FloorLoad { have, need });
         }
     }
     if let Some(need) = req.clearance {
-        if !o.clearance.is_some_and(|h| h >= need) {
-            fail(Rejection::Clearance { have: o.clearance, need });
+        let have = ctx.offers.detail(o).and_then(|d| d.clearance);
+        if !have.is_some_and(|h| h >= need) {
+            fail(Rejection::Clearance { have, need });
         }
     }
-    if let (Some(max), Some(have)) = (req.max_rent, o.rent) {
+    if let (Some(max), Some(have)) = (req.max_rent, o.rent.get()) {
         if have > max {
             fail(Rejection::Rent { have, max });
         }
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn the_area_boundary_matches_the_per_mu_formula_exactly() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for _ in 0..2000 {
+            let (total, min) = (next() * 500_000.0, next() * 2_000.0 + 1.0);
+            let limit = largest_area_meeting(total, min);
+            assert!(!per_mu_fails(total, min, limit) || limit == 0.0, "{total} {min}: the boundary itself meets");
+            let above = f64::from_bits(limit.to_bits() + 1);
+            assert!(per_mu_fails(total, min, above), "{total} {min}: just above the boundary fails");
+            for _ in 0..20 {
+                let area = next() * 2.0 * limit.max(1.0);
+                assert_eq!(per_mu_fails(total, min, area), area > limit, "{total} {min} {area}");
+            }
+        }
+        assert_eq!(largest_area_meeting(100.0, f64::NAN), f64::INFINITY);
+        // nothing invested: every real area fails (only areas too small to divide meet)
+        assert!(largest_area_meeting(0.0, 10.0) < 1e-300);
     }
 }

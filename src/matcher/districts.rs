@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::constraints::check;
-use super::criteria::{best_fit, FitScope, IndustryFit};
+use super::criteria::IndustryFit;
 use super::explain::{industry_sentence, num};
 use super::result::{IndustryRef, ProjectSummary};
 use super::{Ctx, MatchError, Matcher, ProjectRequest, Requirements};
@@ -82,7 +82,7 @@ impl Matcher {
         req.zones = None;
         req.near = None;
         req.within = None;
-        let ctx = Ctx::new(&req, &self.snapshot);
+        let ctx = Ctx::new(&req, &self.snapshot, &self.offers);
         let s = &self.snapshot;
         let n = s.districts.len();
         let (mut parcels, mut area, mut buildings, mut vacant) = (vec![0usize; n], vec![0.0; n], vec![0usize; n], vec![0.0; n]);
@@ -94,7 +94,7 @@ impl Matcher {
                 let mut passes = true;
                 check(&ctx, o, &mut |_| passes = false);
                 if passes {
-                    let d = o.district as usize;
+                    let d = o.district() as usize;
                     match kind {
                         OfferKind::Land => {
                             parcels[d] += 1;
@@ -117,18 +117,14 @@ impl Matcher {
             .enumerate()
             .map(|(i, d)| {
                 // the district's own leading industries count in full here
-                let own = best_fit(catalogue, project, &d.industries, FitScope::District, &d.name);
+                let own = ctx.fits.districts[i].clone();
                 let mut best: (f64, IndustryFit) = (own.relation.points(), own);
-                let parks = s.parks.items().iter().filter(|p| p.district == d.adcode);
-                for p in parks {
-                    let fit = best_fit(catalogue, project, &p.industries, FitScope::Park, &p.name);
-                    if fit.relation.points() * PARK_FACTOR > best.0 {
-                        best = (fit.relation.points() * PARK_FACTOR, fit);
-                    }
-                    for z in s.zones.items().iter().filter(|z| z.park == p.id) {
-                        let fit = best_fit(catalogue, project, &z.industries, FitScope::Zone, &z.name);
+                let parks = s.parks.items().iter().enumerate().filter(|(_, p)| p.district == d.adcode);
+                for (pi, p) in parks {
+                    let zones = s.zones.items().iter().enumerate().filter(|(_, z)| z.park == p.id).map(|(zi, _)| &ctx.fits.zones[zi]);
+                    for fit in std::iter::once(&ctx.fits.parks[pi]).chain(zones) {
                         if fit.relation.points() * PARK_FACTOR > best.0 {
-                            best = (fit.relation.points() * PARK_FACTOR, fit);
+                            best = (fit.relation.points() * PARK_FACTOR, fit.clone());
                         }
                     }
                 }

@@ -35,9 +35,9 @@ pub use error::MatchError;
 pub use request::{ProjectRequest, Requirements, SpaceWanted};
 pub use result::{Candidate, CandidateKind, Failure, MatchResult, NearMiss};
 
-use constraints::{check, scope, Constraint, Rejection};
+use constraints::{check, scope, Constraint, PerMu, Rejection};
 use criteria::{best_fit, FitScope, IndustryFit, Relation};
-use offers::{Offer, Offers};
+use offers::{Facts, Known, Offer, Offers, ScoreFacts};
 use result::{AppliedPolicy, CriterionScore, IndustryRef, ProjectSummary};
 
 use crate::inventory::export::{area_geometry, point_geometry};
@@ -59,6 +59,11 @@ pub(crate) struct Fits<'a> {
     pub negative: Vec<Option<&'a Industry>>,
     /// Relation of each catalogue entry to the project (for building industries).
     pub by_entry: Vec<Relation>,
+    /// Per entry of [`Offers::industry_sets`]: the points of its best relation to the project.
+    pub sets: Vec<f64>,
+    /// Per [`offers::Site`]: the best base over its district, park and zone, and the
+    /// positive-list bonus.
+    pub sites: Vec<(f64, f64)>,
 }
 
 /// The request's district and park limits as flags per position, so that the per-row scope
@@ -101,22 +106,67 @@ pub(crate) struct Ctx<'a> {
     pub land_price_median: Option<f64>,
     /// Median rent of the building space that passes.
     pub rent_median: Option<f64>,
+    /// The rows, for the facts kept beside them.
+    pub offers: &'a Offers,
+    /// The request's `as_of` as a day number.
+    pub as_of_day: i32,
+    /// The project's investment, output and tax totals, in the order of
+    /// [`Offers::park_minimums`].
+    pub project_totals: [(PerMu, Option<f64>); 3],
+    /// The thresholds [`constraints::fail_mask`] reads.
+    pub thresholds: constraints::Thresholds,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(req: &'a Requirements, snapshot: &'a Snapshot) -> Ctx<'a> {
+    fn new(req: &'a Requirements, snapshot: &'a Snapshot, offers: &'a Offers) -> Ctx<'a> {
         let catalogue = snapshot.catalogue.as_ref();
         let project = catalogue.get(&req.industry).expect("resolved industries are in the catalogue");
-        let covers = |list: &'a [String]| list.iter().find_map(|code| catalogue.is_within(&project.code, code).then(|| catalogue.get(code)).flatten());
+        let entries = catalogue.entries();
+        let by_entry: Vec<Relation> = entries.iter().map(|e| criteria::relation(catalogue, &project.code, &e.code)).collect();
+        let within: Vec<bool> = entries.iter().map(|e| catalogue.is_within(&project.code, &e.code)).collect();
+        let covers = |list: &[u16]| list.iter().find(|&&i| within[usize::from(i)]).map(|&i| &entries[usize::from(i)]);
+        let leading = &offers.leading;
+        let fit = |leading: &[u16], scope, place| best_fit(catalogue, &by_entry, project, leading, scope, place);
         let fits = Fits {
-            districts: snapshot.districts.items().iter().map(|d| best_fit(catalogue, project, &d.industries, FitScope::District, &d.name)).collect(),
-            parks: snapshot.parks.items().iter().map(|p| best_fit(catalogue, project, &p.industries, FitScope::Park, &p.name)).collect(),
-            zones: snapshot.zones.items().iter().map(|z| best_fit(catalogue, project, &z.industries, FitScope::Zone, &z.name)).collect(),
-            positive: snapshot.parks.items().iter().map(|p| covers(&p.positive_list).map(|_| p.name.as_str())).collect(),
-            negative: snapshot.parks.items().iter().map(|p| covers(&p.negative_list)).collect(),
-            by_entry: catalogue.entries().iter().map(|e| criteria::relation(catalogue, &project.code, &e.code)).collect(),
+            districts: snapshot.districts.items().iter().zip(&leading.districts).map(|(d, l)| fit(l, FitScope::District, &d.name)).collect(),
+            parks: snapshot.parks.items().iter().zip(&leading.parks).map(|(p, l)| fit(l, FitScope::Park, &p.name)).collect(),
+            zones: snapshot.zones.items().iter().zip(&leading.zones).map(|(z, l)| fit(l, FitScope::Zone, &z.name)).collect(),
+            positive: snapshot.parks.items().iter().zip(&leading.positive).map(|(p, l)| covers(l).map(|_| p.name.as_str())).collect(),
+            negative: leading.negative.iter().map(|l| covers(l)).collect(),
+            sites: Vec::new(),
+            sets: offers.industry_sets.iter().map(|set| set.iter().map(|&i| by_entry[usize::from(i)].points()).fold(0.0, f64::max)).collect(),
+            by_entry,
         };
-        Ctx { req, snapshot, fits, scope: ScopeLimits::new(req, snapshot), land_price_median: None, rent_median: None }
+        let mut fits = fits;
+        fits.sites = offers
+            .sites
+            .iter()
+            .map(|site| {
+                let mut base = fits.districts[usize::from(site.district)].base;
+                if let Some(p) = site.park() {
+                    base = base.max(fits.parks[p as usize].base);
+                }
+                if let Some(z) = site.zone() {
+                    base = base.max(fits.zones[z as usize].base);
+                }
+                let positive = site.park().is_some_and(|p| fits.positive[p as usize].is_some());
+                (base, if positive { criteria::POSITIVE_LIST_BONUS } else { 0.0 })
+            })
+            .collect();
+        let scope = ScopeLimits::new(req, snapshot);
+        let thresholds = constraints::Thresholds::new(req, snapshot, offers, &scope, &fits.negative);
+        Ctx {
+            req,
+            snapshot,
+            fits,
+            project_totals: [(PerMu::Investment, req.investment_wan), (PerMu::Output, req.annual_output_wan), (PerMu::Tax, req.annual_tax_wan)],
+            thresholds,
+            scope,
+            land_price_median: None,
+            rent_median: None,
+            offers,
+            as_of_day: offers::day_number(req.as_of),
+        }
     }
 }
 
@@ -138,13 +188,56 @@ struct Hit {
     id: String,
 }
 
-/// A parcel or building examined by a match: no allocation per row.
+/// A parcel or building that passed or nearly passed, scored in the pass that checked it
+/// but for price, which waits for the median; 48 bytes, as tens of thousands may pass.
 #[derive(Debug, Clone, Copy)]
 struct Row {
-    kind: OfferKind,
     index: u32,
-    distance_m: Option<f64>,
+    /// For ties: the order of the id among all ids.
+    id_rank: u32,
+    kind: OfferKind,
+    /// Constraints failed (0 for a candidate).
+    fails: u8,
+    distance_m: Known,
+    partial: criteria::Partial,
+    listed_price: Known,
     score: f64,
+}
+
+/// The rows of one kind a match examined.
+struct Examined {
+    kind: OfferKind,
+    /// Per position: the constraints failed.
+    masks: Vec<u32>,
+    /// The rows in scope with their distance, when the location is limited (else every row,
+    /// position = index).
+    hits: Option<Vec<(u32, Option<f64>)>>,
+    /// Positions whose failures all allow a near miss.
+    open: Vec<u32>,
+}
+
+impl Examined {
+    /// (index, failure mask, distance) of each open row.
+    fn open(&self) -> impl Iterator<Item = (u32, u32, Option<f64>)> + '_ {
+        self.open.iter().map(|&k| {
+            let (index, distance_m) = self.hits.as_ref().map_or((k, None), |h| h[k as usize]);
+            (index, self.masks[k as usize], distance_m)
+        })
+    }
+}
+
+/// Adds each row's failures to `excluded`: a row out of scope counts under that scope
+/// constraint alone, any other row under every constraint it fails. One counting loop per
+/// constraint that occurs, which the compiler vectorises.
+fn count_failures(masks: &[u32], excluded: &mut [usize]) {
+    let seen = masks.iter().fold(0, |all, &m| all | m);
+    let mut bits = seen;
+    while bits != 0 {
+        let c = bits.trailing_zeros();
+        bits &= bits - 1;
+        let in_scope_only = if constraints::SCOPE_BITS >> c & 1 == 1 { 0 } else { constraints::SCOPE_BITS };
+        excluded[c as usize] += masks.iter().filter(|&&m| (m >> c & 1 == 1) & (m & in_scope_only == 0)).count();
+    }
 }
 
 /// Constraints whose failure rules out a near miss.
@@ -153,28 +246,30 @@ static NOT_NEGOTIABLE: std::sync::LazyLock<u32> =
 /// The size constraints an assembly member may fail.
 static SIZE: std::sync::LazyLock<u32> = std::sync::LazyLock::new(|| Constraint::ALL.iter().filter(|c| c.is_size()).fold(0, |bits, c| bits | c.bit()));
 
-/// Keeps the `k` first of `items` under `order`, sorted: a partial selection, then a sort of
-/// only those `k`.
-fn top<T>(items: &mut Vec<T>, k: usize, order: impl Fn(&T, &T) -> std::cmp::Ordering) {
+/// The `k` best rows, best first: higher score, then lower id; with `fewest_failures`, rows
+/// failing fewer constraints first. Selects on 24-byte keys rather than moving whole rows.
+fn best_rows(rows: &[Row], k: usize, fewest_failures: bool) -> Vec<Row> {
+    let mut keys: Vec<(u8, f64, u32, u32)> =
+        rows.iter().enumerate().map(|(pos, r)| (if fewest_failures { r.fails } else { 0 }, r.score, r.id_rank, pos as u32)).collect();
+    let order = |a: &(u8, f64, u32, u32), b: &(u8, f64, u32, u32)| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2));
     if k == 0 {
-        items.clear();
-        return;
+        return Vec::new();
     }
-    if items.len() > k {
-        items.select_nth_unstable_by(k - 1, &order);
-        items.truncate(k);
+    if keys.len() > k {
+        keys.select_nth_unstable_by(k - 1, order);
+        keys.truncate(k);
     }
-    items.sort_by(order);
+    keys.sort_unstable_by(order);
+    keys.iter().map(|key| rows[key.3 as usize]).collect()
 }
 
-
 fn median(mut values: Vec<f64>) -> Option<f64> {
-    if values.is_empty() {
+    let n = values.len();
+    if n == 0 {
         return None;
     }
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    Some(if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 })
+    let (below, &mut upper, _) = values.select_nth_unstable_by(n / 2, f64::total_cmp);
+    Some(if n % 2 == 1 { upper } else { (below.iter().copied().fold(f64::NEG_INFINITY, f64::max) + upper) / 2.0 })
 }
 
 fn round1(x: f64) -> f64 {
@@ -222,11 +317,10 @@ impl Matcher {
         }
     }
 
-    /// The rows to examine: through the R-tree when the location is limited, with the
-    /// distance when known; the rest count as out of scope.
-    fn in_scope(&self, req: &Requirements, kind: OfferKind) -> (Vec<(u32, Option<f64>)>, Option<(Constraint, usize)>) {
-        let total = self.offers(kind).len();
-        let hits: Option<(Vec<(u32, Option<f64>)>, Constraint)> = match (req.near, &req.within) {
+    /// The rows to examine when the location is limited: through the R-tree, with the
+    /// distance when known, and the constraint the rest fail; none when every row is in scope.
+    fn located(&self, req: &Requirements, kind: OfferKind) -> Option<(Vec<(u32, Option<f64>)>, Constraint)> {
+        match (req.near, &req.within) {
             (Some((p, Some(max))), _) => {
                 let hits = match kind {
                     OfferKind::Land => self.snapshot.parcels.within(p, max),
@@ -243,82 +337,101 @@ impl Matcher {
                 Some((hits.into_iter().map(|i| (i, None)).collect(), Constraint::Within))
             }
             _ => None,
-        };
-        match hits {
-            Some((hits, constraint)) => {
-                let outside = total - hits.len();
-                (hits, Some((constraint, outside)))
-            }
-            None => ((0..total as u32).map(|i| (i, None)).collect(), None),
         }
+    }
+
+    /// Works out which constraints each row of `kind` fails, adds them to `excluded`, and
+    /// notes the rows that may still be candidates or near misses.
+    fn examine(&self, ctx: &Ctx, kind: OfferKind, excluded: &mut [usize]) -> Examined {
+        let offers = self.offers(kind);
+        let hits = self.located(ctx.req, kind).map(|(hits, constraint)| {
+            excluded[constraint as usize] += offers.len() - hits.len();
+            hits
+        });
+        let masks: Vec<u32> = match &hits {
+            Some(hits) => hits.iter().map(|&(i, _)| constraints::fail_mask(ctx, &offers[i as usize])).collect(),
+            None => constraints::fail_masks(ctx, kind),
+        };
+        #[cfg(debug_assertions)]
+        for (k, &mask) in masks.iter().enumerate() {
+            let index = hits.as_ref().map_or(k as u32, |h| h[k].0);
+            assert_eq!(mask, self.explained_mask(ctx, &offers[index as usize]), "the fast constraint pass disagrees on row {index}");
+        }
+        count_failures(&masks, excluded);
+        // gathered without a branch per row: status alone fails most rows, at random
+        let not_negotiable = *NOT_NEGOTIABLE;
+        let mut open = vec![0u32; masks.len()];
+        let mut n_open = 0;
+        for (k, &mask) in masks.iter().enumerate() {
+            open[n_open] = k as u32;
+            n_open += usize::from(mask & not_negotiable == 0);
+        }
+        open.truncate(n_open);
+        Examined { kind, masks, hits, open }
     }
 
     /// Runs a resolved request.
     pub fn run_resolved(&self, req: &Requirements) -> MatchResult {
-        let mut ctx = Ctx::new(req, &self.snapshot);
+        let mut ctx = Ctx::new(req, &self.snapshot, &self.offers);
         let mut excluded = vec![0usize; Constraint::ALL.len()];
-        let mut considered = 0;
-        let mut passed: Vec<Row> = Vec::new();
-        let mut missed: Vec<(Row, u32)> = Vec::new();
-        let mut pool: Vec<u32> = Vec::new();
-        let too_big_m2 = req.land_area.and_then(|r| r.max_m2).unwrap_or(f64::INFINITY);
-        let kinds = [(OfferKind::Land, req.space.land()), (OfferKind::Building, req.space.building())];
-        for kind in kinds.into_iter().filter_map(|(k, wanted)| wanted.then_some(k)) {
-            let offers = self.offers(kind);
-            considered += offers.len();
-            let (rows, outside) = self.in_scope(req, kind);
-            if let Some((constraint, n)) = outside {
-                excluded[constraint as usize] += n;
-            }
-            for (index, distance_m) in rows {
-                let o = &offers[index as usize];
-                if let Some(r) = scope(&ctx, o) {
-                    excluded[r.constraint() as usize] += 1;
-                    continue;
-                }
-                let mut mask = 0u32;
-                check(&ctx, o, &mut |r: Rejection| mask |= r.constraint().bit());
-                let row = Row { kind, index, distance_m, score: 0.0 };
-                if mask == 0 {
-                    passed.push(row);
-                    continue;
-                }
-                let mut bits = mask;
-                while bits != 0 {
-                    excluded[bits.trailing_zeros() as usize] += 1;
-                    bits &= bits - 1;
-                }
-                if mask & *NOT_NEGOTIABLE == 0 && mask.count_ones() <= 2 {
-                    missed.push((row, mask.count_ones()));
-                }
-                if kind == OfferKind::Land && mask & !*SIZE == 0 && o.area_m2 <= too_big_m2 {
-                    pool.push(index);
-                }
-            }
-        }
         let near = req.near.map(|(p, _)| p);
-        ctx.land_price_median = median(passed.iter().filter(|r| r.kind == OfferKind::Land).filter_map(|r| self.offers.land[r.index as usize].price).collect());
-        ctx.rent_median = median(passed.iter().filter(|r| r.kind == OfferKind::Building).filter_map(|r| self.offers.buildings[r.index as usize].rent).collect());
-        let score = |row: &mut Row| {
-            if row.distance_m.is_none() {
-                row.distance_m = near.map(|p| self.distance_to(row.kind, row.index, p));
+        // scored from the columns: the wide rows stay out of the cache until rendering
+        let kinds = [(OfferKind::Land, req.space.land()), (OfferKind::Building, req.space.building())];
+        let examined: Vec<Examined> = kinds.into_iter().filter(|(_, wanted)| *wanted).map(|(kind, _)| self.examine(&ctx, kind, &mut excluded)).collect();
+        let considered = examined.iter().map(|e| self.offers(e.kind).len()).sum();
+        let score_with = |fails: u32| {
+            let mut rows = Vec::new();
+            for e in &examined {
+                let facts = &self.offers.columns(e.kind).facts;
+                let chosen: Vec<(u32, Option<f64>)> = e.open().filter(|&(_, mask, _)| mask.count_ones() == fails).map(|(index, _, d)| (index, d)).collect();
+                // copied out in a tight loop first: the loads overlap, where scoring each row
+                // straight from the layer would wait for every cache miss in turn
+                let gathered: Vec<ScoreFacts> = chosen.iter().map(|&(index, _)| facts[index as usize]).collect();
+                rows.extend(chosen.iter().zip(&gathered).map(|(&(index, distance_m), facts)| {
+                    let distance_m = distance_m.or_else(|| near.map(|p| self.distance_to(e.kind, index, p)));
+                    let partial = criteria::partial_of(&ctx, facts, distance_m);
+                    let (distance_m, listed_price) = (distance_m.into(), facts.listed_price().into());
+                    Row { index, id_rank: facts.id_rank, kind: e.kind, fails: fails as u8, distance_m, partial, listed_price, score: 0.0 }
+                }));
             }
-            row.score = criteria::total_of(&ctx, &self.offers(row.kind)[row.index as usize], row.distance_m);
+            rows
         };
-        passed.iter_mut().for_each(score);
+        let mut passed: Vec<Row> = score_with(0);
+        let mut missed: Vec<Row> = score_with(1);
+        // two failures: worth scoring only when too few rows fail one
+        if missed.len() < req.near_miss_limit {
+            missed.extend(score_with(2));
+        }
+        let prices = |kind| median(passed.iter().filter(|r| r.kind == kind).filter_map(|r| r.listed_price.get()).collect());
+        ctx.land_price_median = prices(OfferKind::Land);
+        ctx.rent_median = prices(OfferKind::Building);
+        for row in passed.iter_mut().chain(missed.iter_mut()) {
+            row.score = criteria::finish(&ctx, row.kind, row.listed_price.get(), row.partial);
+            debug_assert_eq!(row.score, criteria::total_of(&ctx, &self.offers(row.kind)[row.index as usize], row.distance_m.get()));
+        }
         let single_land = passed.iter().filter(|r| r.kind == OfferKind::Land).count();
-        let best_first = |a: &Row, b: &Row| b.score.total_cmp(&a.score).then_with(|| self.id_of(a.kind, a.index).cmp(self.id_of(b.kind, b.index)));
-        top(&mut passed, req.limit, best_first);
+        let passed = best_rows(&passed, req.limit, false);
 
         let mut hits: Vec<Hit> = passed
             .iter()
             .map(|r| {
                 let kind = if r.kind == OfferKind::Land { CandidateKind::Parcel } else { CandidateKind::Building };
                 let id = self.id_of(r.kind, r.index).to_string();
-                Hit { kind, members: vec![r.index], offer: None, index: r.index, distance_m: r.distance_m, score: r.score, id }
+                Hit { kind, members: vec![r.index], offer: None, index: r.index, distance_m: r.distance_m.get(), score: r.score, id }
             })
             .collect();
-        if req.space.land() && req.states_size() && single_land < req.limit && !pool.is_empty() {
+        let size = *SIZE;
+        let too_big_m2 = req.land_area.and_then(|r| r.max_m2).unwrap_or(f64::INFINITY);
+        let areas = &self.offers.land_columns.area_m2;
+        // land too small alone but passing everything else
+        let pool: Vec<u32> = examined
+            .iter()
+            .filter(|e| e.kind == OfferKind::Land && req.states_size() && single_land < req.limit)
+            .flat_map(|e| e.open())
+            .filter(|&(index, mask, _)| mask != 0 && mask & !size == 0 && areas[index as usize] <= too_big_m2)
+            .map(|(index, _, _)| index)
+            .collect();
+        if !pool.is_empty() {
             for a in assembly::find(&ctx, &self.offers.land, &pool) {
                 let d = near.map(|p| a.members.iter().map(|&m| self.distance_to(OfferKind::Land, m, p)).fold(f64::INFINITY, f64::min));
                 let score = criteria::total_of(&ctx, &a.offer, d);
@@ -331,13 +444,10 @@ impl Matcher {
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         hits.truncate(req.limit);
 
-        for (row, _) in missed.iter_mut() {
-            score(row);
-        }
-        top(&mut missed, req.near_miss_limit, |a, b| a.1.cmp(&b.1).then_with(|| best_first(&a.0, &b.0)));
+        let missed = best_rows(&missed, req.near_miss_limit, true);
 
         let candidates = hits.iter().enumerate().map(|(n, h)| self.render_candidate(&ctx, n + 1, h)).collect();
-        let near_misses = missed.iter().map(|(row, _)| self.render_miss(&ctx, row)).collect();
+        let near_misses = missed.iter().map(|row| self.render_miss(&ctx, row)).collect();
         let industry = ctx.snapshot.catalogue.get(&req.industry).expect("resolved");
         MatchResult {
             project: ProjectSummary {
@@ -361,7 +471,7 @@ impl Matcher {
     /// listed?"), empty when it passes; `None` when no parcel or building has that id.
     pub fn why_not(&self, request: &ProjectRequest, id: &str, today: NaiveDate) -> Result<Option<Vec<Failure>>, MatchError> {
         let req = Requirements::resolve(request, &self.snapshot, today)?;
-        let ctx = Ctx::new(&req, &self.snapshot);
+        let ctx = Ctx::new(&req, &self.snapshot, &self.offers);
         let (kind, index) = match (self.snapshot.parcels.position(id), self.snapshot.buildings.position(id)) {
             (Some(i), _) => (OfferKind::Land, i),
             (None, Some(i)) => (OfferKind::Building, i),
@@ -379,6 +489,14 @@ impl Matcher {
         Ok(Some(rejections.iter().map(failure).collect()))
     }
 
+    /// The failure mask [`scope`] and [`check`] give, which the fast pass must match.
+    #[cfg(debug_assertions)]
+    fn explained_mask(&self, ctx: &Ctx, o: &Offer) -> u32 {
+        let mut mask = scope(ctx, o).map_or(0, |r| r.constraint().bit());
+        check(ctx, o, &mut |r: Rejection| mask |= r.constraint().bit());
+        mask
+    }
+
     fn id_of(&self, kind: OfferKind, index: u32) -> &str {
         match kind {
             OfferKind::Land => &self.snapshot.parcels.at(index).id,
@@ -388,8 +506,8 @@ impl Matcher {
 
     fn policies(&self, ctx: &Ctx, kind: OfferKind, offer: &Offer) -> Vec<AppliedPolicy> {
         let s = &self.snapshot;
-        let district = &s.districts.at(offer.district).adcode;
-        let park = offer.park.map(|p| s.parks.at(p).id.as_str());
+        let district = &s.districts.at(offer.district()).adcode;
+        let park = offer.park().map(|p| s.parks.at(p).id.as_str());
         let mut measures: Vec<_> =
             s.policies.measures.iter().filter(|m| PolicyCatalogue::applies(m, &s.catalogue, &ctx.req.industry, kind, district, park)).collect();
         // the park's own measures first, then the district's, then the city's
@@ -444,9 +562,9 @@ impl Matcher {
                 (name, ids, area_geometry(&outline), Some(uses.join(", ")))
             }
         };
-        let district = s.districts.at(offer.district);
-        let park = offer.park.map(|p| s.parks.at(p));
-        let zone = offer.zone.map(|z| s.zones.at(z));
+        let district = s.districts.at(offer.district());
+        let park = offer.park().map(|p| s.parks.at(p));
+        let zone = offer.zone().map(|z| s.zones.at(z));
         Candidate {
             rank,
             id: h.id.clone(),
@@ -484,9 +602,9 @@ impl Matcher {
             kind: if m.kind == OfferKind::Land { CandidateKind::Parcel } else { CandidateKind::Building },
             name,
             score: round1(m.score),
-            district: s.districts.at(offer.district).adcode.clone(),
-            park: offer.park.map(|p| s.parks.at(p).id.clone()),
-            zone: offer.zone.map(|z| s.zones.at(z).id.clone()),
+            district: s.districts.at(offer.district()).adcode.clone(),
+            park: offer.park().map(|p| s.parks.at(p).id.clone()),
+            zone: offer.zone().map(|z| s.zones.at(z).id.clone()),
             area_mu: (m.kind == OfferKind::Land).then(|| round2(offer.area_m2 / M2_PER_MU)),
             failed,
         }

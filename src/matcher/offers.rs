@@ -4,57 +4,352 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use geo::{Centroid, Coord};
 
 use crate::inventory::Snapshot;
 use crate::model::{BuildingType, LandUse, OfferKind, SpaceStatus, SupplyMode};
 
-/// One parcel, assembly or building space as the matcher sees it.
+/// An optional figure in 8 bytes rather than 16, NaN standing for "not recorded" (GeoJSON
+/// cannot carry NaN, so a loaded inventory has none).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Known(pub f64);
+
+impl From<Option<f64>> for Known {
+    fn from(value: Option<f64>) -> Known {
+        Known(value.unwrap_or(f64::NAN))
+    }
+}
+
+impl Known {
+    /// The figure, if recorded.
+    pub fn get(self) -> Option<f64> {
+        (!self.0.is_nan()).then_some(self.0)
+    }
+}
+
+/// "No position" in a 16-bit position field.
+const NO_POSITION: u16 = u16::MAX;
+/// "No date" in a day-number field.
+const NO_DAY: i32 = i32::MIN;
+
+/// Days since 0001-01-01 (proleptic Gregorian), so that waits and ages are integer arithmetic.
+pub(crate) fn day_number(date: NaiveDate) -> i32 {
+    date.num_days_from_ce()
+}
+
+fn date_of(day: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(day).unwrap_or_default()
+}
+
+fn position(p: Option<u32>) -> u16 {
+    p.map_or(NO_POSITION, |p| p as u16)
+}
+
+/// One parcel, assembly or building space as the matcher sees it, kept small (88 bytes) so
+/// that a pass over 100k rows stays in cache; the building-only facts and the representative
+/// points live in [`Offers`] beside the rows.
 #[derive(Debug, Clone)]
 pub(crate) struct Offer {
-    /// Land or building.
-    pub kind: OfferKind,
-    /// Position in its layer (the first member's, for an assembly).
-    pub index: u32,
-    /// Supply status.
-    pub status: SpaceStatus,
-    /// Land use (land only).
-    pub land_use: Option<LandUse>,
     /// Land area (land) or vacant floor area (building), m².
     pub area_m2: f64,
     /// Land area × max FAR (land with a known FAR), m².
-    pub buildable_m2: Option<f64>,
+    pub buildable_m2: Known,
     /// Maximum FAR (land).
-    pub max_far: Option<f64>,
+    pub max_far: Known,
     /// Land price, 万元/亩.
-    pub price: Option<f64>,
+    pub price: Known,
     /// Rent, 元/m²/day.
-    pub rent: Option<f64>,
+    pub rent: Known,
+    /// Power capacity, kVA.
+    pub power_kva: Known,
+    /// Position in its layer (the first member's, for an assembly).
+    pub index: u32,
+    /// First day available as a [`day_number`] (`NO_DAY`: now).
+    pub available_day: i32,
+    /// Day last verified, as a [`day_number`].
+    pub verified_day: i32,
+    /// Position of the district.
+    pub district: u16,
+    /// Position of the park (`NO_POSITION`: none).
+    pub park: u16,
+    /// Position of the zone (`NO_POSITION`: none).
+    pub zone: u16,
+    /// Position of the land use in [`Offers::land_uses`] (`NO_POSITION` for buildings).
+    pub land_use: u16,
+    /// Land or building.
+    pub kind: OfferKind,
+    /// Supply status.
+    pub status: SpaceStatus,
     /// Supply modes offered, one bit per [`SupplyMode::ALL`] entry.
     pub supply: u8,
-    /// First date available (none: now).
-    pub available_from: Option<NaiveDate>,
-    /// Power capacity, kVA.
-    pub power_kva: Option<f64>,
-    /// Last verified.
-    pub verified_at: NaiveDate,
-    /// Position of the district.
-    pub district: u32,
-    /// Position of the park.
-    pub park: Option<u32>,
-    /// Position of the zone.
-    pub zone: Option<u32>,
-    /// A representative point (centroid of land, location of a building).
-    pub point: Coord,
     /// Building type (buildings).
     pub building_type: Option<BuildingType>,
-    /// Floor load, kN/m² (buildings).
+    /// Position of the building's suitable industries in [`Offers::industry_sets`]
+    /// (`NO_SET` for land).
+    pub industry_set: u32,
+    /// Position of the id among all parcel and building ids in order, for breaking ties by
+    /// id without comparing strings.
+    pub id_rank: u32,
+    /// Position of its (district, park, zone) in [`Offers::sites`].
+    pub site: u16,
+}
+
+/// "No industries" in [`Offer::industry_set`].
+pub(crate) const NO_SET: u32 = u32::MAX;
+
+impl Offer {
+    /// Position of the district.
+    pub fn district(&self) -> u32 {
+        u32::from(self.district)
+    }
+    /// Position of the park.
+    pub fn park(&self) -> Option<u32> {
+        (self.park != NO_POSITION).then_some(u32::from(self.park))
+    }
+    /// Position of the zone.
+    pub fn zone(&self) -> Option<u32> {
+        (self.zone != NO_POSITION).then_some(u32::from(self.zone))
+    }
+    /// Sets the zone (none for an assembly across zones) and the site with it.
+    pub fn set_zone(&mut self, zone: Option<u32>, offers: &Offers) {
+        self.zone = position(zone);
+        let site = Site { district: self.district, park: self.park, zone: self.zone };
+        self.site = offers.site_positions.get(&site).copied().unwrap_or(self.site);
+    }
+    /// First date available (none: now).
+    pub fn available_from(&self) -> Option<NaiveDate> {
+        (self.available_day != NO_DAY).then(|| date_of(self.available_day))
+    }
+    /// Sets the first day available.
+    pub fn set_available_day(&mut self, day: Option<i32>) {
+        self.available_day = day.unwrap_or(NO_DAY);
+    }
+    /// Last verified.
+    pub fn verified_at(&self) -> NaiveDate {
+        date_of(self.verified_day)
+    }
+}
+
+/// A place a row can be in: district, park and zone positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Site {
+    /// Position of the district.
+    pub district: u16,
+    /// Position of the park (`NO_POSITION`: none).
+    pub park: u16,
+    /// Position of the zone (`NO_POSITION`: none).
+    pub zone: u16,
+}
+
+impl Site {
+    /// Position of the park.
+    pub fn park(&self) -> Option<u32> {
+        (self.park != NO_POSITION).then_some(u32::from(self.park))
+    }
+    /// Position of the zone.
+    pub fn zone(&self) -> Option<u32> {
+        (self.zone != NO_POSITION).then_some(u32::from(self.zone))
+    }
+}
+
+/// The rows of one kind as columns, for the constraint pass: a check reads one or two
+/// contiguous arrays, which the compiler turns into vector code.
+#[derive(Debug, Default)]
+pub(crate) struct Columns {
+    /// [`Offer::status`] as its position in [`SpaceStatus::ALL`].
+    pub status: Vec<u8>,
+    /// [`Offer::site`].
+    pub site: Vec<u16>,
+    /// [`Offer::land_use`].
+    pub land_use: Vec<u16>,
+    /// [`Offer::area_m2`].
+    pub area_m2: Vec<f64>,
+    /// [`Offer::buildable_m2`], NaN when not known.
+    pub buildable_m2: Vec<f64>,
+    /// [`Offer::max_far`], NaN when not known.
+    pub max_far: Vec<f64>,
+    /// [`Offer::supply`].
+    pub supply: Vec<u8>,
+    /// [`Offer::available_day`].
+    pub available_day: Vec<i32>,
+    /// What scoring reads, per row.
+    pub facts: Vec<ScoreFacts>,
+    /// [`Offer::price`], NaN when not listed.
+    pub price: Vec<f64>,
+    /// [`Offer::rent`], NaN when not listed.
+    pub rent: Vec<f64>,
+    /// [`Offer::power_kva`], NaN when not recorded.
+    pub power_kva: Vec<f64>,
+    /// [`Offer::building_type`] as its position in [`BuildingType::ALL`] (`u8::MAX`: none).
+    pub building_type: Vec<u8>,
+    /// Floor load of building space, NaN when not recorded.
+    pub floor_load: Vec<f64>,
+    /// Clear height of building space, NaN when not recorded.
+    pub clearance: Vec<f64>,
+}
+
+impl Columns {
+    fn of(rows: &[Offer], details: &[BuildingDetail]) -> Columns {
+        let col = |f: fn(&Offer) -> f64| rows.iter().map(f).collect::<Vec<f64>>();
+        let detail = |f: fn(&BuildingDetail) -> Option<f64>| rows.iter().map(|o| details.get(o.index as usize).filter(|_| o.kind == OfferKind::Building).and_then(f).unwrap_or(f64::NAN)).collect();
+        Columns {
+            status: rows.iter().map(|o| o.status as u8).collect(),
+            site: rows.iter().map(|o| o.site).collect(),
+            land_use: rows.iter().map(|o| o.land_use).collect(),
+            area_m2: col(|o| o.area_m2),
+            buildable_m2: col(|o| o.buildable_m2.0),
+            max_far: col(|o| o.max_far.0),
+            supply: rows.iter().map(|o| o.supply).collect(),
+            available_day: rows.iter().map(|o| o.available_day).collect(),
+            facts: rows.iter().map(ScoreFacts::of).collect(),
+            price: col(|o| o.price.0),
+            rent: col(|o| o.rent.0),
+            power_kva: col(|o| o.power_kva.0),
+            building_type: rows.iter().map(|o| o.building_type.map_or(u8::MAX, |b| b as u8)).collect(),
+            floor_load: detail(|d| d.floor_load),
+            clearance: detail(|d| d.clearance),
+        }
+    }
+}
+
+/// What the scorers read of a row: an [`Offer`] answers from its fields, a [`ColumnRow`]
+/// from the columns, so that a match scores rows without touching the wide rows.
+pub(crate) trait Facts {
+    /// Land or building.
+    fn kind(&self) -> OfferKind;
+    /// Idle space (needs renewal first).
+    fn idle(&self) -> bool;
+    /// Land area or vacant floor area, m².
+    fn area_m2(&self) -> f64;
+    /// Maximum FAR (land).
+    fn max_far(&self) -> Option<f64>;
+    /// Power capacity, kVA.
+    fn power_kva(&self) -> Option<f64>;
+    /// Land price (land) or rent (building).
+    fn listed_price(&self) -> Option<f64>;
+    /// First day available (none: now).
+    fn available_day(&self) -> Option<i32>;
+    /// Day last verified.
+    fn verified_day(&self) -> i32;
+    /// Position in [`Offers::sites`].
+    fn site(&self) -> u16;
+    /// Position in [`Offers::industry_sets`] (`NO_SET`: none).
+    fn industry_set(&self) -> u32;
+}
+
+impl Facts for Offer {
+    fn kind(&self) -> OfferKind {
+        self.kind
+    }
+    fn idle(&self) -> bool {
+        self.status == SpaceStatus::Idle
+    }
+    fn area_m2(&self) -> f64 {
+        self.area_m2
+    }
+    fn max_far(&self) -> Option<f64> {
+        self.max_far.get()
+    }
+    fn power_kva(&self) -> Option<f64> {
+        self.power_kva.get()
+    }
+    fn listed_price(&self) -> Option<f64> {
+        match self.kind {
+            OfferKind::Land => self.price.get(),
+            OfferKind::Building => self.rent.get(),
+        }
+    }
+    fn available_day(&self) -> Option<i32> {
+        (self.available_day != NO_DAY).then_some(self.available_day)
+    }
+    fn verified_day(&self) -> i32 {
+        self.verified_day
+    }
+    fn site(&self) -> u16 {
+        self.site
+    }
+    fn industry_set(&self) -> u32 {
+        self.industry_set
+    }
+}
+
+/// What scoring reads of a row, in one cache line: a match scores rows scattered over the
+/// layer, and one line per row costs a seventh of the seven columns it would touch.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ScoreFacts {
+    area_m2: f64,
+    max_far: Known,
+    power_kva: Known,
+    listed_price: Known,
+    available_day: i32,
+    verified_day: i32,
+    /// [`Offer::id_rank`].
+    pub id_rank: u32,
+    industry_set: u32,
+    site: u16,
+    idle: bool,
+    kind: OfferKind,
+}
+
+impl ScoreFacts {
+    fn of(o: &Offer) -> ScoreFacts {
+        ScoreFacts {
+            area_m2: o.area_m2,
+            max_far: o.max_far,
+            power_kva: o.power_kva,
+            listed_price: o.listed_price().into(),
+            available_day: o.available_day,
+            verified_day: o.verified_day,
+            id_rank: o.id_rank,
+            industry_set: o.industry_set,
+            site: o.site,
+            idle: o.status == SpaceStatus::Idle,
+            kind: o.kind,
+        }
+    }
+}
+
+impl Facts for ScoreFacts {
+    fn kind(&self) -> OfferKind {
+        self.kind
+    }
+    fn idle(&self) -> bool {
+        self.idle
+    }
+    fn area_m2(&self) -> f64 {
+        self.area_m2
+    }
+    fn max_far(&self) -> Option<f64> {
+        self.max_far.get()
+    }
+    fn power_kva(&self) -> Option<f64> {
+        self.power_kva.get()
+    }
+    fn listed_price(&self) -> Option<f64> {
+        self.listed_price.get()
+    }
+    fn available_day(&self) -> Option<i32> {
+        (self.available_day != NO_DAY).then_some(self.available_day)
+    }
+    fn verified_day(&self) -> i32 {
+        self.verified_day
+    }
+    fn site(&self) -> u16 {
+        self.site
+    }
+    fn industry_set(&self) -> u32 {
+        self.industry_set
+    }
+}
+
+/// The facts of a building space that only building checks and scores read.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BuildingDetail {
+    /// Floor load, kN/m².
     pub floor_load: Option<f64>,
-    /// Clear height, m (buildings).
+    /// Clear height, m.
     pub clearance: Option<f64>,
-    /// Suitable industries as catalogue entry positions (buildings).
-    pub industries: Box<[u16]>,
 }
 
 /// The bit of a supply mode in [`Offer::supply`].
@@ -62,80 +357,235 @@ pub(crate) fn supply_bit(mode: SupplyMode) -> u8 {
     1 << SupplyMode::ALL.iter().position(|&m| m == mode).unwrap_or(0)
 }
 
+/// Catalogue positions of the industries named by districts, parks and zones, so that a
+/// request's fits are table look-ups.
+#[derive(Debug, Default)]
+pub(crate) struct Leading {
+    /// Per district: leading industries.
+    pub districts: Vec<Vec<u16>>,
+    /// Per park: leading industries.
+    pub parks: Vec<Vec<u16>>,
+    /// Per zone: specialisations.
+    pub zones: Vec<Vec<u16>>,
+    /// Per park: positive list 正面清单.
+    pub positive: Vec<Vec<u16>>,
+    /// Per park: negative list 负面清单.
+    pub negative: Vec<Vec<u16>>,
+}
+
 /// The rows of a snapshot.
 #[derive(Debug, Default)]
 pub(crate) struct Offers {
+    /// Industries of districts, parks and zones as catalogue positions.
+    pub leading: Leading,
+    /// The distinct (district, park, zone) triples of the rows, and each without its zone.
+    pub sites: Vec<Site>,
+    /// Position of each entry of `sites`.
+    pub site_positions: HashMap<Site, u16>,
+    /// The parcels as columns.
+    pub land_columns: Columns,
+    /// The buildings as columns.
+    pub building_columns: Columns,
+    /// Per park: the minimum 投资强度, 地均产值 and 地均税收 of its admission standards, 万元/亩.
+    pub park_minimums: Vec<[Known; 3]>,
     /// One per parcel, in layer order.
     pub land: Vec<Offer>,
     /// One per building, in layer order.
     pub buildings: Vec<Offer>,
+    /// The distinct land uses the parcels carry, indexed by [`Offer::land_use`].
+    pub land_uses: Vec<LandUse>,
+    /// A representative point per parcel (its centroid).
+    pub land_points: Vec<Coord>,
+    /// The location of each building.
+    pub building_points: Vec<Coord>,
+    /// Building-only facts, one per building.
+    pub details: Vec<BuildingDetail>,
+    /// The distinct lists of suitable industries the buildings name, as catalogue positions:
+    /// buildings share a few lists, so a request rates each list once.
+    pub industry_sets: Vec<Vec<u16>>,
 }
 
 impl Offers {
     /// Builds the rows; every reference was checked by the loader, so look-ups succeed.
     pub fn new(s: &Snapshot) -> Offers {
         let entry: HashMap<&str, u16> = s.catalogue.entries().iter().enumerate().map(|(i, e)| (e.code.as_str(), i as u16)).collect();
-        let district = |adcode: &str| s.districts.position(adcode).unwrap_or(0);
-        let park = |id: &Option<String>| id.as_deref().and_then(|p| s.parks.position(p));
-        let zone = |id: &Option<String>| id.as_deref().and_then(|z| s.zones.position(z));
-        let land = s
-            .parcels
-            .items()
-            .iter()
-            .enumerate()
-            .map(|(i, p)| Offer {
-                kind: OfferKind::Land,
-                index: i as u32,
-                status: p.status,
-                land_use: Some(p.land_use.clone()),
+        let district = |adcode: &str| s.districts.position(adcode).unwrap_or(0) as u16;
+        let park = |id: &Option<String>| position(id.as_deref().and_then(|p| s.parks.position(p)));
+        let zone = |id: &Option<String>| position(id.as_deref().and_then(|z| s.zones.position(z)));
+        let mut land_uses: Vec<LandUse> = Vec::new();
+        let mut use_positions: HashMap<&LandUse, u16> = HashMap::new();
+        let mut land = Vec::with_capacity(s.parcels.len());
+        for (i, p) in s.parcels.items().iter().enumerate() {
+            // GB 50137 has a few hundred codes, far below the 16-bit limit
+            let use_position = *use_positions.entry(&p.land_use).or_insert_with(|| {
+                land_uses.push(p.land_use.clone());
+                (land_uses.len() - 1) as u16
+            });
+            land.push(Offer {
                 area_m2: p.area.0,
-                buildable_m2: p.planning.max_far.map(|far| far * p.area.0),
-                max_far: p.planning.max_far,
-                price: p.land_price_wan_per_mu,
-                rent: p.rent_yuan_m2_day,
-                supply: p.supply_modes.iter().fold(0, |bits, &m| bits | supply_bit(m)),
-                available_from: p.available_from,
-                power_kva: p.power_kva,
-                verified_at: p.provenance.verified_at,
+                buildable_m2: p.planning.max_far.map(|far| far * p.area.0).into(),
+                max_far: p.planning.max_far.into(),
+                price: p.land_price_wan_per_mu.into(),
+                rent: p.rent_yuan_m2_day.into(),
+                power_kva: p.power_kva.into(),
+                index: i as u32,
+                available_day: p.available_from.map_or(NO_DAY, day_number),
+                verified_day: day_number(p.provenance.verified_at),
                 district: district(&p.district),
                 park: park(&p.park),
                 zone: zone(&p.zone),
-                point: p.geometry.centroid().map(|c| c.0).unwrap_or_default(),
+                land_use: use_position,
+                kind: OfferKind::Land,
+                status: p.status,
+                supply: p.supply_modes.iter().fold(0, |bits, &m| bits | supply_bit(m)),
                 building_type: None,
-                floor_load: None,
-                clearance: None,
-                industries: Box::new([]),
-            })
-            .collect();
-        let buildings = s
-            .buildings
-            .items()
-            .iter()
-            .enumerate()
-            .map(|(i, b)| Offer {
-                kind: OfferKind::Building,
-                index: i as u32,
-                status: b.status,
-                land_use: None,
+                industry_set: NO_SET,
+                id_rank: 0,
+                site: 0,
+            });
+        }
+        let mut industry_sets: Vec<Vec<u16>> = Vec::new();
+        let mut set_positions: HashMap<Vec<u16>, u32> = HashMap::new();
+        let mut buildings = Vec::with_capacity(s.buildings.len());
+        for (i, b) in s.buildings.items().iter().enumerate() {
+            let set: Vec<u16> = b.industries.iter().filter_map(|c| entry.get(c.as_str()).copied()).collect();
+            let industry_set = *set_positions.entry(set).or_insert_with_key(|set| {
+                industry_sets.push(set.clone());
+                (industry_sets.len() - 1) as u32
+            });
+            buildings.push(Offer {
                 area_m2: b.vacant_area_m2,
-                buildable_m2: None,
-                max_far: None,
-                price: None,
-                rent: b.rent_yuan_m2_day,
-                supply: 0,
-                available_from: None,
-                power_kva: None,
-                verified_at: b.provenance.verified_at,
+                buildable_m2: None.into(),
+                max_far: None.into(),
+                price: None.into(),
+                rent: b.rent_yuan_m2_day.into(),
+                power_kva: None.into(),
+                index: i as u32,
+                available_day: NO_DAY,
+                verified_day: day_number(b.provenance.verified_at),
                 district: district(&b.district),
                 park: park(&b.park),
                 zone: zone(&b.zone),
-                point: b.location.0,
+                land_use: NO_POSITION,
+                kind: OfferKind::Building,
+                status: b.status,
+                supply: 0,
                 building_type: Some(b.building_type),
-                floor_load: b.floor_load_kn_m2,
-                clearance: b.clearance_m,
-                industries: b.industries.iter().filter_map(|c| entry.get(c.as_str()).copied()).collect(),
+                industry_set,
+                id_rank: 0,
+                site: 0,
+            });
+        }
+        let mut ids: Vec<(&str, OfferKind, usize)> = s.parcels.items().iter().enumerate().map(|(i, p)| (p.id.as_str(), OfferKind::Land, i)).collect();
+        ids.extend(s.buildings.items().iter().enumerate().map(|(i, b)| (b.id.as_str(), OfferKind::Building, i)));
+        ids.sort_unstable_by(|a, b| a.0.cmp(b.0).then((a.1 == OfferKind::Building).cmp(&(b.1 == OfferKind::Building))));
+        for (rank, (_, kind, i)) in ids.into_iter().enumerate() {
+            let rows = if kind == OfferKind::Land { &mut land } else { &mut buildings };
+            rows[i].id_rank = rank as u32;
+        }
+        // rows share few (district, park, zone) triples, so per-request facts of a place are
+        // worked out once per triple
+        let mut sites: Vec<Site> = Vec::new();
+        let mut site_positions: HashMap<Site, u16> = HashMap::new();
+        let mut intern = |key: Site| {
+            *site_positions.entry(key).or_insert_with(|| {
+                sites.push(key);
+                (sites.len() - 1) as u16
+            })
+        };
+        for o in land.iter_mut().chain(buildings.iter_mut()) {
+            o.site = intern(Site { district: o.district, park: o.park, zone: o.zone });
+            // an assembly across zones sits in its park alone
+            intern(Site { district: o.district, park: o.park, zone: NO_POSITION });
+        }
+        let codes = |list: &[String]| list.iter().filter_map(|c| entry.get(c.as_str()).copied()).collect::<Vec<u16>>();
+        let parks = s.parks.items();
+        let leading = Leading {
+            districts: s.districts.items().iter().map(|d| codes(&d.industries)).collect(),
+            parks: parks.iter().map(|p| codes(&p.industries)).collect(),
+            zones: s.zones.items().iter().map(|z| codes(&z.industries)).collect(),
+            positive: parks.iter().map(|p| codes(&p.positive_list)).collect(),
+            negative: parks.iter().map(|p| codes(&p.negative_list)).collect(),
+        };
+        let park_minimums = parks
+            .iter()
+            .map(|p| {
+                let a = &p.admission;
+                [a.min_investment_wan_per_mu.into(), a.min_output_wan_per_mu.into(), a.min_tax_wan_per_mu.into()]
             })
             .collect();
-        Offers { land, buildings }
+        let details: Vec<BuildingDetail> = s
+            .buildings
+            .items()
+            .iter()
+            .map(|b| BuildingDetail { floor_load: b.floor_load_kn_m2, clearance: b.clearance_m })
+            .collect();
+        Offers {
+            land_columns: Columns::of(&land, &details),
+            building_columns: Columns::of(&buildings, &details),
+            sites,
+            site_positions,
+            leading,
+            park_minimums,
+            land,
+            buildings,
+            land_uses,
+            land_points: s.parcels.items().iter().map(|p| p.geometry.centroid().map(|c| c.0).unwrap_or_default()).collect(),
+            building_points: s.buildings.items().iter().map(|b| b.location.0).collect(),
+            details,
+            industry_sets,
+        }
+    }
+
+    /// The building-only facts of a row (none for land).
+    pub fn detail(&self, o: &Offer) -> Option<&BuildingDetail> {
+        match o.kind {
+            OfferKind::Land => None,
+            OfferKind::Building => self.details.get(o.index as usize),
+        }
+    }
+
+    /// The suitable industries of a row (none for land).
+    pub fn industries(&self, o: &Offer) -> &[u16] {
+        self.industry_sets.get(o.industry_set as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The rows of `kind` as columns.
+    pub fn columns(&self, kind: OfferKind) -> &Columns {
+        match kind {
+            OfferKind::Land => &self.land_columns,
+            OfferKind::Building => &self.building_columns,
+        }
+    }
+
+    /// The representative point of a row.
+    pub fn point(&self, kind: OfferKind, index: u32) -> Coord {
+        match kind {
+            OfferKind::Land => self.land_points[index as usize],
+            OfferKind::Building => self.building_points[index as usize],
+        }
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn rows_stay_small() {
+        assert!(std::mem::size_of::<Offer>() <= 88, "{} bytes", std::mem::size_of::<Offer>());
+    }
+
+    #[test]
+    fn day_numbers_round_trip() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(date_of(day_number(d)), d);
+        assert_eq!(day_number(d) - day_number(NaiveDate::from_ymd_opt(2026, 10, 24).unwrap()), 30);
+    }
+
+    #[test]
+    fn known_keeps_none_apart_from_zero() {
+        assert_eq!(Known::from(None).get(), None);
+        assert_eq!(Known::from(Some(0.0)).get(), Some(0.0));
     }
 }

@@ -181,6 +181,11 @@ impl Catalogue {
         self.by_code.get(code).map(|&i| &self.entries[i])
     }
 
+    /// The position in [`Catalogue::entries`] of the entry with exactly this code.
+    pub fn position(&self, code: &str) -> Option<usize> {
+        self.by_code.get(code).copied()
+    }
+
     /// Finds an entry by code, Chinese or English name, or alias, ignoring case and width.
     pub fn lookup(&self, name: &str) -> Option<&Industry> {
         self.by_name.get(&normalize_text(name)).map(|&i| &self.entries[i])

@@ -1,7 +1,7 @@
 //! Area fit: closeness of the offered area to the requested size, penalising waste.
 
 use super::{Criterion, Reason, Scorer};
-use crate::matcher::offers::Offer;
+use crate::matcher::offers::{Facts, Offer};
 use crate::matcher::Ctx;
 use crate::model::OfferKind;
 
@@ -19,21 +19,41 @@ impl Scorer for AreaScorer {
     const CRITERION: Criterion = Criterion::Area;
 
     fn score<'a>(ctx: &Ctx<'a>, offer: &Offer, _distance_m: Option<f64>) -> Option<(f64, Reason<'a>)> {
-        let req = ctx.req;
-        match offer.kind {
-            OfferKind::Land => {
-                if let Some(ideal_m2) = req.land_area.and_then(|r| r.ideal_m2()) {
-                    let reason = Reason::LandArea { area_m2: offer.area_m2, ideal_m2 };
-                    return Some((closeness(offer.area_m2, ideal_m2), reason));
-                }
-                let need_m2 = req.floor_area_m2?;
-                let buildable_m2 = offer.area_m2 * offer.max_far?;
-                Some((closeness(buildable_m2, need_m2), Reason::Buildable { buildable_m2, need_m2 }))
+        let (have, want, measure) = sizes(ctx, offer)?;
+        let reason = match measure {
+            Measure::Land => Reason::LandArea { area_m2: have, ideal_m2: want },
+            Measure::Buildable => Reason::Buildable { buildable_m2: have, need_m2: want },
+            Measure::Vacant => Reason::Vacant { vacant_m2: have, need_m2: want },
+        };
+        Some((closeness(have, want), reason))
+    }
+
+    fn value(ctx: &Ctx, row: &impl Facts, _distance_m: Option<f64>) -> Option<f64> {
+        sizes(ctx, row).map(|(have, want, _)| closeness(have, want))
+    }
+}
+
+/// What is compared with the requested size.
+enum Measure {
+    /// Land area against the land wanted.
+    Land,
+    /// Land × max FAR against the floor area needed.
+    Buildable,
+    /// Vacant floor area against the floor area needed.
+    Vacant,
+}
+
+/// The offered and wanted sizes, m², and what they measure; none without a stated size.
+fn sizes(ctx: &Ctx, row: &impl Facts) -> Option<(f64, f64, Measure)> {
+    let req = ctx.req;
+    match row.kind() {
+        OfferKind::Land => {
+            if let Some(ideal_m2) = req.land_area.and_then(|r| r.ideal_m2()) {
+                return Some((row.area_m2(), ideal_m2, Measure::Land));
             }
-            OfferKind::Building => {
-                let need_m2 = req.floor_area_m2?;
-                Some((closeness(offer.area_m2, need_m2), Reason::Vacant { vacant_m2: offer.area_m2, need_m2 }))
-            }
+            let need_m2 = req.floor_area_m2?;
+            Some((row.area_m2() * row.max_far()?, need_m2, Measure::Buildable))
         }
+        OfferKind::Building => Some((row.area_m2(), req.floor_area_m2?, Measure::Vacant)),
     }
 }

@@ -3,7 +3,7 @@
 //! and the park's more than the district's; a park's positive list adds a bonus.
 
 use super::{Criterion, Reason, Scorer};
-use crate::matcher::offers::Offer;
+use crate::matcher::offers::{Facts, Offer};
 use crate::matcher::Ctx;
 use crate::model::{Catalogue, Industry, IndustryLevel, OfferKind};
 
@@ -116,16 +116,24 @@ pub fn relation(catalogue: &Catalogue, project: &str, other: &str) -> Relation {
     }
 }
 
-/// The best relation between the project and a list of leading industries, scaled by the
-/// scope's factor; the first listed wins a tie.
-pub(crate) fn best_fit<'a>(catalogue: &'a Catalogue, project: &'a Industry, leading: &'a [String], scope: FitScope, place: &'a str) -> IndustryFit<'a> {
+/// The best relation between the project and a list of leading industries (catalogue
+/// positions), scaled by the scope's factor; the first listed wins a tie. `relations[i]` is
+/// entry `i`'s relation to the project.
+pub(crate) fn best_fit<'a>(
+    catalogue: &'a Catalogue,
+    relations: &[Relation],
+    project: &'a Industry,
+    leading: &[u16],
+    scope: FitScope,
+    place: &'a str,
+) -> IndustryFit<'a> {
     let category = catalogue.category_of(&project.code).unwrap_or(project);
     let mut best = IndustryFit { scope, place, relation: Relation::None, matched: None, project, category, positive_list: None, base: 0.0 };
-    for code in leading {
-        let r = relation(catalogue, &project.code, code);
+    for &i in leading {
+        let r = relations[usize::from(i)];
         if r > best.relation {
             best.relation = r;
-            best.matched = catalogue.get(code);
+            best.matched = catalogue.entries().get(usize::from(i));
         }
     }
     best.base = best.relation.points() * scope.factor();
@@ -140,8 +148,8 @@ impl Scorer for IndustryScorer {
     fn score<'a>(ctx: &Ctx<'a>, offer: &Offer, _distance_m: Option<f64>) -> Option<(f64, Reason<'a>)> {
         let fits = &ctx.fits;
         // narrower scopes first, so that they win ties
-        let scopes = [offer.zone.map(|z| &fits.zones[z as usize]), offer.park.map(|p| &fits.parks[p as usize])];
-        let mut fit = &fits.districts[offer.district as usize];
+        let scopes = [offer.zone().map(|z| &fits.zones[z as usize]), offer.park().map(|p| &fits.parks[p as usize])];
+        let mut fit = &fits.districts[offer.district() as usize];
         for candidate in scopes.into_iter().flatten().rev() {
             if candidate.base >= fit.base {
                 fit = candidate;
@@ -151,7 +159,7 @@ impl Scorer for IndustryScorer {
         if offer.kind == OfferKind::Building {
             let entries = ctx.snapshot.catalogue.entries();
             let mut own: Option<(Relation, usize)> = None;
-            for &i in offer.industries.iter() {
+            for &i in ctx.offers.industries(offer) {
                 let r = fits.by_entry[i as usize];
                 if own.is_none_or(|(best, _)| r > best) {
                     own = Some((r, i as usize));
@@ -166,8 +174,19 @@ impl Scorer for IndustryScorer {
                 }
             }
         }
-        fit.positive_list = offer.park.and_then(|p| fits.positive[p as usize]);
+        fit.positive_list = offer.park().and_then(|p| fits.positive[p as usize]);
         let bonus = if fit.positive_list.is_some() { POSITIVE_LIST_BONUS } else { 0.0 };
         Some(((fit.base + bonus).min(100.0), Reason::Industry(fit)))
+    }
+
+    /// The best base over the candidate's scopes from per-place tables, without building
+    /// the fit.
+    fn value(ctx: &Ctx, row: &impl Facts, _distance_m: Option<f64>) -> Option<f64> {
+        let fits = &ctx.fits;
+        let (mut base, bonus) = fits.sites[usize::from(row.site())];
+        if let Some(points) = fits.sets.get(row.industry_set() as usize) {
+            base = base.max(points * FitScope::Building.factor());
+        }
+        Some((base + bonus).min(100.0))
     }
 }

@@ -18,7 +18,8 @@ use chrono::NaiveDate;
 pub use industry::{relation, FitScope, IndustryFit, Relation, POSITIVE_LIST_BONUS};
 pub(crate) use industry::best_fit;
 
-use super::offers::Offer;
+use super::offers::{Facts, Offer};
+use crate::model::OfferKind;
 use super::Ctx;
 
 /// The criteria a candidate is scored on.
@@ -183,6 +184,10 @@ pub(crate) trait Scorer {
     const CRITERION: Criterion;
     /// The score (0–100) and its reason, or none when the criterion does not apply.
     fn score<'a>(ctx: &Ctx<'a>, offer: &Offer, distance_m: Option<f64>) -> Option<(f64, Reason<'a>)>;
+
+    /// The score alone, for ranking, from whatever holds the row's facts; agrees with
+    /// [`Scorer::score`].
+    fn value(ctx: &Ctx, row: &impl Facts, distance_m: Option<f64>) -> Option<f64>;
 }
 
 fn run<'a, S: Scorer>(ctx: &Ctx<'a>, offer: &Offer, distance_m: Option<f64>, out: &mut Vec<Scored<'a>>) {
@@ -203,30 +208,67 @@ pub(crate) fn score_all<'a>(ctx: &Ctx<'a>, offer: &Offer, distance_m: Option<f64
     out
 }
 
-/// The weighted mean of the applicable criteria, 0–100 (0 when all their weights are 0).
-fn weighted_mean(weights: &Weights, scores: impl Iterator<Item = (Criterion, f64)>) -> f64 {
-    let (sum, weight) = scores.fold((0.0, 0.0), |(s, w), (c, score)| (s + weights.get(c) * score, w + weights.get(c)));
-    if weight > 0.0 {
-        sum / weight
+fn quick<S: Scorer>(ctx: &Ctx, row: &impl Facts, distance_m: Option<f64>) -> Option<(Criterion, f64)> {
+    S::value(ctx, row, distance_m).map(|score| (S::CRITERION, score.clamp(0.0, 100.0)))
+}
+
+/// Whether each scorer's number agrees with the one it explains.
+#[cfg(debug_assertions)]
+fn agrees(ctx: &Ctx, offer: &Offer, distance_m: Option<f64>) -> bool {
+    fn one<S: Scorer>(ctx: &Ctx, offer: &Offer, distance_m: Option<f64>) -> bool {
+        S::value(ctx, offer, distance_m) == S::score(ctx, offer, distance_m).map(|(score, _)| score)
+    }
+    one::<industry::IndustryScorer>(ctx, offer, distance_m)
+        && one::<area::AreaScorer>(ctx, offer, distance_m)
+        && one::<price::PriceScorer>(ctx, offer, distance_m)
+        && one::<distance::DistanceScorer>(ctx, offer, distance_m)
+        && one::<readiness::ReadinessScorer>(ctx, offer, distance_m)
+        && one::<power::PowerScorer>(ctx, offer, distance_m)
+}
+
+/// A weighted sum of criteria scores and the sum of their weights.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Partial {
+    sum: f64,
+    weight: f64,
+}
+
+impl Partial {
+    fn add(self, weights: &Weights, c: Criterion, score: f64) -> Partial {
+        Partial { sum: self.sum + weights.get(c) * score, weight: self.weight + weights.get(c) }
+    }
+}
+
+/// Every applicable criterion but price, which waits for the median of the candidates: the
+/// hot path of a match, run without allocating in the same pass as the constraints.
+pub(crate) fn partial_of(ctx: &Ctx, row: &impl Facts, distance_m: Option<f64>) -> Partial {
+    let scores = [
+        quick::<industry::IndustryScorer>(ctx, row, distance_m),
+        quick::<area::AreaScorer>(ctx, row, distance_m),
+        quick::<distance::DistanceScorer>(ctx, row, distance_m),
+        quick::<readiness::ReadinessScorer>(ctx, row, distance_m),
+        quick::<power::PowerScorer>(ctx, row, distance_m),
+    ];
+    scores.into_iter().flatten().fold(Partial::default(), |p, (c, score)| p.add(&ctx.req.weights, c, score))
+}
+
+/// Adds the price criterion to `partial` and returns the weighted mean, 0–100 (0 when all
+/// the applicable weights are 0).
+pub(crate) fn finish(ctx: &Ctx, kind: OfferKind, listed_price: Option<f64>, partial: Partial) -> f64 {
+    let total = match price::price_score(ctx, kind, listed_price) {
+        Some((score, _, _)) => partial.add(&ctx.req.weights, Criterion::Price, score.clamp(0.0, 100.0)),
+        None => partial,
+    };
+    if total.weight > 0.0 {
+        total.sum / total.weight
     } else {
         0.0
     }
 }
 
-fn quick<'a, S: Scorer>(ctx: &Ctx<'a>, offer: &Offer, distance_m: Option<f64>) -> Option<(Criterion, f64)> {
-    S::score(ctx, offer, distance_m).map(|(score, _)| (S::CRITERION, score.clamp(0.0, 100.0)))
-}
-
-/// The weighted mean of [`score_all`]'s scores, computed without allocating: the hot path of a
-/// match, run for every candidate that passes the constraints.
-pub(crate) fn total_of<'a>(ctx: &Ctx<'a>, offer: &Offer, distance_m: Option<f64>) -> f64 {
-    let scores = [
-        quick::<industry::IndustryScorer>(ctx, offer, distance_m),
-        quick::<area::AreaScorer>(ctx, offer, distance_m),
-        quick::<price::PriceScorer>(ctx, offer, distance_m),
-        quick::<distance::DistanceScorer>(ctx, offer, distance_m),
-        quick::<readiness::ReadinessScorer>(ctx, offer, distance_m),
-        quick::<power::PowerScorer>(ctx, offer, distance_m),
-    ];
-    weighted_mean(&ctx.req.weights, scores.into_iter().flatten())
+/// The weighted mean of [`score_all`]'s scores.
+pub(crate) fn total_of(ctx: &Ctx, offer: &Offer, distance_m: Option<f64>) -> f64 {
+    #[cfg(debug_assertions)]
+    assert!(agrees(ctx, offer, distance_m), "a scorer's number differs from its explanation");
+    finish(ctx, offer.kind, offer.listed_price(), partial_of(ctx, offer, distance_m))
 }

@@ -2,7 +2,7 @@
 //! project's maximum or, without one, the median of the candidates that pass.
 
 use super::{Criterion, Reason, Scorer};
-use crate::matcher::offers::Offer;
+use crate::matcher::offers::{Facts, Offer};
 use crate::matcher::Ctx;
 use crate::model::OfferKind;
 
@@ -23,16 +23,28 @@ impl Scorer for PriceScorer {
     const CRITERION: Criterion = Criterion::Price;
 
     fn score<'a>(ctx: &Ctx<'a>, offer: &Offer, _distance_m: Option<f64>) -> Option<(f64, Reason<'a>)> {
-        let (have, max, median, rent) = match offer.kind {
-            OfferKind::Land => (offer.price, ctx.req.max_land_price, ctx.land_price_median, false),
-            OfferKind::Building => (offer.rent, ctx.req.max_rent, ctx.rent_median, true),
-        };
-        let (reference, reference_is_max) = match (max, median) {
-            (Some(m), _) => (m, true),
-            (None, Some(m)) => (m, false),
-            (None, None) => return None,
-        };
-        let score = have.map_or(UNLISTED, |h| cheapness(h, reference));
-        Some((score, Reason::Price { have, reference, reference_is_max, rent }))
+        let have = offer.listed_price();
+        let (score, reference, reference_is_max) = price_score(ctx, offer.kind, have)?;
+        Some((score, Reason::Price { have, reference, reference_is_max, rent: offer.kind == OfferKind::Building }))
     }
+
+    fn value(ctx: &Ctx, row: &impl Facts, _distance_m: Option<f64>) -> Option<f64> {
+        price_score(ctx, row.kind(), row.listed_price()).map(|(score, _, _)| score)
+    }
+}
+
+/// The score of price `have` with its reference and whether that is the project's maximum;
+/// none without a maximum or candidates to take a median from. Needs only the price, so a
+/// match can score it after the pass that finds the median.
+pub(crate) fn price_score(ctx: &Ctx, kind: OfferKind, have: Option<f64>) -> Option<(f64, f64, bool)> {
+    let (max, median) = match kind {
+        OfferKind::Land => (ctx.req.max_land_price, ctx.land_price_median),
+        OfferKind::Building => (ctx.req.max_rent, ctx.rent_median),
+    };
+    let (reference, reference_is_max) = match (max, median) {
+        (Some(m), _) => (m, true),
+        (None, Some(m)) => (m, false),
+        (None, None) => return None,
+    };
+    Some((have.map_or(UNLISTED, |h| cheapness(h, reference)), reference, reference_is_max))
 }
