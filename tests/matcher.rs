@@ -226,6 +226,32 @@ fn district_park_and_zone_limits() {
 }
 
 #[test]
+fn space_not_on_offer_counts_under_status_alone() {
+    // "sold" is too small as well; "small" is on offer and too small; "far" is out of scope
+    let m = inventory(
+        vec![
+            parcel("sold", 116.41, 40.41, 100.0, json!({"status": "sold"})),
+            parcel("small", 116.412, 40.41, 100.0, json!({})),
+            parcel("big", 116.414, 40.41, 200.0, json!({})),
+            parcel("far", 115.41, 40.41, 100.0, json!({"status": "sold"})),
+        ],
+        vec![],
+    );
+    let counts = |v: Value| run(&m, v).excluded_counts;
+    let wanted = json!({"industry": "心血管医疗器械", "space": "land", "land_area_mu": {"min": 20}, "districts": ["110118"]});
+    let by_columns = counts(wanted.clone());
+    assert_eq!(by_columns.get("status"), Some(&1), "{by_columns:?}");
+    assert_eq!(by_columns.get("land_area"), Some(&1), "{by_columns:?}");
+    assert_eq!(by_columns.get("district"), Some(&1), "{by_columns:?}");
+    // the same rule when the R-tree picks the rows
+    let mut near = wanted;
+    near["near"] = json!({"lon": 116.41, "lat": 40.41, "max_km": 5});
+    let by_tree = counts(near);
+    assert_eq!((by_tree.get("status"), by_tree.get("land_area"), by_tree.get("district")), (Some(&1), Some(&1), None), "{by_tree:?}");
+    assert_eq!(by_tree.get("distance"), Some(&1), "{by_tree:?}");
+}
+
+#[test]
 fn area_of_interest_and_distance() {
     let m = one(json!({}));
     both_sides(&m, json!({"within": rect(116.40, 40.40, 116.42, 40.42)}), json!({"within": rect(116.42, 40.42, 116.44, 40.44)}), "within", "不在所选范围");

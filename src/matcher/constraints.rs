@@ -530,77 +530,116 @@ pub(crate) fn fail_mask(ctx: &Ctx, o: &Offer) -> u32 {
 /// The per-亩 admission constraints: 投资强度, 地均产值, 地均税收.
 const PER_MU: [Constraint; 3] = [Constraint::InvestmentIntensity, Constraint::OutputPerMu, Constraint::TaxPerMu];
 
-/// ORs `c`'s bit into each mask whose row fails.
-fn mark(masks: &mut [u32], c: Constraint, failed: impl Iterator<Item = bool>) {
-    for (mask, failed) in masks.iter_mut().zip(failed) {
-        *mask |= u32::from(failed) << c as u32;
+/// Adds each row's failures to `excluded`: a row out of scope counts under that scope
+/// constraint alone, a row not on offer under `status` alone, any other row under every
+/// constraint it fails. One counting loop per constraint that occurs, which the compiler
+/// vectorises.
+pub(crate) fn count_failures(masks: &[u32], excluded: &mut [usize]) {
+    let status = Constraint::Status.bit();
+    let mut bits = masks.iter().fold(0, |all, &m| all | m);
+    while bits != 0 {
+        let c = bits.trailing_zeros();
+        bits &= bits - 1;
+        let overriding = if SCOPE_BITS >> c & 1 == 1 {
+            0
+        } else if c == Constraint::Status as u32 {
+            SCOPE_BITS
+        } else {
+            SCOPE_BITS | status
+        };
+        excluded[c as usize] += masks.iter().filter(|&&m| (m >> c & 1 == 1) & (m & overriding == 0)).count();
     }
 }
 
-/// [`fail_mask`] for every row of `kind`, one loop per constraint the request sets, each over
-/// one or two columns; no area of interest (that goes through the R-tree and [`fail_mask`]).
-pub(crate) fn fail_masks(ctx: &Ctx, kind: OfferKind) -> Vec<u32> {
+/// ORs `c`'s bit into each mask whose row fails, and returns how many of those rows are in
+/// scope (a row out of scope counts under its scope constraint alone).
+fn mark(masks: &mut [u32], c: Constraint, failed: impl Iterator<Item = bool>) -> usize {
+    let mut in_scope = 0;
+    for (mask, failed) in masks.iter_mut().zip(failed) {
+        in_scope += usize::from(failed & (*mask & SCOPE_BITS == 0));
+        *mask |= u32::from(failed) << c as u32;
+    }
+    in_scope
+}
+
+/// The first `n` values.
+fn head(values: &[f64], n: usize) -> &[f64] {
+    &values[..n]
+}
+
+/// [`fail_mask`] for the rows of `kind` on offer (the columns' prefix), into `masks` by
+/// position, one loop per constraint the request sets over one or two columns; counts every
+/// failure into `excluded` as it goes, the rows not on offer under `status` (or their scope
+/// constraint). No area of interest: that goes through the R-tree and [`fail_mask`].
+pub(crate) fn fail_masks(ctx: &Ctx, kind: OfferKind, masks: &mut Vec<u32>, excluded: &mut [usize]) {
     let t = &ctx.thresholds;
     let c = ctx.offers.columns(kind);
-    let mut masks: Vec<u32> = if t.site_mask.iter().any(|&m| m != 0) {
-        c.site.iter().map(|&site| t.site_mask[usize::from(site)]).collect()
+    let on_offer = c.available + if t.status_ok[SpaceStatus::Idle as usize] { c.idle } else { 0 };
+    masks.clear();
+    let site_masks = t.site_mask.iter().any(|&m| m != 0);
+    if site_masks {
+        masks.extend(c.site.iter().map(|&site| t.site_mask[usize::from(site)]));
+        mark(masks, Constraint::Status, (0..c.site.len()).map(|pos| pos >= on_offer));
+        count_failures(masks, excluded);
+        masks.truncate(on_offer);
     } else {
-        vec![0; c.site.len()]
-    };
-    let available = SpaceStatus::Available as u8;
-    let idle = if t.status_ok[SpaceStatus::Idle as usize] { SpaceStatus::Idle as u8 } else { available };
-    mark(&mut masks, Constraint::Status, c.status.iter().map(|&s| (s != available) & (s != idle)));
+        excluded[Constraint::Status as usize] += c.site.len() - on_offer;
+        masks.resize(on_offer, 0);
+    }
+    let masks = &mut masks[..];
     if t.max_rent.is_finite() {
-        mark(&mut masks, Constraint::Rent, c.rent.iter().map(|&r| r > t.max_rent));
+        excluded[Constraint::Rent as usize] += mark(masks, Constraint::Rent, head(&c.rent, on_offer).iter().map(|&r| r > t.max_rent));
     }
     match kind {
         OfferKind::Land => {
             if t.land_use_ok.iter().any(|ok| !ok) {
-                mark(&mut masks, Constraint::LandUse, c.land_use.iter().map(|&u| t.land_use_fails(u)));
+                let fails = c.land_use[..on_offer].iter().map(|&u| t.land_use_fails(u));
+                excluded[Constraint::LandUse as usize] += mark(masks, Constraint::LandUse, fails);
             }
             if t.area_min.is_finite() || t.area_max.is_finite() {
-                mark(&mut masks, Constraint::LandArea, c.area_m2.iter().map(|&a| t.area_fails(a)));
+                excluded[Constraint::LandArea as usize] += mark(masks, Constraint::LandArea, head(&c.area_m2, on_offer).iter().map(|&a| t.area_fails(a)));
             }
             if let Some(need) = t.floor_need {
-                mark(&mut masks, Constraint::FloorArea, c.buildable_m2.iter().map(|&b| below(b, need)));
+                excluded[Constraint::FloorArea as usize] += mark(masks, Constraint::FloorArea, head(&c.buildable_m2, on_offer).iter().map(|&b| below(b, need)));
             }
             if let Some(planned) = t.planned_far {
-                mark(&mut masks, Constraint::MaxFar, c.max_far.iter().map(|&f| below(f, planned)));
+                excluded[Constraint::MaxFar as usize] += mark(masks, Constraint::MaxFar, head(&c.max_far, on_offer).iter().map(|&f| below(f, planned)));
             }
-            for (max_area, c_) in t.site_max_area.iter().zip(PER_MU) {
+            for (max_area, constraint) in t.site_max_area.iter().zip(PER_MU) {
                 if max_area.iter().any(|a| a.is_finite()) {
-                    mark(&mut masks, c_, c.site.iter().zip(&c.area_m2).map(|(&site, &a)| a > max_area[usize::from(site)]));
+                    let fails = c.site.iter().zip(head(&c.area_m2, on_offer)).map(|(&site, &a)| a > max_area[usize::from(site)]);
+                    excluded[constraint as usize] += mark(masks, constraint, fails);
                 }
             }
             if t.supply_wanted != 0 {
-                mark(&mut masks, Constraint::SupplyMode, c.supply.iter().map(|&s| t.supply_fails(s)));
+                excluded[Constraint::SupplyMode as usize] += mark(masks, Constraint::SupplyMode, c.supply[..on_offer].iter().map(|&s| t.supply_fails(s)));
             }
             if t.needed_by_day != i32::MAX {
-                mark(&mut masks, Constraint::AvailableBy, c.available_day.iter().map(|&d| t.late(d)));
+                excluded[Constraint::AvailableBy as usize] += mark(masks, Constraint::AvailableBy, c.available_day[..on_offer].iter().map(|&d| t.late(d)));
             }
             if t.max_price.is_finite() {
-                mark(&mut masks, Constraint::LandPrice, c.price.iter().map(|&p| p > t.max_price));
+                excluded[Constraint::LandPrice as usize] += mark(masks, Constraint::LandPrice, head(&c.price, on_offer).iter().map(|&p| p > t.max_price));
             }
             if t.power_need.is_finite() {
-                mark(&mut masks, Constraint::Power, c.power_kva.iter().map(|&p| p < t.power_need));
+                excluded[Constraint::Power as usize] += mark(masks, Constraint::Power, head(&c.power_kva, on_offer).iter().map(|&p| p < t.power_need));
             }
         }
         OfferKind::Building => {
             if t.building_type_ok.iter().any(|ok| !ok) {
-                mark(&mut masks, Constraint::BuildingType, c.building_type.iter().map(|&b| !t.building_type_ok[usize::from(b)]));
+                let fails = c.building_type[..on_offer].iter().map(|&b| !t.building_type_ok[usize::from(b)]);
+                excluded[Constraint::BuildingType as usize] += mark(masks, Constraint::BuildingType, fails);
             }
             if let Some(need) = t.floor_need {
-                mark(&mut masks, Constraint::FloorArea, c.area_m2.iter().map(|&a| a < need));
+                excluded[Constraint::FloorArea as usize] += mark(masks, Constraint::FloorArea, head(&c.area_m2, on_offer).iter().map(|&a| a < need));
             }
             if let Some(need) = t.floor_load {
-                mark(&mut masks, Constraint::FloorLoad, c.floor_load.iter().map(|&h| below(h, need)));
+                excluded[Constraint::FloorLoad as usize] += mark(masks, Constraint::FloorLoad, head(&c.floor_load, on_offer).iter().map(|&h| below(h, need)));
             }
             if let Some(need) = t.clearance {
-                mark(&mut masks, Constraint::Clearance, c.clearance.iter().map(|&h| below(h, need)));
+                excluded[Constraint::Clearance as usize] += mark(masks, Constraint::Clearance, head(&c.clearance, on_offer).iter().map(|&h| below(h, need)));
             }
         }
     }
-    masks
 }
 
 /// Checks every non-scope constraint on `o`, passing each failure to `fail`.

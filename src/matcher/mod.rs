@@ -204,41 +204,73 @@ struct Row {
     score: f64,
 }
 
+/// Whether `mask` has exactly `n` (0–2) bits set; cheaper than counting them on machines
+/// without a population-count instruction.
+fn fails_exactly(mask: u32, n: u32) -> bool {
+    let less_one = mask & mask.wrapping_sub(1);
+    match n {
+        0 => mask == 0,
+        1 => mask != 0 && less_one == 0,
+        _ => less_one != 0 && less_one & less_one.wrapping_sub(1) == 0,
+    }
+}
+
+/// Buffers a match reuses: sized by the layer, allocating them afresh would fault in new
+/// pages on every request.
+mod scratch {
+    use std::cell::RefCell;
+
+    thread_local! {
+        static FREE: RefCell<Vec<Vec<u32>>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// An empty buffer.
+    pub fn take() -> Vec<u32> {
+        FREE.with(|free| free.borrow_mut().pop()).unwrap_or_default()
+    }
+
+    /// Returns a buffer for reuse (a few per thread).
+    pub fn give(mut buffer: Vec<u32>) {
+        buffer.clear();
+        FREE.with(|free| {
+            let mut free = free.borrow_mut();
+            if free.len() < 4 {
+                free.push(buffer);
+            }
+        });
+    }
+}
+
 /// The rows of one kind a match examined.
-struct Examined {
+struct Examined<'a> {
     kind: OfferKind,
     /// Per position: the constraints failed.
     masks: Vec<u32>,
-    /// The rows in scope with their distance, when the location is limited (else every row,
-    /// position = index).
+    /// The rows in scope with their distance, when the location is limited.
     hits: Option<Vec<(u32, Option<f64>)>>,
+    /// Otherwise the rows on offer, in column order: position → index.
+    order: &'a [u32],
     /// Positions whose failures all allow a near miss.
     open: Vec<u32>,
 }
 
-impl Examined {
+impl Drop for Examined<'_> {
+    fn drop(&mut self) {
+        scratch::give(std::mem::take(&mut self.masks));
+        scratch::give(std::mem::take(&mut self.open));
+    }
+}
+
+impl Examined<'_> {
     /// (index, failure mask, distance) of each open row.
     fn open(&self) -> impl Iterator<Item = (u32, u32, Option<f64>)> + '_ {
         self.open.iter().map(|&k| {
-            let (index, distance_m) = self.hits.as_ref().map_or((k, None), |h| h[k as usize]);
+            let (index, distance_m) = self.hits.as_ref().map_or((self.order[k as usize], None), |h| h[k as usize]);
             (index, self.masks[k as usize], distance_m)
         })
     }
 }
 
-/// Adds each row's failures to `excluded`: a row out of scope counts under that scope
-/// constraint alone, any other row under every constraint it fails. One counting loop per
-/// constraint that occurs, which the compiler vectorises.
-fn count_failures(masks: &[u32], excluded: &mut [usize]) {
-    let seen = masks.iter().fold(0, |all, &m| all | m);
-    let mut bits = seen;
-    while bits != 0 {
-        let c = bits.trailing_zeros();
-        bits &= bits - 1;
-        let in_scope_only = if constraints::SCOPE_BITS >> c & 1 == 1 { 0 } else { constraints::SCOPE_BITS };
-        excluded[c as usize] += masks.iter().filter(|&&m| (m >> c & 1 == 1) & (m & in_scope_only == 0)).count();
-    }
-}
 
 /// Constraints whose failure rules out a near miss.
 static NOT_NEGOTIABLE: std::sync::LazyLock<u32> =
@@ -342,32 +374,37 @@ impl Matcher {
 
     /// Works out which constraints each row of `kind` fails, adds them to `excluded`, and
     /// notes the rows that may still be candidates or near misses.
-    fn examine(&self, ctx: &Ctx, kind: OfferKind, excluded: &mut [usize]) -> Examined {
+    fn examine(&self, ctx: &Ctx, kind: OfferKind, excluded: &mut [usize]) -> Examined<'_> {
         let offers = self.offers(kind);
+        let order = &self.offers.columns(kind).order;
         let hits = self.located(ctx.req, kind).map(|(hits, constraint)| {
             excluded[constraint as usize] += offers.len() - hits.len();
             hits
         });
-        let masks: Vec<u32> = match &hits {
-            Some(hits) => hits.iter().map(|&(i, _)| constraints::fail_mask(ctx, &offers[i as usize])).collect(),
-            None => constraints::fail_masks(ctx, kind),
-        };
+        let mut masks = scratch::take();
+        match &hits {
+            Some(hits) => {
+                masks.extend(hits.iter().map(|&(i, _)| constraints::fail_mask(ctx, &offers[i as usize])));
+                constraints::count_failures(&masks, excluded);
+            }
+            None => constraints::fail_masks(ctx, kind, &mut masks, excluded),
+        }
         #[cfg(debug_assertions)]
         for (k, &mask) in masks.iter().enumerate() {
-            let index = hits.as_ref().map_or(k as u32, |h| h[k].0);
+            let index = hits.as_ref().map_or(order[k], |h| h[k].0);
             assert_eq!(mask, self.explained_mask(ctx, &offers[index as usize]), "the fast constraint pass disagrees on row {index}");
         }
-        count_failures(&masks, excluded);
-        // gathered without a branch per row: status alone fails most rows, at random
+        // gathered without a branch per row: whether a row can still be a near miss is random
         let not_negotiable = *NOT_NEGOTIABLE;
-        let mut open = vec![0u32; masks.len()];
+        let mut open = scratch::take();
+        open.resize(masks.len(), 0);
         let mut n_open = 0;
         for (k, &mask) in masks.iter().enumerate() {
             open[n_open] = k as u32;
             n_open += usize::from(mask & not_negotiable == 0);
         }
         open.truncate(n_open);
-        Examined { kind, masks, hits, open }
+        Examined { kind, masks, hits, order, open }
     }
 
     /// Runs a resolved request.
@@ -382,8 +419,8 @@ impl Matcher {
         let score_with = |fails: u32| {
             let mut rows = Vec::new();
             for e in &examined {
-                let facts = &self.offers.columns(e.kind).facts;
-                let chosen: Vec<(u32, Option<f64>)> = e.open().filter(|&(_, mask, _)| mask.count_ones() == fails).map(|(index, _, d)| (index, d)).collect();
+                let facts = self.offers.facts(e.kind);
+                let chosen: Vec<(u32, Option<f64>)> = e.open().filter(|&(_, mask, _)| fails_exactly(mask, fails)).map(|(index, _, d)| (index, d)).collect();
                 // copied out in a tight loop first: the loads overlap, where scoring each row
                 // straight from the layer would wait for every cache miss in turn
                 let gathered: Vec<ScoreFacts> = chosen.iter().map(|&(index, _)| facts[index as usize]).collect();
@@ -422,13 +459,12 @@ impl Matcher {
             .collect();
         let size = *SIZE;
         let too_big_m2 = req.land_area.and_then(|r| r.max_m2).unwrap_or(f64::INFINITY);
-        let areas = &self.offers.land_columns.area_m2;
         // land too small alone but passing everything else
         let pool: Vec<u32> = examined
             .iter()
             .filter(|e| e.kind == OfferKind::Land && req.states_size() && single_land < req.limit)
             .flat_map(|e| e.open())
-            .filter(|&(index, mask, _)| mask != 0 && mask & !size == 0 && areas[index as usize] <= too_big_m2)
+            .filter(|&(index, mask, _)| mask != 0 && mask & !size == 0 && self.offers.land[index as usize].area_m2 <= too_big_m2)
             .map(|(index, _, _)| index)
             .collect();
         if !pool.is_empty() {

@@ -154,11 +154,16 @@ impl Site {
 }
 
 /// The rows of one kind as columns, for the constraint pass: a check reads one or two
-/// contiguous arrays, which the compiler turns into vector code.
+/// contiguous arrays, which the compiler turns into vector code. Rows on offer come first
+/// (available, then idle), so a match checks that prefix and counts the rest by status.
 #[derive(Debug, Default)]
 pub(crate) struct Columns {
-    /// [`Offer::status`] as its position in [`SpaceStatus::ALL`].
-    pub status: Vec<u8>,
+    /// Per position: the row's index in its layer.
+    pub order: Vec<u32>,
+    /// Positions `0..available` hold available rows.
+    pub available: usize,
+    /// Positions `available..available + idle` hold idle rows.
+    pub idle: usize,
     /// [`Offer::site`].
     pub site: Vec<u16>,
     /// [`Offer::land_use`].
@@ -173,8 +178,6 @@ pub(crate) struct Columns {
     pub supply: Vec<u8>,
     /// [`Offer::available_day`].
     pub available_day: Vec<i32>,
-    /// What scoring reads, per row.
-    pub facts: Vec<ScoreFacts>,
     /// [`Offer::price`], NaN when not listed.
     pub price: Vec<f64>,
     /// [`Offer::rent`], NaN when not listed.
@@ -190,11 +193,21 @@ pub(crate) struct Columns {
 }
 
 impl Columns {
-    fn of(rows: &[Offer], details: &[BuildingDetail]) -> Columns {
-        let col = |f: fn(&Offer) -> f64| rows.iter().map(f).collect::<Vec<f64>>();
+    fn of(layer: &[Offer], details: &[BuildingDetail]) -> Columns {
+        let class = |o: &Offer| match o.status {
+            SpaceStatus::Available => 0,
+            SpaceStatus::Idle => 1,
+            _ => 2,
+        };
+        let mut order: Vec<u32> = (0..layer.len() as u32).collect();
+        order.sort_by_key(|&i| class(&layer[i as usize]));
+        let rows: Vec<&Offer> = order.iter().map(|&i| &layer[i as usize]).collect();
+        let col = |f: fn(&Offer) -> f64| rows.iter().map(|o| f(o)).collect::<Vec<f64>>();
         let detail = |f: fn(&BuildingDetail) -> Option<f64>| rows.iter().map(|o| details.get(o.index as usize).filter(|_| o.kind == OfferKind::Building).and_then(f).unwrap_or(f64::NAN)).collect();
         Columns {
-            status: rows.iter().map(|o| o.status as u8).collect(),
+            available: rows.iter().filter(|o| class(o) == 0).count(),
+            idle: rows.iter().filter(|o| class(o) == 1).count(),
+            order,
             site: rows.iter().map(|o| o.site).collect(),
             land_use: rows.iter().map(|o| o.land_use).collect(),
             area_m2: col(|o| o.area_m2),
@@ -202,7 +215,6 @@ impl Columns {
             max_far: col(|o| o.max_far.0),
             supply: rows.iter().map(|o| o.supply).collect(),
             available_day: rows.iter().map(|o| o.available_day).collect(),
-            facts: rows.iter().map(ScoreFacts::of).collect(),
             price: col(|o| o.price.0),
             rent: col(|o| o.rent.0),
             power_kva: col(|o| o.power_kva.0),
@@ -382,6 +394,10 @@ pub(crate) struct Offers {
     pub sites: Vec<Site>,
     /// Position of each entry of `sites`.
     pub site_positions: HashMap<Site, u16>,
+    /// What scoring reads of each parcel, in layer order.
+    pub land_facts: Vec<ScoreFacts>,
+    /// What scoring reads of each building, in layer order.
+    pub building_facts: Vec<ScoreFacts>,
     /// The parcels as columns.
     pub land_columns: Columns,
     /// The buildings as columns.
@@ -521,6 +537,8 @@ impl Offers {
             .map(|b| BuildingDetail { floor_load: b.floor_load_kn_m2, clearance: b.clearance_m })
             .collect();
         Offers {
+            land_facts: land.iter().map(ScoreFacts::of).collect(),
+            building_facts: buildings.iter().map(ScoreFacts::of).collect(),
             land_columns: Columns::of(&land, &details),
             building_columns: Columns::of(&buildings, &details),
             sites,
@@ -555,6 +573,14 @@ impl Offers {
         match kind {
             OfferKind::Land => &self.land_columns,
             OfferKind::Building => &self.building_columns,
+        }
+    }
+
+    /// What scoring reads of the rows of `kind`, in layer order.
+    pub fn facts(&self, kind: OfferKind) -> &[ScoreFacts] {
+        match kind {
+            OfferKind::Land => &self.land_facts,
+            OfferKind::Building => &self.building_facts,
         }
     }
 
