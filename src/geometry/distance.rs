@@ -4,7 +4,7 @@
 //! point: exact at the centre and within 0.5% for the tens of kilometres a location search
 //! spans in Beijing. Use [`haversine_m`] for point-to-point.
 
-use geo::{Coord, MultiPolygon};
+use geo::{Coord, MultiPolygon, Rect};
 
 use super::prepared::ring_contains;
 
@@ -41,6 +41,19 @@ pub fn point_to_area_m(origin: Coord, area: &MultiPolygon) -> f64 {
         }
     }
     best
+}
+
+/// Bounds on [`point_to_area_m`] for an area inside `bbox`, in the same local plane: no
+/// point of the area is nearer than the box, and its nearest point is no farther than the
+/// box's farthest corner. Lets a radius search skip the exact distance of most areas.
+pub fn area_distance_bounds_m(origin: Coord, bbox: Rect) -> (f64, f64) {
+    let kx = METRES_PER_DEGREE * origin.y.to_radians().cos();
+    let (x0, x1) = ((bbox.min().x - origin.x) * kx, (bbox.max().x - origin.x) * kx);
+    let (y0, y1) = ((bbox.min().y - origin.y) * METRES_PER_DEGREE, (bbox.max().y - origin.y) * METRES_PER_DEGREE);
+    let gap = |lo: f64, hi: f64| if lo > 0.0 { lo } else if hi < 0.0 { -hi } else { 0.0 };
+    let lower = gap(x0, x1).hypot(gap(y0, y1));
+    let upper = x0.abs().max(x1.abs()).hypot(y0.abs().max(y1.abs()));
+    (lower, upper)
 }
 
 /// Gap in metres between two areas: 0 when they touch or overlap. Both are projected onto
@@ -108,6 +121,19 @@ mod test {
         let p = Coord { x: 115.95, y: 39.97 };
         let to_corner = haversine_m(p, Coord { x: 116.0, y: 40.0 });
         assert!((point_to_area_m(p, &sq) - to_corner).abs() / to_corner < 0.005);
+    }
+
+    #[test]
+    fn area_distance_bounds_hold_the_exact_distance() {
+        use geo::{BoundingRect, Translate};
+        let square = MultiPolygon(vec![polygon![(x: 116.0, y: 40.0), (x: 116.004, y: 40.001), (x: 116.002, y: 40.003), (x: 115.999, y: 40.002)]]);
+        for (dx, dy) in [(0.0, 0.0), (0.01, 0.0), (-0.02, 0.015), (0.003, -0.05), (0.0015, 0.0015)] {
+            let area = square.translate(dx, dy);
+            let origin = Coord { x: 116.001, y: 40.001 };
+            let (lower, upper) = area_distance_bounds_m(origin, area.bounding_rect().unwrap());
+            let exact = point_to_area_m(origin, &area);
+            assert!(lower <= exact + 1e-9 && exact <= upper + 1e-9, "{lower} ≤ {exact} ≤ {upper}");
+        }
     }
 
     #[test]

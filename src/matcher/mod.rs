@@ -29,7 +29,7 @@ pub mod result;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use geo::{BooleanOps, Coord, MultiPolygon};
+use geo::{BooleanOps, Coord, MultiPolygon, Rect};
 
 pub use error::MatchError;
 pub use request::{ProjectRequest, Requirements, SpaceWanted};
@@ -41,6 +41,7 @@ use offers::{Facts, Known, Offer, Offers, ScoreFacts};
 use result::{AppliedPolicy, CriterionScore, IndustryRef, ProjectSummary};
 
 use crate::inventory::export::{area_geometry, point_geometry};
+use crate::geometry::distance::{area_distance_bounds_m, bbox_around};
 use crate::inventory::layer::distance_m;
 use crate::inventory::{Feature, Snapshot};
 use crate::model::{Industry, OfferKind, PolicyCatalogue, PolicyScope, M2_PER_MU};
@@ -354,11 +355,31 @@ impl Matcher {
     fn located(&self, req: &Requirements, kind: OfferKind) -> Option<(Vec<(u32, Option<f64>)>, Constraint)> {
         match (req.near, &req.within) {
             (Some((p, Some(max))), _) => {
-                let hits = match kind {
-                    OfferKind::Land => self.snapshot.parcels.within(p, max),
-                    OfferKind::Building => self.snapshot.buildings.within(p, max),
+                let (lo, hi) = bbox_around(p, max);
+                let candidates = match kind {
+                    OfferKind::Land => self.snapshot.parcels.bbox_candidates(Rect::new(lo, hi)),
+                    OfferKind::Building => self.snapshot.buildings.bbox_candidates(Rect::new(lo, hi)),
                 };
-                Some((hits.into_iter().map(|(i, d)| (i, Some(d))).collect(), Constraint::Distance))
+                // a parcel's box bounds its distance: the exact distance is worked out only
+                // near the limit, and later for the few rows scored
+                let (surely_out, surely_in) = (max * (1.0 + 1e-9) + 1e-6, max * (1.0 - 1e-9) - 1e-6);
+                let hits = candidates
+                    .into_iter()
+                    .filter_map(|i| {
+                        if kind == OfferKind::Land {
+                            let (lower, upper) = area_distance_bounds_m(p, self.offers.land_boxes[i as usize]);
+                            if lower > surely_out {
+                                return None;
+                            }
+                            if upper < surely_in {
+                                return Some((i, None));
+                            }
+                        }
+                        let d = self.distance_to(kind, i, p);
+                        (d <= max).then_some((i, Some(d)))
+                    })
+                    .collect();
+                Some((hits, Constraint::Distance))
             }
             (_, Some(aoi)) => {
                 let mut hits = match kind {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use geo::{Centroid, Coord};
+use geo::{BoundingRect, Centroid, Coord, Rect};
 
 use crate::inventory::Snapshot;
 use crate::model::{BuildingType, LandUse, OfferKind, SpaceStatus, SupplyMode};
@@ -412,6 +412,8 @@ pub(crate) struct Offers {
     pub land_uses: Vec<LandUse>,
     /// A representative point per parcel (its centroid).
     pub land_points: Vec<Coord>,
+    /// The bounding box of each parcel, for radius searches.
+    pub land_boxes: Vec<Rect>,
     /// The location of each building.
     pub building_points: Vec<Coord>,
     /// Building-only facts, one per building.
@@ -549,6 +551,7 @@ impl Offers {
             buildings,
             land_uses,
             land_points: s.parcels.items().iter().map(|p| p.geometry.centroid().map(|c| c.0).unwrap_or_default()).collect(),
+            land_boxes: s.parcels.items().iter().map(|p| p.geometry.bounding_rect().unwrap_or_else(|| Rect::new(Coord::zero(), Coord::zero()))).collect(),
             building_points: s.buildings.items().iter().map(|b| b.location.0).collect(),
             details,
             industry_sets,
