@@ -116,6 +116,8 @@ pub(crate) struct Ctx<'a> {
     pub project_totals: [(PerMu, Option<f64>); 3],
     /// The thresholds [`constraints::fail_mask`] reads.
     pub thresholds: constraints::Thresholds,
+    /// Per policy measure: its industry restriction (if any) includes the project's.
+    pub policy_industry_ok: Vec<bool>,
 }
 
 impl<'a> Ctx<'a> {
@@ -156,9 +158,11 @@ impl<'a> Ctx<'a> {
             .collect();
         let scope = ScopeLimits::new(req, snapshot);
         let thresholds = constraints::Thresholds::new(req, snapshot, offers, &scope, &fits.negative);
+        let policy_industry_ok = snapshot.policies.measures.iter().map(|m| PolicyCatalogue::covers_industry(m, catalogue, &req.industry)).collect();
         Ctx {
             req,
             snapshot,
+            policy_industry_ok,
             fits,
             project_totals: [(PerMu::Investment, req.investment_wan), (PerMu::Output, req.annual_output_wan), (PerMu::Tax, req.annual_tax_wan)],
             thresholds,
@@ -251,6 +255,8 @@ struct Examined<'a> {
     hits: Option<Vec<(u32, Option<f64>)>>,
     /// Otherwise the rows on offer, in column order: position → index.
     order: &'a [u32],
+    /// Index → column position.
+    position: &'a [u32],
     /// Positions whose failures all allow a near miss.
     open: Vec<u32>,
 }
@@ -268,6 +274,18 @@ impl Examined<'_> {
         self.open.iter().map(|&k| {
             let (index, distance_m) = self.hits.as_ref().map_or((self.order[k as usize], None), |h| h[k as usize]);
             (index, self.masks[k as usize], distance_m)
+        })
+    }
+
+    /// The column position of each open row with `fails` failures, with its layer index and
+    /// distance.
+    fn open_failing(&self, fails: u32) -> impl Iterator<Item = (u32, u32, Option<f64>)> + '_ {
+        self.open.iter().filter(move |&&k| fails_exactly(self.masks[k as usize], fails)).map(|&k| match &self.hits {
+            Some(h) => {
+                let (index, distance_m) = h[k as usize];
+                (self.position[index as usize], index, distance_m)
+            }
+            None => (k, self.order[k as usize], None),
         })
     }
 }
@@ -425,7 +443,7 @@ impl Matcher {
             n_open += usize::from(mask & not_negotiable == 0);
         }
         open.truncate(n_open);
-        Examined { kind, masks, hits, order, open }
+        Examined { kind, masks, hits, order, position: &self.offers.columns(kind).position, open }
     }
 
     /// Runs a resolved request.
@@ -440,12 +458,12 @@ impl Matcher {
         let score_with = |fails: u32| {
             let mut rows = Vec::new();
             for e in &examined {
-                let facts = self.offers.facts(e.kind);
-                let chosen: Vec<(u32, Option<f64>)> = e.open().filter(|&(_, mask, _)| fails_exactly(mask, fails)).map(|(index, _, d)| (index, d)).collect();
+                let facts = &self.offers.columns(e.kind).facts;
+                let chosen: Vec<(u32, u32, Option<f64>)> = e.open_failing(fails).collect();
                 // copied out in a tight loop first: the loads overlap, where scoring each row
                 // straight from the layer would wait for every cache miss in turn
-                let gathered: Vec<ScoreFacts> = chosen.iter().map(|&(index, _)| facts[index as usize]).collect();
-                rows.extend(chosen.iter().zip(&gathered).map(|(&(index, distance_m), facts)| {
+                let gathered: Vec<ScoreFacts> = chosen.iter().map(|&(pos, _, _)| facts[pos as usize]).collect();
+                rows.extend(chosen.iter().zip(&gathered).map(|(&(_, index, distance_m), facts)| {
                     let distance_m = distance_m.or_else(|| near.map(|p| self.distance_to(e.kind, index, p)));
                     let partial = criteria::partial_of(&ctx, facts, distance_m);
                     let (distance_m, listed_price) = (distance_m.into(), facts.listed_price().into());
@@ -565,8 +583,14 @@ impl Matcher {
         let s = &self.snapshot;
         let district = &s.districts.at(offer.district()).adcode;
         let park = offer.park().map(|p| s.parks.at(p).id.as_str());
-        let mut measures: Vec<_> =
-            s.policies.measures.iter().filter(|m| PolicyCatalogue::applies(m, &s.catalogue, &ctx.req.industry, kind, district, park)).collect();
+        let mut measures: Vec<_> = s
+            .policies
+            .measures
+            .iter()
+            .zip(&ctx.policy_industry_ok)
+            .filter(|(m, &industry_ok)| industry_ok && PolicyCatalogue::covers_place(m, kind, district, park))
+            .map(|(m, _)| m)
+            .collect();
         // the park's own measures first, then the district's, then the city's
         measures.sort_by_key(|m| match m.scope {
             PolicyScope::Park => 0,
@@ -577,7 +601,7 @@ impl Matcher {
             .into_iter()
             .map(|m| AppliedPolicy {
                 id: m.id.clone(),
-                scope: serde_json::to_value(m.scope).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                scope: m.scope.as_str().to_string(),
                 title_zh: m.title_zh.clone(),
                 title_en: m.title_en.clone(),
                 cap_zh: m.cap_zh.clone(),

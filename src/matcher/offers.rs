@@ -160,6 +160,10 @@ impl Site {
 pub(crate) struct Columns {
     /// Per position: the row's index in its layer.
     pub order: Vec<u32>,
+    /// Per layer index: the row's position.
+    pub position: Vec<u32>,
+    /// Per position: what scoring reads (the rows on offer, scored most, lie together).
+    pub facts: Vec<ScoreFacts>,
     /// Positions `0..available` hold available rows.
     pub available: usize,
     /// Positions `available..available + idle` hold idle rows.
@@ -204,7 +208,13 @@ impl Columns {
         let rows: Vec<&Offer> = order.iter().map(|&i| &layer[i as usize]).collect();
         let col = |f: fn(&Offer) -> f64| rows.iter().map(|o| f(o)).collect::<Vec<f64>>();
         let detail = |f: fn(&BuildingDetail) -> Option<f64>| rows.iter().map(|o| details.get(o.index as usize).filter(|_| o.kind == OfferKind::Building).and_then(f).unwrap_or(f64::NAN)).collect();
+        let mut position = vec![0u32; order.len()];
+        for (pos, &i) in order.iter().enumerate() {
+            position[i as usize] = pos as u32;
+        }
         Columns {
+            position,
+            facts: rows.iter().map(|o| ScoreFacts::of(o)).collect(),
             available: rows.iter().filter(|o| class(o) == 0).count(),
             idle: rows.iter().filter(|o| class(o) == 1).count(),
             order,
@@ -394,10 +404,6 @@ pub(crate) struct Offers {
     pub sites: Vec<Site>,
     /// Position of each entry of `sites`.
     pub site_positions: HashMap<Site, u16>,
-    /// What scoring reads of each parcel, in layer order.
-    pub land_facts: Vec<ScoreFacts>,
-    /// What scoring reads of each building, in layer order.
-    pub building_facts: Vec<ScoreFacts>,
     /// The parcels as columns.
     pub land_columns: Columns,
     /// The buildings as columns.
@@ -539,8 +545,6 @@ impl Offers {
             .map(|b| BuildingDetail { floor_load: b.floor_load_kn_m2, clearance: b.clearance_m })
             .collect();
         Offers {
-            land_facts: land.iter().map(ScoreFacts::of).collect(),
-            building_facts: buildings.iter().map(ScoreFacts::of).collect(),
             land_columns: Columns::of(&land, &details),
             building_columns: Columns::of(&buildings, &details),
             sites,
@@ -576,14 +580,6 @@ impl Offers {
         match kind {
             OfferKind::Land => &self.land_columns,
             OfferKind::Building => &self.building_columns,
-        }
-    }
-
-    /// What scoring reads of the rows of `kind`, in layer order.
-    pub fn facts(&self, kind: OfferKind) -> &[ScoreFacts] {
-        match kind {
-            OfferKind::Land => &self.land_facts,
-            OfferKind::Building => &self.building_facts,
         }
     }
 

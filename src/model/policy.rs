@@ -19,6 +19,17 @@ pub enum PolicyScope {
     Park,
 }
 
+impl PolicyScope {
+    /// The contract spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyScope::City => "city",
+            PolicyScope::District => "district",
+            PolicyScope::Park => "park",
+        }
+    }
+}
+
 /// The kind of offer a measure concerns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -157,12 +168,21 @@ impl PolicyCatalogue {
     /// `district`/`park`: its scope covers the place, and its industry and space
     /// restrictions (if any) include the project's.
     pub fn applies(m: &PolicyMeasure, industries: &Catalogue, industry: &str, kind: OfferKind, district: &str, park: Option<&str>) -> bool {
+        Self::covers_industry(m, industries, industry) && Self::covers_place(m, kind, district, park)
+    }
+
+    /// Whether a measure's industry restriction (if any) includes `industry`.
+    pub fn covers_industry(m: &PolicyMeasure, industries: &Catalogue, industry: &str) -> bool {
+        m.industries.is_empty() || m.industries.iter().any(|code| industries.is_within(industry, code))
+    }
+
+    /// Whether a measure's scope covers the place and its space restriction (if any) `kind`.
+    pub fn covers_place(m: &PolicyMeasure, kind: OfferKind, district: &str, park: Option<&str>) -> bool {
         let place = match m.scope {
             PolicyScope::City => true,
             PolicyScope::District => m.district.as_deref() == Some(district),
             PolicyScope::Park => m.park.as_deref().is_some_and(|p| Some(p) == park),
         };
-        let industry_ok = m.industries.is_empty() || m.industries.iter().any(|code| industries.is_within(industry, code));
-        place && industry_ok && (m.space.is_empty() || m.space.contains(&kind))
+        place && (m.space.is_empty() || m.space.contains(&kind))
     }
 }
