@@ -473,6 +473,15 @@ fn largest_area_meeting(total: f64, min: f64) -> f64 {
     if !fails(fails_at) {
         return f64::INFINITY;
     }
+    // start next to total / min 亩, where the boundary lies but for rounding
+    let guess = total * M2_PER_MU / min;
+    if guess.is_finite() && guess > 0.0 {
+        let bits = guess.to_bits();
+        let (below, above) = (bits.saturating_sub(4), (bits + 4).min(fails_at));
+        if !fails(below) && fails(above) {
+            (meets, fails_at) = (below, above);
+        }
+    }
     while fails_at - meets > 1 {
         let mid = meets + (fails_at - meets) / 2;
         if fails(mid) {

@@ -82,7 +82,7 @@ impl Matcher {
         req.zones = None;
         req.near = None;
         req.within = None;
-        let ctx = Ctx::new(&req, &self.snapshot, &self.offers);
+        let ctx = Ctx::new(&req, &self.snapshot, &self.offers, &self.industry_view(&req.industry));
         let s = &self.snapshot;
         let n = s.districts.len();
         let (mut parcels, mut area, mut buildings, mut vacant) = (vec![0usize; n], vec![0.0; n], vec![0usize; n], vec![0.0; n]);

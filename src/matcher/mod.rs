@@ -44,7 +44,7 @@ use crate::inventory::export::{area_geometry, point_geometry};
 use crate::geometry::distance::{area_distance_bounds_m, bbox_around};
 use crate::inventory::layer::distance_m;
 use crate::inventory::{Feature, Snapshot};
-use crate::model::{Industry, OfferKind, PolicyCatalogue, PolicyScope, M2_PER_MU};
+use crate::model::{Industry, OfferKind, PolicyCatalogue, PolicyMeasure, PolicyScope, M2_PER_MU};
 
 /// Industry fits per district, park and zone for one request, and the list checks.
 pub(crate) struct Fits<'a> {
@@ -121,12 +121,12 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(req: &'a Requirements, snapshot: &'a Snapshot, offers: &'a Offers) -> Ctx<'a> {
+    fn new(req: &'a Requirements, snapshot: &'a Snapshot, offers: &'a Offers, view: &IndustryView) -> Ctx<'a> {
         let catalogue = snapshot.catalogue.as_ref();
         let project = catalogue.get(&req.industry).expect("resolved industries are in the catalogue");
         let entries = catalogue.entries();
-        let by_entry: Vec<Relation> = entries.iter().map(|e| criteria::relation(catalogue, &project.code, &e.code)).collect();
-        let within: Vec<bool> = entries.iter().map(|e| catalogue.is_within(&project.code, &e.code)).collect();
+        let by_entry = view.by_entry.clone();
+        let within = &view.covers;
         let covers = |list: &[u16]| list.iter().find(|&&i| within[usize::from(i)]).map(|&i| &entries[usize::from(i)]);
         let leading = &offers.leading;
         let fit = |leading: &[u16], scope, place| best_fit(catalogue, &by_entry, project, leading, scope, place);
@@ -158,7 +158,7 @@ impl<'a> Ctx<'a> {
             .collect();
         let scope = ScopeLimits::new(req, snapshot);
         let thresholds = constraints::Thresholds::new(req, snapshot, offers, &scope, &fits.negative);
-        let policy_industry_ok = snapshot.policies.measures.iter().map(|m| PolicyCatalogue::covers_industry(m, catalogue, &req.industry)).collect();
+        let policy_industry_ok = view.policy_ok.clone();
         Ctx {
             req,
             snapshot,
@@ -180,6 +180,21 @@ impl<'a> Ctx<'a> {
 pub struct Matcher {
     snapshot: Arc<Snapshot>,
     offers: Offers,
+    /// Each policy measure as results show it, shared by every candidate it applies to.
+    applied: Vec<Arc<AppliedPolicy>>,
+    /// Per project industry (catalogue position): its relations, computed once.
+    industry_views: std::sync::RwLock<std::collections::HashMap<usize, Arc<IndustryView>>>,
+}
+
+/// How every catalogue entry and policy measure relates to one project industry.
+#[derive(Debug)]
+pub(crate) struct IndustryView {
+    /// Relation of each catalogue entry to the project.
+    by_entry: Vec<Relation>,
+    /// Per entry: the project lies within it (it covers the project).
+    covers: Vec<bool>,
+    /// Per policy measure: its industry restriction (if any) includes the project.
+    policy_ok: Vec<bool>,
 }
 
 /// A candidate that passed, before rendering.
@@ -335,7 +350,44 @@ impl Matcher {
     /// Pre-computes the rows of `snapshot`.
     pub fn new(snapshot: Arc<Snapshot>) -> Matcher {
         let offers = Offers::new(&snapshot);
-        Matcher { snapshot, offers }
+        let applied = snapshot
+            .policies
+            .measures
+            .iter()
+            .map(|m| {
+                Arc::new(AppliedPolicy {
+                    id: m.id.clone(),
+                    scope: m.scope.as_str().to_string(),
+                    title_zh: m.title_zh.clone(),
+                    title_en: m.title_en.clone(),
+                    cap_zh: m.cap_zh.clone(),
+                    cap_en: m.cap_en.clone(),
+                    document: m.document.clone(),
+                    item: m.item.clone(),
+                })
+            })
+            .collect();
+        Matcher { snapshot, offers, applied, industry_views: Default::default() }
+    }
+
+    /// The relations of `industry` (a catalogue code) to the catalogue and the policy
+    /// measures, worked out on first use.
+    pub(crate) fn industry_view(&self, industry: &str) -> Arc<IndustryView> {
+        let catalogue = self.snapshot.catalogue.as_ref();
+        let position = catalogue.position(industry).unwrap_or(usize::MAX);
+        if let Some(view) = self.industry_views.read().ok().and_then(|views| views.get(&position).cloned()) {
+            return view;
+        }
+        let entries = catalogue.entries();
+        let view = Arc::new(IndustryView {
+            by_entry: entries.iter().map(|e| criteria::relation(catalogue, industry, &e.code)).collect(),
+            covers: entries.iter().map(|e| catalogue.is_within(industry, &e.code)).collect(),
+            policy_ok: self.snapshot.policies.measures.iter().map(|m| PolicyCatalogue::covers_industry(m, catalogue, industry)).collect(),
+        });
+        if let Ok(mut views) = self.industry_views.write() {
+            views.insert(position, view.clone());
+        }
+        view
     }
 
     /// The snapshot matched against.
@@ -448,7 +500,7 @@ impl Matcher {
 
     /// Runs a resolved request.
     pub fn run_resolved(&self, req: &Requirements) -> MatchResult {
-        let mut ctx = Ctx::new(req, &self.snapshot, &self.offers);
+        let mut ctx = Ctx::new(req, &self.snapshot, &self.offers, &self.industry_view(&req.industry));
         let mut excluded = vec![0usize; Constraint::ALL.len()];
         let near = req.near.map(|(p, _)| p);
         // scored from the columns: the wide rows stay out of the cache until rendering
@@ -546,7 +598,7 @@ impl Matcher {
     /// listed?"), empty when it passes; `None` when no parcel or building has that id.
     pub fn why_not(&self, request: &ProjectRequest, id: &str, today: NaiveDate) -> Result<Option<Vec<Failure>>, MatchError> {
         let req = Requirements::resolve(request, &self.snapshot, today)?;
-        let ctx = Ctx::new(&req, &self.snapshot, &self.offers);
+        let ctx = Ctx::new(&req, &self.snapshot, &self.offers, &self.industry_view(&&req.industry));
         let (kind, index) = match (self.snapshot.parcels.position(id), self.snapshot.buildings.position(id)) {
             (Some(i), _) => (OfferKind::Land, i),
             (None, Some(i)) => (OfferKind::Building, i),
@@ -579,37 +631,24 @@ impl Matcher {
         }
     }
 
-    fn policies(&self, ctx: &Ctx, kind: OfferKind, offer: &Offer) -> Vec<AppliedPolicy> {
+    fn policies(&self, ctx: &Ctx, kind: OfferKind, offer: &Offer) -> Vec<Arc<AppliedPolicy>> {
         let s = &self.snapshot;
         let district = &s.districts.at(offer.district()).adcode;
         let park = offer.park().map(|p| s.parks.at(p).id.as_str());
-        let mut measures: Vec<_> = s
+        let mut measures: Vec<(usize, &PolicyMeasure)> = s
             .policies
             .measures
             .iter()
-            .zip(&ctx.policy_industry_ok)
-            .filter(|(m, &industry_ok)| industry_ok && PolicyCatalogue::covers_place(m, kind, district, park))
-            .map(|(m, _)| m)
+            .enumerate()
+            .filter(|&(i, m)| ctx.policy_industry_ok[i] && PolicyCatalogue::covers_place(m, kind, district, park))
             .collect();
         // the park's own measures first, then the district's, then the city's
-        measures.sort_by_key(|m| match m.scope {
+        measures.sort_by_key(|(_, m)| match m.scope {
             PolicyScope::Park => 0,
             PolicyScope::District => 1,
             PolicyScope::City => 2,
         });
-        measures
-            .into_iter()
-            .map(|m| AppliedPolicy {
-                id: m.id.clone(),
-                scope: m.scope.as_str().to_string(),
-                title_zh: m.title_zh.clone(),
-                title_en: m.title_en.clone(),
-                cap_zh: m.cap_zh.clone(),
-                cap_en: m.cap_en.clone(),
-                document: m.document.clone(),
-                item: m.item.clone(),
-            })
-            .collect()
+        measures.into_iter().map(|(i, _)| self.applied[i].clone()).collect()
     }
 
     fn render_candidate(&self, ctx: &Ctx, rank: usize, h: &Hit) -> Candidate {

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// Policies the table shows per candidate (the most specific first); JSON lists all.
@@ -120,7 +122,7 @@ pub struct Candidate {
     /// Outline (or location) in WGS84.
     pub geometry: geojson::Geometry,
     /// Policy measures that apply.
-    pub policies: Vec<AppliedPolicy>,
+    pub policies: Vec<Arc<AppliedPolicy>>,
 }
 
 /// One failed constraint of a near miss.
