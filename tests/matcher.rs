@@ -487,6 +487,17 @@ fn assemblies_only_of_parcels_that_touch() {
 }
 
 #[test]
+fn assemblies_only_inside_a_park() {
+    let (lat, side) = (40.41, 81.65);
+    let dx = side / (111_320.0 * f64::to_radians(lat).cos());
+    // two touching parcels in 密云区 but outside every park
+    let m = inventory(vec![parcel("w", 116.1, lat, side, json!({})), parcel("e", 116.1 + dx, lat, side, json!({}))], vec![]);
+    assert_eq!(m.snapshot().parcels.get("w").unwrap().park, None);
+    let r = run(&m, json!({"land_area_mu": {"min": 15.0}}));
+    assert!(r.candidates.is_empty(), "{:?}", ids(&r));
+}
+
+#[test]
 fn assemblies_are_checked_as_a_whole() {
     let m = neighbours();
     let total = area_mu(&m, "w") + area_mu(&m, "e");

@@ -19,6 +19,9 @@ pub const ADJACENT_M: f64 = 10.0;
 pub const MAX_MEMBERS: usize = 4;
 /// Groups examined per request at most, so a dense park cannot stall a match.
 const MAX_GROUPS: usize = 20_000;
+/// Parcels considered for assemblies per request at most (the largest), so that a project
+/// no single parcel fits does not make a match search a whole city's land.
+pub const MAX_POOL: usize = 2_000;
 
 /// A group of parcels offered together.
 #[derive(Debug, Clone)]
@@ -80,7 +83,7 @@ fn adjacency(ctx: &Ctx, offers: &[Offer], pool: &[u32]) -> HashMap<u32, Vec<u32>
         let dx = dy / bbox.min().y.to_radians().cos().max(0.1);
         let wide = geo::Rect::new(Coord { x: bbox.min().x - dx, y: bbox.min().y - dy }, Coord { x: bbox.max().x + dx, y: bbox.max().y + dy });
         for j in parcels.bbox_candidates(wide) {
-            if j <= i || !in_pool.contains(&j) || offers[i as usize].park != offers[j as usize].park {
+            if j <= i || !in_pool.contains(&j) || offers[i as usize].park() != offers[j as usize].park() || offers[i as usize].park().is_none() {
                 continue;
             }
             if area_gap_m(&parcel.geometry, &parcels.at(j).geometry) <= ADJACENT_M {

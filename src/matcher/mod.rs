@@ -284,11 +284,14 @@ impl Drop for Examined<'_> {
 }
 
 impl Examined<'_> {
-    /// (index, failure mask, distance) of each open row.
-    fn open(&self) -> impl Iterator<Item = (u32, u32, Option<f64>)> + '_ {
+    /// (column position, layer index, failure mask) of each open row.
+    fn open_positions(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
         self.open.iter().map(|&k| {
-            let (index, distance_m) = self.hits.as_ref().map_or((self.order[k as usize], None), |h| h[k as usize]);
-            (index, self.masks[k as usize], distance_m)
+            let mask = self.masks[k as usize];
+            match &self.hits {
+                Some(h) => (self.position[h[k as usize].0 as usize], h[k as usize].0, mask),
+                None => (k, self.order[k as usize], mask),
+            }
         })
     }
 
@@ -550,14 +553,26 @@ impl Matcher {
             .collect();
         let size = *SIZE;
         let too_big_m2 = req.land_area.and_then(|r| r.max_m2).unwrap_or(f64::INFINITY);
-        // land too small alone but passing everything else
-        let pool: Vec<u32> = examined
+        // land in a park too small alone but passing everything else; the largest first, as
+        // they need the fewest partners
+        let columns = &self.offers.land_columns;
+        let mut pool: Vec<(f64, u32)> = examined
             .iter()
             .filter(|e| e.kind == OfferKind::Land && req.states_size() && single_land < req.limit)
-            .flat_map(|e| e.open())
-            .filter(|&(index, mask, _)| mask != 0 && mask & !size == 0 && self.offers.land[index as usize].area_m2 <= too_big_m2)
-            .map(|(index, _, _)| index)
+            .flat_map(|e| e.open_positions())
+            .filter(|&(pos, _, mask)| {
+                let in_park = self.offers.sites[usize::from(columns.site[pos as usize])].park().is_some();
+                mask != 0 && mask & !size == 0 && columns.area_m2[pos as usize] <= too_big_m2 && in_park
+            })
+            .map(|(pos, index, _)| (columns.area_m2[pos as usize], index))
             .collect();
+        let largest_first = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if pool.len() > assembly::MAX_POOL {
+            pool.select_nth_unstable_by(assembly::MAX_POOL - 1, largest_first);
+            pool.truncate(assembly::MAX_POOL);
+        }
+        pool.sort_unstable_by(largest_first);
+        let pool: Vec<u32> = pool.into_iter().map(|(_, index)| index).collect();
         if !pool.is_empty() {
             for a in assembly::find(&ctx, &self.offers.land, &pool) {
                 let d = near.map(|p| a.members.iter().map(|&m| self.distance_to(OfferKind::Land, m, p)).fold(f64::INFINITY, f64::min));
