@@ -210,6 +210,11 @@ fn admission_per_mu_both_sides() {
 
 #[test]
 fn planning_indicators_where_stated() {
+    // the park's planning indicators bind its land; space in its buildings is already built
+    let mixed = inventory(vec![parcel("a", 116.41, 40.41, 100.0, json!({}))], vec![building("b", 116.412, 40.412, json!({}))]);
+    let r = run(&mixed, json!({"office_share": 0.12}));
+    assert_eq!(ids(&r), ["b"]);
+    assert_eq!(r.excluded_counts.get("office_share"), Some(&1), "{:?}", r.excluded_counts);
     let m = one(json!({}));
     both_sides(&m, json!({"office_share": 0.1}), json!({"office_share": 0.12}), "office_share", "12% > 一号园上限 10%");
     both_sides(&m, json!({"building_coverage": 0.3}), json!({"building_coverage": 0.25}), "building_coverage", "25% < 一号园下限 30%");
@@ -532,6 +537,7 @@ fn bad_requests_name_the_field_and_the_reason() {
         (json!({"weights": {"industry": 0, "area": 0, "price": 0, "distance": 0, "readiness": 0, "power": 0}}), "weights", "all weights are zero"),
         (json!({"weights": {"beauty": 3}}), "weights.beauty", "not a criterion"),
         (json!({"weights": {"price": -1}}), "weights.price", "must not be negative"),
+        (json!({"weights": {"industry": 1e308, "readiness": 1e308}}), "weights.industry", "above the largest weight"),
         (json!({"land_use": ["M1", "M9"]}), "land_use[1]", "'M9' is not one of M1, M4, M1/M4"),
         (json!({"land_use": ["B29"]}), "land_use[0]", "not one of M1, M4"),
         (json!({"supply_modes": ["赠送"]}), "supply_modes[0]", "'赠送' is not one of 出让"),

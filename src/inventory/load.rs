@@ -273,6 +273,9 @@ fn area_of(g: Geometry) -> Option<MultiPolygon> {
     }
 }
 
+/// The most districts, parks or zones one inventory may hold.
+pub const MAX_PLACES: usize = 30_000;
+
 /// Loads layer sources into a snapshot. In strict mode any error fails the whole load with
 /// the full report; otherwise bad features are left out and reported.
 pub fn load(sources: &[LayerSource], catalogue: Arc<Catalogue>, options: LoadOptions, progress: &dyn Progress) -> Result<Loaded, InventoryError> {
@@ -289,6 +292,12 @@ pub fn load(sources: &[LayerSource], catalogue: Arc<Catalogue>, options: LoadOpt
     let zones = decode_layer(LayerName::Zones, &of(LayerName::Zones), cat, &mut report, progress, |f, id, g, _| {
         decode::zone(f, id, area_of(g)?).map(|z| (z, GivenRefs::default()))
     });
+    // the matcher keeps places as 16-bit positions
+    for (layer, count) in [(LayerName::Districts, districts.items.len()), (LayerName::Parks, parks.items.len()), (LayerName::Zones, zones.items.len())] {
+        if count > MAX_PLACES {
+            Collector { report: &mut report, layer }.error(None, None, format!("{count} features: at most {MAX_PLACES} per layer of places"));
+        }
+    }
     let mut snapshot = Snapshot { catalogue: catalogue.clone(), districts: Layer::prepared(districts.items), ..Snapshot::default() };
 
     let mut c = Collector { report: &mut report, layer: LayerName::Parks };

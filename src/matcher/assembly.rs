@@ -2,7 +2,7 @@
 //! parcels (touching or within [`ADJACENT_M`]) in the same park, each passing every
 //! constraint but size, offered together.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use geo::Coord;
 
@@ -71,10 +71,11 @@ fn size_ok(ctx: &Ctx, o: &Offer) -> bool {
 }
 
 /// Pairs of pool members that are adjacent and in the same park.
-fn adjacency(ctx: &Ctx, offers: &[Offer], pool: &[u32]) -> HashMap<u32, Vec<u32>> {
+fn adjacency(ctx: &Ctx, offers: &[Offer], pool: &[u32]) -> BTreeMap<u32, Vec<u32>> {
     let parcels = &ctx.snapshot.parcels;
     let in_pool: HashSet<u32> = pool.iter().copied().collect();
-    let mut edges: HashMap<u32, Vec<u32>> = HashMap::new();
+    // ordered, so that the search (cut off at MAX_GROUPS) visits groups in the same order every run
+    let mut edges: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for &i in pool {
         let parcel = parcels.at(i);
         let Some(bbox) = geo::BoundingRect::bounding_rect(&parcel.geometry) else { continue };

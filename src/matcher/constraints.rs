@@ -367,8 +367,10 @@ pub(crate) struct Thresholds {
     power_need: f64,
     floor_load: Option<f64>,
     clearance: Option<f64>,
-    /// Per site: the scope, negative-list and planning-indicator constraints it fails.
+    /// Per site: the scope and negative-list constraints it fails.
     site_mask: Vec<u32>,
+    /// Per site: the planning indicators of its park the project fails (land only).
+    site_planning: Vec<u32>,
     /// Per 投资强度, 地均产值 and 地均税收, per site: the largest area, m², on which the
     /// project meets the park's minimum (infinity: no minimum or no project figure).
     site_max_area: [Vec<f64>; 3],
@@ -393,9 +395,17 @@ impl Thresholds {
             .sites
             .iter()
             .map(|&site| {
-                let mut mask = scope_of_site(limits, s, site).map_or(0, |r| r.constraint().bit());
+                let scope = scope_of_site(limits, s, site).map_or(0, |r| r.constraint().bit());
+                scope | site.park().map_or(0, |p| bit(negative[p as usize].is_some(), Constraint::NegativeList))
+            })
+            .collect();
+        // a park's planning indicators bind its land, not space in its buildings
+        let site_planning = offers
+            .sites
+            .iter()
+            .map(|&site| {
+                let mut mask = 0;
                 if let Some(p) = site.park() {
-                    mask |= bit(negative[p as usize].is_some(), Constraint::NegativeList);
                     planning_of(req, s, p, &mut |r| mask |= r.constraint().bit());
                 }
                 mask
@@ -428,6 +438,7 @@ impl Thresholds {
             floor_load: req.floor_load,
             clearance: req.clearance,
             site_mask,
+            site_planning,
             site_max_area,
         }
     }
@@ -511,6 +522,7 @@ pub(crate) fn fail_mask(ctx: &Ctx, o: &Offer) -> u32 {
     mask |= bit(t.status_fails(o.status as u8), Constraint::Status);
     match o.kind {
         OfferKind::Land => {
+            mask |= t.site_planning[usize::from(o.site)];
             for (max_area, c) in t.site_max_area.iter().zip(PER_MU) {
                 mask |= bit(o.area_m2 > max_area[usize::from(o.site)], c);
             }
@@ -601,6 +613,13 @@ pub(crate) fn fail_masks(ctx: &Ctx, kind: OfferKind, masks: &mut Vec<u32>, exclu
     }
     match kind {
         OfferKind::Land => {
+            let mut planning = t.site_planning.iter().fold(0, |all, &m| all | m);
+            while planning != 0 {
+                let constraint = Constraint::ALL[planning.trailing_zeros() as usize];
+                planning &= planning - 1;
+                let fails = c.site[..on_offer].iter().map(|&site| t.site_planning[usize::from(site)] & constraint.bit() != 0);
+                excluded[constraint as usize] += mark(masks, constraint, fails);
+            }
             if t.land_use_ok.iter().any(|ok| !ok) {
                 let fails = c.land_use[..on_offer].iter().map(|&u| t.land_use_fails(u));
                 excluded[Constraint::LandUse as usize] += mark(masks, Constraint::LandUse, fails);

@@ -20,6 +20,8 @@ pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 1000;
 /// Near misses returned when the request names no `near_miss_limit`.
 pub const DEFAULT_NEAR_MISSES: usize = 5;
+/// The largest weight a request may give a criterion, far below where their sum overflows.
+pub const MAX_WEIGHT: f64 = 1_000_000.0;
 
 /// The kind of space a project looks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -477,6 +479,9 @@ impl Requirements {
                     MatchError::field(format!("weights.{name}"), format!("'{name}' is not a criterion (one of {})", Criterion::names()))
                 })?;
                 non_negative(&format!("weights.{name}"), Some(w))?;
+                if w > MAX_WEIGHT {
+                    return Err(MatchError::field(format!("weights.{name}"), format!("{w} is above the largest weight, {MAX_WEIGHT} (weights are relative: 30 and 3 mean the same as 10 and 1)")));
+                }
                 weights.set(criterion, w);
             }
             if weights.total() == 0.0 {
