@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use geo::Coord;
 
 use super::constraints::check;
-use super::offers::{Facts, Offer, Offers};
+use super::offers::{Offer, Offers};
 use super::Ctx;
 use crate::geometry::distance::area_gap_m;
 use crate::geometry::distance::METRES_PER_DEGREE;

@@ -125,6 +125,17 @@ impl Offer {
     pub fn set_available_day(&mut self, day: Option<i32>) {
         self.available_day = day.unwrap_or(NO_DAY);
     }
+    /// First day available as a day number (none: now).
+    pub fn available_day(&self) -> Option<i32> {
+        (self.available_day != NO_DAY).then_some(self.available_day)
+    }
+    /// Land price (land) or rent (building): the price it is scored on.
+    pub fn listed_price(&self) -> Option<f64> {
+        match self.kind {
+            OfferKind::Land => self.price.get(),
+            OfferKind::Building => self.rent.get(),
+        }
+    }
     /// Last verified.
     pub fn verified_at(&self) -> NaiveDate {
         date_of(self.verified_day)
@@ -235,8 +246,8 @@ impl Columns {
     }
 }
 
-/// What the scorers read of a row: an [`Offer`] answers from its fields, a [`ColumnRow`]
-/// from the columns, so that a match scores rows without touching the wide rows.
+/// What the scorers read of a row, so that a match scores rows from [`ScoreFacts`] without
+/// touching the wide rows.
 pub(crate) trait Facts {
     /// Land or building.
     fn kind(&self) -> OfferKind;
@@ -260,42 +271,6 @@ pub(crate) trait Facts {
     fn industry_set(&self) -> u32;
 }
 
-impl Facts for Offer {
-    fn kind(&self) -> OfferKind {
-        self.kind
-    }
-    fn idle(&self) -> bool {
-        self.status == SpaceStatus::Idle
-    }
-    fn area_m2(&self) -> f64 {
-        self.area_m2
-    }
-    fn max_far(&self) -> Option<f64> {
-        self.max_far.get()
-    }
-    fn power_kva(&self) -> Option<f64> {
-        self.power_kva.get()
-    }
-    fn listed_price(&self) -> Option<f64> {
-        match self.kind {
-            OfferKind::Land => self.price.get(),
-            OfferKind::Building => self.rent.get(),
-        }
-    }
-    fn available_day(&self) -> Option<i32> {
-        (self.available_day != NO_DAY).then_some(self.available_day)
-    }
-    fn verified_day(&self) -> i32 {
-        self.verified_day
-    }
-    fn site(&self) -> u16 {
-        self.site
-    }
-    fn industry_set(&self) -> u32 {
-        self.industry_set
-    }
-}
-
 /// What scoring reads of a row, in one cache line: a match scores rows scattered over the
 /// layer, and one line per row costs a seventh of the seven columns it would touch.
 #[derive(Debug, Clone, Copy)]
@@ -315,7 +290,8 @@ pub(crate) struct ScoreFacts {
 }
 
 impl ScoreFacts {
-    fn of(o: &Offer) -> ScoreFacts {
+    /// The facts of `o`.
+    pub fn of(o: &Offer) -> ScoreFacts {
         ScoreFacts {
             area_m2: o.area_m2,
             max_far: o.max_far,

@@ -1,7 +1,7 @@
 //! Area fit: closeness of the offered area to the requested size, penalising waste.
 
 use super::{Criterion, Reason, Scorer};
-use crate::matcher::offers::{Facts, Offer};
+use crate::matcher::offers::{Facts, Offer, ScoreFacts};
 use crate::matcher::Ctx;
 use crate::model::OfferKind;
 
@@ -19,7 +19,7 @@ impl Scorer for AreaScorer {
     const CRITERION: Criterion = Criterion::Area;
 
     fn score<'a>(ctx: &Ctx<'a>, offer: &Offer, _distance_m: Option<f64>) -> Option<(f64, Reason<'a>)> {
-        let (have, want, measure) = sizes(ctx, offer)?;
+        let (have, want, measure) = sizes(ctx, &ScoreFacts::of(offer))?;
         let reason = match measure {
             Measure::Land => Reason::LandArea { area_m2: have, ideal_m2: want },
             Measure::Buildable => Reason::Buildable { buildable_m2: have, need_m2: want },

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 pub use industry::{relation, FitScope, IndustryFit, Relation, POSITIVE_LIST_BONUS};
 pub(crate) use industry::best_fit;
 
-use super::offers::{Facts, Offer};
+use super::offers::{Facts, Offer, ScoreFacts};
 use crate::model::OfferKind;
 use super::Ctx;
 
@@ -216,7 +216,7 @@ fn quick<S: Scorer>(ctx: &Ctx, row: &impl Facts, distance_m: Option<f64>) -> Opt
 #[cfg(debug_assertions)]
 fn agrees(ctx: &Ctx, offer: &Offer, distance_m: Option<f64>) -> bool {
     fn one<S: Scorer>(ctx: &Ctx, offer: &Offer, distance_m: Option<f64>) -> bool {
-        S::value(ctx, offer, distance_m) == S::score(ctx, offer, distance_m).map(|(score, _)| score)
+        S::value(ctx, &ScoreFacts::of(offer), distance_m) == S::score(ctx, offer, distance_m).map(|(score, _)| score)
     }
     one::<industry::IndustryScorer>(ctx, offer, distance_m)
         && one::<area::AreaScorer>(ctx, offer, distance_m)
@@ -270,5 +270,5 @@ pub(crate) fn finish(ctx: &Ctx, kind: OfferKind, listed_price: Option<f64>, part
 pub(crate) fn total_of(ctx: &Ctx, offer: &Offer, distance_m: Option<f64>) -> f64 {
     #[cfg(debug_assertions)]
     assert!(agrees(ctx, offer, distance_m), "a scorer's number differs from its explanation");
-    finish(ctx, offer.kind, offer.listed_price(), partial_of(ctx, offer, distance_m))
+    finish(ctx, offer.kind, offer.listed_price(), partial_of(ctx, &ScoreFacts::of(offer), distance_m))
 }

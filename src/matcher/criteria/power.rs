@@ -1,7 +1,7 @@
 //! Infrastructure headroom: power capacity on site against the project's need.
 
 use super::{Criterion, Reason, Scorer};
-use crate::matcher::offers::{Facts, Offer};
+use crate::matcher::offers::{Facts, Offer, ScoreFacts};
 use crate::matcher::Ctx;
 use crate::model::OfferKind;
 
@@ -14,7 +14,7 @@ impl Scorer for PowerScorer {
     const CRITERION: Criterion = Criterion::Power;
 
     fn score<'a>(ctx: &Ctx<'a>, offer: &Offer, distance_m: Option<f64>) -> Option<(f64, Reason<'a>)> {
-        let score = Self::value(ctx, offer, distance_m)?;
+        let score = Self::value(ctx, &ScoreFacts::of(offer), distance_m)?;
         Some((score, Reason::Power { have: offer.power_kva.get(), need: ctx.req.power_kva? }))
     }
 

@@ -2,7 +2,7 @@
 //! facts were verified.
 
 use super::{Criterion, Reason, Scorer};
-use crate::matcher::offers::{Facts, Offer};
+use crate::matcher::offers::{Facts, Offer, ScoreFacts};
 use crate::matcher::Ctx;
 
 /// Points lost per month of waiting.
@@ -18,7 +18,7 @@ impl Scorer for ReadinessScorer {
     const CRITERION: Criterion = Criterion::Readiness;
 
     fn score<'a>(ctx: &Ctx<'a>, offer: &Offer, _distance_m: Option<f64>) -> Option<(f64, Reason<'a>)> {
-        let r = rate(ctx, offer);
+        let r = rate(ctx, &ScoreFacts::of(offer));
         let available_from = offer.available_from().filter(|_| r.wait_days > 0);
         Some((r.score, Reason::Readiness { available_from, idle: r.idle, verified_at: offer.verified_at(), age_days: r.age_days }))
     }
