@@ -1,5 +1,8 @@
-//! The HTTP edge (actix-web), the only module that knows actix. For now: health and a
-//! summary of the loaded inventory; the full API comes with its own issue.
+//! The HTTP edge (actix-web), the only module that knows actix. Handlers are thin over the
+//! domain modules; every error leaves as `application/problem+json` ([`problem`]).
+
+mod matching;
+pub mod problem;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -8,22 +11,38 @@ use actix_web::{get, web, App, HttpResponse, HttpServer};
 use serde_json::json;
 
 use crate::inventory::SnapshotCell;
+use crate::matcher::Matcher;
+use problem::ApiError;
+
+/// What the handlers share.
+pub struct AppState {
+    /// The inventory in force.
+    pub cell: Arc<SnapshotCell>,
+    /// The matcher over that inventory.
+    pub matcher: Arc<Matcher>,
+}
 
 #[get("/healthz")]
-async fn healthz(cell: web::Data<SnapshotCell>) -> HttpResponse {
-    let snapshot = cell.current();
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let snapshot = state.cell.current();
     let counts: serde_json::Map<String, serde_json::Value> =
         snapshot.counts().iter().map(|(layer, n)| (layer.to_string(), json!(n))).collect();
     HttpResponse::Ok().json(json!({ "status": "ok", "counts": counts }))
 }
 
+/// The application: state, query-error handling and every route.
+pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |config| {
+        let queries = web::QueryConfig::default().error_handler(|e, _| ApiError::parameter("query", e.to_string()).into());
+        config.app_data(state).app_data(queries).service(healthz).configure(matching::routes);
+    }
+}
+
 /// Serves on an already bound listener until the process is stopped.
 pub fn run(cell: Arc<SnapshotCell>, listener: TcpListener) -> std::io::Result<()> {
-    let data = web::Data::from(cell);
+    let matcher = Arc::new(Matcher::new(cell.current()));
+    let state = web::Data::new(AppState { cell, matcher });
     actix_web::rt::System::new().block_on(async move {
-        HttpServer::new(move || App::new().app_data(data.clone()).service(healthz))
-            .listen(listener)?
-            .run()
-            .await
+        HttpServer::new(move || App::new().configure(configure(state.clone()))).listen(listener)?.run().await
     })
 }

@@ -13,6 +13,7 @@ mod zone;
 
 pub use building::{Building, BuildingType};
 pub use catalogue::{Catalogue, CatalogueError, Industry, IndustryLevel};
+pub(crate) use catalogue::normalize_text;
 pub use district::District;
 pub use enums::{LandUse, ParkLevel, SpaceStatus, SupplyMode, UnknownValue};
 pub use park::{AdmissionStandards, Park};
