@@ -33,7 +33,12 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 /// The application: state, query-error handling and every route.
 pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceConfig) {
     move |config| {
-        let queries = web::QueryConfig::default().error_handler(|e, _| ApiError::parameter("query", e.to_string()).into());
+        let queries = web::QueryConfig::default().error_handler(|e, _| {
+            let text = e.to_string();
+            // serde names an unknown parameter as "unknown field `name`"
+            let name = text.split("unknown field `").nth(1).and_then(|rest| rest.split('`').next()).unwrap_or("query");
+            ApiError::parameter(name, text.replace("Query deserialize error: ", "")).into()
+        });
         config.app_data(state).app_data(queries).service(healthz).configure(matching::routes);
     }
 }

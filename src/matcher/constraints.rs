@@ -464,7 +464,8 @@ impl Thresholds {
     }
 }
 
-/// A minimum not met: unknown (NaN) values fail.
+/// A minimum not met: unknown (NaN) values fail, which `have < need` would let pass.
+#[allow(clippy::neg_cmp_op_on_partial_ord)]
 fn below(have: f64, need: f64) -> bool {
     !(have >= need)
 }

@@ -261,13 +261,16 @@ mod scratch {
     }
 }
 
+/// Rows picked through the R-tree, with their distance when worked out.
+type Hits = Vec<(u32, Option<f64>)>;
+
 /// The rows of one kind a match examined.
 struct Examined<'a> {
     kind: OfferKind,
     /// Per position: the constraints failed.
     masks: Vec<u32>,
     /// The rows in scope with their distance, when the location is limited.
-    hits: Option<Vec<(u32, Option<f64>)>>,
+    hits: Option<Hits>,
     /// Otherwise the rows on offer, in column order: position → index.
     order: &'a [u32],
     /// Index → column position.
@@ -425,7 +428,7 @@ impl Matcher {
 
     /// The rows to examine when the location is limited: through the R-tree, with the
     /// distance when known, and the constraint the rest fail; none when every row is in scope.
-    fn located(&self, req: &Requirements, kind: OfferKind) -> Option<(Vec<(u32, Option<f64>)>, Constraint)> {
+    fn located(&self, req: &Requirements, kind: OfferKind) -> Option<(Hits, Constraint)> {
         match (req.near, &req.within) {
             (Some((p, Some(max))), _) => {
                 let (lo, hi) = bbox_around(p, max);
@@ -613,7 +616,7 @@ impl Matcher {
     /// listed?"), empty when it passes; `None` when no parcel or building has that id.
     pub fn why_not(&self, request: &ProjectRequest, id: &str, today: NaiveDate) -> Result<Option<Vec<Failure>>, MatchError> {
         let req = Requirements::resolve(request, &self.snapshot, today)?;
-        let ctx = Ctx::new(&req, &self.snapshot, &self.offers, &self.industry_view(&&req.industry));
+        let ctx = Ctx::new(&req, &self.snapshot, &self.offers, &self.industry_view(&req.industry));
         let (kind, index) = match (self.snapshot.parcels.position(id), self.snapshot.buildings.position(id)) {
             (Some(i), _) => (OfferKind::Land, i),
             (None, Some(i)) => (OfferKind::Building, i),
