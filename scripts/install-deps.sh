@@ -3,7 +3,8 @@
 # Idempotent: installs only missing packages. Needs root (or sudo) when something is missing.
 set -euo pipefail
 
-packages=(libproj-dev libclang-dev pkg-config)
+# proj-bin (cs2cs) and gdal-bin (ogrinfo, ogr2ogr) are the reference tools and GIS client of the tests
+packages=(libproj-dev libclang-dev pkg-config proj-bin gdal-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod export;
+pub mod features;
 pub mod generate;
 pub mod geometry;
 pub mod http;

@@ -3,42 +3,8 @@
 
 mod common;
 
-use std::net::TcpListener;
-use std::sync::{Arc, OnceLock};
-
-use chanye::inventory::{load_dir_strict, SnapshotCell};
+use common::{answer, sample_server as base};
 use serde_json::Value;
-
-/// The base URL of a server over the shipped sample data, started once for all tests.
-fn base() -> &'static str {
-    static BASE: OnceLock<String> = OnceLock::new();
-    BASE.get_or_init(|| {
-        let snapshot = load_dir_strict(&common::sample_dir()).expect("the sample loads").snapshot;
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let cell = Arc::new(SnapshotCell::new(snapshot));
-        std::thread::spawn(move || chanye::http::run(cell, listener));
-        for _ in 0..100 {
-            if ureq::get(&format!("{url}/healthz")).call().is_ok() {
-                return url;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        panic!("the server did not come up");
-    })
-}
-
-/// Status, content type and JSON body of a response, error statuses included.
-fn answer(result: Result<ureq::Response, ureq::Error>) -> (u16, String, Value) {
-    let response = match result {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{e}"),
-    };
-    let (status, kind) = (response.status(), response.content_type().to_string());
-    let text = response.into_string().unwrap();
-    (status, kind, serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")))
-}
 
 fn post(path: &str, body: &str) -> (u16, String, Value) {
     answer(ureq::post(&format!("{}{path}", base())).set("Content-Type", "application/json").send_string(body))

@@ -23,7 +23,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::geometry::{geodesic_area, Crs, PreparedArea};
-use crate::inventory::export::{building_feature, district_feature, parcel_feature, park_feature, zone_feature};
+use crate::inventory::export::Exported;
 use crate::inventory::raw::{parse_collection, parse_feature, RawShape};
 use crate::inventory::{NoProgress, Progress};
 use crate::model::{
@@ -449,14 +449,14 @@ fn make_building(laid: &Laid, host: &Parcel, n: usize, anchor_vacant: Option<f64
 }
 
 /// Streams a FeatureCollection to `path`, one feature per line.
-fn write_layer<T>(path: &Path, name: &str, items: &[T], to_feature: impl Fn(&T) -> geojson::Feature) -> Result<(), GenerateError> {
+fn write_layer<T: Exported>(path: &Path, name: &str, items: &[T]) -> Result<(), GenerateError> {
     let file = File::create(path).map_err(io_err(path))?;
     let mut w = BufWriter::new(file);
     let mut body = || -> std::io::Result<()> {
         write!(w, "{{\"type\":\"FeatureCollection\",\"name\":\"{name}\",\"features\":[")?;
         for (i, item) in items.iter().enumerate() {
             w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-            serde_json::to_writer(&mut w, &to_feature(item))?;
+            serde_json::to_writer(&mut w, &item.to_feature())?;
         }
         w.write_all(b"\n]}\n")?;
         w.flush()
@@ -580,11 +580,11 @@ pub fn generate(options: &GenerateOptions, progress: &dyn Progress) -> Result<Ge
     let zones: Vec<Zone> = laid.iter().flat_map(|l| l.zones.clone()).collect();
     std::fs::create_dir_all(&options.out).map_err(io_err(&options.out))?;
     let out = |name: &str| options.out.join(name);
-    write_layer(&out("districts.geojson"), "districts", &districts, district_feature)?;
-    write_layer(&out("parks.geojson"), "parks", &parks, park_feature)?;
-    write_layer(&out("zones.geojson"), "zones", &zones, zone_feature)?;
-    write_layer(&out("parcels.geojson"), "parcels", &parcels, parcel_feature)?;
-    write_layer(&out("buildings.geojson"), "buildings", &buildings, building_feature)?;
+    write_layer(&out("districts.geojson"), "districts", &districts)?;
+    write_layer(&out("parks.geojson"), "parks", &parks)?;
+    write_layer(&out("zones.geojson"), "zones", &zones)?;
+    write_layer(&out("parcels.geojson"), "parcels", &parcels)?;
+    write_layer(&out("buildings.geojson"), "buildings", &buildings)?;
     for file in [crate::inventory::load::CATALOGUE_FILE, crate::inventory::load::POLICIES_FILE] {
         let from = options.sources.join("..").join(file);
         let to = out(file);

@@ -85,6 +85,13 @@ impl Crs {
         matches!(self, Crs::Crs84 | Crs::Gcj02 | Crs::Bd09 | Crs::Epsg(4326 | 4490))
     }
 
+    /// Whether the CRS's first axis is northward (latitude or northing), so that coordinates
+    /// in its authority's order are written y before x. True for EPSG:4326 and 4490 (latitude
+    /// first) and the CGCS2000 Gauss-Krüger systems EPSG:4491–4554 (northing first).
+    pub fn north_first(&self) -> bool {
+        matches!(self, Crs::Epsg(4326 | 4490 | 4491..=4554))
+    }
+
     /// This thread's transformer for this CRS, built once per thread: building a PROJ
     /// pipeline costs milliseconds, and PROJ handles cannot move between threads.
     pub fn thread_transformer(&self) -> Result<Rc<dyn CrsTransformer>, GeometryError> {
@@ -120,6 +127,26 @@ impl fmt::Display for Crs {
             Crs::Gcj02 => f.write_str("GCJ-02"),
             Crs::Bd09 => f.write_str("BD-09"),
         }
+    }
+}
+
+/// Applies `f` to every position (an array of at least two numbers) of GeoJSON geometry
+/// coordinates, in place; the third and further numbers are kept.
+pub fn map_geojson_positions(value: &mut serde_json::Value, f: &dyn Fn(Coord) -> Coord) {
+    let serde_json::Value::Array(items) = value else { return };
+    if let [serde_json::Value::Number(x), serde_json::Value::Number(y), ..] = items.as_slice() {
+        if let (Some(x), Some(y)) = (x.as_f64(), y.as_f64()) {
+            let c = f(Coord { x, y });
+            // non-finite results cannot be written as JSON numbers: the position stays as it was
+            if let (Some(x), Some(y)) = (serde_json::Number::from_f64(c.x), serde_json::Number::from_f64(c.y)) {
+                items[0] = serde_json::Value::Number(x);
+                items[1] = serde_json::Value::Number(y);
+            }
+            return;
+        }
+    }
+    for item in items {
+        map_geojson_positions(item, f);
     }
 }
 
@@ -248,6 +275,12 @@ mod test {
         assert!((gk.x - 482_921.223).abs() < 0.01 && (gk.y - 4_429_548.191).abs() < 0.01, "{gk:?}");
         let back = t.to_wgs84(gk).unwrap();
         assert!((back.x - 116.8).abs() < 1e-9 && (back.y - 40.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn axis_order_follows_the_authority() {
+        assert!(Crs::Epsg(4326).north_first() && Crs::Epsg(4548).north_first() && Crs::Epsg(4547).north_first());
+        assert!(!Crs::Crs84.north_first() && !Crs::Epsg(3857).north_first() && !Crs::Gcj02.north_first());
     }
 
     #[test]

@@ -8,6 +8,8 @@ use serde_json::json;
 
 use super::problem::ApiError;
 use super::AppState;
+use crate::export::{to_csv, to_xlsx};
+use crate::geometry::Crs;
 use crate::matcher::ProjectRequest;
 use crate::model::normalize_text;
 
@@ -20,18 +22,73 @@ fn wants_geojson(req: &HttpRequest) -> bool {
     req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("application/geo+json"))
 }
 
-/// `POST /api/v1/match`: the ranked candidates, near misses and exclusion counts; with
-/// `Accept: application/geo+json`, the candidates as a FeatureCollection.
+/// Query of a match: the CRS of coordinates in and out, and the answer's format.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MatchQuery {
+    /// `wgs84` (default), `gcj02` or `bd09`.
+    crs: Option<String>,
+    /// `json` (default), `geojson`, `csv` or `xlsx`.
+    format: Option<String>,
+}
+
+/// The match answer's formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MatchFormat {
+    Json,
+    GeoJson,
+    Csv,
+    Xlsx,
+}
+
+impl MatchQuery {
+    fn crs(&self) -> Result<Crs, ApiError> {
+        match self.crs.as_deref().map(|c| c.to_ascii_lowercase()) {
+            None => Ok(Crs::Crs84),
+            Some(c) if matches!(c.as_str(), "wgs84" | "crs84" | "epsg:4326") => Ok(Crs::Crs84),
+            Some(c) if c == "gcj02" => Ok(Crs::Gcj02),
+            Some(c) if c == "bd09" => Ok(Crs::Bd09),
+            Some(_) => Err(ApiError::parameter("crs", format!("'{}' is not offered; use wgs84, gcj02 or bd09", self.crs.as_deref().unwrap_or_default()))),
+        }
+    }
+
+    fn format(&self, req: &HttpRequest) -> Result<MatchFormat, ApiError> {
+        Ok(match self.format.as_deref() {
+            None if wants_geojson(req) => MatchFormat::GeoJson,
+            None | Some("json") => MatchFormat::Json,
+            Some("geojson") => MatchFormat::GeoJson,
+            Some("csv") => MatchFormat::Csv,
+            Some("xlsx") => MatchFormat::Xlsx,
+            Some(other) => return Err(ApiError::parameter("format", format!("'{other}' is not offered; use json, geojson, csv or xlsx"))),
+        })
+    }
+}
+
+/// `POST /api/v1/match`: the ranked candidates, near misses and exclusion counts; as a
+/// FeatureCollection (`format=geojson` or `Accept: application/geo+json`), or as CSV or XLSX
+/// with Chinese headers. `crs=gcj02|bd09` reads and writes coordinates in that datum.
 #[post("/api/v1/match")]
-async fn match_project(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    let request = project(&body)?;
+async fn match_project(state: web::Data<AppState>, req: HttpRequest, query: web::Query<MatchQuery>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let crs = query.crs()?;
+    let format = query.format(&req)?;
+    let mut request = project(&body)?;
+    request.convert_to_wgs84(crs);
     let matcher = state.matcher.clone();
     // a match is CPU work: off the async workers
-    let result = web::block(move || matcher.run(&request)).await.map_err(|_| ApiError::Internal)??;
-    Ok(if wants_geojson(&req) {
-        HttpResponse::Ok().content_type("application/geo+json").json(result.to_feature_collection())
-    } else {
-        HttpResponse::Ok().json(result)
+    let mut result = web::block(move || matcher.run(&request)).await.map_err(|_| ApiError::Internal)??;
+    result.convert_from_wgs84(crs);
+    let attachment = |extension: &str| (header::CONTENT_DISPOSITION, format!("attachment; filename=\"match.{extension}\""));
+    Ok(match format {
+        MatchFormat::Json => HttpResponse::Ok().json(result),
+        MatchFormat::GeoJson => HttpResponse::Ok().content_type("application/geo+json").json(result.to_feature_collection()),
+        MatchFormat::Csv => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header(attachment("csv"))
+            .body(to_csv(&result.to_tables()).map_err(ApiError::export)?),
+        MatchFormat::Xlsx => HttpResponse::Ok()
+            .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .insert_header(attachment("xlsx"))
+            .body(to_xlsx(&result.to_tables()).map_err(ApiError::export)?),
     })
 }
 

@@ -1,6 +1,8 @@
 //! The HTTP edge (actix-web), the only module that knows actix. Handlers are thin over the
 //! domain modules; every error leaves as `application/problem+json` ([`problem`]).
 
+mod features;
+mod inventory;
 mod matching;
 pub mod problem;
 
@@ -13,6 +15,15 @@ use serde_json::json;
 use crate::inventory::SnapshotCell;
 use crate::matcher::Matcher;
 use problem::ApiError;
+
+/// Distinguishes this process's validators from those of earlier runs.
+fn boot_id() -> u64 {
+    static BOOT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *BOOT.get_or_init(|| {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        now.as_nanos() as u64 ^ u64::from(std::process::id())
+    })
+}
 
 /// What the handlers share.
 pub struct AppState {
@@ -39,7 +50,7 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
             let name = text.split("unknown field `").nth(1).and_then(|rest| rest.split('`').next()).unwrap_or("query");
             ApiError::parameter(name, text.replace("Query deserialize error: ", "")).into()
         });
-        config.app_data(state).app_data(queries).service(healthz).configure(matching::routes);
+        config.app_data(state).app_data(queries).service(healthz).configure(features::routes).configure(matching::routes).configure(inventory::routes);
     }
 }
 

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde_json::json;
 
+use crate::features::FeaturesError;
 use crate::matcher::MatchError;
 
 /// Why a request failed.
@@ -21,6 +22,12 @@ pub enum ApiError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A collection read failed.
+    #[error(transparent)]
+    Features(#[from] FeaturesError),
+    /// No such collection, feature or route.
+    #[error("{0}")]
+    NotFound(String),
     /// The body is not UTF-8 text.
     #[error("the body is not UTF-8 text")]
     NotText,
@@ -30,6 +37,12 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// An export that could not be written.
+    pub fn export(e: crate::export::ExportError) -> ApiError {
+        tracing::error!("export failed: {e}");
+        ApiError::Internal
+    }
+
     /// A query parameter error.
     pub fn parameter(parameter: impl Into<String>, reason: impl Into<String>) -> ApiError {
         ApiError::Parameter { parameter: parameter.into(), reason: reason.into() }
@@ -39,7 +52,9 @@ impl ApiError {
         match self {
             ApiError::Match(MatchError::Syntax(_)) | ApiError::NotText => "malformed-body",
             ApiError::Match(_) => "invalid-field",
-            ApiError::Parameter { .. } => "invalid-parameter",
+            ApiError::Parameter { .. } | ApiError::Features(FeaturesError::Parameter { .. }) => "invalid-parameter",
+            ApiError::NotFound(_) => "not-found",
+            ApiError::Features(FeaturesError::Json(_)) => "internal",
             ApiError::Internal => "internal",
         }
     }
@@ -48,7 +63,12 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Match(MatchError::Syntax(_)) | ApiError::NotText | ApiError::Parameter { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Match(MatchError::Syntax(_))
+            | ApiError::NotText
+            | ApiError::Parameter { .. }
+            | ApiError::Features(FeaturesError::Parameter { .. }) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Features(FeaturesError::Json(_)) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Match(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -68,7 +88,9 @@ impl ResponseError for ApiError {
                     body["field"] = json!(field);
                 }
             }
-            ApiError::Parameter { parameter, .. } => body["parameter"] = json!(parameter),
+            ApiError::Parameter { parameter, .. } | ApiError::Features(FeaturesError::Parameter { parameter, .. }) => {
+                body["parameter"] = json!(parameter)
+            }
             _ => {}
         }
         HttpResponse::build(status).content_type("application/problem+json").body(body.to_string())

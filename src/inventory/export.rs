@@ -1,12 +1,14 @@
 //! Writing layers as GeoJSON FeatureCollections with the public property contract.
 
+use chrono::NaiveDate;
 use geo::{MultiPolygon, Point};
 use geojson::{Feature as GeoFeature, FeatureCollection, Geometry, GeometryValue, JsonObject, JsonValue};
+use serde::Serialize;
 use serde_json::json;
 
-use super::layer::LayerName;
+use super::layer::{Feature, LayerName, Shape};
 use super::snapshot::Snapshot;
-use crate::model::{Building, District, Parcel, Park, Provenance, Zone};
+use crate::model::{AdmissionStandards, Building, District, Parcel, Park, Zone};
 
 /// Coordinates are written with 7 decimals (about 1 cm), as GIS tools expect for lon/lat.
 fn round7(x: f64) -> f64 {
@@ -33,93 +35,220 @@ pub fn point_geometry(p: Point) -> Geometry {
     Geometry::new(GeometryValue::new_point([round7(p.x()), round7(p.y())]))
 }
 
-fn feature(id: &str, geometry: Geometry, properties: JsonValue) -> GeoFeature {
-    let JsonValue::Object(properties) = properties else { unreachable!("properties are built as objects") };
-    GeoFeature {
-        bbox: None,
-        geometry: Some(geometry),
-        id: Some(geojson::feature::Id::String(id.to_string())),
-        properties: Some(properties),
-        foreign_members: None,
-    }
-}
-
-fn provenance(props: &mut JsonObject, p: &Provenance) {
-    props.insert("source".into(), json!(p.source));
-    props.insert("verified_at".into(), json!(p.verified_at.to_string()));
-}
-
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// A district feature.
-pub fn district_feature(d: &District) -> GeoFeature {
-    let props = json!({
-        "id": d.adcode, "adcode": d.adcode, "name": d.name, "industries": d.industries, "source": d.source,
-        "verified_at": d.verified_at.map(|v| v.to_string()),
-    });
-    feature(&d.adcode, area_geometry(&d.geometry), props)
+/// A layer item with the public GeoJSON properties of its layer (the contract's names and
+/// order); the one definition both whole-layer exports and API pages write.
+pub trait Exported: Feature {
+    /// The properties, borrowed from the item.
+    fn properties(&self) -> impl Serialize + '_;
+    /// The geometry written for it: the area, or a building's footprint else its point.
+    fn geometry(&self) -> Geometry {
+        match self.shape() {
+            Shape::Area(a) => area_geometry(a),
+            Shape::Point(p) => point_geometry(p),
+        }
+    }
+    /// The item as a GeoJSON feature.
+    fn to_feature(&self) -> GeoFeature {
+        let properties = match serde_json::to_value(self.properties()) {
+            Ok(JsonValue::Object(map)) => Some(map),
+            _ => None,
+        };
+        GeoFeature {
+            bbox: None,
+            geometry: Some(self.geometry()),
+            id: Some(geojson::feature::Id::String(self.id().to_string())),
+            properties,
+            foreign_members: None,
+        }
+    }
 }
 
-/// A park feature.
-pub fn park_feature(p: &Park) -> GeoFeature {
-    let mut props = json!({
-        "id": p.id, "name": p.name, "level": p.level.as_str(), "district": p.district,
-        "industries": p.industries, "admission": p.admission,
-        "positive_list": p.positive_list, "negative_list": p.negative_list,
-    });
-    provenance(props.as_object_mut().expect("object"), &p.provenance);
-    feature(&p.id, area_geometry(&p.geometry), props)
+/// Properties of a district.
+#[derive(Serialize)]
+struct DistrictProperties<'a> {
+    id: &'a str,
+    adcode: &'a str,
+    name: &'a str,
+    industries: &'a [String],
+    source: &'a str,
+    verified_at: Option<NaiveDate>,
 }
 
-/// A zone (园中园) feature.
-pub fn zone_feature(z: &Zone) -> GeoFeature {
-    let mut props = json!({ "id": z.id, "name": z.name, "park": z.park, "industries": z.industries });
-    provenance(props.as_object_mut().expect("object"), &z.provenance);
-    feature(&z.id, area_geometry(&z.geometry), props)
+impl Exported for District {
+    fn properties(&self) -> impl Serialize + '_ {
+        DistrictProperties {
+            id: &self.adcode,
+            adcode: &self.adcode,
+            name: &self.name,
+            industries: &self.industries,
+            source: &self.source,
+            verified_at: self.verified_at,
+        }
+    }
 }
 
-/// A parcel feature; areas are the computed ones.
-pub fn parcel_feature(p: &Parcel) -> GeoFeature {
-    let mut props = json!({
-        "id": p.id, "name": p.name, "status": p.status.as_str(), "land_use": p.land_use.as_str(),
-        "area_m2": round2(p.area.0), "area_mu": round2(p.area.to_mu().0),
-        "district": p.district, "park": p.park, "zone": p.zone,
-        "max_far": p.planning.max_far, "max_density": p.planning.max_density, "height_limit_m": p.planning.height_limit_m,
-        "land_price_wan_per_mu": p.land_price_wan_per_mu, "rent_yuan_m2_day": p.rent_yuan_m2_day,
-        "supply_modes": p.supply_modes.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
-        "available_from": p.available_from.map(|d| d.to_string()),
-        "power_kva": p.power_kva,
-    });
-    provenance(props.as_object_mut().expect("object"), &p.provenance);
-    feature(&p.id, area_geometry(&p.geometry), props)
+/// Properties of a park.
+#[derive(Serialize)]
+struct ParkProperties<'a> {
+    id: &'a str,
+    name: &'a str,
+    level: &'static str,
+    district: &'a str,
+    industries: &'a [String],
+    admission: &'a AdmissionStandards,
+    positive_list: &'a [String],
+    negative_list: &'a [String],
+    source: &'a str,
+    verified_at: NaiveDate,
 }
 
-/// A building feature: the footprint when known, else the point.
-pub fn building_feature(b: &Building) -> GeoFeature {
-    let mut props = json!({
-        "id": b.id, "name": b.name, "building_type": b.building_type.as_str(), "status": b.status.as_str(),
-        "floors": b.floors, "floor_area_m2": b.floor_area_m2, "vacant_area_m2": b.vacant_area_m2,
-        "floor_load_kn_m2": b.floor_load_kn_m2, "clearance_m": b.clearance_m, "rent_yuan_m2_day": b.rent_yuan_m2_day,
-        "industries": b.industries, "district": b.district, "park": b.park, "zone": b.zone,
-    });
-    provenance(props.as_object_mut().expect("object"), &b.provenance);
-    let geometry = match &b.footprint {
-        Some(f) => area_geometry(f),
-        None => point_geometry(b.location),
-    };
-    feature(&b.id, geometry, props)
+impl Exported for Park {
+    fn properties(&self) -> impl Serialize + '_ {
+        ParkProperties {
+            id: &self.id,
+            name: &self.name,
+            level: self.level.as_str(),
+            district: &self.district,
+            industries: &self.industries,
+            admission: &self.admission,
+            positive_list: &self.positive_list,
+            negative_list: &self.negative_list,
+            source: &self.provenance.source,
+            verified_at: self.provenance.verified_at,
+        }
+    }
+}
+
+/// Properties of a zone (园中园).
+#[derive(Serialize)]
+struct ZoneProperties<'a> {
+    id: &'a str,
+    name: &'a str,
+    park: &'a str,
+    industries: &'a [String],
+    source: &'a str,
+    verified_at: NaiveDate,
+}
+
+impl Exported for Zone {
+    fn properties(&self) -> impl Serialize + '_ {
+        ZoneProperties {
+            id: &self.id,
+            name: &self.name,
+            park: &self.park,
+            industries: &self.industries,
+            source: &self.provenance.source,
+            verified_at: self.provenance.verified_at,
+        }
+    }
+}
+
+/// Properties of a parcel; areas are the computed ones.
+#[derive(Serialize)]
+struct ParcelProperties<'a> {
+    id: &'a str,
+    name: &'a str,
+    status: &'static str,
+    land_use: &'a str,
+    area_m2: f64,
+    area_mu: f64,
+    district: &'a str,
+    park: Option<&'a str>,
+    zone: Option<&'a str>,
+    max_far: Option<f64>,
+    max_density: Option<f64>,
+    height_limit_m: Option<f64>,
+    land_price_wan_per_mu: Option<f64>,
+    rent_yuan_m2_day: Option<f64>,
+    supply_modes: Vec<&'static str>,
+    available_from: Option<NaiveDate>,
+    power_kva: Option<f64>,
+    source: &'a str,
+    verified_at: NaiveDate,
+}
+
+impl Exported for Parcel {
+    fn properties(&self) -> impl Serialize + '_ {
+        ParcelProperties {
+            id: &self.id,
+            name: &self.name,
+            status: self.status.as_str(),
+            land_use: self.land_use.as_str(),
+            area_m2: round2(self.area.0),
+            area_mu: round2(self.area.to_mu().0),
+            district: &self.district,
+            park: self.park.as_deref(),
+            zone: self.zone.as_deref(),
+            max_far: self.planning.max_far,
+            max_density: self.planning.max_density,
+            height_limit_m: self.planning.height_limit_m,
+            land_price_wan_per_mu: self.land_price_wan_per_mu,
+            rent_yuan_m2_day: self.rent_yuan_m2_day,
+            supply_modes: self.supply_modes.iter().map(|m| m.as_str()).collect(),
+            available_from: self.available_from,
+            power_kva: self.power_kva,
+            source: &self.provenance.source,
+            verified_at: self.provenance.verified_at,
+        }
+    }
+}
+
+/// Properties of a building space.
+#[derive(Serialize)]
+struct BuildingProperties<'a> {
+    id: &'a str,
+    name: &'a str,
+    building_type: &'static str,
+    status: &'static str,
+    floors: Option<u32>,
+    floor_area_m2: f64,
+    vacant_area_m2: f64,
+    floor_load_kn_m2: Option<f64>,
+    clearance_m: Option<f64>,
+    rent_yuan_m2_day: Option<f64>,
+    industries: &'a [String],
+    district: &'a str,
+    park: Option<&'a str>,
+    zone: Option<&'a str>,
+    source: &'a str,
+    verified_at: NaiveDate,
+}
+
+impl Exported for Building {
+    fn properties(&self) -> impl Serialize + '_ {
+        BuildingProperties {
+            id: &self.id,
+            name: &self.name,
+            building_type: self.building_type.as_str(),
+            status: self.status.as_str(),
+            floors: self.floors,
+            floor_area_m2: self.floor_area_m2,
+            vacant_area_m2: self.vacant_area_m2,
+            floor_load_kn_m2: self.floor_load_kn_m2,
+            clearance_m: self.clearance_m,
+            rent_yuan_m2_day: self.rent_yuan_m2_day,
+            industries: &self.industries,
+            district: &self.district,
+            park: self.park.as_deref(),
+            zone: self.zone.as_deref(),
+            source: &self.provenance.source,
+            verified_at: self.provenance.verified_at,
+        }
+    }
 }
 
 /// One layer of a snapshot as a FeatureCollection.
 pub fn layer_collection(snapshot: &Snapshot, layer: LayerName) -> FeatureCollection {
     let features: Vec<GeoFeature> = match layer {
-        LayerName::Districts => snapshot.districts.items().iter().map(district_feature).collect(),
-        LayerName::Parks => snapshot.parks.items().iter().map(park_feature).collect(),
-        LayerName::Zones => snapshot.zones.items().iter().map(zone_feature).collect(),
-        LayerName::Parcels => snapshot.parcels.items().iter().map(parcel_feature).collect(),
-        LayerName::Buildings => snapshot.buildings.items().iter().map(building_feature).collect(),
+        LayerName::Districts => snapshot.districts.items().iter().map(Exported::to_feature).collect(),
+        LayerName::Parks => snapshot.parks.items().iter().map(Exported::to_feature).collect(),
+        LayerName::Zones => snapshot.zones.items().iter().map(Exported::to_feature).collect(),
+        LayerName::Parcels => snapshot.parcels.items().iter().map(Exported::to_feature).collect(),
+        LayerName::Buildings => snapshot.buildings.items().iter().map(Exported::to_feature).collect(),
     };
     let mut fc = FeatureCollection::new(features);
     let mut members = JsonObject::new();

@@ -46,6 +46,15 @@ impl SpatialIndex {
         self.tree.locate_in_envelope_intersecting(AABB::from_point([p.x, p.y])).map(|e| e.index)
     }
 
+    /// The box around every entry (none when empty).
+    pub fn envelope(&self) -> Option<Rect> {
+        if self.is_empty() {
+            return None;
+        }
+        let e = self.tree.root().envelope();
+        Some(Rect::new(Coord { x: e.lower()[0], y: e.lower()[1] }, Coord { x: e.upper()[0], y: e.upper()[1] }))
+    }
+
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.tree.size()

@@ -290,6 +290,11 @@ impl<T: Feature> Layer<T> {
         }
     }
 
+    /// The box around all features (none when the layer is empty).
+    pub fn extent(&self) -> Option<Rect> {
+        self.index.envelope()
+    }
+
     /// Positions of features whose bounding box intersects `rect` (no exact test).
     pub fn bbox_candidates(&self, rect: Rect) -> Vec<u32> {
         self.index.intersecting(rect).collect()

@@ -9,6 +9,9 @@ use crate::model::{Building, Catalogue, District, Parcel, Park, PolicyCatalogue,
 /// Never mutated; an edit or reload builds a new one.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
+    /// Counts the snapshots a cell has published: each replacement gets the next number, so
+    /// caches can tell versions apart.
+    pub revision: u64,
     /// The industry catalogue.
     pub catalogue: Arc<Catalogue>,
     /// The policy measures (empty when the data directory has no `policies.json`).
@@ -58,8 +61,9 @@ impl SnapshotCell {
     }
 
     /// Publishes `next`; returns the one it replaces.
-    pub fn replace(&self, next: Snapshot) -> Arc<Snapshot> {
+    pub fn replace(&self, mut next: Snapshot) -> Arc<Snapshot> {
         let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
+        next.revision = guard.revision + 1;
         std::mem::replace(&mut *guard, Arc::new(next))
     }
 }

@@ -37,10 +37,18 @@ pub struct Stats {
     pub counts: Vec<(String, usize)>,
     /// By district.
     pub by_district: Vec<Row>,
+    /// By park (space inside parks only).
+    pub by_park: Vec<Row>,
+    /// By zone 园中园 (space inside zones only).
+    pub by_zone: Vec<Row>,
     /// By land use (parcels only).
     pub by_land_use: Vec<Row>,
     /// By status.
     pub by_status: Vec<Row>,
+    /// By industry category (the 高精尖 categories): space counts under each category among
+    /// the leading industries of its zone, else its park, else its district (a building's
+    /// own industries too), so one parcel may count under several categories.
+    pub by_industry: Vec<Row>,
 }
 
 /// Computes the summary.
@@ -51,17 +59,55 @@ pub fn summarize(s: &Snapshot) -> Stats {
         .iter()
         .map(|d| (d.adcode.clone(), Row { key: d.adcode.clone(), label: d.name.clone(), ..Row::default() }))
         .collect();
+    let mut by_park: BTreeMap<String, Row> =
+        s.parks.items().iter().map(|p| (p.id.clone(), Row { key: p.id.clone(), label: p.name.clone(), ..Row::default() })).collect();
+    let mut by_zone: BTreeMap<String, Row> =
+        s.zones.items().iter().map(|z| (z.id.clone(), Row { key: z.id.clone(), label: z.name.clone(), ..Row::default() })).collect();
     let mut by_land_use: BTreeMap<String, Row> = BTreeMap::new();
     let mut by_status: BTreeMap<SpaceStatus, Row> = BTreeMap::new();
+    let mut by_industry: BTreeMap<String, Row> = BTreeMap::new();
     let labelled = |key: &str| Row { key: key.to_string(), label: key.to_string(), ..Row::default() };
+    let categories = |district: &str, park: Option<&str>, zone: Option<&str>, own: &[String]| -> Vec<(String, String)> {
+        let leading = zone
+            .and_then(|z| s.zones.get(z))
+            .map(|z| &z.industries)
+            .filter(|i| !i.is_empty())
+            .or_else(|| park.and_then(|p| s.parks.get(p)).map(|p| &p.industries).filter(|i| !i.is_empty()))
+            .or_else(|| s.districts.get(district).map(|d| &d.industries));
+        let mut found: Vec<(String, String)> = leading
+            .into_iter()
+            .flatten()
+            .chain(own)
+            .filter_map(|code| s.catalogue.category_of(code))
+            .map(|c| (c.code.clone(), c.name_zh.clone()))
+            .collect();
+        found.sort();
+        found.dedup();
+        found
+    };
     for p in s.parcels.items() {
         let mu = p.area.to_mu().0;
         let available = p.status == SpaceStatus::Available;
-        let rows = [
+        let mut rows = vec![
             by_district.entry(p.district.clone()).or_insert_with(|| labelled(&p.district)),
             by_land_use.entry(p.land_use.as_str().to_string()).or_insert_with(|| labelled(p.land_use.as_str())),
         ];
+        if let Some(park) = p.park.as_ref().and_then(|id| by_park.get_mut(id)) {
+            rows.push(park);
+        }
+        if let Some(zone) = p.zone.as_ref().and_then(|id| by_zone.get_mut(id)) {
+            rows.push(zone);
+        }
         for row in rows {
+            row.parcels += 1;
+            row.area_mu += mu;
+            if available {
+                row.available_parcels += 1;
+                row.available_area_mu += mu;
+            }
+        }
+        for (code, name) in categories(&p.district, p.park.as_deref(), p.zone.as_deref(), &[]) {
+            let row = by_industry.entry(code.clone()).or_insert_with(|| Row { key: code, label: name, ..Row::default() });
             row.parcels += 1;
             row.area_mu += mu;
             if available {
@@ -72,13 +118,29 @@ pub fn summarize(s: &Snapshot) -> Stats {
         let row = by_status.entry(p.status).or_insert_with(|| labelled(p.status.as_str()));
         row.parcels += 1;
         row.area_mu += mu;
+        if available {
+            row.available_parcels += 1;
+            row.available_area_mu += mu;
+        }
     }
     for b in s.buildings.items() {
         let vacant = if b.status == SpaceStatus::Available { b.vacant_area_m2 } else { 0.0 };
-        for row in [
+        let mut rows = vec![
             by_district.entry(b.district.clone()).or_insert_with(|| labelled(&b.district)),
             by_status.entry(b.status).or_insert_with(|| labelled(b.status.as_str())),
-        ] {
+        ];
+        if let Some(park) = b.park.as_ref().and_then(|id| by_park.get_mut(id)) {
+            rows.push(park);
+        }
+        if let Some(zone) = b.zone.as_ref().and_then(|id| by_zone.get_mut(id)) {
+            rows.push(zone);
+        }
+        for row in rows {
+            row.buildings += 1;
+            row.vacant_area_m2 += vacant;
+        }
+        for (code, name) in categories(&b.district, b.park.as_deref(), b.zone.as_deref(), &b.industries) {
+            let row = by_industry.entry(code.clone()).or_insert_with(|| Row { key: code, label: name, ..Row::default() });
             row.buildings += 1;
             row.vacant_area_m2 += vacant;
         }
@@ -86,8 +148,11 @@ pub fn summarize(s: &Snapshot) -> Stats {
     Stats {
         counts: s.counts().iter().map(|(l, n)| (l.to_string(), *n)).collect(),
         by_district: by_district.into_values().collect(),
+        by_park: by_park.into_values().collect(),
+        by_zone: by_zone.into_values().collect(),
         by_land_use: by_land_use.into_values().collect(),
         by_status: by_status.into_values().collect(),
+        by_industry: by_industry.into_values().collect(),
     }
 }
 
@@ -143,6 +208,12 @@ impl Stats {
         let header = ["group", "parcels", "area 亩", "available", "available 亩", "buildings", "vacant m²"];
         let rows: Vec<Vec<String>> = self.by_district.iter().map(full).collect();
         table(&mut out, "By district", &header, &rows);
+        let rows: Vec<Vec<String>> = self.by_park.iter().map(full).collect();
+        table(&mut out, "By park", &header, &rows);
+        let rows: Vec<Vec<String>> = self.by_zone.iter().map(full).collect();
+        table(&mut out, "By zone (园中园)", &header, &rows);
+        let rows: Vec<Vec<String>> = self.by_industry.iter().map(full).collect();
+        table(&mut out, "By industry category (space may count under several)", &header, &rows);
         let rows: Vec<Vec<String>> = self.by_land_use.iter().map(|r| full(r)[..5].to_vec()).collect();
         table(&mut out, "By land use", &header[..5], &rows);
         let rows: Vec<Vec<String>> = self

@@ -200,6 +200,26 @@ impl ProjectRequest {
             }
         })
     }
+
+    /// Converts the `near` point and the `within` area from GCJ-02 or BD-09, as Chinese web
+    /// maps give them, to WGS84 (other systems are left as they are).
+    pub fn convert_to_wgs84(&mut self, from: crate::geometry::Crs) {
+        use crate::geometry::{china, crs::map_geojson_positions, Crs};
+        let to_wgs84: fn(Coord) -> Coord = match from {
+            Crs::Gcj02 => china::gcj02_to_wgs84,
+            Crs::Bd09 => china::bd09_to_wgs84,
+            _ => return,
+        };
+        if let Some(near) = &mut self.near {
+            let c = to_wgs84(Coord { x: near.lon, y: near.lat });
+            (near.lon, near.lat) = (c.x, c.y);
+        }
+        if let Some(within) = &mut self.within {
+            if let Some(coordinates) = within.get_mut("coordinates") {
+                map_geojson_positions(coordinates, &to_wgs84);
+            }
+        }
+    }
 }
 
 /// serde_json appends "at line 1 column 40", which means nothing to a form's user.

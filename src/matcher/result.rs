@@ -177,7 +177,107 @@ pub struct MatchResult {
     pub weights: BTreeMap<String, f64>,
 }
 
+/// Chinese column headers of the per-criterion scores.
+fn criterion_zh(name: &str) -> &str {
+    match name {
+        "industry" => "产业匹配",
+        "area" => "面积匹配",
+        "price" => "价格",
+        "distance" => "距离",
+        "readiness" => "供地就绪",
+        "power" => "供电",
+        other => other,
+    }
+}
+
 impl MatchResult {
+    /// Writes the candidates' geometries in GCJ-02 or BD-09 for Chinese web maps (WGS84 and
+    /// other systems are left as they are).
+    pub fn convert_from_wgs84(&mut self, to: crate::geometry::Crs) {
+        use crate::geometry::{china, crs::map_geojson_positions, Crs};
+        let from_wgs84: fn(geo::Coord) -> geo::Coord = match to {
+            Crs::Gcj02 => china::wgs84_to_gcj02,
+            Crs::Bd09 => china::wgs84_to_bd09,
+            _ => return,
+        };
+        for c in &mut self.candidates {
+            let Ok(mut value) = serde_json::to_value(&c.geometry) else { continue };
+            if let Some(coordinates) = value.get_mut("coordinates") {
+                map_geojson_positions(coordinates, &from_wgs84);
+            }
+            if let Ok(geometry) = serde_json::from_value(value) {
+                c.geometry = geometry;
+            }
+        }
+    }
+
+    /// The result as spreadsheet tables with Chinese headers: 候选 (the ranked candidates,
+    /// one score column per criterion, reasons and policy measures) and 近似候选 (near
+    /// misses and what they fail by).
+    pub fn to_tables(&self) -> Vec<crate::export::Table> {
+        use crate::export::{Cell, Table};
+        let text = |s: &str| Cell::Text(s.to_string());
+        let opt = |s: &Option<String>| s.as_deref().map_or(Cell::Empty, |s| Cell::Text(s.to_string()));
+        let number = |x: Option<f64>| x.map_or(Cell::Empty, |x| Cell::Number((x * 100.0).round() / 100.0));
+        let criteria: Vec<&str> =
+            super::criteria::Criterion::ALL.iter().map(|c| c.name()).filter(|name| self.weights.contains_key(*name)).collect();
+        let mut headers: Vec<String> =
+            ["排名", "编号", "类型", "名称", "总分", "所在区", "所在园区", "所在园中园", "面积(亩)", "面积(m²)", "用地性质"].map(String::from).to_vec();
+        headers.extend(criteria.iter().map(|c| format!("{}得分", criterion_zh(c))));
+        headers.extend(["评分理由", "适用政策"].map(String::from));
+        let kind_zh = |k: CandidateKind| match k {
+            CandidateKind::Parcel => "地块",
+            CandidateKind::Building => "厂房楼宇",
+            CandidateKind::Assembly => "地块组合",
+        };
+        let rows = self
+            .candidates
+            .iter()
+            .map(|c| {
+                let mut row = vec![
+                    Cell::Number(c.rank as f64),
+                    text(&c.id),
+                    text(kind_zh(c.kind)),
+                    text(&c.name),
+                    number(Some(c.score)),
+                    text(&c.district_name),
+                    opt(&c.park_name),
+                    opt(&c.zone_name),
+                    number(c.area_mu),
+                    number(Some(c.area_m2)),
+                    opt(&c.land_use),
+                ];
+                row.extend(criteria.iter().map(|name| number(c.criteria.iter().find(|k| k.name == *name).map(|k| k.score))));
+                row.push(Cell::Text(c.criteria.iter().map(|k| k.reason_zh.as_str()).collect::<Vec<_>>().join("；")));
+                row.push(Cell::Text(c.policies.iter().map(|p| format!("{}（{} {}）", p.title_zh, p.document, p.item)).collect::<Vec<_>>().join("；")));
+                row
+            })
+            .collect();
+        let candidates = Table { title: "候选".into(), headers, rows };
+        let near = Table {
+            title: "近似候选".into(),
+            headers: ["编号", "类型", "名称", "得分", "所在区", "所在园区", "所在园中园", "面积(亩)", "未满足条件"].map(String::from).to_vec(),
+            rows: self
+                .near_misses
+                .iter()
+                .map(|n| {
+                    vec![
+                        text(&n.id),
+                        text(kind_zh(n.kind)),
+                        text(&n.name),
+                        number(Some(n.score)),
+                        text(&n.district),
+                        opt(&n.park),
+                        opt(&n.zone),
+                        number(n.area_mu),
+                        Cell::Text(n.failed.iter().map(|f| f.detail_zh.as_str()).collect::<Vec<_>>().join("；")),
+                    ]
+                })
+                .collect(),
+        };
+        vec![candidates, near]
+    }
+
     /// The candidates as a GeoJSON FeatureCollection (WGS84), best first; properties carry
     /// rank, kind, members, score, place, area, the criteria and the policy ids.
     pub fn to_feature_collection(&self) -> geojson::FeatureCollection {

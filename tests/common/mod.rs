@@ -1,7 +1,11 @@
 //! Helpers shared by the integration tests: the sample dataset and edited copies of it.
 #![allow(dead_code)]
 
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use chanye::inventory::{load_dir_strict, SnapshotCell};
 
 use serde_json::Value;
 
@@ -54,4 +58,41 @@ pub fn map_coords(geometry: &mut Value, f: &dyn Fn(f64, f64) -> (f64, f64)) {
         }
     }
     walk(&mut geometry["coordinates"], f);
+}
+
+/// The base URL of a server over the shipped sample, on 127.0.0.1 in this test process,
+/// started once for all tests of the binary.
+pub fn sample_server() -> &'static str {
+    static BASE: OnceLock<String> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let snapshot = load_dir_strict(&sample_dir()).expect("the sample loads").snapshot;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let cell = Arc::new(SnapshotCell::new(snapshot));
+        std::thread::spawn(move || chanye::http::run(cell, listener));
+        for _ in 0..100 {
+            if ureq::get(&format!("{url}/healthz")).call().is_ok() {
+                return url;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("the server did not come up");
+    })
+}
+
+/// The response of a call, error statuses included.
+pub fn response(result: Result<ureq::Response, ureq::Error>) -> ureq::Response {
+    match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Status, content type and JSON body of a response.
+pub fn answer(result: Result<ureq::Response, ureq::Error>) -> (u16, String, Value) {
+    let response = response(result);
+    let (status, kind) = (response.status(), response.content_type().to_string());
+    let text = response.into_string().unwrap();
+    (status, kind, serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")))
 }

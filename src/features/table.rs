@@ -1,0 +1,75 @@
+//! Features as a table for CSV and XLSX: a WKT geometry column, then every public property.
+
+use serde_json::Value;
+
+use super::{FeaturesError, Output};
+use crate::export::{Cell, Table};
+use crate::inventory::export::Exported;
+
+/// The Chinese label of a public property, for spreadsheet headers.
+pub fn label_zh(property: &str) -> Option<&'static str> {
+    Some(match property {
+        "id" => "编号",
+        "adcode" => "行政区划代码",
+        "name" => "名称",
+        "status" => "状态",
+        "land_use" => "用地性质",
+        "area_m2" => "面积(m²)",
+        "area_mu" => "面积(亩)",
+        "district" => "所在区",
+        "park" => "所在园区",
+        "zone" => "所在园中园",
+        "max_far" => "容积率上限",
+        "max_density" => "建筑密度上限",
+        "height_limit_m" => "限高(m)",
+        "land_price_wan_per_mu" => "地价(万元/亩)",
+        "rent_yuan_m2_day" => "租金(元/m²/天)",
+        "supply_modes" => "供地方式",
+        "available_from" => "可供日期",
+        "power_kva" => "供电容量(kVA)",
+        "source" => "数据来源",
+        "verified_at" => "核实日期",
+        "industries" => "主导产业",
+        "level" => "园区级别",
+        "admission" => "准入标准",
+        "positive_list" => "鼓励类产业",
+        "negative_list" => "禁止类产业",
+        "building_type" => "楼宇类型",
+        "floors" => "层数",
+        "floor_area_m2" => "建筑面积(m²)",
+        "vacant_area_m2" => "空置面积(m²)",
+        "floor_load_kn_m2" => "楼面荷载(kN/m²)",
+        "clearance_m" => "净高(m)",
+        _ => return None,
+    })
+}
+
+/// The items as a table. Headers are the property names (what GIS tools read) or, with
+/// `chinese`, the Chinese label followed by the name.
+pub fn table<'a, T: Exported + 'a>(
+    title: &str,
+    items: impl IntoIterator<Item = &'a T>,
+    output: &Output,
+    chinese: bool,
+) -> Result<Table, FeaturesError> {
+    let mut names: Vec<String> = Vec::new();
+    let mut rows = Vec::new();
+    for item in items {
+        let Ok(Value::Object(properties)) = serde_json::to_value(item.properties()) else {
+            return Err(FeaturesError::Json(format!("the properties of {} are not an object", item.id())));
+        };
+        if names.is_empty() {
+            names = properties.keys().cloned().collect();
+        }
+        let mut row = vec![Cell::Text(output.wkt(&item.shape())?)];
+        row.extend(names.iter().map(|n| properties.get(n).map_or(Cell::Empty, Cell::from_json)));
+        rows.push(row);
+    }
+    let headers = std::iter::once("WKT".to_string())
+        .chain(names.iter().map(|n| match (chinese, label_zh(n)) {
+            (true, Some(zh)) => format!("{zh} {n}"),
+            _ => n.clone(),
+        }))
+        .collect();
+    Ok(Table { title: title.to_string(), headers, rows })
+}

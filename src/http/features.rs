@@ -1,0 +1,328 @@
+//! OGC API – Features (Parts 1, 2 and 3) for GIS clients: landing page, conformance,
+//! collections, items, single features and queryables. Thin over [`crate::features`].
+
+use std::hash::{Hash, Hasher};
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde_json::{json, Map, Value};
+
+use super::problem::ApiError;
+use super::AppState;
+use crate::features::query::select;
+use crate::features::{self, crs_list, queryables, Collected, ItemQuery, Output};
+use crate::geometry::Crs;
+use crate::geometry::crs::CRS84_URI;
+use crate::inventory::{Layer, LayerName, Snapshot};
+use crate::model::{Building, District, Parcel, Park, Zone};
+
+const GEOJSON: &str = "application/geo+json";
+const OPENAPI_JSON: &str = "application/vnd.oai.openapi+json;version=3.0";
+
+/// The conformance classes this server implements.
+pub const CONFORMANCE: &[&str] = &[
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+    "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/array-functions",
+];
+
+/// The query string as name/value pairs (percent-decoded).
+pub fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, ApiError> {
+    serde_urlencoded::from_str(req.query_string()).map_err(|e| ApiError::parameter("query", format!("the query string cannot be read: {e}")))
+}
+
+/// Refuses any parameter outside `allowed`, naming it.
+fn only(pairs: &[(String, String)], allowed: &[&str]) -> Result<(), ApiError> {
+    match pairs.iter().find(|(name, _)| !allowed.contains(&name.as_str())) {
+        Some((name, _)) if allowed.is_empty() => Err(ApiError::parameter(name, "this request takes no query parameters")),
+        Some((name, _)) => Err(ApiError::parameter(name, format!("is not a parameter of this request (known: {})", allowed.join(", ")))),
+        None => Ok(()),
+    }
+}
+
+/// Checks `f`: only JSON (GeoJSON for features) is offered.
+fn check_format(value: Option<&str>) -> Result<(), ApiError> {
+    match value {
+        None | Some("json" | "geojson" | "application/json" | "application/geo+json") => Ok(()),
+        Some(other) => Err(ApiError::parameter("f", format!("'{other}' is not offered; use json"))),
+    }
+}
+
+/// The service's root URL as the client sees it (scheme and host, no trailing slash).
+pub fn base_url(req: &HttpRequest) -> String {
+    let info = req.connection_info();
+    format!("{}://{}", info.scheme(), info.host())
+}
+
+fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
+    json!({ "href": href, "rel": rel, "type": kind, "title": title })
+}
+
+fn collection_of(id: &str) -> Result<LayerName, ApiError> {
+    LayerName::parse(id).ok_or_else(|| ApiError::NotFound(format!("there is no collection '{id}' (collections: districts, parks, zones, parcels, buildings)")))
+}
+
+/// A weak validator for a read: the snapshot's revision and the request. Another snapshot
+/// (an edit, a reload, a restart) gives another tag.
+fn etag(snapshot: &Snapshot, req: &HttpRequest) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    req.path().hash(&mut hasher);
+    req.query_string().hash(&mut hasher);
+    format!("W/\"{:x}-{}-{:016x}\"", super::boot_id(), snapshot.revision, hasher.finish())
+}
+
+/// A cacheable JSON answer: `ETag`, `Cache-Control`, and 304 when the client has it.
+fn cached(req: &HttpRequest, snapshot: &Snapshot, content_type: &str, body: Vec<u8>) -> HttpResponse {
+    let tag = etag(snapshot, req);
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|given| given.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    let mut response = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    response
+        .insert_header((header::ETAG, tag))
+        // edits must show at once: caches keep the body but ask again each time
+        .insert_header((header::CACHE_CONTROL, "public, no-cache"));
+    if fresh {
+        response.finish()
+    } else {
+        response.content_type(content_type).body(body)
+    }
+}
+
+/// `GET /`: the landing page.
+#[get("/")]
+async fn landing(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let pairs = query_pairs(&req)?;
+    only(&pairs, &["f"])?;
+    check_format(pairs.first().map(|(_, v)| v.as_str()))?;
+    let base = base_url(&req);
+    Ok(HttpResponse::Ok().json(json!({
+        "title": "chanye 产业地图",
+        "description": "Beijing's industrial land parcels, factory and office space, parks, 园中园 zones and districts (OGC API – Features), and the project matcher.",
+        "links": [
+            link(format!("{base}/"), "self", "application/json", "this document"),
+            link(format!("{base}/api"), "service-desc", OPENAPI_JSON, "the API definition (OpenAPI 3.0)"),
+            link(format!("{base}/conformance"), "conformance", "application/json", "the conformance classes implemented"),
+            link(format!("{base}/collections"), "data", "application/json", "the feature collections"),
+        ],
+    })))
+}
+
+/// `GET /conformance`.
+#[get("/conformance")]
+async fn conformance(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let pairs = query_pairs(&req)?;
+    only(&pairs, &["f"])?;
+    check_format(pairs.first().map(|(_, v)| v.as_str()))?;
+    Ok(HttpResponse::Ok().json(json!({ "conformsTo": CONFORMANCE })))
+}
+
+/// The description of one collection.
+fn collection_json(snapshot: &Snapshot, layer: LayerName, base: &str) -> Value {
+    let (title, description) = features::describe(layer);
+    let id = layer.as_str();
+    let mut extent = json!({});
+    if let Some(r) = features::extent(snapshot, layer) {
+        extent["spatial"] = json!({ "bbox": [[r.min().x, r.min().y, r.max().x, r.max().y]], "crs": CRS84_URI });
+    }
+    if layer == LayerName::Parcels {
+        if let Some((first, _)) = features::parcel_dates(snapshot) {
+            // parcels are on offer from their first date onwards, so the interval stays open
+            extent["temporal"] = json!({ "interval": [[format!("{first}T00:00:00Z"), null]], "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian" });
+        }
+    }
+    json!({
+        "id": id,
+        "title": title,
+        "description": description,
+        "itemType": "feature",
+        "extent": extent,
+        "storageCrs": CRS84_URI,
+        "crs": crs_list(),
+        "links": [
+            link(format!("{base}/collections/{id}"), "self", "application/json", title),
+            link(format!("{base}/collections/{id}/items"), "items", GEOJSON, &format!("{title}: features")),
+            link(format!("{base}/collections/{id}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", &format!("{title}: queryables")),
+        ],
+    })
+}
+
+/// `GET /collections`.
+#[get("/collections")]
+async fn collections(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let pairs = query_pairs(&req)?;
+    only(&pairs, &["f"])?;
+    check_format(pairs.first().map(|(_, v)| v.as_str()))?;
+    let snapshot = state.cell.current();
+    let base = base_url(&req);
+    let list: Vec<Value> = LayerName::ALL.iter().map(|&l| collection_json(&snapshot, l, &base)).collect();
+    let body = json!({
+        "collections": list,
+        "links": [link(format!("{base}/collections"), "self", "application/json", "the feature collections")],
+    });
+    Ok(cached(&req, &snapshot, "application/json", body.to_string().into_bytes()))
+}
+
+/// `GET /collections/{collectionId}`.
+#[get("/collections/{collectionId}")]
+async fn collection(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let layer = collection_of(&path)?;
+    let pairs = query_pairs(&req)?;
+    only(&pairs, &["f"])?;
+    check_format(pairs.first().map(|(_, v)| v.as_str()))?;
+    let snapshot = state.cell.current();
+    let body = collection_json(&snapshot, layer, &base_url(&req));
+    Ok(cached(&req, &snapshot, "application/json", body.to_string().into_bytes()))
+}
+
+/// `GET /collections/{collectionId}/queryables`: a JSON Schema of what `filter` may name.
+#[get("/collections/{collectionId}/queryables")]
+async fn queryables_of(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let layer = collection_of(&path)?;
+    let pairs = query_pairs(&req)?;
+    only(&pairs, &["f"])?;
+    check_format(pairs.first().map(|(_, v)| v.as_str()))?;
+    let url = format!("{}/collections/{}/queryables", base_url(&req), layer);
+    let document = match layer {
+        LayerName::Districts => queryables::document::<District>(&url),
+        LayerName::Parks => queryables::document::<Park>(&url),
+        LayerName::Zones => queryables::document::<Zone>(&url),
+        LayerName::Parcels => queryables::document::<Parcel>(&url),
+        LayerName::Buildings => queryables::document::<Building>(&url),
+    };
+    Ok(cached(&req, &state.cell.current(), "application/schema+json", document.to_string().into_bytes()))
+}
+
+/// Reads `crs` and `f` from what the item parameters left over.
+fn output_of(rest: &[(&str, &str)]) -> Result<Crs, ApiError> {
+    let mut crs = Crs::Crs84;
+    for (name, value) in rest {
+        match *name {
+            "crs" => crs = features::query::parse_crs("crs", value)?,
+            "f" => check_format(Some(value))?,
+            _ => {}
+        }
+    }
+    Ok(crs)
+}
+
+/// The request's own URL with `offset` replaced.
+fn page_url(base: &str, req: &HttpRequest, pairs: &[(String, String)], offset: usize) -> String {
+    let mut pairs: Vec<(&str, String)> = pairs.iter().filter(|(n, _)| n != "offset").map(|(n, v)| (n.as_str(), v.clone())).collect();
+    if offset > 0 {
+        pairs.push(("offset", offset.to_string()));
+    }
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    if query.is_empty() {
+        format!("{base}{}", req.path())
+    } else {
+        format!("{base}{}?{query}", req.path())
+    }
+}
+
+fn page_of<T: Collected>(layer: &Layer<T>, positions: &[u32], output: &Output, tail: &Map<String, Value>) -> Result<Vec<u8>, ApiError> {
+    Ok(features::encode::write_collection(output, positions.iter().map(|&i| layer.at(i)), tail)?)
+}
+
+/// `GET /collections/{collectionId}/items`: a page of features, filtered.
+#[get("/collections/{collectionId}/items")]
+async fn items(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let layer = collection_of(&path)?;
+    let pairs = query_pairs(&req)?;
+    let snapshot = state.cell.current();
+    let (query, rest) = ItemQuery::from_params(&snapshot, layer, &pairs, &["crs", "f"])?;
+    let crs = output_of(&rest)?;
+    let output = Output::new(crs)?;
+    let selected = select(&snapshot, layer, &query.selection);
+    let start = query.offset.min(selected.len());
+    let page = &selected[start..(start + query.limit).min(selected.len())];
+    let base = base_url(&req);
+    let mut links = vec![link(page_url(&base, &req, &pairs, query.offset), "self", GEOJSON, "this page")];
+    let export_query: Vec<(&str, &str)> = std::iter::once(("format", "csv"))
+        .chain(pairs.iter().filter(|(n, _)| !matches!(n.as_str(), "limit" | "offset" | "f")).map(|(n, v)| (n.as_str(), v.as_str())))
+        .collect();
+    links.push(link(
+        format!("{base}/api/v1/export/{layer}?{}", serde_urlencoded::to_string(&export_query).unwrap_or_default()),
+        "alternate",
+        "text/csv",
+        "every selected feature as CSV",
+    ));
+    if start + page.len() < selected.len() {
+        links.push(link(page_url(&base, &req, &pairs, start + page.len()), "next", GEOJSON, "next page"));
+    }
+    if query.offset > 0 {
+        links.push(link(page_url(&base, &req, &pairs, query.offset.saturating_sub(query.limit)), "prev", GEOJSON, "previous page"));
+    }
+    let mut tail = Map::new();
+    tail.insert("numberMatched".into(), json!(selected.len()));
+    tail.insert("numberReturned".into(), json!(page.len()));
+    tail.insert("timeStamp".into(), json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
+    tail.insert("links".into(), Value::Array(links));
+    let body = match layer {
+        LayerName::Districts => page_of(&snapshot.districts, page, &output, &tail)?,
+        LayerName::Parks => page_of(&snapshot.parks, page, &output, &tail)?,
+        LayerName::Zones => page_of(&snapshot.zones, page, &output, &tail)?,
+        LayerName::Parcels => page_of(&snapshot.parcels, page, &output, &tail)?,
+        LayerName::Buildings => page_of(&snapshot.buildings, page, &output, &tail)?,
+    };
+    let mut response = cached(&req, &snapshot, GEOJSON, body);
+    response.headers_mut().insert(header::HeaderName::from_static("content-crs"), content_crs(crs));
+    Ok(response)
+}
+
+fn content_crs(crs: Crs) -> HeaderValue {
+    HeaderValue::from_str(&format!("<{}>", crs.uri())).unwrap_or_else(|_| HeaderValue::from_static("<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"))
+}
+
+fn one_feature<T: Collected>(layer: &Layer<T>, id: &str, output: &Output, links: &Value) -> Result<Vec<u8>, ApiError> {
+    let found = layer.get(id).ok_or_else(|| ApiError::NotFound(format!("there is no feature '{id}' in {}", T::LAYER)))?;
+    let mut out = Vec::with_capacity(2048);
+    output.write_feature(&mut out, found, Some(links))?;
+    Ok(out)
+}
+
+/// `GET /collections/{collectionId}/items/{featureId}`.
+#[get("/collections/{collectionId}/items/{featureId}")]
+async fn item(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
+    let (collection_id, id) = path.into_inner();
+    let layer = collection_of(&collection_id)?;
+    let pairs = query_pairs(&req)?;
+    only(&pairs, &["crs", "f"])?;
+    let rest: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let crs = output_of(&rest)?;
+    let output = Output::new(crs)?;
+    let base = base_url(&req);
+    let links = json!([
+        link(format!("{base}{}", req.path()), "self", GEOJSON, "this feature"),
+        link(format!("{base}/collections/{layer}"), "collection", "application/json", "the collection"),
+    ]);
+    let snapshot = state.cell.current();
+    let body = match layer {
+        LayerName::Districts => one_feature(&snapshot.districts, &id, &output, &links)?,
+        LayerName::Parks => one_feature(&snapshot.parks, &id, &output, &links)?,
+        LayerName::Zones => one_feature(&snapshot.zones, &id, &output, &links)?,
+        LayerName::Parcels => one_feature(&snapshot.parcels, &id, &output, &links)?,
+        LayerName::Buildings => one_feature(&snapshot.buildings, &id, &output, &links)?,
+    };
+    let mut response = cached(&req, &snapshot, GEOJSON, body);
+    response.headers_mut().insert(header::HeaderName::from_static("content-crs"), content_crs(crs));
+    Ok(response)
+}
+
+/// The routes of this module.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config.service(landing).service(conformance).service(collections).service(collection).service(queryables_of).service(items).service(item);
+}

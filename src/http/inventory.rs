@@ -1,0 +1,115 @@
+//! The 产业地图 summary and whole-selection exports (GeoJSON, CSV, XLSX).
+
+use actix_web::http::header;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+
+use super::features::query_pairs;
+use super::problem::ApiError;
+use super::AppState;
+use crate::export::{to_csv, to_xlsx};
+use crate::features::query::{parse_crs, select};
+use crate::features::{encode, table, Collected, Output, Selection};
+use crate::geometry::Crs;
+use crate::inventory::{stats, Layer, LayerName};
+
+/// `GET /api/v1/stats`: available land and vacant floor area by district, park, zone, land
+/// use, status and industry category.
+#[get("/api/v1/stats")]
+async fn summary(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    if let Some((name, _)) = query_pairs(&req)?.first() {
+        return Err(ApiError::parameter(name, "this request takes no query parameters"));
+    }
+    let snapshot = state.cell.current();
+    let summary = web::block(move || stats::summarize(&snapshot)).await.map_err(|_| ApiError::Internal)?;
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "public, no-cache")).json(summary))
+}
+
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    GeoJson,
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    fn parse(value: &str) -> Result<Format, ApiError> {
+        Ok(match value {
+            "geojson" => Format::GeoJson,
+            "csv" => Format::Csv,
+            "xlsx" => Format::Xlsx,
+            other => return Err(ApiError::parameter("format", format!("'{other}' is not offered; use geojson, csv or xlsx"))),
+        })
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Format::GeoJson => "application/geo+json",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Format::GeoJson => "geojson",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
+fn write<T: Collected>(layer: &Layer<T>, positions: &[u32], format: Format, crs: Crs) -> Result<Vec<u8>, ApiError> {
+    let output = Output::new(crs)?;
+    let items = positions.iter().map(|&i| layer.at(i));
+    let title = crate::features::describe(T::LAYER).0;
+    Ok(match format {
+        Format::GeoJson => {
+            let mut tail = serde_json::Map::new();
+            tail.insert("name".into(), serde_json::json!(T::LAYER.as_str()));
+            encode::write_collection(&output, items, &tail)?
+        }
+        Format::Csv => to_csv(&[table::table(title, items, &output, false)?]).map_err(ApiError::export)?,
+        Format::Xlsx => to_xlsx(&[table::table(title, items, &output, true)?]).map_err(ApiError::export)?,
+    })
+}
+
+/// `GET /api/v1/export/{collection}?format=…`: every feature the item filters select, as one
+/// file to download.
+#[get("/api/v1/export/{collection}")]
+async fn export(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let layer = LayerName::parse(&path).ok_or_else(|| ApiError::NotFound(format!("there is no collection '{path}'")))?;
+    let pairs = query_pairs(&req)?;
+    let snapshot = state.cell.current();
+    let (selection, rest) = Selection::from_params(&snapshot, layer, &pairs, &["format", "crs"])?;
+    let mut format = None;
+    let mut crs = Crs::Crs84;
+    for (name, value) in rest {
+        match name {
+            "format" => format = Some(Format::parse(value)?),
+            _ => crs = parse_crs("crs", value)?,
+        }
+    }
+    let format = format.ok_or_else(|| ApiError::parameter("format", "is required: geojson, csv or xlsx"))?;
+    let body = web::block(move || {
+        let positions = select(&snapshot, layer, &selection);
+        match layer {
+            LayerName::Districts => write(&snapshot.districts, &positions, format, crs),
+            LayerName::Parks => write(&snapshot.parks, &positions, format, crs),
+            LayerName::Zones => write(&snapshot.zones, &positions, format, crs),
+            LayerName::Parcels => write(&snapshot.parcels, &positions, format, crs),
+            LayerName::Buildings => write(&snapshot.buildings, &positions, format, crs),
+        }
+    })
+    .await
+    .map_err(|_| ApiError::Internal)??;
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{layer}.{}\"", format.extension())))
+        .body(body))
+}
+
+/// The routes of this module.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config.service(summary).service(export);
+}
