@@ -32,6 +32,12 @@ enum Command {
         /// Data directory with the GeoJSON layers and industries.json.
         #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
         data: PathBuf,
+        /// Largest request body accepted, bytes (larger: 413).
+        #[arg(long, env = "CHANYE_BODY_LIMIT", default_value_t = 1024 * 1024)]
+        body_limit: usize,
+        /// Origins whose pages may call the API (CORS), comma-separated; `*` for any.
+        #[arg(long, env = "CHANYE_CORS_ORIGINS", value_delimiter = ',')]
+        cors_origin: Vec<String>,
     },
     /// Validate a data directory or one layer file; exits non-zero on errors.
     Validate {
@@ -191,11 +197,12 @@ fn validate(path: &Path) -> Result<bool, String> {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Serve { listen, data } => {
+        Command::Serve { listen, data, body_limit, cors_origin } => {
             let loaded = load(&data)?;
             let listener = TcpListener::bind(&listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             tracing::info!(address = %listener.local_addr().map(|a| a.to_string()).unwrap_or(listen), "listening");
-            chanye::http::run(Arc::new(SnapshotCell::new(loaded.snapshot)), listener).map_err(|e| e.to_string())?;
+            let settings = chanye::http::Settings { body_limit, cors_origins: cors_origin };
+            chanye::http::run(Arc::new(SnapshotCell::new(loaded.snapshot)), listener, settings).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { path } => Ok(if validate(&path)? { ExitCode::SUCCESS } else { ExitCode::FAILURE }),

@@ -83,3 +83,141 @@ fn policies_list_every_measure_with_its_source() {
     assert_eq!(measures.len(), shipped["measures"].as_array().unwrap().len());
     assert!(measures.iter().all(|m| m["document"].is_string() && m["item"].is_string()));
 }
+
+#[test]
+fn bodies_over_the_limit_get_413_as_a_problem() {
+    let big = format!(r#"{{"industry": "医疗器械", "name": "{}"}}"#, "x".repeat(70 * 1024));
+    let (status, kind, body) = post("/api/v1/match", &big);
+    assert_eq!((status, kind.as_str()), (413, "application/problem+json"));
+    assert_eq!(body["type"], "urn:chanye:problem:body-too-large");
+    assert!(body["detail"].as_str().unwrap().contains("65536"), "{body}");
+    let (status, kind, body) = get("/no/such/route");
+    assert_eq!((status, kind.as_str(), body["type"].as_str()), (404, "application/problem+json", Some("urn:chanye:problem:not-found")));
+}
+
+#[test]
+fn cors_admits_the_configured_origin_only() {
+    let url = format!("{}/collections", base());
+    let allowed = common::response(ureq::get(&url).set("Origin", "https://map.example.cn").call());
+    assert_eq!(allowed.header("Access-Control-Allow-Origin"), Some("https://map.example.cn"));
+    let other = common::response(ureq::get(&url).set("Origin", "https://elsewhere.example.com").call());
+    assert_ne!(other.header("Access-Control-Allow-Origin"), Some("https://elsewhere.example.com"));
+    let preflight = common::response(
+        ureq::request("OPTIONS", &format!("{}/api/v1/match", base()))
+            .set("Origin", "https://map.example.cn")
+            .set("Access-Control-Request-Method", "POST")
+            .set("Access-Control-Request-Headers", "content-type")
+            .call(),
+    );
+    assert_eq!(preflight.status(), 200);
+    assert!(preflight.header("Access-Control-Allow-Methods").is_some_and(|m| m.contains("POST")));
+}
+
+#[test]
+fn responses_are_compressed_when_the_client_accepts_it() {
+    let url = format!("{}/collections/parcels/items?limit=100", base());
+    let gzip = common::response(ureq::get(&url).set("Accept-Encoding", "gzip").call());
+    assert_eq!(gzip.header("Content-Encoding"), Some("gzip"));
+    let br = common::response(ureq::get(&url).set("Accept-Encoding", "br").call());
+    assert_eq!(br.header("Content-Encoding"), Some("br"));
+    let plain = common::response(ureq::get(&url).call());
+    assert_eq!(plain.header("Content-Encoding"), None);
+}
+
+#[test]
+fn readiness_and_metrics() {
+    let (status, _, body) = get("/readyz");
+    assert_eq!((status, body["status"].as_str()), (200, Some("ready")));
+    get("/collections/parcels/items?limit=1");
+    let metrics = common::response(ureq::get(&format!("{}/metrics", base())).call());
+    assert_eq!(metrics.content_type(), "text/plain");
+    let text = metrics.into_string().unwrap();
+    assert!(text.contains(r#"chanye_inventory_features{layer="parcels"} 300"#), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("chanye_http_requests_total") && l.contains(r#"route="/collections/{collectionId}/items""#) && l.contains(r#"status="200""#))
+        .unwrap_or_else(|| panic!("no items counter in\n{text}"));
+    let count: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(count >= 1.0);
+    assert!(text.contains("chanye_http_request_duration_seconds_bucket"));
+}
+
+#[test]
+fn stats_summarise_by_district_park_zone_land_use_status_and_industry() {
+    let (status, _, body) = get("/api/v1/stats");
+    assert_eq!(status, 200);
+    let parcels: u64 = body["by_status"].as_array().unwrap().iter().map(|r| r["parcels"].as_u64().unwrap()).sum();
+    assert_eq!(parcels, 300);
+    let in_parks: u64 = body["by_park"].as_array().unwrap().iter().map(|r| r["parcels"].as_u64().unwrap()).sum();
+    let sample = common::sample_layer("parcels");
+    let expected = sample["features"].as_array().unwrap().iter().filter(|f| f["properties"]["park"].is_string()).count() as u64;
+    assert_eq!(in_parks, expected);
+    assert!(body["by_zone"].as_array().unwrap().iter().any(|r| r["parcels"].as_u64().unwrap() > 0));
+    assert!(body["by_industry"].as_array().unwrap().iter().any(|r| r["key"] == "health" && r["available_area_mu"].as_f64().unwrap() > 0.0));
+    let (status, _, body) = get("/api/v1/stats?district=110118");
+    assert_eq!((status, body["parameter"].as_str()), (400, Some("district")));
+}
+
+#[test]
+fn exports_follow_the_item_filters() {
+    let url = |q: &str| format!("{}/api/v1/export/parcels?{q}", base());
+    let csv = common::response(ureq::get(&url("format=csv&status=available")).call());
+    assert_eq!(csv.content_type(), "text/csv");
+    assert!(csv.header("Content-Disposition").unwrap().contains("parcels.csv"));
+    let text = csv.into_string().unwrap();
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("WKT,id,name,status"), "{header}");
+    let sample = common::sample_layer("parcels");
+    let available = sample["features"].as_array().unwrap().iter().filter(|f| f["properties"]["status"] == "available").count();
+    assert_eq!(lines.count(), available);
+
+    let (status, kind, fc) = answer(ureq::get(&url("format=geojson&district=110118")).call());
+    assert_eq!((status, kind.as_str()), (200, "application/geo+json"));
+    assert!(fc["features"].as_array().unwrap().iter().all(|f| f["properties"]["district"] == "110118"));
+
+    let xlsx = common::response(ureq::get(&url("format=xlsx&limit=3")).call());
+    assert_eq!(xlsx.status(), 400, "exports take no paging");
+    let xlsx = common::response(ureq::get(&url("format=xlsx")).call());
+    assert_eq!(xlsx.content_type(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut xlsx.into_reader(), &mut bytes).unwrap();
+    assert_eq!(&bytes[..2], b"PK");
+    let (status, _, body) = answer(ureq::get(&url("format=shp")).call());
+    assert_eq!((status, body["parameter"].as_str()), (400, Some("format")));
+}
+
+#[test]
+fn match_results_as_csv_and_xlsx_with_chinese_headers() {
+    let csv = common::response(ureq::post(&format!("{}/api/v1/match?format=csv", base())).send_string(DEVICES));
+    assert_eq!(csv.content_type(), "text/csv");
+    let text = csv.into_string().unwrap();
+    let header = text.trim_start_matches('\u{feff}').lines().next().unwrap().to_string();
+    assert!(header.starts_with("排名,编号,类型,名称,总分") && header.contains("产业匹配得分"), "{header}");
+    let (_, _, plain) = post("/api/v1/match", DEVICES);
+    let first_id = plain["candidates"][0]["id"].as_str().unwrap();
+    assert!(text.lines().nth(1).unwrap().starts_with(&format!("1,{first_id},")), "{text}");
+    assert!(text.contains("近似候选"));
+    let xlsx = common::response(ureq::post(&format!("{}/api/v1/match?format=xlsx", base())).send_string(DEVICES));
+    assert_eq!(xlsx.status(), 200);
+    assert!(xlsx.header("Content-Disposition").unwrap().contains("match.xlsx"));
+}
+
+#[test]
+fn match_reads_and_writes_gcj02_for_chinese_maps() {
+    let (_, _, wgs) = post("/api/v1/match", DEVICES);
+    let (status, _, gcj) = post("/api/v1/match?crs=gcj02", DEVICES);
+    assert_eq!(status, 200);
+    let first = |v: &Value| v["candidates"][0]["geometry"]["coordinates"][0][0].clone();
+    let (w, g) = (first(&wgs), first(&gcj));
+    let dx = g[0].as_f64().unwrap() - w[0].as_f64().unwrap();
+    assert!((dx - 0.0062).abs() < 0.001, "GCJ-02 lies about 0.006° east in Beijing: {w} {g}");
+    // a point given in GCJ-02 is the same place as its WGS84 original
+    let near = |lon: f64, lat: f64| format!(r#"{{"industry": "医疗器械", "near": {{"lon": {lon}, "lat": {lat}, "max_km": 5}}}}"#);
+    let (_, _, a) = post("/api/v1/match", &near(116.85, 40.38));
+    let (_, _, b) = post("/api/v1/match?crs=gcj02", &near(116.85 + 0.00617, 40.38 + 0.00128));
+    let ids = |v: &Value| v["candidates"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&a), ids(&b));
+    let (status, _, body) = post("/api/v1/match?crs=mars", DEVICES);
+    assert_eq!((status, body["parameter"].as_str()), (400, Some("crs")));
+}

@@ -599,11 +599,12 @@ impl<'s> Parser<'s> {
         self.peek_at(1).tok == Tok::LParen
     }
 
-    fn enter(&mut self) -> Result<(), Cql2Error> {
+    /// One level deeper, for the `(` or `NOT` at `offset`.
+    fn enter(&mut self, offset: usize) -> Result<(), Cql2Error> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.err_at(
-                self.peek().start,
+                offset,
                 format!("the filter nests parentheses or NOT more than {MAX_DEPTH} levels deep"),
             ));
         }
@@ -641,8 +642,9 @@ impl<'s> Parser<'s> {
     }
 
     fn parse_not(&mut self) -> Result<Node, Cql2Error> {
+        let start = self.peek().start;
         if self.eat_keyword("NOT") {
-            self.enter()?;
+            self.enter(start)?;
             let inner = self.parse_not()?;
             self.leave();
             return Ok(Node::Not(Box::new(inner)));
@@ -652,8 +654,8 @@ impl<'s> Parser<'s> {
 
     fn parse_primary(&mut self) -> Result<Node, Cql2Error> {
         if self.peek().tok == Tok::LParen {
-            self.advance();
-            self.enter()?;
+            let open = self.advance();
+            self.enter(open.start)?;
             let inner = self.parse_or()?;
             self.expect(Tok::RParen, "`)`")?;
             self.leave();
@@ -1165,8 +1167,10 @@ fn box_geometry(minx: f64, miny: f64, maxx: f64, maxy: f64) -> Geometry {
     } else if minx == maxx || miny == maxy {
         Geometry::LineString(LineString(vec![lo, hi]))
     } else {
-        // A polygon (not a Rect) so that transform_geometries moves all four corners.
-        Geometry::Polygon(Rect::new(lo, hi).to_polygon())
+        // A polygon (not a Rect) so that transform_geometries moves all four corners; the ring
+        // starts at (minx, miny) as written.
+        let ring = vec![lo, Coord { x: maxx, y: miny }, hi, Coord { x: minx, y: maxy }, lo];
+        Geometry::Polygon(Polygon::new(LineString(ring), Vec::new()))
     }
 }
 

@@ -4,16 +4,22 @@
 mod features;
 mod inventory;
 mod matching;
+mod openapi;
 pub mod problem;
+
+mod operations;
 
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::{get, web, App, HttpResponse, HttpServer};
+use actix_cors::Cors;
+use actix_web::dev::Service as _;
+use actix_web::{get, middleware, web, App, HttpResponse, HttpServer};
 use serde_json::json;
 
 use crate::inventory::SnapshotCell;
 use crate::matcher::Matcher;
+pub use openapi::OPENAPI_YAML;
 use problem::ApiError;
 
 /// Distinguishes this process's validators from those of earlier runs.
@@ -25,12 +31,31 @@ fn boot_id() -> u64 {
     })
 }
 
+/// What the operator sets about the HTTP edge.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Largest request body accepted, bytes; larger ones get 413.
+    pub body_limit: usize,
+    /// Origins allowed to call the API from a browser (`*` for any); none: same origin only.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings { body_limit: 1024 * 1024, cors_origins: Vec::new() }
+    }
+}
+
 /// What the handlers share.
 pub struct AppState {
     /// The inventory in force.
     pub cell: Arc<SnapshotCell>,
     /// The matcher over that inventory.
     pub matcher: Arc<Matcher>,
+    /// Request counts and durations.
+    pub metrics: operations::Metrics,
+    /// Largest request body accepted, bytes (for the 413 problem's detail).
+    pub body_limit: usize,
 }
 
 #[get("/healthz")]
@@ -41,8 +66,9 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok", "counts": counts }))
 }
 
-/// The application: state, query-error handling and every route.
-pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceConfig) {
+/// The application: state, limits, query-error handling and every route.
+pub fn configure(state: web::Data<AppState>, settings: &Settings) -> impl FnOnce(&mut web::ServiceConfig) {
+    let body_limit = settings.body_limit;
     move |config| {
         let queries = web::QueryConfig::default().error_handler(|e, _| {
             let text = e.to_string();
@@ -50,15 +76,53 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
             let name = text.split("unknown field `").nth(1).and_then(|rest| rest.split('`').next()).unwrap_or("query");
             ApiError::parameter(name, text.replace("Query deserialize error: ", "")).into()
         });
-        config.app_data(state).app_data(queries).service(healthz).configure(features::routes).configure(matching::routes).configure(inventory::routes);
+        let bodies = web::PayloadConfig::new(body_limit);
+        config
+            .app_data(state)
+            .app_data(queries)
+            .app_data(bodies)
+            .service(healthz)
+            .configure(operations::routes)
+            .configure(features::routes)
+            .configure(matching::routes)
+            .configure(inventory::routes)
+            .service(openapi::document);
     }
 }
 
+/// Browsers on the configured origins may call every route.
+fn cors(origins: &[String]) -> Cors {
+    let cors = Cors::default().allowed_methods(["GET", "POST", "OPTIONS"]).allow_any_header().expose_any_header().max_age(3600);
+    if origins.iter().any(|o| o == "*") {
+        return cors.allow_any_origin();
+    }
+    origins.iter().fold(cors, |cors, origin| cors.allowed_origin(origin))
+}
+
 /// Serves on an already bound listener until the process is stopped.
-pub fn run(cell: Arc<SnapshotCell>, listener: TcpListener) -> std::io::Result<()> {
+pub fn run(cell: Arc<SnapshotCell>, listener: TcpListener, settings: Settings) -> std::io::Result<()> {
     let matcher = Arc::new(Matcher::new(cell.current()));
-    let state = web::Data::new(AppState { cell, matcher });
+    let state = web::Data::new(AppState { cell, matcher, metrics: operations::Metrics::new(), body_limit: settings.body_limit });
     actix_web::rt::System::new().block_on(async move {
-        HttpServer::new(move || App::new().configure(configure(state.clone()))).listen(listener)?.run().await
+        HttpServer::new(move || {
+            let metrics = state.metrics.clone();
+            App::new()
+                .configure(configure(state.clone(), &settings))
+                .wrap(middleware::Compress::default())
+                .wrap(cors(&settings.cors_origins))
+                .wrap(problem::json_errors())
+                .wrap_fn(move |req, service| {
+                    let timer = metrics.start(&req);
+                    let call = service.call(req);
+                    async move {
+                        let response = call.await?;
+                        timer.finish(response.status().as_u16());
+                        Ok(response)
+                    }
+                })
+        })
+        .listen(listener)?
+        .run()
+        .await
     })
 }

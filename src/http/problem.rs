@@ -1,8 +1,11 @@
 //! Errors at the HTTP edge, each answered once as `application/problem+json` (RFC 9457):
 //! `type`, `title`, `status`, `detail`, and the body field or query parameter to blame.
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::body::MessageBody;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{web, HttpResponse, ResponseError};
 use serde_json::json;
 
 use crate::features::FeaturesError;
@@ -31,6 +34,9 @@ pub enum ApiError {
     /// The body is not UTF-8 text.
     #[error("the body is not UTF-8 text")]
     NotText,
+    /// The inventory is not loaded yet.
+    #[error("the inventory is not loaded yet")]
+    NotReady,
     /// The work could not be finished (a worker thread failed).
     #[error("the request could not be completed")]
     Internal,
@@ -56,6 +62,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not-found",
             ApiError::Features(FeaturesError::Json(_)) => "internal",
             ApiError::Internal => "internal",
+            ApiError::NotReady => "not-ready",
         }
     }
 }
@@ -71,6 +78,7 @@ impl ResponseError for ApiError {
             ApiError::Features(FeaturesError::Json(_)) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Match(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::NotReady => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -95,4 +103,38 @@ impl ResponseError for ApiError {
         }
         HttpResponse::build(status).content_type("application/problem+json").body(body.to_string())
     }
+}
+
+/// A problem body for a status actix answered by itself (no route, wrong method, body too
+/// large): same shape as every other error.
+fn framework_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let path = res.request().path().to_string();
+    let (slug, detail) = match status {
+        StatusCode::NOT_FOUND => ("not-found", format!("there is no resource at {path}; GET /api lists the routes")),
+        StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", format!("{} is not allowed on {path}", res.request().method())),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            let limit = res.request().app_data::<web::Data<super::AppState>>().map(|s| s.body_limit).unwrap_or_default();
+            ("body-too-large", format!("the body is larger than the limit of {limit} bytes"))
+        }
+        other => ("http", other.canonical_reason().unwrap_or("error").to_string()),
+    };
+    let body = json!({
+        "type": format!("urn:chanye:problem:{slug}"),
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    let (req, _) = res.into_parts();
+    let response = HttpResponse::build(status).content_type("application/problem+json").body(body.to_string());
+    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
+}
+
+/// Middleware turning actix's own client-error answers into problems.
+pub fn json_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
+    ErrorHandlers::new().default_handler_client(framework_problem)
 }
