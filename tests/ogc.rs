@@ -338,3 +338,31 @@ fn gdal_lists_the_collections_and_copies_parcels_into_a_geopackage() {
     let count = sample_ids("parcels", |_| true).len();
     assert!(text.contains(&format!("Feature Count: {count}")), "{text}");
 }
+
+/// A GeoPackage export opens in GDAL with the selected features, their fields and WGS 84.
+#[test]
+fn gpkg_exports_open_in_gdal() {
+    let dir = tempfile::tempdir().unwrap();
+    for (layer, query, expected) in [
+        ("parcels", "status=available", sample_ids("parcels", |p| p["status"] == "available").len()),
+        ("buildings", "", sample_ids("buildings", |_| true).len()),
+    ] {
+        let response = response(ureq::get(&format!("{}/api/v1/export/{layer}?format=gpkg&{query}", base())).call());
+        assert_eq!(response.content_type(), "application/geopackage+sqlite3");
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes).unwrap();
+        let path = dir.path().join(format!("{layer}.gpkg"));
+        std::fs::write(&path, bytes).unwrap();
+        let info = Command::new("ogrinfo").args(["-ro", "-so", path.to_str().unwrap(), layer]).output().expect("ogrinfo runs");
+        let text = String::from_utf8_lossy(&info.stdout);
+        assert!(info.status.success(), "{text}{}", String::from_utf8_lossy(&info.stderr));
+        assert!(text.contains(&format!("Feature Count: {expected}")), "{text}");
+        assert!(text.contains("\"EPSG\",\"4326\"") || text.contains("ID[\"EPSG\",4326]"), "{text}");
+        assert!(text.contains("status: String") && text.contains("district: String"), "{text}");
+    }
+    let parcels = dir.path().join("parcels.gpkg");
+    let info = Command::new("ogrinfo").args(["-ro", "-so", parcels.to_str().unwrap(), "parcels"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&info.stdout).contains("area_mu: Real"));
+    let (status, _, body) = get("/api/v1/export/parcels?format=gpkg&crs=EPSG:4548");
+    assert_eq!((status, body["parameter"].as_str()), (400, Some("crs")));
+}

@@ -1,5 +1,8 @@
 //! Tables for spreadsheets: features and match results as rows, written as CSV (UTF-8 with a
-//! byte-order mark, so Excel shows Chinese) or XLSX (one sheet per table).
+//! byte-order mark, so Excel shows Chinese) or XLSX (one sheet per table); feature tables as
+//! GeoPackage ([`gpkg`]).
+
+pub mod gpkg;
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde_json::Value;
@@ -59,6 +62,12 @@ pub enum ExportError {
     /// The CSV writer failed.
     #[error("the CSV file could not be written: {0}")]
     Csv(#[from] csv::Error),
+    /// SQLite failed while writing a GeoPackage.
+    #[error("the GeoPackage could not be written: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A geometry could not be encoded.
+    #[error("a geometry could not be encoded: {0}")]
+    Geometry(String),
 }
 
 /// The tables as CSV: the first as is; each further one after an empty line and a line

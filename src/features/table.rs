@@ -2,9 +2,13 @@
 
 use serde_json::Value;
 
-use super::{FeaturesError, Output};
+use geo::Geometry;
+
+use super::{Collected, FeaturesError, Output};
+use crate::export::gpkg::FeatureTable;
 use crate::export::{Cell, Table};
 use crate::inventory::export::Exported;
+use crate::inventory::{LayerName, Shape};
 
 /// The Chinese label of a public property, for spreadsheet headers.
 pub fn label_zh(property: &str) -> Option<&'static str> {
@@ -44,14 +48,8 @@ pub fn label_zh(property: &str) -> Option<&'static str> {
     })
 }
 
-/// The items as a table. Headers are the property names (what GIS tools read) or, with
-/// `chinese`, the Chinese label followed by the name.
-pub fn table<'a, T: Exported + 'a>(
-    title: &str,
-    items: impl IntoIterator<Item = &'a T>,
-    output: &Output,
-    chinese: bool,
-) -> Result<Table, FeaturesError> {
+/// The property names and one row of cells per item.
+fn property_rows<'a, T: Exported + 'a>(items: impl IntoIterator<Item = &'a T>) -> Result<(Vec<String>, Vec<(&'a T, Vec<Cell>)>), FeaturesError> {
     let mut names: Vec<String> = Vec::new();
     let mut rows = Vec::new();
     for item in items {
@@ -61,8 +59,25 @@ pub fn table<'a, T: Exported + 'a>(
         if names.is_empty() {
             names = properties.keys().cloned().collect();
         }
+        let cells = names.iter().map(|n| properties.get(n).map_or(Cell::Empty, Cell::from_json)).collect();
+        rows.push((item, cells));
+    }
+    Ok((names, rows))
+}
+
+/// The items as a table. Headers are the property names (what GIS tools read) or, with
+/// `chinese`, the Chinese label followed by the name.
+pub fn table<'a, T: Exported + 'a>(
+    title: &str,
+    items: impl IntoIterator<Item = &'a T>,
+    output: &Output,
+    chinese: bool,
+) -> Result<Table, FeaturesError> {
+    let (names, property_rows) = property_rows(items)?;
+    let mut rows = Vec::with_capacity(property_rows.len());
+    for (item, cells) in property_rows {
         let mut row = vec![Cell::Text(output.wkt(&item.shape())?)];
-        row.extend(names.iter().map(|n| properties.get(n).map_or(Cell::Empty, Cell::from_json)));
+        row.extend(cells);
         rows.push(row);
     }
     let headers = std::iter::once("WKT".to_string())
@@ -72,4 +87,27 @@ pub fn table<'a, T: Exported + 'a>(
         }))
         .collect();
     Ok(Table { title: title.to_string(), headers, rows })
+}
+
+/// The items as a GeoPackage feature table (WGS84).
+pub fn feature_table<'a, T: Collected + 'a>(items: impl IntoIterator<Item = &'a T>) -> Result<FeatureTable, FeaturesError> {
+    let (columns, property_rows) = property_rows(items)?;
+    let rows = property_rows
+        .into_iter()
+        .map(|(item, cells)| {
+            let geometry = match item.shape() {
+                Shape::Area(a) => Geometry::MultiPolygon(a.clone()),
+                Shape::Point(p) => Geometry::Point(p),
+            };
+            (geometry, cells)
+        })
+        .collect();
+    let (title, description) = super::describe(T::LAYER);
+    Ok(FeatureTable {
+        name: T::LAYER.as_str().to_string(),
+        description: format!("{title}: {description}"),
+        geometry_type: if T::LAYER == LayerName::Buildings { "GEOMETRY" } else { "MULTIPOLYGON" },
+        columns,
+        rows,
+    })
 }

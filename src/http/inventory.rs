@@ -1,4 +1,4 @@
-//! The 产业地图 summary and whole-selection exports (GeoJSON, CSV, XLSX).
+//! The 产业地图 summary and whole-selection exports (GeoJSON, CSV, XLSX, GeoPackage).
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -6,6 +6,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use super::features::query_pairs;
 use super::problem::ApiError;
 use super::AppState;
+use crate::export::gpkg::to_gpkg;
 use crate::export::{to_csv, to_xlsx};
 use crate::features::query::{parse_crs, select};
 use crate::features::{encode, table, Collected, Output, Selection};
@@ -30,6 +31,7 @@ enum Format {
     GeoJson,
     Csv,
     Xlsx,
+    Gpkg,
 }
 
 impl Format {
@@ -38,7 +40,8 @@ impl Format {
             "geojson" => Format::GeoJson,
             "csv" => Format::Csv,
             "xlsx" => Format::Xlsx,
-            other => return Err(ApiError::parameter("format", format!("'{other}' is not offered; use geojson, csv or xlsx"))),
+            "gpkg" => Format::Gpkg,
+            other => return Err(ApiError::parameter("format", format!("'{other}' is not offered; use geojson, csv, xlsx or gpkg"))),
         })
     }
 
@@ -47,6 +50,7 @@ impl Format {
             Format::GeoJson => "application/geo+json",
             Format::Csv => "text/csv; charset=utf-8",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Gpkg => "application/geopackage+sqlite3",
         }
     }
 
@@ -55,6 +59,7 @@ impl Format {
             Format::GeoJson => "geojson",
             Format::Csv => "csv",
             Format::Xlsx => "xlsx",
+            Format::Gpkg => "gpkg",
         }
     }
 }
@@ -71,6 +76,7 @@ fn write<T: Collected>(layer: &Layer<T>, positions: &[u32], format: Format, crs:
         }
         Format::Csv => to_csv(&[table::table(title, items, &output, false)?]).map_err(ApiError::export)?,
         Format::Xlsx => to_xlsx(&[table::table(title, items, &output, true)?]).map_err(ApiError::export)?,
+        Format::Gpkg => to_gpkg(&[table::feature_table(items)?]).map_err(ApiError::export)?,
     })
 }
 
@@ -90,7 +96,10 @@ async fn export(state: web::Data<AppState>, req: HttpRequest, path: web::Path<St
             _ => crs = parse_crs("crs", value)?,
         }
     }
-    let format = format.ok_or_else(|| ApiError::parameter("format", "is required: geojson, csv or xlsx"))?;
+    let format = format.ok_or_else(|| ApiError::parameter("format", "is required: geojson, csv, xlsx or gpkg"))?;
+    if format == Format::Gpkg && crs != Crs::Crs84 && crs != Crs::Epsg(4326) {
+        return Err(ApiError::parameter("crs", "GeoPackage exports are written in EPSG:4326 (WGS 84); reproject them in the GIS"));
+    }
     let body = web::block(move || {
         let positions = select(&snapshot, layer, &selection);
         match layer {
