@@ -10,6 +10,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use chanye::config::{LogFormat, ServeFile, ServeOverrides, ServeSettings};
 use chanye::generate::{generate, GenerateOptions};
 use chanye::matcher::{Matcher, ProjectRequest};
 use chanye::inventory::{self, stats, LayerName, LayerSource, LoadOptions, Progress, SnapshotCell};
@@ -26,18 +27,25 @@ struct Cli {
 enum Command {
     /// Load a data directory and serve it over HTTP.
     Serve {
-        /// Address to listen on.
-        #[arg(long, env = "CHANYE_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: String,
-        /// Data directory with the GeoJSON layers and industries.json.
-        #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
-        data: PathBuf,
-        /// Largest request body accepted, bytes (larger: 413).
-        #[arg(long, env = "CHANYE_BODY_LIMIT", default_value_t = 1024 * 1024)]
-        body_limit: usize,
+        /// A TOML file of settings (the keys are the flags' names with `_`); flags and
+        /// environment variables override it.
+        #[arg(long, env = "CHANYE_CONFIG")]
+        config: Option<PathBuf>,
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long, env = "CHANYE_LISTEN")]
+        listen: Option<String>,
+        /// Data directory with the GeoJSON layers and industries.json [default: geodata].
+        #[arg(long, env = "CHANYE_DATA")]
+        data: Option<PathBuf>,
+        /// Largest request body accepted, bytes; larger ones get 413 [default: 1048576].
+        #[arg(long, env = "CHANYE_BODY_LIMIT")]
+        body_limit: Option<usize>,
         /// Origins whose pages may call the API (CORS), comma-separated; `*` for any.
         #[arg(long, env = "CHANYE_CORS_ORIGINS", value_delimiter = ',')]
-        cors_origin: Vec<String>,
+        cors_origin: Option<Vec<String>>,
+        /// Log lines as text or JSON [default: text].
+        #[arg(long, env = "CHANYE_LOG_FORMAT", value_enum)]
+        log_format: Option<LogFormat>,
     },
     /// Validate a data directory or one layer file; exits non-zero on errors.
     Validate {
@@ -197,12 +205,16 @@ fn validate(path: &Path) -> Result<bool, String> {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Serve { listen, data, body_limit, cors_origin } => {
-            let loaded = load(&data)?;
+        Command::Serve { config, listen, data, body_limit, cors_origin, log_format } => {
+            let file = config.as_deref().map(ServeFile::read).transpose()?.unwrap_or_default();
+            let over = ServeOverrides { listen, data, body_limit, cors_origins: cors_origin, log_format };
+            let settings = ServeSettings::merge(file, over);
+            init_logs(settings.log_format);
+            let loaded = load(&settings.data)?;
+            let listen = settings.listen;
             let listener = TcpListener::bind(&listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             tracing::info!(address = %listener.local_addr().map(|a| a.to_string()).unwrap_or(listen), "listening");
-            let settings = chanye::http::Settings { body_limit, cors_origins: cors_origin };
-            chanye::http::run(Arc::new(SnapshotCell::new(loaded.snapshot)), listener, settings).map_err(|e| e.to_string())?;
+            chanye::http::run(Arc::new(SnapshotCell::new(loaded.snapshot)), listener, settings.http).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { path } => Ok(if validate(&path)? { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
@@ -254,13 +266,23 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // a second init (serve sets the format after the others' default) is harmless
+    let _ = match format {
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).try_init(),
+        LogFormat::Json => logs.json().try_init(),
+    };
+}
+
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        init_logs(LogFormat::Text);
+    }
+    match run(cli) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");

@@ -2,8 +2,7 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -94,41 +93,44 @@ fn generate_writes_larger_datasets_that_load() {
     assert!(ok && text.contains("parcels: 5000 features"), "{text}");
 }
 
-fn http_get(addr: &str, path: &str) -> Option<String> {
-    let mut stream = TcpStream::connect(addr).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    Some(response)
-}
-
 #[test]
-fn serve_loads_the_sample_logs_counts_and_answers_health() {
+fn serve_reads_a_config_file_logs_counts_and_requests_and_answers_health() {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let addr = format!("127.0.0.1:{port}");
-    let mut child = chanye()
-        .args(["serve", "--listen", &addr, "--data", common::sample_dir().to_str().unwrap()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("chanye.toml");
+    let data = common::sample_dir().to_str().unwrap().replace('\\', "/");
+    std::fs::write(&config, format!("listen = \"{addr}\"\ndata = \"{data}\"\nlog_format = \"json\"\nbody_limit = 4096\n")).unwrap();
+    let mut child = chanye().args(["serve", "--config", config.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
     let started = Instant::now();
-    let response = loop {
-        if let Some(r) = http_get(&addr, "/healthz") {
+    let health = loop {
+        if let Ok(r) = ureq::get(&format!("http://{addr}/healthz")).call() {
             break r;
         }
         assert!(started.elapsed() < Duration::from_secs(60), "server did not come up");
         std::thread::sleep(Duration::from_millis(100));
     };
+    let body: Value = serde_json::from_str(&health.into_string().unwrap()).unwrap();
+    // the file's body limit is in force
+    let big = format!(r#"{{"industry": "医疗器械", "name": "{}"}}"#, "x".repeat(5000));
+    let too_big = match ureq::post(&format!("http://{addr}/api/v1/match")).send_string(&big) {
+        Err(ureq::Error::Status(code, _)) => code,
+        other => panic!("{other:?}"),
+    };
     child.kill().unwrap();
     let output = child.wait_with_output().unwrap();
     let log = String::from_utf8_lossy(&output.stderr);
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    let body: Value = serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap();
     assert_eq!(body["counts"]["parcels"], 300);
     assert_eq!(body["counts"]["districts"], 16);
-    assert!(log.contains("layer=parcels") && log.contains("features=300"), "{log}");
+    assert_eq!(too_big, 413);
+    let lines: Vec<Value> = log.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    assert!(lines.iter().any(|l| l["fields"]["layer"] == "parcels" && l["fields"]["features"] == 300), "{log}");
+    assert!(lines.iter().any(|l| l["fields"]["path"] == "/healthz" && l["fields"]["status"] == 200 && l["fields"]["ms"].is_number()), "{log}");
+
+    // an unknown key in the file is named, and nothing is served
+    std::fs::write(&config, "listen = \"127.0.0.1:0\"\nbody_limt = 5\n").unwrap();
+    let (ok, text) = run(&["serve", "--config", config.to_str().unwrap()]);
+    assert!(!ok && text.contains("body_limt"), "{text}");
 }
 
 #[test]

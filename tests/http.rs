@@ -145,7 +145,7 @@ fn readiness_and_metrics() {
 #[test]
 fn stats_summarise_by_district_park_zone_land_use_status_and_industry() {
     let (status, _, body) = get("/api/v1/stats");
-    assert_eq!(status, 200);
+    assert_eq!((status, body["counts"]["parcels"].as_u64()), (200, Some(300)));
     let parcels: u64 = body["by_status"].as_array().unwrap().iter().map(|r| r["parcels"].as_u64().unwrap()).sum();
     assert_eq!(parcels, 300);
     let in_parks: u64 = body["by_park"].as_array().unwrap().iter().map(|r| r["parcels"].as_u64().unwrap()).sum();

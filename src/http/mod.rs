@@ -116,7 +116,17 @@ pub fn run(cell: Arc<SnapshotCell>, listener: TcpListener, settings: Settings) -
                     let call = service.call(req);
                     async move {
                         let response = call.await?;
-                        timer.finish(response.status().as_u16());
+                        let status = response.status().as_u16();
+                        let seconds = timer.finish(status);
+                        let request = response.request();
+                        tracing::info!(
+                            target: "chanye::http",
+                            method = %request.method(),
+                            path = request.path(),
+                            status,
+                            ms = seconds * 1000.0,
+                            "request"
+                        );
                         Ok(response)
                     }
                 })

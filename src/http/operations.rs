@@ -62,11 +62,12 @@ impl Default for Metrics {
 }
 
 impl Timer {
-    /// Records the answer.
-    pub fn finish(self, status: u16) {
+    /// Records the answer; returns the seconds it took.
+    pub fn finish(self, status: u16) -> f64 {
         let elapsed = self.start.elapsed().as_secs_f64();
         self.metrics.requests.with_label_values(&[self.method.as_str(), self.route.as_str(), &status.to_string()]).inc();
         self.metrics.seconds.with_label_values(&[self.method.as_str(), self.route.as_str()]).observe(elapsed);
+        elapsed
     }
 }
 

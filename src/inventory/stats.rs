@@ -33,7 +33,8 @@ pub struct Row {
 /// The summary of a snapshot.
 #[derive(Debug, Clone, Serialize)]
 pub struct Stats {
-    /// Feature count per layer.
+    /// Feature count per layer (a JSON object, in layer order).
+    #[serde(serialize_with = "as_object")]
     pub counts: Vec<(String, usize)>,
     /// By district.
     pub by_district: Vec<Row>,
@@ -49,6 +50,10 @@ pub struct Stats {
     /// the leading industries of its zone, else its park, else its district (a building's
     /// own industries too), so one parcel may count under several categories.
     pub by_industry: Vec<Row>,
+}
+
+fn as_object<S: serde::Serializer>(pairs: &[(String, usize)], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
 }
 
 /// Computes the summary.

@@ -1,0 +1,112 @@
+//! Settings of `chanye serve`: built-in defaults, overridden by a TOML file, overridden by
+//! environment variables and flags (clap reads those two).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::http::Settings;
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// The settings a TOML file may hold; every key is optional and unknown keys are refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeFile {
+    /// Address to listen on.
+    pub listen: Option<String>,
+    /// Data directory.
+    pub data: Option<PathBuf>,
+    /// Largest request body, bytes.
+    pub body_limit: Option<usize>,
+    /// CORS origins (`*` for any).
+    pub cors_origins: Option<Vec<String>>,
+    /// Log format.
+    pub log_format: Option<LogFormat>,
+}
+
+/// What flags and environment variables gave (`None`: not given).
+#[derive(Debug, Default)]
+pub struct ServeOverrides {
+    /// `--listen` / `CHANYE_LISTEN`.
+    pub listen: Option<String>,
+    /// `--data` / `CHANYE_DATA`.
+    pub data: Option<PathBuf>,
+    /// `--body-limit` / `CHANYE_BODY_LIMIT`.
+    pub body_limit: Option<usize>,
+    /// `--cors-origin` / `CHANYE_CORS_ORIGINS`.
+    pub cors_origins: Option<Vec<String>>,
+    /// `--log-format` / `CHANYE_LOG_FORMAT`.
+    pub log_format: Option<LogFormat>,
+}
+
+/// The settings in force.
+#[derive(Debug, Clone)]
+pub struct ServeSettings {
+    /// Address to listen on.
+    pub listen: String,
+    /// Data directory.
+    pub data: PathBuf,
+    /// The HTTP edge's settings.
+    pub http: Settings,
+    /// Log format.
+    pub log_format: LogFormat,
+}
+
+impl ServeFile {
+    /// Reads a TOML settings file; errors name the file and the key.
+    pub fn read(path: &Path) -> Result<ServeFile, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))
+    }
+}
+
+impl ServeSettings {
+    /// Flags and environment over the file over the defaults.
+    pub fn merge(file: ServeFile, over: ServeOverrides) -> ServeSettings {
+        let defaults = Settings::default();
+        ServeSettings {
+            listen: over.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data: over.data.or(file.data).unwrap_or_else(|| PathBuf::from("geodata")),
+            http: Settings {
+                body_limit: over.body_limit.or(file.body_limit).unwrap_or(defaults.body_limit),
+                cors_origins: over.cors_origins.or(file.cors_origins).unwrap_or(defaults.cors_origins),
+            },
+            log_format: over.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let file: ServeFile = toml::from_str("listen = \"0.0.0.0:9000\"\nbody_limit = 2048\ncors_origins = [\"https://a.example\"]").unwrap();
+        let over = ServeOverrides { listen: Some("127.0.0.1:9001".into()), ..ServeOverrides::default() };
+        let s = ServeSettings::merge(file, over);
+        assert_eq!(s.listen, "127.0.0.1:9001");
+        assert_eq!(s.http.body_limit, 2048);
+        assert_eq!(s.http.cors_origins, ["https://a.example"]);
+        assert_eq!(s.data, PathBuf::from("geodata"));
+        assert_eq!(s.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chanye.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:1\"\nbody_limt = 5\n").unwrap();
+        let e = ServeFile::read(&path).unwrap_err();
+        assert!(e.contains("body_limt") && e.contains("chanye.toml"), "{e}");
+    }
+}
