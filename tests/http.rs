@@ -69,6 +69,15 @@ fn industries_are_searchable() {
     let found = found["industries"].as_array().unwrap();
     assert!(!found.is_empty() && found.len() < all["industries"].as_array().unwrap().len());
     assert!(found.iter().all(|e| e.to_string().contains("医疗")), "{found:?}");
+    // the tree holds every category once, and a search keeps each match under its category
+    let tree = all["tree"].as_array().unwrap();
+    let categories = all["industries"].as_array().unwrap().iter().filter(|e| e["level"] == "category").count();
+    assert_eq!(tree.len(), categories);
+    let (_, _, devices) = get("/api/v1/industries?q=%E5%BF%83%E8%A1%80%E7%AE%A1"); // 心血管
+    let tree = devices["tree"].as_array().unwrap();
+    assert_eq!(tree.len(), 1, "{tree:?}");
+    assert_eq!(tree[0]["code"], "health");
+    assert_eq!(tree[0]["children"][0]["children"][0]["code"], "health.devices.cardiovascular");
     let (status, kind, body) = get("/api/v1/industries?lang=en");
     assert_eq!((status, kind.as_str()), (400, "application/problem+json"));
     assert_eq!(body["parameter"], "lang", "{body}");
@@ -91,6 +100,11 @@ fn bodies_over_the_limit_get_413_as_a_problem() {
     assert_eq!((status, kind.as_str()), (413, "application/problem+json"));
     assert_eq!(body["type"], "urn:chanye:problem:body-too-large");
     assert!(body["detail"].as_str().unwrap().contains("65536"), "{body}");
+    let wrong = common::response(ureq::request("DELETE", &format!("{}/api/v1/policies", base())).call());
+    assert_eq!((wrong.status(), wrong.content_type()), (405, "application/problem+json"));
+    assert_eq!(wrong.header("Allow"), Some("GET"));
+    let wrong = common::response(ureq::get(&format!("{}/api/v1/match", base())).call());
+    assert_eq!((wrong.status(), wrong.header("Allow")), (405, Some("POST")));
     let (status, kind, body) = get("/no/such/route");
     assert_eq!((status, kind.as_str(), body["type"].as_str()), (404, "application/problem+json", Some("urn:chanye:problem:not-found")));
 }

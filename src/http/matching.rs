@@ -11,7 +11,7 @@ use super::AppState;
 use crate::export::{to_csv, to_xlsx};
 use crate::geometry::Crs;
 use crate::matcher::ProjectRequest;
-use crate::model::normalize_text;
+use crate::model::{normalize_text, Industry};
 
 fn project(body: &web::Bytes) -> Result<ProjectRequest, ApiError> {
     let text = std::str::from_utf8(body).map_err(|_| ApiError::NotText)?;
@@ -110,21 +110,19 @@ struct IndustryQuery {
 }
 
 /// `GET /api/v1/industries[?q=]`: the catalogue entries, optionally those whose code, name
-/// or alias contains `q` (ignoring case and width).
+/// or alias contains `q` (ignoring case and width), as a list and as a tree (matches with
+/// their ancestors).
 #[get("/api/v1/industries")]
 async fn industries(state: web::Data<AppState>, query: web::Query<IndustryQuery>) -> Result<HttpResponse, ApiError> {
     let catalogue = &state.matcher.snapshot().catalogue;
     let needle = query.q.as_deref().map(normalize_text).filter(|q| !q.is_empty());
-    let entries: Vec<_> = catalogue
-        .entries()
-        .iter()
-        .filter(|e| {
-            needle.as_ref().is_none_or(|q| {
-                std::iter::once(&e.code).chain([&e.name_zh, &e.name_en]).chain(&e.aliases).any(|text| normalize_text(text).contains(q.as_str()))
-            })
+    let found = |e: &Industry| {
+        needle.as_ref().is_none_or(|q| {
+            std::iter::once(&e.code).chain([&e.name_zh, &e.name_en]).chain(&e.aliases).any(|text| normalize_text(text).contains(q.as_str()))
         })
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({ "source": catalogue.source, "industries": entries })))
+    };
+    let entries: Vec<&Industry> = catalogue.entries().iter().filter(|e| found(e)).collect();
+    Ok(HttpResponse::Ok().json(json!({ "source": catalogue.source, "industries": entries, "tree": catalogue.tree(found) })))
 }
 
 /// `GET /api/v1/policies`: the policy measures with their source documents.

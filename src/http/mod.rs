@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::Service as _;
-use actix_web::{get, middleware, web, App, HttpResponse, HttpServer};
+use actix_web::{get, middleware, web, App, HttpResponse, HttpServer, ResponseError};
 use serde_json::json;
 
 use crate::inventory::SnapshotCell;
@@ -66,6 +66,22 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok", "counts": counts }))
 }
 
+/// No route took the request: 405 with `Allow` when the path is served with other methods
+/// (the API document lists them), else 404.
+async fn unrouted(req: actix_web::HttpRequest) -> HttpResponse {
+    match openapi::allowed_methods(req.path()) {
+        Some(methods) if !methods.is_empty() => {
+            let mut response = ApiError::MethodNotAllowed(format!("{} is not allowed on {}; use {}", req.method(), req.path(), methods.join(", ")))
+                .error_response();
+            if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&methods.join(", ")) {
+                response.headers_mut().insert(actix_web::http::header::ALLOW, value);
+            }
+            response
+        }
+        _ => ApiError::NotFound(format!("there is no resource at {}; GET /api lists the routes", req.path())).error_response(),
+    }
+}
+
 /// The application: state, limits, query-error handling and every route.
 pub fn configure(state: web::Data<AppState>, settings: &Settings) -> impl FnOnce(&mut web::ServiceConfig) {
     let body_limit = settings.body_limit;
@@ -86,7 +102,8 @@ pub fn configure(state: web::Data<AppState>, settings: &Settings) -> impl FnOnce
             .configure(features::routes)
             .configure(matching::routes)
             .configure(inventory::routes)
-            .service(openapi::document);
+            .service(openapi::document)
+            .default_service(web::to(unrouted));
     }
 }
 

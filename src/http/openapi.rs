@@ -24,6 +24,40 @@ fn as_json() -> Result<&'static str, ApiError> {
     })
 }
 
+/// The documented paths as segments (`None` for a `{parameter}`) with their methods.
+fn documented_paths() -> &'static [(Vec<Option<String>>, Vec<String>)] {
+    static PATHS: OnceLock<Vec<(Vec<Option<String>>, Vec<String>)>> = OnceLock::new();
+    PATHS.get_or_init(|| {
+        let Ok(doc) = serde_norway::from_str::<serde_json::Value>(OPENAPI_YAML) else { return Vec::new() };
+        let Some(paths) = doc["paths"].as_object() else { return Vec::new() };
+        paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path.split('/').map(|s| (!s.starts_with('{')).then(|| s.to_string())).collect();
+                let methods = item
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|o| o.keys())
+                    .filter(|m| matches!(m.as_str(), "get" | "post" | "put" | "patch" | "delete"))
+                    .map(|m| m.to_ascii_uppercase())
+                    .collect();
+                (segments, methods)
+            })
+            .collect()
+    })
+}
+
+/// The methods the document allows on `path`, if it documents the path at all.
+pub fn allowed_methods(path: &str) -> Option<Vec<String>> {
+    let given: Vec<&str> = path.split('/').collect();
+    documented_paths()
+        .iter()
+        .find(|(segments, _)| {
+            segments.len() == given.len() && segments.iter().zip(&given).all(|(s, g)| s.as_deref().is_none_or(|s| s == *g))
+        })
+        .map(|(_, methods)| methods.clone())
+}
+
 /// `GET /api[?f=json|yaml]`.
 #[get("/api")]
 pub(super) async fn document(req: HttpRequest) -> Result<HttpResponse, ApiError> {

@@ -34,6 +34,9 @@ pub enum ApiError {
     /// The body is not UTF-8 text.
     #[error("the body is not UTF-8 text")]
     NotText,
+    /// The path is served, with other methods.
+    #[error("{0}")]
+    MethodNotAllowed(String),
     /// The inventory is not loaded yet.
     #[error("the inventory is not loaded yet")]
     NotReady,
@@ -60,6 +63,7 @@ impl ApiError {
             ApiError::Match(_) => "invalid-field",
             ApiError::Parameter { .. } | ApiError::Features(FeaturesError::Parameter { .. }) => "invalid-parameter",
             ApiError::NotFound(_) => "not-found",
+            ApiError::MethodNotAllowed(_) => "method-not-allowed",
             ApiError::Features(FeaturesError::Json(_)) => "internal",
             ApiError::Internal => "internal",
             ApiError::NotReady => "not-ready",
@@ -75,6 +79,7 @@ impl ResponseError for ApiError {
             | ApiError::Parameter { .. }
             | ApiError::Features(FeaturesError::Parameter { .. }) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Features(FeaturesError::Json(_)) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Match(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

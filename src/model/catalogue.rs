@@ -37,6 +37,21 @@ pub struct Industry {
     pub related: Vec<String>,
 }
 
+/// A catalogue entry with the entries below it, for pickers that show the tree.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndustryNode {
+    /// Code.
+    pub code: String,
+    /// Category or segment.
+    pub level: IndustryLevel,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// The entries whose parent this is.
+    pub children: Vec<IndustryNode>,
+}
+
 /// Problems in the catalogue file itself.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -198,6 +213,48 @@ impl Catalogue {
             entry = self.get(parent)?;
         }
         Some(entry)
+    }
+
+    /// The catalogue as a tree, keeping the entries `keep` accepts together with their
+    /// ancestors (so a match deep in the tree is shown where it sits), in catalogue order.
+    pub fn tree(&self, keep: impl Fn(&Industry) -> bool) -> Vec<IndustryNode> {
+        let mut shown = vec![false; self.entries.len()];
+        for (i, entry) in self.entries.iter().enumerate() {
+            if keep(entry) {
+                shown[i] = true;
+                let mut parent = entry.parent.as_deref();
+                while let Some(p) = parent.and_then(|code| self.position(code)) {
+                    shown[p] = true;
+                    parent = self.entries[p].parent.as_deref();
+                }
+            }
+        }
+        let mut children: HashMap<Option<&str>, Vec<usize>> = HashMap::new();
+        for (i, entry) in self.entries.iter().enumerate().filter(|(i, _)| shown[*i]) {
+            children.entry(entry.parent.as_deref()).or_default().push(i);
+        }
+        fn build(c: &Catalogue, children: &HashMap<Option<&str>, Vec<usize>>, parent: Option<&str>, depth: usize) -> Vec<IndustryNode> {
+            // the loader rejects cycles; the depth bound keeps a bad file from recursing forever
+            if depth > 16 {
+                return Vec::new();
+            }
+            children
+                .get(&parent)
+                .into_iter()
+                .flatten()
+                .map(|&i| {
+                    let e = &c.entries[i];
+                    IndustryNode {
+                        code: e.code.clone(),
+                        level: e.level,
+                        name_zh: e.name_zh.clone(),
+                        name_en: e.name_en.clone(),
+                        children: build(c, children, Some(&e.code), depth + 1),
+                    }
+                })
+                .collect()
+        }
+        build(self, &children, None, 0)
     }
 
     /// Whether `ancestor` is `code` or one of its parents.

@@ -12,7 +12,7 @@ mod units;
 mod zone;
 
 pub use building::{Building, BuildingType};
-pub use catalogue::{Catalogue, CatalogueError, Industry, IndustryLevel};
+pub use catalogue::{Catalogue, CatalogueError, Industry, IndustryLevel, IndustryNode};
 pub(crate) use catalogue::normalize_text;
 pub use district::District;
 pub use enums::{LandUse, ParkLevel, SpaceStatus, SupplyMode, UnknownValue};
