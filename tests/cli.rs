@@ -154,7 +154,7 @@ fn match_prints_the_ranked_list_as_table_json_and_geojson() {
     }
     assert!(json["excluded_counts"].as_object().unwrap().contains_key("district"));
     let table = args("table");
-    assert!(table.contains(&format!("#1 ")) && table.contains(top["id"].as_str().unwrap()), "{table}");
+    assert!(table.contains("#1 ") && table.contains(top["id"].as_str().unwrap()), "{table}");
     assert!(table.contains("位于医药健康产业园（园中园）"), "{table}");
     let geojson: Value = serde_json::from_str(&args("geojson")).unwrap();
     assert_eq!(geojson["type"], "FeatureCollection");

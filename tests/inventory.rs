@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::Arc;
 
-use chanye::geometry::{Crs, CrsTransformer};
+use chanye::geometry::Crs;
 use chanye::inventory::{self, InventoryError, LayerName, LoadOptions, NoProgress, Problem, Severity, SnapshotCell};
 use chanye::model::{LandUse, SpaceStatus};
 use common::*;

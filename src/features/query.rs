@@ -34,6 +34,9 @@ pub fn property_parameters(layer: LayerName) -> &'static [&'static str] {
 /// The parameters of a selection other than paging (shared by items pages and exports).
 pub const SELECTION_PARAMETERS: &[&str] = &["bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs"];
 
+/// Parameters a reader did not take, left for its caller (name, value).
+pub type Leftover<'p> = Vec<(&'p str, &'p str)>;
+
 /// An interval of dates from `datetime`; open ends are `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Interval {
@@ -282,7 +285,7 @@ impl Selection {
         layer: LayerName,
         params: &'p [(String, String)],
         extra: &[&str],
-    ) -> Result<(Selection, Vec<(&'p str, &'p str)>), FeaturesError> {
+    ) -> Result<(Selection, Leftover<'p>), FeaturesError> {
         let properties = property_parameters(layer);
         let mut seen: HashSet<&str> = HashSet::new();
         for (name, _) in params {
@@ -334,7 +337,7 @@ impl ItemQuery {
         layer: LayerName,
         params: &'p [(String, String)],
         extra: &[&str],
-    ) -> Result<(ItemQuery, Vec<(&'p str, &'p str)>), FeaturesError> {
+    ) -> Result<(ItemQuery, Leftover<'p>), FeaturesError> {
         let mut accepted: Vec<&str> = vec!["limit", "offset"];
         accepted.extend_from_slice(extra);
         let (selection, rest) = Selection::from_params(snapshot, layer, params, &accepted)?;

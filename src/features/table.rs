@@ -48,8 +48,11 @@ pub fn label_zh(property: &str) -> Option<&'static str> {
     })
 }
 
+/// An item and its property cells.
+type ItemCells<'a, T> = (&'a T, Vec<Cell>);
+
 /// The property names and one row of cells per item.
-fn property_rows<'a, T: Exported + 'a>(items: impl IntoIterator<Item = &'a T>) -> Result<(Vec<String>, Vec<(&'a T, Vec<Cell>)>), FeaturesError> {
+fn property_rows<'a, T: Exported + 'a>(items: impl IntoIterator<Item = &'a T>) -> Result<(Vec<String>, Vec<ItemCells<'a, T>>), FeaturesError> {
     let mut names: Vec<String> = Vec::new();
     let mut rows = Vec::new();
     for item in items {

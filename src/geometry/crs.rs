@@ -155,6 +155,8 @@ pub trait CrsTransformer {
     /// From this CRS to WGS84.
     fn to_wgs84(&self, c: Coord) -> Result<Coord, GeometryError>;
     /// From WGS84 to this CRS.
+    // the pair reads as directions (to/from WGS84), not as a constructor
+    #[allow(clippy::wrong_self_convention)]
     fn from_wgs84(&self, c: Coord) -> Result<Coord, GeometryError>;
 
     /// Transforms every coordinate of a multipolygon to WGS84.

@@ -24,9 +24,12 @@ fn as_json() -> Result<&'static str, ApiError> {
     })
 }
 
+/// A documented path's segments (`None` for a `{parameter}`) and its methods.
+type DocumentedPath = (Vec<Option<String>>, Vec<String>);
+
 /// The documented paths as segments (`None` for a `{parameter}`) with their methods.
-fn documented_paths() -> &'static [(Vec<Option<String>>, Vec<String>)] {
-    static PATHS: OnceLock<Vec<(Vec<Option<String>>, Vec<String>)>> = OnceLock::new();
+fn documented_paths() -> &'static [DocumentedPath] {
+    static PATHS: OnceLock<Vec<DocumentedPath>> = OnceLock::new();
     PATHS.get_or_init(|| {
         let Ok(doc) = serde_norway::from_str::<serde_json::Value>(OPENAPI_YAML) else { return Vec::new() };
         let Some(paths) = doc["paths"].as_object() else { return Vec::new() };

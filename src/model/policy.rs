@@ -157,7 +157,7 @@ impl PolicyCatalogue {
             if !catalogue.documents.iter().any(|d| d.file == m.document) {
                 return fail(format!("document '{}' is not listed under documents", m.document));
             }
-            if m.rate.is_some_and(|r| !(0.0..=1.0).contains(&r)) || m.cap_wan.is_some_and(|c| !(c > 0.0)) {
+            if m.rate.is_some_and(|r| !(0.0..=1.0).contains(&r)) || m.cap_wan.is_some_and(|c| c.is_nan() || c <= 0.0) {
                 return fail("rate must lie in 0–1 and cap_wan be positive".into());
             }
         }
