@@ -189,6 +189,14 @@ fn values<'a>(parameter: &str, value: &'a str) -> Result<Vec<&'a str>, FeaturesE
     Ok(items)
 }
 
+/// The ids listed in a parameter, each checked against `layer`.
+fn known_ids<T: crate::inventory::Feature>(layer: &Layer<T>, parameter: &str, value: &str, what: &str) -> Result<HashSet<String>, FeaturesError> {
+    values(parameter, value)?
+        .into_iter()
+        .map(|v| layer.get(v).map(|f| f.id().to_string()).ok_or_else(|| bad(parameter, format!("'{v}' is not the id of {what}"))))
+        .collect()
+}
+
 /// Resolves a district given by adcode or name (ignoring width and the 区 suffix).
 fn district_adcode(snapshot: &Snapshot, given: &str) -> Option<String> {
     if snapshot.districts.get(given).is_some() {
@@ -226,20 +234,8 @@ impl Selection {
                     .collect::<Result<_, _>>()?;
                 self.districts = Some(codes);
             }
-            "park" => {
-                let ids = values(name, value)?
-                    .into_iter()
-                    .map(|v| snapshot.parks.get(v).map(|p| p.id.clone()).ok_or_else(|| bad(name, format!("'{v}' is not a park id"))))
-                    .collect::<Result<_, _>>()?;
-                self.parks = Some(ids);
-            }
-            "zone" => {
-                let ids = values(name, value)?
-                    .into_iter()
-                    .map(|v| snapshot.zones.get(v).map(|z| z.id.clone()).ok_or_else(|| bad(name, format!("'{v}' is not a zone id"))))
-                    .collect::<Result<_, _>>()?;
-                self.zones = Some(ids);
-            }
+            "park" => self.parks = Some(known_ids(&snapshot.parks, name, value, "a park")?),
+            "zone" => self.zones = Some(known_ids(&snapshot.zones, name, value, "a zone")?),
             "industry" => {
                 let catalogue = &snapshot.catalogue;
                 let codes = values(name, value)?

@@ -59,6 +59,13 @@ fn check_format(value: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
+/// Checks a request that takes `f=json` at most.
+fn json_only(req: &HttpRequest) -> Result<(), ApiError> {
+    let pairs = query_pairs(req)?;
+    only(&pairs, &["f"])?;
+    check_format(pairs.first().map(|(_, v)| v.as_str()))
+}
+
 /// The service's root URL as the client sees it (scheme and host, no trailing slash).
 pub fn base_url(req: &HttpRequest) -> String {
     let info = req.connection_info();
@@ -105,9 +112,7 @@ fn cached(req: &HttpRequest, snapshot: &Snapshot, content_type: &str, body: Vec<
 /// `GET /`: the landing page.
 #[get("/")]
 async fn landing(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let pairs = query_pairs(&req)?;
-    only(&pairs, &["f"])?;
-    check_format(pairs.first().map(|(_, v)| v.as_str()))?;
+    json_only(&req)?;
     let base = base_url(&req);
     Ok(HttpResponse::Ok().json(json!({
         "title": "chanye 产业地图",
@@ -124,9 +129,7 @@ async fn landing(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 /// `GET /conformance`.
 #[get("/conformance")]
 async fn conformance(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let pairs = query_pairs(&req)?;
-    only(&pairs, &["f"])?;
-    check_format(pairs.first().map(|(_, v)| v.as_str()))?;
+    json_only(&req)?;
     Ok(HttpResponse::Ok().json(json!({ "conformsTo": CONFORMANCE })))
 }
 
@@ -163,9 +166,7 @@ fn collection_json(snapshot: &Snapshot, layer: LayerName, base: &str) -> Value {
 /// `GET /collections`.
 #[get("/collections")]
 async fn collections(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let pairs = query_pairs(&req)?;
-    only(&pairs, &["f"])?;
-    check_format(pairs.first().map(|(_, v)| v.as_str()))?;
+    json_only(&req)?;
     let snapshot = state.cell.current();
     let base = base_url(&req);
     let list: Vec<Value> = LayerName::ALL.iter().map(|&l| collection_json(&snapshot, l, &base)).collect();
@@ -180,9 +181,7 @@ async fn collections(state: web::Data<AppState>, req: HttpRequest) -> Result<Htt
 #[get("/collections/{collectionId}")]
 async fn collection(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let layer = collection_of(&path)?;
-    let pairs = query_pairs(&req)?;
-    only(&pairs, &["f"])?;
-    check_format(pairs.first().map(|(_, v)| v.as_str()))?;
+    json_only(&req)?;
     let snapshot = state.cell.current();
     let body = collection_json(&snapshot, layer, &base_url(&req));
     Ok(cached(&req, &snapshot, "application/json", body.to_string().into_bytes()))
@@ -192,9 +191,7 @@ async fn collection(state: web::Data<AppState>, req: HttpRequest, path: web::Pat
 #[get("/collections/{collectionId}/queryables")]
 async fn queryables_of(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let layer = collection_of(&path)?;
-    let pairs = query_pairs(&req)?;
-    only(&pairs, &["f"])?;
-    check_format(pairs.first().map(|(_, v)| v.as_str()))?;
+    json_only(&req)?;
     let url = format!("{}/collections/{}/queryables", base_url(&req), layer);
     let document = match layer {
         LayerName::Districts => queryables::document::<District>(&url),
