@@ -30,6 +30,22 @@ pub struct Row {
     pub vacant_area_m2: f64,
 }
 
+impl Row {
+    fn add_parcel(&mut self, mu: f64, available: bool) {
+        self.parcels += 1;
+        self.area_mu += mu;
+        if available {
+            self.available_parcels += 1;
+            self.available_area_mu += mu;
+        }
+    }
+
+    fn add_building(&mut self, vacant_m2: f64) {
+        self.buildings += 1;
+        self.vacant_area_m2 += vacant_m2;
+    }
+}
+
 /// The summary of a snapshot.
 #[derive(Debug, Clone, Serialize)]
 pub struct Stats {
@@ -103,29 +119,12 @@ pub fn summarize(s: &Snapshot) -> Stats {
         if let Some(zone) = p.zone.as_ref().and_then(|id| by_zone.get_mut(id)) {
             rows.push(zone);
         }
+        rows.push(by_status.entry(p.status).or_insert_with(|| labelled(p.status.as_str())));
         for row in rows {
-            row.parcels += 1;
-            row.area_mu += mu;
-            if available {
-                row.available_parcels += 1;
-                row.available_area_mu += mu;
-            }
+            row.add_parcel(mu, available);
         }
         for (code, name) in categories(&p.district, p.park.as_deref(), p.zone.as_deref(), &[]) {
-            let row = by_industry.entry(code.clone()).or_insert_with(|| Row { key: code, label: name, ..Row::default() });
-            row.parcels += 1;
-            row.area_mu += mu;
-            if available {
-                row.available_parcels += 1;
-                row.available_area_mu += mu;
-            }
-        }
-        let row = by_status.entry(p.status).or_insert_with(|| labelled(p.status.as_str()));
-        row.parcels += 1;
-        row.area_mu += mu;
-        if available {
-            row.available_parcels += 1;
-            row.available_area_mu += mu;
+            by_industry.entry(code.clone()).or_insert_with(|| Row { key: code, label: name, ..Row::default() }).add_parcel(mu, available);
         }
     }
     for b in s.buildings.items() {
@@ -141,13 +140,10 @@ pub fn summarize(s: &Snapshot) -> Stats {
             rows.push(zone);
         }
         for row in rows {
-            row.buildings += 1;
-            row.vacant_area_m2 += vacant;
+            row.add_building(vacant);
         }
         for (code, name) in categories(&b.district, b.park.as_deref(), b.zone.as_deref(), &b.industries) {
-            let row = by_industry.entry(code.clone()).or_insert_with(|| Row { key: code, label: name, ..Row::default() });
-            row.buildings += 1;
-            row.vacant_area_m2 += vacant;
+            by_industry.entry(code.clone()).or_insert_with(|| Row { key: code, label: name, ..Row::default() }).add_building(vacant);
         }
     }
     Stats {
