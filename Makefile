@@ -15,6 +15,8 @@ run: deps
 # and the contract check of geodata/.
 test: deps
 	cargo test --locked
+	scripts/check-openapi.sh
+	scripts/schemathesis.sh
 	cargo check --benches --locked
 	@if [ -x ../shared/tools/check-contract ]; then ../shared/tools/check-contract geodata; fi
 

@@ -3,8 +3,10 @@
 # Idempotent: installs only missing packages. Needs root (or sudo) when something is missing.
 set -euo pipefail
 
-# proj-bin (cs2cs) and gdal-bin (ogrinfo, ogr2ogr) are the reference tools and GIS client of the tests
-packages=(libproj-dev libclang-dev pkg-config proj-bin gdal-bin)
+# proj-bin (cs2cs) and gdal-bin (ogrinfo, ogr2ogr) are the reference tools and GIS client of the tests;
+# python3-venv (with pip) runs the OpenAPI validator and schemathesis (scripts/check-openapi.sh,
+# scripts/schemathesis.sh)
+packages=(libproj-dev libclang-dev pkg-config proj-bin gdal-bin python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

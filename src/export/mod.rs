@@ -100,6 +100,17 @@ fn sheet_name(title: &str, index: usize) -> String {
     }
 }
 
+/// Excel refuses cells longer than 32,767 characters: longer text is cut with an ellipsis.
+fn excel_text(s: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 32_767;
+    if s.chars().count() <= MAX {
+        return s.into();
+    }
+    let mut cut: String = s.chars().take(MAX - 1).collect();
+    cut.push('…');
+    cut.into()
+}
+
 /// The tables as an XLSX workbook, one sheet each, headers bold and frozen.
 pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, ExportError> {
     let mut workbook = Workbook::new();
@@ -118,7 +129,7 @@ pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, ExportError> {
                 match cell {
                     Cell::Empty => {}
                     Cell::Text(s) => {
-                        sheet.write_string(r, c as u16, s)?;
+                        sheet.write_string(r, c as u16, excel_text(s))?;
                     }
                     Cell::Number(x) => {
                         sheet.write_number(r, c as u16, *x)?;
@@ -154,5 +165,8 @@ mod test {
         let bytes = to_xlsx(&sample()).unwrap();
         assert_eq!(&bytes[..2], b"PK");
         assert!(sheet_name("a/b:c", 0) == "abc" && sheet_name("", 2) == "Sheet3");
+        let long = Table { title: "t".into(), headers: vec!["a".into()], rows: vec![vec![Cell::Text("x".repeat(40_000))]] };
+        assert!(to_xlsx(&[long]).is_ok(), "long text is cut, not refused");
+        assert_eq!(excel_text(&"y".repeat(40_000)).chars().count(), 32_767);
     }
 }

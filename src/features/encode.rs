@@ -34,14 +34,24 @@ impl Output {
 
     /// One WGS84 coordinate in this output's CRS and axis order.
     pub fn map(&self, c: Coord) -> Result<Coord, FeaturesError> {
-        let c = match &self.transformer {
-            None => c,
+        let c = self.map_xy(c)?;
+        Ok(if self.north_first { Coord { x: c.y, y: c.x } } else { c })
+    }
+
+    /// One WGS84 coordinate in this output's CRS, east (x) first whatever the axis order.
+    pub fn map_xy(&self, c: Coord) -> Result<Coord, FeaturesError> {
+        match &self.transformer {
             Some(t) => t.from_wgs84(c).map_err(|e| FeaturesError::Parameter {
                 parameter: "crs".into(),
                 reason: format!("a coordinate cannot be written in {}: {e}", self.crs),
-            })?,
-        };
-        Ok(if self.north_first { Coord { x: c.y, y: c.x } } else { c })
+            }),
+            None => Ok(c),
+        }
+    }
+
+    /// Rounds a coordinate value to this output's precision.
+    pub fn round(&self, v: f64) -> f64 {
+        (v * self.scale).round() / self.scale
     }
 
     fn write_coord(&self, out: &mut Vec<u8>, c: Coord) -> Result<(), FeaturesError> {

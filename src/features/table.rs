@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use geo::Geometry;
+use geo::{Geometry, InteriorPoint};
 
 use super::{Collected, FeaturesError, Output};
 use crate::export::gpkg::FeatureTable;
@@ -68,23 +68,49 @@ fn property_rows<'a, T: Exported + 'a>(items: impl IntoIterator<Item = &'a T>) -
     Ok((names, rows))
 }
 
-/// The items as a table. Headers are the property names (what GIS tools read) or, with
-/// `chinese`, the Chinese label followed by the name.
-pub fn table<'a, T: Exported + 'a>(
-    title: &str,
-    items: impl IntoIterator<Item = &'a T>,
-    output: &Output,
-    chinese: bool,
-) -> Result<Table, FeaturesError> {
+/// How a feature table is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// For GIS tools (CSV): a WKT geometry column and the property names as headers.
+    Gis,
+    /// For spreadsheets (XLSX): a point inside each feature as two number columns (a cell
+    /// holds at most 32,767 characters, less than a district outline), and Chinese headers
+    /// followed by the property names.
+    Spreadsheet,
+}
+
+/// The items as a table.
+pub fn table<'a, T: Exported + 'a>(title: &str, items: impl IntoIterator<Item = &'a T>, output: &Output, layout: Layout) -> Result<Table, FeaturesError> {
     let (names, property_rows) = property_rows(items)?;
     let mut rows = Vec::with_capacity(property_rows.len());
     for (item, cells) in property_rows {
-        let mut row = vec![Cell::Text(output.wkt(&item.shape())?)];
+        let mut row = match layout {
+            Layout::Gis => vec![Cell::Text(output.wkt(&item.shape())?)],
+            Layout::Spreadsheet => {
+                let inside = match item.shape() {
+                    Shape::Area(a) => a.interior_point().map(|p| p.0),
+                    Shape::Point(p) => Some(p.0),
+                };
+                match inside {
+                    Some(c) => {
+                        let c = output.map_xy(c)?;
+                        vec![Cell::Number(output.round(c.x)), Cell::Number(output.round(c.y))]
+                    }
+                    None => vec![Cell::Empty, Cell::Empty],
+                }
+            }
+        };
         row.extend(cells);
         rows.push(row);
     }
-    let headers = std::iter::once("WKT".to_string())
-        .chain(names.iter().map(|n| match (chinese, label_zh(n)) {
+    let (first, labelled): (Vec<String>, bool) = match layout {
+        Layout::Gis => (vec!["WKT".into()], false),
+        Layout::Spreadsheet if output.crs.is_geographic() => (vec!["中心经度 lon".into(), "中心纬度 lat".into()], true),
+        Layout::Spreadsheet => (vec!["中心点 x".into(), "中心点 y".into()], true),
+    };
+    let headers = first
+        .into_iter()
+        .chain(names.iter().map(|n| match (labelled, label_zh(n)) {
             (true, Some(zh)) => format!("{zh} {n}"),
             _ => n.clone(),
         }))

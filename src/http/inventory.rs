@@ -9,7 +9,8 @@ use super::AppState;
 use crate::export::gpkg::to_gpkg;
 use crate::export::{to_csv, to_xlsx};
 use crate::features::query::{parse_crs, select};
-use crate::features::{encode, table, Collected, Output, Selection};
+use crate::features::table::{self, Layout};
+use crate::features::{encode, Collected, Output, Selection};
 use crate::geometry::Crs;
 use crate::inventory::{stats, Layer, LayerName};
 
@@ -74,8 +75,8 @@ fn write<T: Collected>(layer: &Layer<T>, positions: &[u32], format: Format, crs:
             tail.insert("name".into(), serde_json::json!(T::LAYER.as_str()));
             encode::write_collection(&output, items, &tail)?
         }
-        Format::Csv => to_csv(&[table::table(title, items, &output, false)?]).map_err(ApiError::export)?,
-        Format::Xlsx => to_xlsx(&[table::table(title, items, &output, true)?]).map_err(ApiError::export)?,
+        Format::Csv => to_csv(&[table::table(title, items, &output, Layout::Gis)?]).map_err(ApiError::export)?,
+        Format::Xlsx => to_xlsx(&[table::table(title, items, &output, Layout::Spreadsheet)?]).map_err(ApiError::export)?,
         Format::Gpkg => to_gpkg(&[table::feature_table(items)?]).map_err(ApiError::export)?,
     })
 }

@@ -185,13 +185,13 @@ impl ProjectRequest {
     /// assert_eq!(e.field_name(), Some("land_area_mu.min"));
     /// ```
     pub fn from_json(text: &str) -> Result<ProjectRequest, MatchError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| {
+        // syntax first: read straight from text, serde_json reports a wrong type for an enum
+        // (`"space": null`) as a syntax error
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| MatchError::Syntax(e.to_string()))?;
+        serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() {
-                MatchError::Syntax(inner.to_string())
-            } else if path == "." {
+            if path == "." {
                 let message = inner.to_string();
                 let field = message.split('`').nth(1).unwrap_or("body").to_string();
                 MatchError::field(field, strip_position(&message))
@@ -359,7 +359,13 @@ fn area_range(field: &str, range: Range, m2_per_unit: f64) -> Result<AreaRange, 
             return Err(MatchError::field(field, format!("min {lo} is greater than max {hi}")));
         }
     }
-    Ok(AreaRange { min_m2: min.map(|v| v * m2_per_unit), max_m2: max.map(|v| v * m2_per_unit) })
+    let in_m2 = |bound: &str, v: Option<f64>| -> Result<Option<f64>, MatchError> {
+        match v.map(|v| v * m2_per_unit) {
+            Some(m2) if !m2.is_finite() => Err(MatchError::field(format!("{field}.{bound}"), "is too large")),
+            m2 => Ok(m2),
+        }
+    };
+    Ok(AreaRange { min_m2: in_m2("min", min)?, max_m2: in_m2("max", max)? })
 }
 
 fn parse_list<T>(field: &str, values: &Option<Vec<String>>, parse: impl Fn(&str) -> Result<T, String>) -> Result<Vec<T>, MatchError> {
