@@ -2,6 +2,8 @@
 .PHONY: deps run test bench sample check-contract
 
 DATA ?= geodata
+# the store of record; made from $(DATA) on the first run, kept (with its edits) after
+STORE ?= chanye-data/chanye.gpkg
 LISTEN ?= 127.0.0.1:8080
 
 deps:
@@ -9,7 +11,7 @@ deps:
 
 # Serve the shipped sample dataset.
 run: deps
-	cargo run --release -- serve --data $(DATA) --listen $(LISTEN)
+	cargo run --release -- serve --data $(DATA) --store $(STORE) --listen $(LISTEN)
 
 # The whole test suite (unit, integration, doc tests), a compile check of the benchmarks,
 # and the contract check of geodata/.

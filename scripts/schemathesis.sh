@@ -2,7 +2,7 @@
 # Property-based test of the running server against its own OpenAPI document, with
 # schemathesis (PyPI) installed into the Python venv under target/py on first use.
 #
-# Starts `target/debug/chanye serve` on the sample data (geodata/) on a free local port,
+# Starts `target/debug/chanye serve` on a fresh store made from the sample data (geodata/) on a free local port,
 # waits for GET /readyz, and runs every schemathesis phase (examples, coverage, fuzzing,
 # stateful) against the document the server publishes at /api, with valid and invalid
 # inputs. The server is stopped on exit, whatever happens.
@@ -105,9 +105,11 @@ PY
 port=""
 for attempt in 1 2 3; do
     candidate=$(free_port)
+    # a fresh store from the sample each time, so runs do not see each other's writes
+    rm -f "$OUT/store.gpkg" "$OUT/store.gpkg-wal" "$OUT/store.gpkg-shm"
     # settings come from the flags only, not from a CHANYE_* environment of the caller
-    env -u CHANYE_CONFIG -u CHANYE_BODY_LIMIT -u CHANYE_CORS_ORIGINS \
-        "$BIN" serve --listen "127.0.0.1:$candidate" --data geodata >"$LOG" 2>&1 &
+    env -u CHANYE_CONFIG -u CHANYE_BODY_LIMIT -u CHANYE_CORS_ORIGINS -u CHANYE_STORE \
+        "$BIN" serve --listen "127.0.0.1:$candidate" --data geodata --store "$OUT/store.gpkg" >"$LOG" 2>&1 &
     server=$!
     for _ in $(seq 1 100); do
         if ready "$candidate"; then

@@ -23,8 +23,10 @@ pub enum LogFormat {
 pub struct ServeFile {
     /// Address to listen on.
     pub listen: Option<String>,
-    /// Data directory.
+    /// Data directory (seeds a new store).
     pub data: Option<PathBuf>,
+    /// The GeoPackage store.
+    pub store: Option<PathBuf>,
     /// Largest request body, bytes.
     pub body_limit: Option<usize>,
     /// CORS origins (`*` for any).
@@ -40,6 +42,8 @@ pub struct ServeOverrides {
     pub listen: Option<String>,
     /// `--data` / `CHANYE_DATA`.
     pub data: Option<PathBuf>,
+    /// `--store` / `CHANYE_STORE`.
+    pub store: Option<PathBuf>,
     /// `--body-limit` / `CHANYE_BODY_LIMIT`.
     pub body_limit: Option<usize>,
     /// `--cors-origin` / `CHANYE_CORS_ORIGINS`.
@@ -53,8 +57,10 @@ pub struct ServeOverrides {
 pub struct ServeSettings {
     /// Address to listen on.
     pub listen: String,
-    /// Data directory.
+    /// Data directory (seeds a new store).
     pub data: PathBuf,
+    /// The GeoPackage store of record.
+    pub store: PathBuf,
     /// The HTTP edge's settings.
     pub http: Settings,
     /// Log format.
@@ -76,6 +82,7 @@ impl ServeSettings {
         ServeSettings {
             listen: over.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
             data: over.data.or(file.data).unwrap_or_else(|| PathBuf::from("geodata")),
+            store: over.store.or(file.store).unwrap_or_else(|| PathBuf::from("chanye-data/chanye.gpkg")),
             http: Settings {
                 body_limit: over.body_limit.or(file.body_limit).unwrap_or(defaults.body_limit),
                 cors_origins: over.cors_origins.or(file.cors_origins).unwrap_or(defaults.cors_origins),

@@ -16,3 +16,4 @@ pub mod http;
 pub mod inventory;
 pub mod matcher;
 pub mod model;
+pub mod store;

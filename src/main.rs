@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use chanye::config::{LogFormat, ServeFile, ServeOverrides, ServeSettings};
+use chanye::store::{Dataset, GpkgStore, Store};
 use chanye::generate::{generate, GenerateOptions};
 use chanye::matcher::{Matcher, ProjectRequest};
 use chanye::inventory::{self, stats, LayerName, LayerSource, LoadOptions, Progress, SnapshotCell};
@@ -34,9 +35,13 @@ enum Command {
         /// Address to listen on [default: 127.0.0.1:8080].
         #[arg(long, env = "CHANYE_LISTEN")]
         listen: Option<String>,
-        /// Data directory with the GeoJSON layers and industries.json [default: geodata].
+        /// Data directory with the GeoJSON layers and industries.json, imported into a new
+        /// store when the store file does not exist yet [default: geodata].
         #[arg(long, env = "CHANYE_DATA")]
         data: Option<PathBuf>,
+        /// The GeoPackage store of record [default: chanye-data/chanye.gpkg].
+        #[arg(long, env = "CHANYE_STORE")]
+        store: Option<PathBuf>,
         /// Largest request body accepted, bytes; larger ones get 413 [default: 1048576].
         #[arg(long, env = "CHANYE_BODY_LIMIT")]
         body_limit: Option<usize>,
@@ -80,6 +85,38 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import layer files (GeoJSON named after their layers: parcels.geojson, …; or
+    /// GeoPackages, e.g. from ogr2ogr, with tables or file names after their layers), and
+    /// optionally industries.json and policies.json, into a GeoPackage store; all or nothing.
+    Import {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The store (created when missing).
+        #[arg(long)]
+        into: PathBuf,
+    },
+    /// Export a store as a data directory of GeoJSON layers or as a GeoPackage copy.
+    Export {
+        /// The store.
+        #[arg(long)]
+        from: PathBuf,
+        /// geojson (a directory `serve --data` and `validate` read) or gpkg (one file).
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The directory (geojson) or file (gpkg) to write; must not exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// What `export` writes.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    /// A directory of GeoJSON layers with industries.json and policies.json.
+    Geojson,
+    /// A GeoPackage file.
+    Gpkg,
 }
 
 /// A project file, the data to match it against and the output format.
@@ -166,6 +203,60 @@ fn load(data: &Path) -> Result<inventory::Loaded, String> {
     Ok(loaded)
 }
 
+/// Opens the store (importing the data directory into a new one when the file is missing)
+/// and loads its inventory.
+fn open_store(path: &Path, seed: &Path) -> Result<inventory::Loaded, String> {
+    let started = Instant::now();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    if !path.exists() {
+        tracing::info!(store = %path.display(), data = %seed.display(), "creating the store from the data directory");
+    }
+    let store = GpkgStore::open_or_seed(path, seed).map_err(|e| e.to_string())?;
+    let loaded = store.snapshot().map_err(|e| e.to_string())?;
+    for (layer, n) in loaded.snapshot.counts() {
+        tracing::info!(layer = %layer, features = n, "loaded");
+    }
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, store = %path.display(), "inventory ready");
+    Ok(loaded)
+}
+
+/// Reads import files: layers by file name, and industries.json / policies.json.
+fn read_dataset(files: &[PathBuf]) -> Result<Dataset, String> {
+    let mut dataset = Dataset::default();
+    for path in files {
+        if path.extension().is_some_and(|e| e == "gpkg") {
+            for source in GpkgStore::read_layers(path).map_err(|e| e.to_string())? {
+                if dataset.layers.iter().any(|s| s.layer == source.layer) {
+                    return Err(format!("{} is given twice", source.layer));
+                }
+                dataset.layers.push(source);
+            }
+            continue;
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if name == inventory::CATALOGUE_FILE {
+            dataset.catalogue = Some(text);
+        } else if name == inventory::POLICIES_FILE {
+            dataset.policies = Some(text);
+        } else if let Some(layer) = LayerName::parse(stem) {
+            if dataset.layers.iter().any(|s| s.layer == layer) {
+                return Err(format!("{} is given twice", layer));
+            }
+            dataset.layers.push(LayerSource { layer, origin: path.display().to_string(), text });
+        } else {
+            return Err(format!(
+                "{}: name a layer file after its layer (districts, parks, zones, parcels, buildings .geojson), or give industries.json or policies.json",
+                path.display()
+            ));
+        }
+    }
+    Ok(dataset)
+}
+
 fn read_project(path: &Path) -> Result<ProjectRequest, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     ProjectRequest::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
@@ -205,12 +296,12 @@ fn validate(path: &Path) -> Result<bool, String> {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Serve { config, listen, data, body_limit, cors_origin, log_format } => {
+        Command::Serve { config, listen, data, store, body_limit, cors_origin, log_format } => {
             let file = config.as_deref().map(ServeFile::read).transpose()?.unwrap_or_default();
-            let over = ServeOverrides { listen, data, body_limit, cors_origins: cors_origin, log_format };
+            let over = ServeOverrides { listen, data, store, body_limit, cors_origins: cors_origin, log_format };
             let settings = ServeSettings::merge(file, over);
             init_logs(settings.log_format);
-            let loaded = load(&settings.data)?;
+            let loaded = open_store(&settings.store, &settings.data)?;
             let listen = settings.listen;
             let listener = TcpListener::bind(&listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             tracing::info!(address = %listener.local_addr().map(|a| a.to_string()).unwrap_or(listen), "listening");
@@ -251,6 +342,39 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Format::Json | Format::Geojson => serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?,
             };
             println!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { files, into } => {
+            let dataset = read_dataset(&files)?;
+            let created = !into.exists();
+            let store = if created { GpkgStore::create(&into) } else { GpkgStore::open(&into) }.map_err(|e| e.to_string())?;
+            let imported = store.import(&dataset);
+            if imported.is_err() && created {
+                drop(store);
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", into.display()));
+                }
+            }
+            let imported = imported.map_err(|e| e.to_string())?;
+            for (layer, n) in &imported.layers {
+                println!("{layer}: {n} features");
+            }
+            if imported.catalogue {
+                println!("industries.json: imported");
+            }
+            if imported.policies {
+                println!("policies.json: imported");
+            }
+            println!("into {}", into.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { from, format, out } => {
+            let store = GpkgStore::open(&from).map_err(|e| e.to_string())?;
+            match format {
+                ExportFormat::Gpkg => store.copy_to(&out).map_err(|e| e.to_string())?,
+                ExportFormat::Geojson => store.export_dir(&out).map_err(|e| e.to_string())?,
+            }
+            println!("wrote {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Stats { data, json } => {

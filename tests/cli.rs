@@ -100,7 +100,9 @@ fn serve_reads_a_config_file_logs_counts_and_requests_and_answers_health() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("chanye.toml");
     let data = common::sample_dir().to_str().unwrap().replace('\\', "/");
-    std::fs::write(&config, format!("listen = \"{addr}\"\ndata = \"{data}\"\nlog_format = \"json\"\nbody_limit = 4096\n")).unwrap();
+    let store = dir.path().join("state").join("store.gpkg");
+    let store_text = store.to_str().unwrap().replace('\\', "/");
+    std::fs::write(&config, format!("listen = \"{addr}\"\ndata = \"{data}\"\nstore = \"{store_text}\"\nlog_format = \"json\"\nbody_limit = 4096\n")).unwrap();
     let mut child = chanye().args(["serve", "--config", config.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
     let started = Instant::now();
     let health = loop {
@@ -123,6 +125,9 @@ fn serve_reads_a_config_file_logs_counts_and_requests_and_answers_health() {
     assert_eq!(body["counts"]["parcels"], 300);
     assert_eq!(body["counts"]["districts"], 16);
     assert_eq!(too_big, 413);
+    // the first start made the store from the data directory
+    assert!(store.exists(), "no store at {}", store.display());
+    assert!(log.contains("creating the store"), "{log}");
     let lines: Vec<Value> = log.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     assert!(lines.iter().any(|l| l["fields"]["layer"] == "parcels" && l["fields"]["features"] == 300), "{log}");
     assert!(lines.iter().any(|l| l["fields"]["path"] == "/healthz" && l["fields"]["status"] == 200 && l["fields"]["ms"].is_number()), "{log}");

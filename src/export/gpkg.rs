@@ -46,11 +46,13 @@ fn sql_type(rows: &[(Geometry, Vec<Cell>)], column: usize) -> &'static str {
     }
 }
 
-fn quote(identifier: &str) -> String {
+/// An SQL identifier, quoted.
+pub(crate) fn quote(identifier: &str) -> String {
     format!("\"{}\"", identifier.replace('"', "\"\""))
 }
 
-fn create_metadata(db: &Connection) -> rusqlite::Result<()> {
+/// Creates the tables every GeoPackage holds, with the WGS 84 and undefined SRS rows.
+pub(crate) fn create_metadata(db: &Connection) -> rusqlite::Result<()> {
     db.pragma_update(None, "application_id", APPLICATION_ID)?;
     db.pragma_update(None, "user_version", USER_VERSION)?;
     db.execute_batch(
@@ -92,17 +94,12 @@ fn write_table(db: &Connection, table: &FeatureTable) -> Result<(), ExportError>
             geo::Coord { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
         )
     });
-    db.execute(
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id)
-         VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, 4326)",
-        params![table.name, table.description, extent.map(|r| r.min().x), extent.map(|r| r.min().y), extent.map(|r| r.max().x), extent.map(|r| r.max().y)],
-    )?;
-    db.execute("INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)", params![table.name, table.geometry_type])?;
+    register_feature_table(db, &table.name, &table.description, table.geometry_type, extent)?;
     let placeholders: Vec<String> = (0..=table.columns.len()).map(|i| format!("?{}", i + 1)).collect();
     let names: Vec<String> = std::iter::once("geom".to_string()).chain(table.columns.iter().map(|c| quote(c))).collect();
     let mut insert = db.prepare(&format!("INSERT INTO {} ({}) VALUES ({})", quote(&table.name), names.join(", "), placeholders.join(", ")))?;
     for (geometry, cells) in &table.rows {
-        let blob = geometry.to_gpkg_wkb(CoordDimensions::xy(), Some(4326), Vec::new()).map_err(|e| ExportError::Geometry(e.to_string()))?;
+        let blob = geometry_blob(geometry)?;
         let mut values: Vec<rusqlite::types::Value> = vec![rusqlite::types::Value::Blob(blob)];
         values.extend(cells.iter().map(|cell| match cell {
             Cell::Empty => rusqlite::types::Value::Null,
@@ -111,6 +108,22 @@ fn write_table(db: &Connection, table: &FeatureTable) -> Result<(), ExportError>
         }));
         insert.execute(rusqlite::params_from_iter(values))?;
     }
+    Ok(())
+}
+
+/// A geometry as a GeoPackage binary geometry in EPSG:4326.
+pub(crate) fn geometry_blob(geometry: &Geometry) -> Result<Vec<u8>, ExportError> {
+    geometry.to_gpkg_wkb(CoordDimensions::xy(), Some(4326), Vec::new()).map_err(|e| ExportError::Geometry(e.to_string()))
+}
+
+/// Registers a feature table (contents with its extent, geometry column) in EPSG:4326.
+pub(crate) fn register_feature_table(db: &Connection, name: &str, description: &str, geometry_type: &str, extent: Option<Rect>) -> rusqlite::Result<()> {
+    db.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id)
+         VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, 4326)",
+        params![name, description, extent.map(|r| r.min().x), extent.map(|r| r.min().y), extent.map(|r| r.max().x), extent.map(|r| r.max().y)],
+    )?;
+    db.execute("INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)", params![name, geometry_type])?;
     Ok(())
 }
 

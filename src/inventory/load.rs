@@ -437,7 +437,13 @@ pub fn read_policies(dir: &Path, snapshot: &Snapshot) -> Result<PolicyCatalogue,
         return Ok(PolicyCatalogue::default());
     }
     let text = std::fs::read_to_string(&path).map_err(|source| InventoryError::Io { path: path.clone(), source })?;
-    let policies = PolicyCatalogue::from_json(&text, &snapshot.catalogue)?;
+    check_policies(&text, snapshot)
+}
+
+/// Reads policy measures from text and checks that the districts and parks they name exist
+/// in `snapshot`.
+pub fn check_policies(text: &str, snapshot: &Snapshot) -> Result<PolicyCatalogue, InventoryError> {
+    let policies = PolicyCatalogue::from_json(text, &snapshot.catalogue)?;
     for m in &policies.measures {
         let unknown_district = m.district.as_deref().filter(|d| snapshot.districts.get(d).is_none());
         let unknown_park = m.park.as_deref().filter(|p| snapshot.parks.get(p).is_none());

@@ -16,7 +16,7 @@ pub mod stats;
 
 pub use error::InventoryError;
 pub use layer::{Feature, Layer, LayerName, Shape};
-pub use load::{load, load_dir, load_dir_strict, read_dir, read_policies, LayerSource, LoadOptions, Loaded};
+pub use load::{check_policies, load, load_dir, load_dir_strict, read_dir, read_policies, LayerSource, LoadOptions, Loaded, CATALOGUE_FILE, POLICIES_FILE};
 pub use progress::{NoProgress, Progress};
 pub use report::{FeatureRef, Problem, Report, Severity};
 pub use snapshot::{Snapshot, SnapshotCell};

@@ -1,0 +1,460 @@
+//! The embedded store: one GeoPackage file (SQLite in WAL mode). Each layer is a GeoPackage
+//! feature table with the public properties as columns (lists and objects as JSON, declared
+//! `application/json` in `gpkg_data_columns` so GDAL reads them as JSON), an `id` that is
+//! unique, and a `version` for optimistic concurrency. The catalogue and the policy measures
+//! are kept as documents in `chanye_documents`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use geo::Geometry;
+use geozero::ToGeo;
+use geozero::wkb::GpkgWkb;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use serde_json::{Map, Value};
+
+use super::{Dataset, Imported, Store, StoreError};
+use crate::export::gpkg::{create_metadata, geometry_blob, quote, register_feature_table};
+use crate::inventory::export::Exported;
+use crate::inventory::{self, check_policies, Layer, LayerName, LayerSource, LoadOptions, Loaded, NoProgress, Shape, Snapshot};
+use crate::model::Catalogue;
+
+/// The document names in `chanye_documents`.
+const CATALOGUE: &str = "industries.json";
+const POLICIES: &str = "policies.json";
+
+/// A GeoPackage store. One connection, used by one writer at a time.
+pub struct GpkgStore {
+    path: PathBuf,
+    db: Mutex<Connection>,
+}
+
+/// How a column's values are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Real,
+    Json,
+}
+
+impl Kind {
+    fn of(value: &Value) -> Option<Kind> {
+        match value {
+            Value::Null => None,
+            Value::Number(_) => Some(Kind::Real),
+            Value::Array(_) | Value::Object(_) => Some(Kind::Json),
+            Value::String(_) | Value::Bool(_) => Some(Kind::Text),
+        }
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            Kind::Text | Kind::Json => "TEXT",
+            Kind::Real => "REAL",
+        }
+    }
+}
+
+impl GpkgStore {
+    fn error(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        |source| StoreError::Sqlite { path: self.path.display().to_string(), source }
+    }
+
+    fn configure(path: &Path, db: &Connection) -> Result<(), StoreError> {
+        let fail = |source| StoreError::Sqlite { path: path.display().to_string(), source };
+        // WAL: readers never block the writer; FULL: an acknowledged commit survives power loss
+        db.pragma_update(None, "journal_mode", "WAL").map_err(fail)?;
+        db.pragma_update(None, "synchronous", "FULL").map_err(fail)?;
+        db.pragma_update(None, "foreign_keys", "ON").map_err(fail)?;
+        db.busy_timeout(std::time::Duration::from_secs(10)).map_err(fail)?;
+        Ok(())
+    }
+
+    /// Opens an existing store.
+    pub fn open(path: &Path) -> Result<GpkgStore, StoreError> {
+        let not_a_store = |reason: &str| StoreError::NotAStore { path: path.display().to_string(), reason: reason.to_string() };
+        if !path.exists() {
+            return Err(not_a_store("the file does not exist"));
+        }
+        let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|source| StoreError::Sqlite { path: path.display().to_string(), source })?;
+        let application_id: i64 = db.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|_| not_a_store("not an SQLite file"))?;
+        if application_id != 0x4750_4B47 {
+            return Err(not_a_store("not a GeoPackage (application_id is not GPKG)"));
+        }
+        let has_documents: bool = db
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'chanye_documents'", [], |r| r.get::<_, i64>(0))
+            .map(|n| n > 0)
+            .map_err(|_| not_a_store("unreadable"))?;
+        if !has_documents {
+            return Err(not_a_store("a GeoPackage without chanye's tables"));
+        }
+        Self::configure(path, &db)?;
+        Ok(GpkgStore { path: path.to_path_buf(), db: Mutex::new(db) })
+    }
+
+    /// Creates an empty store; the file must not exist.
+    pub fn create(path: &Path) -> Result<GpkgStore, StoreError> {
+        if path.exists() {
+            return Err(StoreError::NotAStore { path: path.display().to_string(), reason: "the file already exists".into() });
+        }
+        let fail = |source| StoreError::Sqlite { path: path.display().to_string(), source };
+        let db = Connection::open(path).map_err(fail)?;
+        Self::configure(path, &db)?;
+        create_metadata(&db).map_err(fail)?;
+        db.execute_batch(
+            "CREATE TABLE gpkg_extensions (
+                table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL,
+                scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+             CREATE TABLE gpkg_data_columns (
+                table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT, title TEXT, description TEXT,
+                mime_type TEXT, constraint_name TEXT,
+                CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name),
+                CONSTRAINT gdc_tn UNIQUE (table_name, name));
+             INSERT INTO gpkg_extensions VALUES
+                ('gpkg_data_columns', NULL, 'gpkg_schema', 'http://www.geopackage.org/spec/#extension_schema', 'read-write');
+             CREATE TABLE chanye_documents (name TEXT PRIMARY KEY, content TEXT NOT NULL);
+             INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+                VALUES ('chanye_documents', 'attributes', 'chanye_documents', 'the industry catalogue and the policy measures, as JSON');",
+        )
+        .map_err(fail)?;
+        Ok(GpkgStore { path: path.to_path_buf(), db: Mutex::new(db) })
+    }
+
+    /// Opens the store at `path`, or creates it and imports the data directory `seed` into it.
+    pub fn open_or_seed(path: &Path, seed: &Path) -> Result<GpkgStore, StoreError> {
+        if path.exists() {
+            return GpkgStore::open(path);
+        }
+        let (layers, _) = inventory::read_dir(seed).map_err(StoreError::Inventory)?;
+        let read = |name: &str| std::fs::read_to_string(seed.join(name)).ok();
+        let dataset = Dataset { layers, catalogue: read(CATALOGUE), policies: read(POLICIES) };
+        let store = GpkgStore::create(path)?;
+        if let Err(e) = store.import(&dataset) {
+            drop(store);
+            // a store that never held data is not worth keeping
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+            return Err(e);
+        }
+        Ok(store)
+    }
+
+    /// The store file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes a compact copy of the whole store to `out`, which must not exist.
+    pub fn copy_to(&self, out: &Path) -> Result<(), StoreError> {
+        if out.exists() {
+            return Err(StoreError::Missing(format!("{} exists; give a new file", out.display())));
+        }
+        let target = out.to_str().ok_or_else(|| StoreError::Missing(format!("{} is not a UTF-8 path", out.display())))?;
+        self.connection().execute("VACUUM INTO ?1", [target]).map_err(self.error())?;
+        Ok(())
+    }
+
+    /// Writes the store as a data directory: one GeoJSON file per layer, industries.json and
+    /// policies.json; `out` must not exist.
+    pub fn export_dir(&self, out: &Path) -> Result<(), StoreError> {
+        if out.exists() {
+            return Err(StoreError::Missing(format!("{} exists; give a new directory", out.display())));
+        }
+        let loaded = self.snapshot()?;
+        let (catalogue, policies) = {
+            let db = self.connection();
+            (Self::document(&db, CATALOGUE).map_err(self.error())?, Self::document(&db, POLICIES).map_err(self.error())?)
+        };
+        let io = |e: std::io::Error| StoreError::Missing(format!("{}: {e}", out.display()));
+        std::fs::create_dir_all(out).map_err(io)?;
+        for (layer, count) in loaded.snapshot.counts() {
+            if count == 0 && layer != LayerName::Districts {
+                continue;
+            }
+            let fc = crate::inventory::export::layer_collection(&loaded.snapshot, layer);
+            let text = serde_json::to_string(&fc).map_err(|e| StoreError::Missing(e.to_string()))?;
+            std::fs::write(out.join(format!("{layer}.geojson")), text).map_err(io)?;
+        }
+        for (name, text) in [(CATALOGUE, catalogue), (POLICIES, policies)] {
+            if let Some(text) = text {
+                std::fs::write(out.join(name), text).map_err(io)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn connection(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // a panic while holding the lock leaves SQLite consistent: transactions roll back on drop
+        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn document(db: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
+        db.query_row("SELECT content FROM chanye_documents WHERE name = ?1", [name], |r| r.get(0)).optional()
+    }
+
+    fn has_table(db: &Connection, name: &str) -> rusqlite::Result<bool> {
+        db.query_row("SELECT count(*) FROM gpkg_contents WHERE table_name = ?1", [name], |r| r.get::<_, i64>(0)).map(|n| n > 0)
+    }
+
+    /// One feature table as GeoJSON FeatureCollection text for the loader, the properties
+    /// from its columns. Reads chanye's own tables and those GDAL writes (`ogr2ogr -f GPKG`):
+    /// the geometry column comes from `gpkg_geometry_columns`, the key column is skipped,
+    /// JSON columns are parsed, and GDAL's string lists (`(2:出让,租赁)`) become arrays.
+    fn table_source(db: &Connection, table: &str, layer: LayerName, origin: &str) -> Result<LayerSource, rusqlite::Error> {
+        let geometry_column: String =
+            db.query_row("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?1", [table], |r| r.get(0)).optional()?.unwrap_or_else(|| "geom".into());
+        let json_columns: Vec<String> = if Self::has_sqlite_table(db, "gpkg_data_columns")? {
+            db.prepare("SELECT column_name FROM gpkg_data_columns WHERE table_name = ?1 AND mime_type = 'application/json'")?
+                .query_map([table], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
+        } else {
+            Vec::new()
+        };
+        let key_columns: Vec<String> =
+            db.prepare(&format!("PRAGMA table_info({})", quote(table)))?.query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, i64>(5)?)))?.filter_map(|c| c.ok()).filter(|(_, pk)| *pk > 0).map(|(name, _)| name).collect();
+        let mut statement = db.prepare(&format!("SELECT * FROM {}", quote(table)))?;
+        let names: Vec<String> = statement.column_names().into_iter().map(str::to_string).collect();
+        let mut features = Vec::new();
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let mut properties = Map::new();
+            let mut geometry = Value::Null;
+            for (i, name) in names.iter().enumerate() {
+                let value = row.get_ref(i)?;
+                if *name == geometry_column {
+                    if let rusqlite::types::ValueRef::Blob(blob) = value {
+                        geometry = match GpkgWkb(blob).to_geo() {
+                            Ok(g) => serde_json::to_value(geojson::Geometry::new(geojson::GeometryValue::from(&g))).unwrap_or(Value::Null),
+                            // the loader then names the feature and the problem
+                            Err(e) => Value::String(format!("unreadable geometry: {e}")),
+                        };
+                    }
+                    continue;
+                }
+                if key_columns.contains(name) || name == "version" {
+                    continue;
+                }
+                let v = match value {
+                    rusqlite::types::ValueRef::Null | rusqlite::types::ValueRef::Blob(_) => Value::Null,
+                    rusqlite::types::ValueRef::Integer(n) => Value::from(n),
+                    rusqlite::types::ValueRef::Real(x) => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
+                    rusqlite::types::ValueRef::Text(t) => {
+                        let text = String::from_utf8_lossy(t).into_owned();
+                        if json_columns.contains(name) {
+                            serde_json::from_str(&text).unwrap_or(Value::String(text))
+                        } else {
+                            gdal_string_list(&text).unwrap_or(Value::String(text))
+                        }
+                    }
+                };
+                properties.insert(name.clone(), v);
+            }
+            features.push(serde_json::json!({ "type": "Feature", "geometry": geometry, "properties": properties }));
+        }
+        let text = serde_json::json!({ "type": "FeatureCollection", "features": features }).to_string();
+        Ok(LayerSource { layer, origin: origin.to_string(), text })
+    }
+
+    fn has_sqlite_table(db: &Connection, name: &str) -> rusqlite::Result<bool> {
+        db.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1", [name], |r| r.get::<_, i64>(0)).map(|n| n > 0)
+    }
+
+    /// One layer of this store, if it has one.
+    fn layer_source(db: &Connection, layer: LayerName) -> Result<Option<LayerSource>, rusqlite::Error> {
+        if !Self::has_table(db, layer.as_str())? {
+            return Ok(None);
+        }
+        Self::table_source(db, layer.as_str(), layer, &format!("{layer} layer")).map(Some)
+    }
+
+    /// The layers of any GeoPackage file (GDAL's included): feature tables named after a
+    /// layer, or the one feature table of a file named after its layer (`parcels.gpkg`).
+    pub fn read_layers(path: &Path) -> Result<Vec<LayerSource>, StoreError> {
+        let fail = |source| StoreError::Sqlite { path: path.display().to_string(), source };
+        let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(fail)?;
+        let tables: Vec<String> = db
+            .prepare("SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name")
+            .and_then(|mut q| q.query_map([], |r| r.get(0))?.collect())
+            .map_err(|_| StoreError::NotAStore { path: path.display().to_string(), reason: "not a GeoPackage (no gpkg_contents)".into() })?;
+        let stem = path.file_stem().and_then(|s| s.to_str()).and_then(LayerName::parse);
+        let mut layers = Vec::new();
+        for table in &tables {
+            let layer = match (LayerName::parse(table), stem) {
+                (Some(layer), _) => layer,
+                (None, Some(layer)) if tables.len() == 1 => layer,
+                _ => continue,
+            };
+            let origin = format!("{} ({table})", path.display());
+            layers.push(Self::table_source(&db, table, layer, &origin).map_err(fail)?);
+        }
+        if layers.is_empty() {
+            return Err(StoreError::Missing(format!(
+                "{}: no feature table is named after a layer (districts, parks, zones, parcels, buildings), nor is the file with its one table",
+                path.display()
+            )));
+        }
+        Ok(layers)
+    }
+
+    /// Everything the store holds: layer texts, catalogue and policies.
+    fn read_all(&self, db: &Connection) -> Result<(Vec<LayerSource>, Option<String>, Option<String>), StoreError> {
+        let fail = self.error();
+        let mut layers = Vec::new();
+        for layer in LayerName::ALL {
+            if let Some(source) = Self::layer_source(db, layer).map_err(&fail)? {
+                layers.push(source);
+            }
+        }
+        Ok((layers, Self::document(db, CATALOGUE).map_err(&fail)?, Self::document(db, POLICIES).map_err(&fail)?))
+    }
+
+    /// Writes one layer of a validated snapshot as a fresh feature table.
+    fn write_layer<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName) -> Result<usize, StoreError> {
+        let fail = |e: rusqlite::Error| StoreError::Sqlite { path: name.to_string(), source: e };
+        let properties: Vec<Map<String, Value>> = layer
+            .items()
+            .iter()
+            .map(|item| match serde_json::to_value(item.properties()) {
+                Ok(Value::Object(map)) => map,
+                _ => Map::new(),
+            })
+            .collect();
+        // columns in property order; a column's kind is that of its first non-null value
+        let mut keys: Vec<&String> = Vec::new();
+        for key in properties.iter().flat_map(|m| m.keys()) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        let columns: Vec<(String, Kind)> = keys
+            .into_iter()
+            .map(|key| (key.clone(), properties.iter().find_map(|m| m.get(key).and_then(Kind::of)).unwrap_or(Kind::Text)))
+            .collect();
+        let table = name.as_str();
+        db.execute(&format!("DROP TABLE IF EXISTS {}", quote(table)), []).map_err(fail)?;
+        for meta in ["gpkg_geometry_columns", "gpkg_data_columns", "gpkg_contents"] {
+            db.execute(&format!("DELETE FROM {meta} WHERE table_name = ?1"), [table]).map_err(fail)?;
+        }
+        let mut ddl = format!("CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {}", quote(table), geometry_type(name));
+        for (key, kind) in &columns {
+            ddl.push_str(&format!(", {} {}", quote(key), kind.sql()));
+            if key == "id" {
+                ddl.push_str(" NOT NULL UNIQUE");
+            }
+        }
+        ddl.push_str(", version INTEGER NOT NULL DEFAULT 1)");
+        db.execute(&ddl, []).map_err(fail)?;
+        let extent = layer.extent();
+        let (title, description) = crate::features::describe(name);
+        register_feature_table(db, table, &format!("{title}: {description}"), geometry_type(name), extent).map_err(fail)?;
+        for (key, _) in columns.iter().filter(|(_, kind)| *kind == Kind::Json) {
+            db.execute(
+                "INSERT INTO gpkg_data_columns (table_name, column_name, name, mime_type) VALUES (?1, ?2, ?2, 'application/json')",
+                params![table, key],
+            )
+            .map_err(fail)?;
+        }
+        let names: Vec<String> = std::iter::once("geom".to_string()).chain(columns.iter().map(|(k, _)| quote(k))).collect();
+        let slots: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+        let mut insert = db.prepare(&format!("INSERT INTO {} ({}) VALUES ({})", quote(table), names.join(", "), slots.join(", "))).map_err(fail)?;
+        for (item, map) in layer.items().iter().zip(&properties) {
+            let geometry = match item.shape() {
+                Shape::Area(a) => Geometry::MultiPolygon(a.clone()),
+                Shape::Point(p) => Geometry::Point(p),
+            };
+            let blob = geometry_blob(&geometry).map_err(|e| StoreError::Missing(format!("{name} {}: {e}", item.id())))?;
+            let mut values = vec![rusqlite::types::Value::Blob(blob)];
+            for (key, kind) in &columns {
+                values.push(match (map.get(key.as_str()).unwrap_or(&Value::Null), kind) {
+                    (Value::Null, _) => rusqlite::types::Value::Null,
+                    (Value::Number(n), Kind::Real) => rusqlite::types::Value::Real(n.as_f64().unwrap_or(f64::NAN)),
+                    (Value::String(s), _) => rusqlite::types::Value::Text(s.clone()),
+                    (other, _) => rusqlite::types::Value::Text(other.to_string()),
+                });
+            }
+            insert.execute(rusqlite::params_from_iter(values)).map_err(fail)?;
+        }
+        Ok(layer.len())
+    }
+}
+
+/// GDAL writes a string list it cannot store natively as `(count:a,b,…)`.
+fn gdal_string_list(text: &str) -> Option<Value> {
+    let inner = text.strip_prefix('(')?.strip_suffix(')')?;
+    let (count, items) = inner.split_once(':')?;
+    let count: usize = count.parse().ok()?;
+    let items: Vec<Value> = if items.is_empty() { Vec::new() } else { items.split(',').map(|s| Value::String(s.to_string())).collect() };
+    (items.len() == count).then_some(Value::Array(items))
+}
+
+/// The declared geometry type of a layer's table.
+fn geometry_type(layer: LayerName) -> &'static str {
+    if layer == LayerName::Buildings {
+        "GEOMETRY"
+    } else {
+        "MULTIPOLYGON"
+    }
+}
+
+/// Loads layer texts with a catalogue and policies, strictly.
+fn load_all(layers: &[LayerSource], catalogue: &str, policies: Option<&str>) -> Result<Loaded, StoreError> {
+    let catalogue = Catalogue::from_json(catalogue).map_err(|e| StoreError::Inventory(e.into()))?;
+    let mut loaded = inventory::load(layers, Arc::new(catalogue), LoadOptions::default(), &NoProgress).map_err(|e| match e {
+        inventory::InventoryError::Invalid(report) => StoreError::Invalid(report),
+        other => StoreError::Inventory(other),
+    })?;
+    if let Some(text) = policies {
+        loaded.snapshot.policies = Arc::new(check_policies(text, &loaded.snapshot).map_err(StoreError::Inventory)?);
+    }
+    Ok(loaded)
+}
+
+fn write_snapshot_layer(db: &Connection, snapshot: &Snapshot, layer: LayerName) -> Result<usize, StoreError> {
+    match layer {
+        LayerName::Districts => GpkgStore::write_layer(db, &snapshot.districts, layer),
+        LayerName::Parks => GpkgStore::write_layer(db, &snapshot.parks, layer),
+        LayerName::Zones => GpkgStore::write_layer(db, &snapshot.zones, layer),
+        LayerName::Parcels => GpkgStore::write_layer(db, &snapshot.parcels, layer),
+        LayerName::Buildings => GpkgStore::write_layer(db, &snapshot.buildings, layer),
+    }
+}
+
+impl Store for GpkgStore {
+    fn snapshot(&self) -> Result<Loaded, StoreError> {
+        let db = self.connection();
+        let (layers, catalogue, policies) = self.read_all(&db)?;
+        let catalogue = catalogue.ok_or_else(|| StoreError::Missing(format!("{} holds no industry catalogue; import industries.json", self.path.display())))?;
+        load_all(&layers, &catalogue, policies.as_deref())
+    }
+
+    fn import(&self, dataset: &Dataset) -> Result<Imported, StoreError> {
+        let mut db = self.connection();
+        let (kept, stored_catalogue, stored_policies) = self.read_all(&db)?;
+        let replaced: Vec<LayerName> = dataset.layers.iter().map(|s| s.layer).collect();
+        let mut layers: Vec<LayerSource> = kept.into_iter().filter(|s| !replaced.contains(&s.layer)).collect();
+        layers.extend(dataset.layers.iter().cloned());
+        let catalogue = dataset
+            .catalogue
+            .clone()
+            .or(stored_catalogue)
+            .ok_or_else(|| StoreError::Missing("no industry catalogue: import industries.json with the layers".into()))?;
+        let policies = dataset.policies.clone().or(stored_policies);
+        // validate everything together before writing anything
+        let loaded = load_all(&layers, &catalogue, policies.as_deref())?;
+        let fail = self.error();
+        let tx = db.transaction().map_err(&fail)?;
+        let mut counts = BTreeMap::new();
+        for layer in LayerName::ALL.into_iter().filter(|l| replaced.contains(l)) {
+            counts.insert(layer, write_snapshot_layer(&tx, &loaded.snapshot, layer)?);
+        }
+        for (name, text) in [(CATALOGUE, &dataset.catalogue), (POLICIES, &dataset.policies)] {
+            if let Some(text) = text {
+                tx.execute("INSERT OR REPLACE INTO chanye_documents (name, content) VALUES (?1, ?2)", params![name, text]).map_err(&fail)?;
+            }
+        }
+        tx.commit().map_err(&fail)?;
+        Ok(Imported { layers: counts.into_iter().collect(), catalogue: dataset.catalogue.is_some(), policies: dataset.policies.is_some() })
+    }
+}

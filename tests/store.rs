@@ -1,0 +1,144 @@
+//! The GeoPackage store: imports (chanye's GeoJSON and GDAL's GeoPackages) that GDAL then
+//! reads back, all-or-nothing refusals, and exports that load again.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chanye::inventory::export::Exported;
+use chanye::inventory::{load_dir_strict, LayerName, LayerSource, Snapshot};
+use chanye::store::{Dataset, GpkgStore, Store};
+
+const LAYERS: [&str; 5] = ["districts", "parks", "zones", "parcels", "buildings"];
+
+fn sample_dataset() -> Dataset {
+    let dir = common::sample_dir();
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    Dataset {
+        layers: LAYERS
+            .iter()
+            .map(|l| LayerSource { layer: LayerName::parse(l).unwrap(), origin: l.to_string(), text: read(&format!("{l}.geojson")) })
+            .collect(),
+        catalogue: Some(read("industries.json")),
+        policies: Some(read("policies.json")),
+    }
+}
+
+fn ogrinfo(path: &Path, layer: &str) -> String {
+    let out = Command::new("ogrinfo").args(["-ro", "-so", path.to_str().unwrap(), layer]).output().expect("ogrinfo (gdal-bin) runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Every feature of every layer, as the public GeoJSON writes it.
+fn features(s: &Snapshot) -> Vec<geojson::Feature> {
+    let mut all: Vec<geojson::Feature> = Vec::new();
+    all.extend(s.districts.items().iter().map(Exported::to_feature));
+    all.extend(s.parks.items().iter().map(Exported::to_feature));
+    all.extend(s.zones.items().iter().map(Exported::to_feature));
+    all.extend(s.parcels.items().iter().map(Exported::to_feature));
+    all.extend(s.buildings.items().iter().map(Exported::to_feature));
+    all
+}
+
+#[test]
+fn an_imported_store_opens_in_gdal_and_loads_the_same_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.gpkg");
+    let store = GpkgStore::create(&path).unwrap();
+    let imported = store.import(&sample_dataset()).unwrap();
+    assert_eq!(imported.layers.len(), 5);
+    let sample = load_dir_strict(&common::sample_dir()).unwrap().snapshot;
+    for (layer, n) in sample.counts() {
+        let info = ogrinfo(&path, layer.as_str());
+        assert!(info.contains(&format!("Feature Count: {n}")), "{layer}: {info}");
+        assert!(info.contains("ID[\"EPSG\",4326]"), "{info}");
+    }
+    assert!(ogrinfo(&path, "parcels").contains("supply_modes: String(JSON)"));
+    let reopened = GpkgStore::open(&path).unwrap().snapshot().unwrap();
+    assert_eq!(features(&reopened.snapshot), features(&sample), "the store gives back what was imported");
+    assert_eq!(reopened.snapshot.policies.measures.len(), sample.policies.measures.len());
+}
+
+#[test]
+fn a_geopackage_made_by_ogr2ogr_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = common::sample_dir();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for layer in LAYERS {
+        let gpkg = dir.path().join(format!("{layer}.gpkg"));
+        let out = Command::new("ogr2ogr").args(["-f", "GPKG", gpkg.to_str().unwrap(), sample.join(format!("{layer}.geojson")).to_str().unwrap()]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        files.push(gpkg);
+    }
+    let mut dataset = Dataset { catalogue: sample_dataset().catalogue, ..Dataset::default() };
+    for file in &files {
+        dataset.layers.extend(GpkgStore::read_layers(file).unwrap());
+    }
+    let store = GpkgStore::create(&dir.path().join("store.gpkg")).unwrap();
+    store.import(&dataset).unwrap();
+    let loaded = store.snapshot().unwrap().snapshot;
+    let expected = load_dir_strict(&sample).unwrap().snapshot;
+    assert_eq!(loaded.counts(), expected.counts());
+    // GDAL's string lists come back as lists
+    let p = expected.parcels.items().iter().find(|p| p.supply_modes.len() > 1).expect("a parcel with two supply modes");
+    assert_eq!(loaded.parcels.get(&p.id).unwrap().supply_modes, p.supply_modes);
+}
+
+#[test]
+fn a_refused_import_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = GpkgStore::create(&dir.path().join("store.gpkg")).unwrap();
+    store.import(&sample_dataset()).unwrap();
+    let before = features(&store.snapshot().unwrap().snapshot);
+    let mut parcels = common::sample_layer("parcels");
+    parcels["features"][7]["properties"]["status"] = "flying".into();
+    let mut buildings = common::sample_layer("buildings");
+    buildings["features"].as_array_mut().unwrap().truncate(3);
+    let bad = Dataset {
+        layers: vec![
+            LayerSource { layer: LayerName::Buildings, origin: "buildings".into(), text: buildings.to_string() },
+            LayerSource { layer: LayerName::Parcels, origin: "parcels".into(), text: parcels.to_string() },
+        ],
+        ..Dataset::default()
+    };
+    let e = store.import(&bad).unwrap_err().to_string();
+    let id = parcels["features"][7]["properties"]["id"].as_str().unwrap();
+    assert!(e.contains(id) && e.contains("flying") && e.contains("nothing was written"), "{e}");
+    assert_eq!(features(&store.snapshot().unwrap().snapshot), before, "the valid buildings layer was not written either");
+}
+
+#[test]
+fn cli_import_and_export_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = common::sample_dir();
+    let store = dir.path().join("s.gpkg");
+    let mut args: Vec<String> = vec!["import".into()];
+    args.extend(LAYERS.iter().map(|l| sample.join(format!("{l}.geojson")).display().to_string()));
+    args.extend(["industries.json", "policies.json"].iter().map(|f| sample.join(f).display().to_string()));
+    args.extend(["--into".into(), store.display().to_string()]);
+    let chanye = env!("CARGO_BIN_EXE_chanye");
+    let out = Command::new(chanye).args(&args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("parcels: 300 features"));
+
+    let exported = dir.path().join("out");
+    let out = Command::new(chanye).args(["export", "--from", store.to_str().unwrap(), "--format", "geojson", "--out", exported.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = load_dir_strict(&exported).unwrap().snapshot;
+    assert_eq!(features(&again), features(&load_dir_strict(&sample).unwrap().snapshot));
+
+    let copy = dir.path().join("copy.gpkg");
+    let out = Command::new(chanye).args(["export", "--from", store.to_str().unwrap(), "--format", "gpkg", "--out", copy.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(ogrinfo(&copy, "buildings").contains(&format!("Feature Count: {}", again.buildings.len())));
+
+    // a bad first import leaves no store file behind
+    let fresh = dir.path().join("fresh.gpkg");
+    let bad = dir.path().join("parcels.geojson");
+    std::fs::write(&bad, r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null, "properties": {"id": "x"}}]}"#).unwrap();
+    let out = Command::new(chanye).args(["import", bad.to_str().unwrap(), "--into", fresh.to_str().unwrap()]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(!fresh.exists());
+}
