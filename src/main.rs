@@ -96,6 +96,14 @@ enum Command {
         #[arg(long)]
         into: PathBuf,
     },
+    /// Manage the bearer tokens of a store.
+    Token {
+        /// The store.
+        #[arg(long, env = "CHANYE_STORE", default_value = "chanye-data/chanye.gpkg", global = true)]
+        store: PathBuf,
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Export a store as a data directory of GeoJSON layers or as a GeoPackage copy.
     Export {
         /// The store.
@@ -108,6 +116,28 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// Token management.
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token; it is printed once and only its hash is kept.
+    Create {
+        /// public, promoter, editor or admin.
+        #[arg(long)]
+        role: String,
+        /// A unique name (who holds it); the audit trail shows it.
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a token by name.
+    Revoke {
+        /// The token's name.
+        #[arg(long)]
+        name: String,
+    },
+    /// List tokens (names, roles, dates; never the tokens).
+    List,
 }
 
 /// What `export` writes.
@@ -205,7 +235,7 @@ fn load(data: &Path) -> Result<inventory::Loaded, String> {
 
 /// Opens the store (importing the data directory into a new one when the file is missing)
 /// and loads its inventory.
-fn open_store(path: &Path, seed: &Path) -> Result<inventory::Loaded, String> {
+fn open_store(path: &Path, seed: &Path) -> Result<(Arc<dyn Store>, inventory::Loaded), String> {
     let started = Instant::now();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -219,7 +249,7 @@ fn open_store(path: &Path, seed: &Path) -> Result<inventory::Loaded, String> {
         tracing::info!(layer = %layer, features = n, "loaded");
     }
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, store = %path.display(), "inventory ready");
-    Ok(loaded)
+    Ok((Arc::new(store), loaded))
 }
 
 /// Reads import files: layers by file name, and industries.json / policies.json.
@@ -301,11 +331,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let over = ServeOverrides { listen, data, store, body_limit, cors_origins: cors_origin, log_format };
             let settings = ServeSettings::merge(file, over);
             init_logs(settings.log_format);
-            let loaded = open_store(&settings.store, &settings.data)?;
+            let (store, loaded) = open_store(&settings.store, &settings.data)?;
             let listen = settings.listen;
             let listener = TcpListener::bind(&listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             tracing::info!(address = %listener.local_addr().map(|a| a.to_string()).unwrap_or(listen), "listening");
-            chanye::http::run(Arc::new(SnapshotCell::new(loaded.snapshot)), listener, settings.http).map_err(|e| e.to_string())?;
+            chanye::http::run(Arc::new(SnapshotCell::new(loaded.snapshot)), Some(store), listener, settings.http).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { path } => Ok(if validate(&path)? { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
@@ -366,6 +396,29 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 println!("policies.json: imported");
             }
             println!("into {}", into.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { store, command } => {
+            let store = GpkgStore::open(&store).map_err(|e| e.to_string())?;
+            match command {
+                TokenCommand::Create { role, name } => {
+                    let role: chanye::model::Role = role.parse().map_err(|e: chanye::model::UnknownValue| format!("--role: {e}"))?;
+                    let token = store.create_token(&name, role).map_err(|e| e.to_string())?;
+                    println!("{token}");
+                    eprintln!("token '{name}' ({role}) created; it is shown only now");
+                }
+                TokenCommand::Revoke { name } => {
+                    if !store.revoke_token(&name).map_err(|e| e.to_string())? {
+                        return Err(format!("there is no live token named '{name}'"));
+                    }
+                    println!("revoked '{name}'");
+                }
+                TokenCommand::List => {
+                    for (name, role, created, revoked) in store.list_tokens().map_err(|e| e.to_string())? {
+                        println!("{name}\t{role}\tcreated {created}{}", revoked.map(|r| format!("\trevoked {r}")).unwrap_or_default());
+                    }
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { from, format, out } => {

@@ -142,3 +142,30 @@ fn cli_import_and_export_round_trip() {
     assert!(!out.status.success());
     assert!(!fresh.exists());
 }
+
+#[test]
+fn tokens_are_shown_once_kept_as_hashes_and_revocable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.gpkg");
+    GpkgStore::create(&path).unwrap().import(&sample_dataset()).unwrap();
+    let chanye = env!("CARGO_BIN_EXE_chanye");
+    let token = |args: &[&str]| Command::new(chanye).arg("token").args(args).args(["--store", path.to_str().unwrap()]).output().unwrap();
+    let made = token(&["create", "--role", "promoter", "--name", "wang"]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let secret = String::from_utf8(made.stdout).unwrap().trim().to_string();
+    assert!(secret.starts_with("cy_") && secret.len() > 40);
+    assert!(!token(&["create", "--role", "promoter", "--name", "wang"]).status.success(), "names are unique");
+    assert!(!token(&["create", "--role", "boss", "--name", "x"]).status.success());
+    let store = GpkgStore::open(&path).unwrap();
+    let actor = store.authenticate(&secret).unwrap().expect("the token works");
+    assert_eq!((actor.name.as_str(), actor.role), ("wang", chanye::model::Role::Promoter));
+    assert!(store.authenticate("cy_guess").unwrap().is_none());
+    // the file holds no token text
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()));
+    let listed = String::from_utf8(token(&["list"]).stdout).unwrap();
+    assert!(listed.contains("wang\tpromoter") && !listed.contains(&secret));
+    assert!(token(&["revoke", "--name", "wang"]).status.success());
+    assert!(store.authenticate(&secret).unwrap().is_none(), "revoked");
+    assert!(!token(&["revoke", "--name", "wang"]).status.success());
+}

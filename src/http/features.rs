@@ -91,7 +91,11 @@ fn etag(snapshot: &Snapshot, req: &HttpRequest) -> String {
 
 /// A cacheable JSON answer: `ETag`, `Cache-Control`, and 304 when the client has it.
 fn cached(req: &HttpRequest, snapshot: &Snapshot, content_type: &str, body: Vec<u8>) -> HttpResponse {
-    let tag = etag(snapshot, req);
+    cached_as(req, etag(snapshot, req), content_type, body)
+}
+
+/// Like [`cached`], with a given validator.
+fn cached_as(req: &HttpRequest, tag: String, content_type: &str, body: Vec<u8>) -> HttpResponse {
     let fresh = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -314,7 +318,10 @@ async fn item(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(Str
         LayerName::Parcels => one_feature(&snapshot.parcels, &id, &output, &links)?,
         LayerName::Buildings => one_feature(&snapshot.buildings, &id, &output, &links)?,
     };
-    let mut response = cached(&req, &snapshot, GEOJSON, body);
+    // the plain representation carries the feature's version, the one writes name in If-Match
+    let version = snapshot.version(layer, &id);
+    let tag = if req.query_string().is_empty() { super::edits::version_tag(version) } else { etag(&snapshot, &req) };
+    let mut response = cached_as(&req, tag, GEOJSON, body);
     response.headers_mut().insert(header::HeaderName::from_static("content-crs"), content_crs(crs));
     Ok(response)
 }

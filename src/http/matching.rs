@@ -73,7 +73,7 @@ async fn match_project(state: web::Data<AppState>, req: HttpRequest, query: web:
     let format = query.format(&req)?;
     let mut request = project(&body)?;
     request.convert_to_wgs84(crs);
-    let matcher = state.matcher.clone();
+    let matcher = state.matcher();
     // a match is CPU work: off the async workers
     let mut result = web::block(move || matcher.run(&request)).await.map_err(|_| ApiError::Internal)??;
     result.convert_from_wgs84(crs);
@@ -96,7 +96,7 @@ async fn match_project(state: web::Data<AppState>, req: HttpRequest, query: web:
 #[post("/api/v1/recommend-districts")]
 async fn recommend_districts(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let request = project(&body)?;
-    let matcher = state.matcher.clone();
+    let matcher = state.matcher();
     let ranking = web::block(move || matcher.recommend_districts(&request)).await.map_err(|_| ApiError::Internal)??;
     Ok(HttpResponse::Ok().json(ranking))
 }
@@ -114,7 +114,8 @@ struct IndustryQuery {
 /// their ancestors).
 #[get("/api/v1/industries")]
 async fn industries(state: web::Data<AppState>, query: web::Query<IndustryQuery>) -> Result<HttpResponse, ApiError> {
-    let catalogue = &state.matcher.snapshot().catalogue;
+    let matcher = state.matcher();
+    let catalogue = &matcher.snapshot().catalogue;
     let needle = query.q.as_deref().map(normalize_text).filter(|q| !q.is_empty());
     let found = |e: &Industry| {
         needle.as_ref().is_none_or(|q| {
@@ -128,7 +129,7 @@ async fn industries(state: web::Data<AppState>, query: web::Query<IndustryQuery>
 /// `GET /api/v1/policies`: the policy measures with their source documents.
 #[get("/api/v1/policies")]
 async fn policies(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().json(state.matcher.snapshot().policies.as_ref())
+    HttpResponse::Ok().json(state.matcher().snapshot().policies.as_ref())
 }
 
 /// The routes of this module.

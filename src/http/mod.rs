@@ -1,6 +1,7 @@
 //! The HTTP edge (actix-web), the only module that knows actix. Handlers are thin over the
 //! domain modules; every error leaves as `application/problem+json` ([`problem`]).
 
+mod edits;
 mod features;
 mod inventory;
 mod matching;
@@ -19,6 +20,7 @@ use serde_json::json;
 
 use crate::inventory::SnapshotCell;
 use crate::matcher::Matcher;
+use crate::store::Store;
 pub use openapi::OPENAPI_YAML;
 use problem::ApiError;
 
@@ -50,12 +52,43 @@ impl Default for Settings {
 pub struct AppState {
     /// The inventory in force.
     pub cell: Arc<SnapshotCell>,
-    /// The matcher over that inventory.
-    pub matcher: Arc<Matcher>,
+    /// The matcher over that inventory; replaced with it after each write.
+    matcher: std::sync::RwLock<Arc<Matcher>>,
+    /// The store of record (none: a read-only server over a data directory).
+    pub store: Option<Arc<dyn Store>>,
+    /// Held while a write commits and its snapshot is published, so writes publish in order.
+    writer: std::sync::Mutex<()>,
     /// Request counts and durations.
     pub metrics: operations::Metrics,
     /// Largest request body accepted, bytes (for the 413 problem's detail).
     pub body_limit: usize,
+}
+
+impl AppState {
+    /// State over a snapshot cell and, for writes, a store.
+    pub fn new(cell: Arc<SnapshotCell>, store: Option<Arc<dyn Store>>, settings: &Settings) -> AppState {
+        let matcher = Arc::new(Matcher::new(cell.current()));
+        AppState {
+            cell,
+            matcher: std::sync::RwLock::new(matcher),
+            store,
+            writer: std::sync::Mutex::new(()),
+            metrics: operations::Metrics::new(),
+            body_limit: settings.body_limit,
+        }
+    }
+
+    /// The matcher over the snapshot in force.
+    pub fn matcher(&self) -> Arc<Matcher> {
+        self.matcher.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Publishes a new snapshot and a matcher over it.
+    fn publish(&self, next: crate::inventory::Snapshot) {
+        self.cell.replace(next);
+        let matcher = Arc::new(Matcher::new(self.cell.current()));
+        *self.matcher.write().unwrap_or_else(|e| e.into_inner()) = matcher;
+    }
 }
 
 #[get("/healthz")]
@@ -102,6 +135,7 @@ pub fn configure(state: web::Data<AppState>, settings: &Settings) -> impl FnOnce
             .configure(features::routes)
             .configure(matching::routes)
             .configure(inventory::routes)
+            .configure(edits::routes)
             .service(openapi::document)
             .default_service(web::to(unrouted));
     }
@@ -117,9 +151,8 @@ fn cors(origins: &[String]) -> Cors {
 }
 
 /// Serves on an already bound listener until the process is stopped.
-pub fn run(cell: Arc<SnapshotCell>, listener: TcpListener, settings: Settings) -> std::io::Result<()> {
-    let matcher = Arc::new(Matcher::new(cell.current()));
-    let state = web::Data::new(AppState { cell, matcher, metrics: operations::Metrics::new(), body_limit: settings.body_limit });
+pub fn run(cell: Arc<SnapshotCell>, store: Option<Arc<dyn Store>>, listener: TcpListener, settings: Settings) -> std::io::Result<()> {
+    let state = web::Data::new(AppState::new(cell, store, &settings));
     actix_web::rt::System::new().block_on(async move {
         HttpServer::new(move || {
             let metrics = state.metrics.clone();

@@ -34,6 +34,35 @@ pub enum ApiError {
     /// The body is not UTF-8 text.
     #[error("the body is not UTF-8 text")]
     NotText,
+    /// No valid bearer token.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The token's role is too low.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A write without `If-Match`.
+    #[error("{0}")]
+    PreconditionRequired(String),
+    /// A write whose `If-Match` names another version.
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// Writes need a store, and this server has none.
+    #[error("this server serves a data directory read-only: writes need a store (serve --store)")]
+    NoStore,
+    /// A body that is not JSON.
+    #[error("the body is not valid JSON: {0}")]
+    Malformed(String),
+    /// A body field is wrong.
+    #[error("{field}: {reason}")]
+    Field {
+        /// The field.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     /// The path is served, with other methods.
     #[error("{0}")]
     MethodNotAllowed(String),
@@ -58,7 +87,20 @@ impl ApiError {
     }
 
     fn slug(&self) -> &'static str {
+        use crate::store::StoreError;
         match self {
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::PreconditionRequired(_) => "precondition-required",
+            ApiError::PreconditionFailed(_) | ApiError::Store(StoreError::Conflict { .. }) => "version-conflict",
+            ApiError::NoStore => "read-only",
+            ApiError::Malformed(_) => "malformed-body",
+            ApiError::Field { .. } => "invalid-field",
+            ApiError::Store(StoreError::NotFound { .. }) => "not-found",
+            ApiError::Store(StoreError::Refused(_)) => "refused",
+            ApiError::Store(StoreError::Forbidden(_)) => "forbidden",
+            ApiError::Store(StoreError::Invalid(_)) => "invalid-data",
+            ApiError::Store(_) => "internal",
             ApiError::Match(MatchError::Syntax(_)) | ApiError::NotText => "malformed-body",
             ApiError::Match(_) => "invalid-field",
             ApiError::Parameter { .. } | ApiError::Features(FeaturesError::Parameter { .. }) => "invalid-parameter",
@@ -73,7 +115,17 @@ impl ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
+        use crate::store::StoreError;
         match self {
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) | ApiError::Store(StoreError::Forbidden(_)) => StatusCode::FORBIDDEN,
+            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::PreconditionFailed(_) | ApiError::Store(StoreError::Conflict { .. }) => StatusCode::PRECONDITION_FAILED,
+            ApiError::NoStore => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
+            ApiError::Field { .. } | ApiError::Store(StoreError::Refused(_) | StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Store(StoreError::NotFound { .. }) => StatusCode::NOT_FOUND,
+            ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Match(MatchError::Syntax(_))
             | ApiError::NotText
             | ApiError::Parameter { .. }
@@ -104,9 +156,20 @@ impl ResponseError for ApiError {
             ApiError::Parameter { parameter, .. } | ApiError::Features(FeaturesError::Parameter { parameter, .. }) => {
                 body["parameter"] = json!(parameter)
             }
+            ApiError::Field { field, .. } => body["field"] = json!(field),
             _ => {}
         }
-        HttpResponse::build(status).content_type("application/problem+json").body(body.to_string())
+        if let ApiError::Store(e) = self {
+            if status.is_server_error() {
+                tracing::error!("store: {e}");
+                body["detail"] = json!("the store failed; see the server log");
+            }
+        }
+        let mut response = HttpResponse::build(status);
+        if status == StatusCode::UNAUTHORIZED {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.content_type("application/problem+json").body(body.to_string())
     }
 }
 

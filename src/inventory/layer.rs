@@ -290,6 +290,14 @@ impl<T: Feature> Layer<T> {
         }
     }
 
+    /// Changes the attributes of the feature at `index` in place. `change` must leave its id
+    /// and geometry as they are: the id map and the R-tree are not rebuilt.
+    pub fn update(&mut self, index: u32, change: impl FnOnce(&mut T)) {
+        if let Some(item) = self.items.get_mut(index as usize) {
+            change(item);
+        }
+    }
+
     /// The box around all features (none when the layer is empty).
     pub fn extent(&self) -> Option<Rect> {
         self.index.envelope()

@@ -9,6 +9,7 @@ mod park;
 mod parcel;
 mod policy;
 mod units;
+mod workflow;
 mod zone;
 
 pub use building::{Building, BuildingType};
@@ -20,6 +21,7 @@ pub use park::{AdmissionStandards, Park};
 pub use parcel::{Parcel, PlanningLimits};
 pub use policy::{OfferKind, PolicyCatalogue, PolicyDocument, PolicyError, PolicyMeasure, PolicyScope};
 pub use units::{Mu, SquareMetres, M2_PER_MU};
+pub use workflow::{check_transition, Role};
 pub use zone::Zone;
 
 use chrono::NaiveDate;

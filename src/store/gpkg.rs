@@ -14,11 +14,11 @@ use geozero::wkb::GpkgWkb;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde_json::{Map, Value};
 
-use super::{Dataset, Imported, Store, StoreError};
+use super::{Actor, AuditEntry, AuditQuery, Committed, Dataset, Imported, StatusChange, Store, StoreError};
 use crate::export::gpkg::{create_metadata, geometry_blob, quote, register_feature_table};
 use crate::inventory::export::Exported;
 use crate::inventory::{self, check_policies, Layer, LayerName, LayerSource, LoadOptions, Loaded, NoProgress, Shape, Snapshot};
-use crate::model::Catalogue;
+use crate::model::{check_transition, Catalogue, Role, SpaceStatus};
 
 /// The document names in `chanye_documents`.
 const CATALOGUE: &str = "industries.json";
@@ -61,6 +61,26 @@ impl GpkgStore {
         |source| StoreError::Sqlite { path: self.path.display().to_string(), source }
     }
 
+    /// The tables of chanye's own: tokens and the audit trail (kept also in stores made
+    /// before they existed).
+    fn ensure_tables(path: &Path, db: &Connection) -> Result<(), StoreError> {
+        let fail = |source| StoreError::Sqlite { path: path.display().to_string(), source };
+        db.execute_batch(
+            "CREATE TABLE IF NOT EXISTS chanye_tokens (
+                name TEXT PRIMARY KEY, role TEXT NOT NULL, hash BLOB NOT NULL UNIQUE,
+                created_at TEXT NOT NULL, revoked_at TEXT);
+             CREATE TABLE IF NOT EXISTS chanye_audit (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL,
+                layer TEXT NOT NULL, feature TEXT NOT NULL, action TEXT NOT NULL, before TEXT, after TEXT,
+                geometry_changed INTEGER NOT NULL, project TEXT, project_id TEXT, note TEXT);
+             CREATE INDEX IF NOT EXISTS chanye_audit_feature ON chanye_audit (feature, seq);
+             INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) VALUES
+                ('chanye_audit', 'attributes', 'chanye_audit', 'who changed what, when'),
+                ('chanye_tokens', 'attributes', 'chanye_tokens', 'API tokens (hashes only)');",
+        )
+        .map_err(fail)
+    }
+
     fn configure(path: &Path, db: &Connection) -> Result<(), StoreError> {
         let fail = |source| StoreError::Sqlite { path: path.display().to_string(), source };
         // WAL: readers never block the writer; FULL: an acknowledged commit survives power loss
@@ -90,6 +110,7 @@ impl GpkgStore {
             return Err(not_a_store("a GeoPackage without chanye's tables"));
         }
         Self::configure(path, &db)?;
+        Self::ensure_tables(path, &db)?;
         Ok(GpkgStore { path: path.to_path_buf(), db: Mutex::new(db) })
     }
 
@@ -118,7 +139,47 @@ impl GpkgStore {
                 VALUES ('chanye_documents', 'attributes', 'chanye_documents', 'the industry catalogue and the policy measures, as JSON');",
         )
         .map_err(fail)?;
+        Self::ensure_tables(path, &db)?;
         Ok(GpkgStore { path: path.to_path_buf(), db: Mutex::new(db) })
+    }
+
+    /// Makes a bearer token for `name` with `role` and returns it; only its SHA-256 is kept,
+    /// so it is shown this once. Names are unique.
+    pub fn create_token(&self, name: &str, role: Role) -> Result<String, StoreError> {
+        if name.trim().is_empty() {
+            return Err(StoreError::Refused("a token needs a name".into()));
+        }
+        let mut secret = [0u8; 32];
+        getrandom::getrandom(&mut secret).map_err(|e| StoreError::Refused(format!("no randomness available: {e}")))?;
+        let token = format!("cy_{}", secret.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let db = self.connection();
+        let taken: i64 = db.query_row("SELECT count(*) FROM chanye_tokens WHERE name = ?1", [name], |r| r.get(0)).map_err(self.error())?;
+        if taken > 0 {
+            return Err(StoreError::Refused(format!("a token named '{name}' exists; revoke it or choose another name")));
+        }
+        db.execute(
+            "INSERT INTO chanye_tokens (name, role, hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![name, role.as_str(), token_hash(&token).to_vec(), now()],
+        )
+        .map_err(self.error())?;
+        Ok(token)
+    }
+
+    /// Revokes the token called `name`; false when there is no such live token.
+    pub fn revoke_token(&self, name: &str) -> Result<bool, StoreError> {
+        let n = self
+            .connection()
+            .execute("UPDATE chanye_tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL", params![name, now()])
+            .map_err(self.error())?;
+        Ok(n > 0)
+    }
+
+    /// Name, role, creation and revocation time of every token.
+    pub fn list_tokens(&self) -> Result<Vec<(String, String, String, Option<String>)>, StoreError> {
+        let db = self.connection();
+        let mut q = db.prepare("SELECT name, role, created_at, revoked_at FROM chanye_tokens ORDER BY name").map_err(self.error())?;
+        let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).map_err(self.error())?;
+        rows.collect::<Result<_, _>>().map_err(self.error())
     }
 
     /// Opens the store at `path`, or creates it and imports the data directory `seed` into it.
@@ -380,6 +441,17 @@ impl GpkgStore {
     }
 }
 
+/// The current instant, UTC, RFC 3339 with milliseconds.
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// What is kept of a token.
+fn token_hash(token: &str) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).into()
+}
+
 /// GDAL writes a string list it cannot store natively as `(count:a,b,…)`.
 fn gdal_string_list(text: &str) -> Option<Value> {
     let inner = text.strip_prefix('(')?.strip_suffix(')')?;
@@ -426,7 +498,15 @@ impl Store for GpkgStore {
         let db = self.connection();
         let (layers, catalogue, policies) = self.read_all(&db)?;
         let catalogue = catalogue.ok_or_else(|| StoreError::Missing(format!("{} holds no industry catalogue; import industries.json", self.path.display())))?;
-        load_all(&layers, &catalogue, policies.as_deref())
+        drop(db);
+        let mut loaded = load_all(&layers, &catalogue, policies.as_deref())?;
+        let mut versions = std::collections::HashMap::new();
+        for layer in LayerName::ALL {
+            // only what moved past version 1 is listed: the rest is at 1
+            versions.extend(self.versions(layer)?.into_iter().filter(|(_, v)| *v > 1).map(|(id, v)| ((layer, id), v)));
+        }
+        loaded.snapshot.versions = Arc::new(versions);
+        Ok(loaded)
     }
 
     fn import(&self, dataset: &Dataset) -> Result<Imported, StoreError> {
@@ -456,5 +536,112 @@ impl Store for GpkgStore {
         }
         tx.commit().map_err(&fail)?;
         Ok(Imported { layers: counts.into_iter().collect(), catalogue: dataset.catalogue.is_some(), policies: dataset.policies.is_some() })
+    }
+
+    fn versions(&self, layer: LayerName) -> Result<std::collections::HashMap<String, u64>, StoreError> {
+        let db = self.connection();
+        if !Self::has_table(&db, layer.as_str()).map_err(self.error())? {
+            return Ok(Default::default());
+        }
+        let mut q = db.prepare(&format!("SELECT id, version FROM {}", quote(layer.as_str()))).map_err(self.error())?;
+        let rows = q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))).map_err(self.error())?;
+        rows.collect::<Result<_, _>>().map_err(self.error())
+    }
+
+    fn authenticate(&self, token: &str) -> Result<Option<Actor>, StoreError> {
+        use subtle::ConstantTimeEq;
+        let wanted = token_hash(token);
+        let db = self.connection();
+        let mut q = db.prepare("SELECT name, role, hash FROM chanye_tokens WHERE revoked_at IS NULL").map_err(self.error())?;
+        let rows = q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?))).map_err(self.error())?;
+        let mut found = None;
+        // every live hash is compared, each in constant time, so timing says nothing of the token
+        for row in rows {
+            let (name, role, hash) = row.map_err(self.error())?;
+            if bool::from(hash.as_slice().ct_eq(&wanted)) {
+                found = role.parse::<Role>().ok().map(|role| Actor { name, role });
+            }
+        }
+        Ok(found)
+    }
+
+    fn change_status(&self, change: &StatusChange, actor: &Actor) -> Result<Committed, StoreError> {
+        let layer = change.layer;
+        if !matches!(layer, LayerName::Parcels | LayerName::Buildings) {
+            return Err(StoreError::Refused(format!("{layer} have no status")));
+        }
+        let mut db = self.connection();
+        let fail = self.error();
+        let tx = db.transaction().map_err(&fail)?;
+        let table = quote(layer.as_str());
+        let current: Option<(i64, String)> = tx
+            .query_row(&format!("SELECT version, status FROM {table} WHERE id = ?1"), [&change.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(&fail)?;
+        let Some((version, status)) = current else {
+            return Err(StoreError::NotFound { layer, id: change.id.clone() });
+        };
+        let version = version as u64;
+        if version != change.expected_version {
+            return Err(StoreError::Conflict { layer, id: change.id.clone(), expected: change.expected_version, current: version });
+        }
+        let from: SpaceStatus = status.parse().map_err(|e: crate::model::UnknownValue| StoreError::Refused(e.to_string()))?;
+        if let Err(reason) = check_transition(from, change.to, actor.role) {
+            // allowed to a higher role: the role is what is missing
+            let higher = Role::ALL.into_iter().any(|r| r > actor.role && check_transition(from, change.to, r).is_ok());
+            return Err(if higher { StoreError::Forbidden(reason) } else { StoreError::Refused(reason) });
+        }
+        tx.execute(&format!("UPDATE {table} SET status = ?1, version = version + 1 WHERE id = ?2"), params![change.to.as_str(), change.id]).map_err(&fail)?;
+        tx.execute(
+            "INSERT INTO chanye_audit (at, actor, role, layer, feature, action, before, after, geometry_changed, project, project_id, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'status', ?6, ?7, 0, ?8, ?9, ?10)",
+            params![
+                now(),
+                actor.name,
+                actor.role.as_str(),
+                layer.as_str(),
+                change.id,
+                serde_json::json!({ "status": from.as_str() }).to_string(),
+                serde_json::json!({ "status": change.to.as_str() }).to_string(),
+                change.project,
+                change.project_id,
+                change.note,
+            ],
+        )
+        .map_err(&fail)?;
+        let audit_seq = tx.last_insert_rowid();
+        tx.commit().map_err(&fail)?;
+        Ok(Committed { version: version + 1, audit_seq })
+    }
+
+    fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        let db = self.connection();
+        let mut q = db
+            .prepare(
+                "SELECT seq, at, actor, role, layer, feature, action, before, after, geometry_changed, project, project_id, note
+                 FROM chanye_audit WHERE (?1 IS NULL OR feature = ?1) AND (?2 IS NULL OR at >= ?2) ORDER BY seq LIMIT ?3",
+            )
+            .map_err(self.error())?;
+        let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Value::Null);
+        let rows = q
+            .query_map(params![query.feature, query.since, query.limit.max(1) as i64], |r| {
+                Ok(AuditEntry {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    actor: r.get(2)?,
+                    role: r.get(3)?,
+                    layer: r.get(4)?,
+                    feature: r.get(5)?,
+                    action: r.get(6)?,
+                    before: json(r.get(7)?),
+                    after: json(r.get(8)?),
+                    geometry_changed: r.get::<_, i64>(9)? != 0,
+                    project: r.get(10)?,
+                    project_id: r.get(11)?,
+                    note: r.get(12)?,
+                })
+            })
+            .map_err(self.error())?;
+        rows.collect::<Result<_, _>>().map_err(self.error())
     }
 }
