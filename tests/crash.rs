@@ -1,0 +1,142 @@
+//! Crash safety: a server child process under a burst of status changes is killed with SIGKILL
+//! at random moments, 20 times. After each restart every acknowledged change is there, no
+//! change is half-applied (each version step has its audit entry), and SQLite's integrity
+//! check passes.
+
+mod common;
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rand::{Rng, SeedableRng};
+
+const ROUNDS: usize = 20;
+const WRITERS: usize = 4;
+const PARCELS_PER_WRITER: usize = 3;
+
+fn chanye() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_chanye"))
+}
+
+fn start(store: &Path) -> (Child, String) {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}");
+    let child = chanye()
+        .args(["serve", "--store", store.to_str().unwrap(), "--listen", &format!("127.0.0.1:{port}")])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while ureq::get(&format!("{url}/readyz")).call().is_err() {
+        assert!(started.elapsed() < Duration::from_secs(60), "the server did not come up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (child, url)
+}
+
+/// The status and version the server holds for a parcel.
+fn read(url: &str, id: &str) -> (String, u64) {
+    let r = ureq::get(&format!("{url}/collections/parcels/items/{id}")).call().unwrap();
+    let tag = r.header("ETag").unwrap().trim_matches('"').trim_start_matches('v').parse().unwrap();
+    let body: serde_json::Value = serde_json::from_str(&r.into_string().unwrap()).unwrap();
+    (body["properties"]["status"].as_str().unwrap().to_string(), tag)
+}
+
+#[test]
+fn acknowledged_writes_survive_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store.gpkg");
+    let sample = common::sample_dir();
+    let mut import = chanye();
+    import.arg("import");
+    for f in ["districts.geojson", "parks.geojson", "zones.geojson", "parcels.geojson", "buildings.geojson", "industries.json"] {
+        import.arg(sample.join(f));
+    }
+    assert!(import.args(["--into", store.to_str().unwrap()]).status().unwrap().success());
+    let out = chanye().args(["token", "create", "--role", "promoter", "--name", "crash", "--store", store.to_str().unwrap()]).output().unwrap();
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+
+    let fc = common::sample_layer("parcels");
+    let available: Vec<String> =
+        fc["features"].as_array().unwrap().iter().filter(|f| f["properties"]["status"] == "available").map(|f| f["properties"]["id"].as_str().unwrap().to_string()).collect();
+    let parcels: Vec<String> = available.into_iter().take(WRITERS * PARCELS_PER_WRITER).collect();
+    // the last acknowledged (status, version) of each parcel
+    let acknowledged: Arc<Mutex<HashMap<String, (String, u64)>>> = Arc::new(Mutex::new(HashMap::new()));
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let mut total_acks = 0;
+
+    for round in 0..ROUNDS {
+        let (mut child, url) = start(&store);
+        // every acknowledged write is there, exactly or overtaken by a later one
+        for id in &parcels {
+            let (status, version) = read(&url, id);
+            if let Some((acked_status, acked_version)) = acknowledged.lock().unwrap().get(id) {
+                assert!(version >= *acked_version, "round {round}: {id} is at v{version}, v{acked_version} was acknowledged");
+                if version == *acked_version {
+                    assert_eq!(&status, acked_status, "round {round}: {id}");
+                }
+            }
+        }
+        let writers: Vec<_> = parcels
+            .chunks(PARCELS_PER_WRITER)
+            .map(|mine| {
+                let (mine, url, token, acknowledged) = (mine.to_vec(), url.clone(), token.clone(), acknowledged.clone());
+                std::thread::spawn(move || {
+                    let mut acks = 0;
+                    'writing: loop {
+                        for id in &mine {
+                            let Ok(r) = ureq::get(&format!("{url}/collections/parcels/items/{id}")).call() else { break 'writing };
+                            let tag = r.header("ETag").unwrap().to_string();
+                            let status: serde_json::Value = serde_json::from_str(&r.into_string().unwrap_or_default()).unwrap_or_default();
+                            let next = if status["properties"]["status"] == "available" { "negotiating" } else { "available" };
+                            let result = ureq::post(&format!("{url}/api/v1/parcels/{id}/status"))
+                                .set("Authorization", &format!("Bearer {token}"))
+                                .set("If-Match", &tag)
+                                .send_string(&format!(r#"{{"status": "{next}", "note": "crash test"}}"#));
+                            match result {
+                                Ok(r) => {
+                                    let version = r.header("ETag").unwrap().trim_matches('"').trim_start_matches('v').parse().unwrap();
+                                    acknowledged.lock().unwrap().insert(id.clone(), (next.to_string(), version));
+                                    acks += 1;
+                                }
+                                Err(ureq::Error::Status(code, r)) => panic!("{code}: {}", r.into_string().unwrap_or_default()),
+                                // the server is gone
+                                Err(_) => break 'writing,
+                            }
+                        }
+                    }
+                    acks
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(rng.gen_range(150..700)));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        total_acks += writers.into_iter().map(|w| w.join().unwrap()).sum::<usize>();
+    }
+    eprintln!("{total_acks} acknowledged writes over {ROUNDS} kills");
+    assert!(total_acks > ROUNDS * 5, "the bursts wrote something: {total_acks} acknowledged writes");
+
+    // after the last kill: integrity, and one audit entry per version step
+    let db = rusqlite::Connection::open(&store).unwrap();
+    let check: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    for id in &parcels {
+        let version: i64 = db.query_row("SELECT version FROM parcels WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+        let entries: i64 = db.query_row("SELECT count(*) FROM chanye_audit WHERE feature = ?1", [id], |r| r.get(0)).unwrap();
+        assert_eq!(entries, version - 1, "{id}: every change has its audit entry, none half-applied");
+        if let Some((status, acked)) = acknowledged.lock().unwrap().get(id) {
+            assert!(version as u64 >= *acked);
+            if version as u64 == *acked {
+                let stored: String = db.query_row("SELECT status FROM parcels WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+                assert_eq!(&stored, status);
+            }
+        }
+    }
+}
