@@ -19,25 +19,9 @@ fail_setup() {
 }
 
 [ -f "$SPEC" ] || fail_setup "no such file: $SPEC"
-command -v "$PYTHON" >/dev/null || fail_setup "$PYTHON not found; install the Debian packages python3 and python3-venv"
-
-# a venv without pip (left by an interrupted run) is made again
-if [ ! -x "$VENV/bin/python" ] || [ ! -x "$VENV/bin/pip" ]; then
-    # Debian ships venv's pip bootstrap (ensurepip) separately, in python3-venv
-    if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
-        fail_setup "$PYTHON cannot create a venv: install the Debian package python3-venv (apt-get install python3-venv)"
-    fi
-    rm -rf "$VENV"
-    mkdir -p "$(dirname "$VENV")"
-    "$PYTHON" -m venv "$VENV" || { rm -rf "$VENV"; fail_setup "python3 -m venv $VENV failed (on Debian: apt-get install python3-venv)"; }
-fi
-
-installed=$("$VENV/bin/python" -c "import importlib.metadata as m; print(m.version('$VALIDATOR'))" 2>/dev/null || true)
-if [ "$installed" != "$VALIDATOR_VERSION" ]; then
-    echo "check-openapi: installing $VALIDATOR $VALIDATOR_VERSION into $VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$VALIDATOR==$VALIDATOR_VERSION" ||
-        fail_setup "pip could not install $VALIDATOR==$VALIDATOR_VERSION"
-fi
+# shellcheck source=scripts/venv.sh
+. scripts/venv.sh
+ensure_tool "$VALIDATOR" "$VALIDATOR_VERSION"
 
 "$VENV/bin/python" - "$SPEC" <<'PY'
 import sys

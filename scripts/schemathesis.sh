@@ -39,24 +39,9 @@ fail_setup() {
     exit 2
 }
 
-command -v "$PYTHON" >/dev/null || fail_setup "$PYTHON not found; install the Debian packages python3 and python3-venv"
-
-# the venv check-openapi.sh uses; one without pip (left by an interrupted run) is made again
-if [ ! -x "$VENV/bin/python" ] || [ ! -x "$VENV/bin/pip" ]; then
-    if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
-        fail_setup "$PYTHON cannot create a venv: install the Debian package python3-venv (apt-get install python3-venv)"
-    fi
-    rm -rf "$VENV"
-    mkdir -p "$(dirname "$VENV")"
-    "$PYTHON" -m venv "$VENV" || { rm -rf "$VENV"; fail_setup "python3 -m venv $VENV failed (on Debian: apt-get install python3-venv)"; }
-fi
-
-installed=$("$VENV/bin/python" -c "import importlib.metadata as m; print(m.version('$TOOL'))" 2>/dev/null || true)
-if [ "$installed" != "$TOOL_VERSION" ]; then
-    echo "schemathesis: installing $TOOL $TOOL_VERSION into $VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$TOOL==$TOOL_VERSION" ||
-        fail_setup "pip could not install $TOOL==$TOOL_VERSION (it needs Python 3.11 or later)"
-fi
+# shellcheck source=scripts/venv.sh
+. scripts/venv.sh
+ensure_tool "$TOOL" "$TOOL_VERSION"
 
 # `cargo test` builds the binary; build it here only when it is missing or older than its sources
 # (the document is compiled in). The lock keeps concurrent cargo runs on this tree apart.

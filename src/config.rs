@@ -17,10 +17,11 @@ pub enum LogFormat {
     Json,
 }
 
-/// The settings a TOML file may hold; every key is optional and unknown keys are refused.
+/// Settings as one source gives them (a TOML file, or flags and environment variables);
+/// every key is optional, and a file with an unknown key is refused.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ServeFile {
+pub struct ServeOptions {
     /// Address to listen on.
     pub listen: Option<String>,
     /// Data directory (seeds a new store).
@@ -32,23 +33,6 @@ pub struct ServeFile {
     /// CORS origins (`*` for any).
     pub cors_origins: Option<Vec<String>>,
     /// Log format.
-    pub log_format: Option<LogFormat>,
-}
-
-/// What flags and environment variables gave (`None`: not given).
-#[derive(Debug, Default)]
-pub struct ServeOverrides {
-    /// `--listen` / `CHANYE_LISTEN`.
-    pub listen: Option<String>,
-    /// `--data` / `CHANYE_DATA`.
-    pub data: Option<PathBuf>,
-    /// `--store` / `CHANYE_STORE`.
-    pub store: Option<PathBuf>,
-    /// `--body-limit` / `CHANYE_BODY_LIMIT`.
-    pub body_limit: Option<usize>,
-    /// `--cors-origin` / `CHANYE_CORS_ORIGINS`.
-    pub cors_origins: Option<Vec<String>>,
-    /// `--log-format` / `CHANYE_LOG_FORMAT`.
     pub log_format: Option<LogFormat>,
 }
 
@@ -67,9 +51,9 @@ pub struct ServeSettings {
     pub log_format: LogFormat,
 }
 
-impl ServeFile {
+impl ServeOptions {
     /// Reads a TOML settings file; errors name the file and the key.
-    pub fn read(path: &Path) -> Result<ServeFile, String> {
+    pub fn read(path: &Path) -> Result<ServeOptions, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))
     }
@@ -77,7 +61,7 @@ impl ServeFile {
 
 impl ServeSettings {
     /// Flags and environment over the file over the defaults.
-    pub fn merge(file: ServeFile, over: ServeOverrides) -> ServeSettings {
+    pub fn merge(file: ServeOptions, over: ServeOptions) -> ServeSettings {
         let defaults = Settings::default();
         ServeSettings {
             listen: over.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
@@ -98,8 +82,8 @@ mod test {
 
     #[test]
     fn flags_win_over_the_file_and_the_file_over_defaults() {
-        let file: ServeFile = toml::from_str("listen = \"0.0.0.0:9000\"\nbody_limit = 2048\ncors_origins = [\"https://a.example\"]").unwrap();
-        let over = ServeOverrides { listen: Some("127.0.0.1:9001".into()), ..ServeOverrides::default() };
+        let file: ServeOptions = toml::from_str("listen = \"0.0.0.0:9000\"\nbody_limit = 2048\ncors_origins = [\"https://a.example\"]").unwrap();
+        let over = ServeOptions { listen: Some("127.0.0.1:9001".into()), ..ServeOptions::default() };
         let s = ServeSettings::merge(file, over);
         assert_eq!(s.listen, "127.0.0.1:9001");
         assert_eq!(s.http.body_limit, 2048);
@@ -113,7 +97,7 @@ mod test {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("chanye.toml");
         std::fs::write(&path, "listen = \"127.0.0.1:1\"\nbody_limt = 5\n").unwrap();
-        let e = ServeFile::read(&path).unwrap_err();
+        let e = ServeOptions::read(&path).unwrap_err();
         assert!(e.contains("body_limt") && e.contains("chanye.toml"), "{e}");
     }
 }

@@ -10,7 +10,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use chanye::config::{LogFormat, ServeFile, ServeOverrides, ServeSettings};
+use chanye::config::{LogFormat, ServeOptions, ServeSettings};
 use chanye::store::{Dataset, GpkgStore, Store};
 use chanye::generate::{generate, GenerateOptions};
 use chanye::matcher::{Matcher, ProjectRequest};
@@ -327,8 +327,8 @@ fn validate(path: &Path) -> Result<bool, String> {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Serve { config, listen, data, store, body_limit, cors_origin, log_format } => {
-            let file = config.as_deref().map(ServeFile::read).transpose()?.unwrap_or_default();
-            let over = ServeOverrides { listen, data, store, body_limit, cors_origins: cors_origin, log_format };
+            let file = config.as_deref().map(ServeOptions::read).transpose()?.unwrap_or_default();
+            let over = ServeOptions { listen, data, store, body_limit, cors_origins: cors_origin, log_format };
             let settings = ServeSettings::merge(file, over);
             init_logs(settings.log_format);
             let (store, loaded) = open_store(&settings.store, &settings.data)?;
@@ -414,8 +414,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     println!("revoked '{name}'");
                 }
                 TokenCommand::List => {
-                    for (name, role, created, revoked) in store.list_tokens().map_err(|e| e.to_string())? {
-                        println!("{name}\t{role}\tcreated {created}{}", revoked.map(|r| format!("\trevoked {r}")).unwrap_or_default());
+                    for t in store.list_tokens().map_err(|e| e.to_string())? {
+                        let revoked = t.revoked_at.map(|r| format!("\trevoked {r}")).unwrap_or_default();
+                        println!("{}\t{}\tcreated {}{revoked}", t.name, t.role, t.created_at);
                     }
                 }
             }

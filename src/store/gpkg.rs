@@ -30,6 +30,26 @@ pub struct GpkgStore {
     db: Mutex<Connection>,
 }
 
+/// A token as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// Its name.
+    pub name: String,
+    /// Its role.
+    pub role: String,
+    /// When it was made.
+    pub created_at: String,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
+/// What the store holds besides versions and tokens.
+struct Stored {
+    layers: Vec<LayerSource>,
+    catalogue: Option<String>,
+    policies: Option<String>,
+}
+
 /// How a column's values are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -174,11 +194,13 @@ impl GpkgStore {
         Ok(n > 0)
     }
 
-    /// Name, role, creation and revocation time of every token.
-    pub fn list_tokens(&self) -> Result<Vec<(String, String, String, Option<String>)>, StoreError> {
+    /// Every token (never the token itself), by name.
+    pub fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
         let db = self.connection();
         let mut q = db.prepare("SELECT name, role, created_at, revoked_at FROM chanye_tokens ORDER BY name").map_err(self.error())?;
-        let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).map_err(self.error())?;
+        let rows = q
+            .query_map([], |r| Ok(TokenInfo { name: r.get(0)?, role: r.get(1)?, created_at: r.get(2)?, revoked_at: r.get(3)? }))
+            .map_err(self.error())?;
         rows.collect::<Result<_, _>>().map_err(self.error())
     }
 
@@ -360,7 +382,7 @@ impl GpkgStore {
     }
 
     /// Everything the store holds: layer texts, catalogue and policies.
-    fn read_all(&self, db: &Connection) -> Result<(Vec<LayerSource>, Option<String>, Option<String>), StoreError> {
+    fn read_all(&self, db: &Connection) -> Result<Stored, StoreError> {
         let fail = self.error();
         let mut layers = Vec::new();
         for layer in LayerName::ALL {
@@ -368,7 +390,7 @@ impl GpkgStore {
                 layers.push(source);
             }
         }
-        Ok((layers, Self::document(db, CATALOGUE).map_err(&fail)?, Self::document(db, POLICIES).map_err(&fail)?))
+        Ok(Stored { layers, catalogue: Self::document(db, CATALOGUE).map_err(&fail)?, policies: Self::document(db, POLICIES).map_err(&fail)? })
     }
 
     /// Writes one layer of a validated snapshot as a fresh feature table.
@@ -496,7 +518,7 @@ fn write_snapshot_layer(db: &Connection, snapshot: &Snapshot, layer: LayerName) 
 impl Store for GpkgStore {
     fn snapshot(&self) -> Result<Loaded, StoreError> {
         let db = self.connection();
-        let (layers, catalogue, policies) = self.read_all(&db)?;
+        let Stored { layers, catalogue, policies } = self.read_all(&db)?;
         let catalogue = catalogue.ok_or_else(|| StoreError::Missing(format!("{} holds no industry catalogue; import industries.json", self.path.display())))?;
         drop(db);
         let mut loaded = load_all(&layers, &catalogue, policies.as_deref())?;
@@ -511,7 +533,7 @@ impl Store for GpkgStore {
 
     fn import(&self, dataset: &Dataset) -> Result<Imported, StoreError> {
         let mut db = self.connection();
-        let (kept, stored_catalogue, stored_policies) = self.read_all(&db)?;
+        let Stored { layers: kept, catalogue: stored_catalogue, policies: stored_policies } = self.read_all(&db)?;
         let replaced: Vec<LayerName> = dataset.layers.iter().map(|s| s.layer).collect();
         let mut layers: Vec<LayerSource> = kept.into_iter().filter(|s| !replaced.contains(&s.layer)).collect();
         layers.extend(dataset.layers.iter().cloned());

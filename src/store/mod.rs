@@ -8,7 +8,7 @@
 
 mod gpkg;
 
-pub use gpkg::GpkgStore;
+pub use gpkg::{GpkgStore, TokenInfo};
 
 use crate::inventory::{InventoryError, LayerName, LayerSource, Loaded, Report};
 use crate::model::{Role, SpaceStatus};
