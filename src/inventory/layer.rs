@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Point, Rect};
 use serde::Serialize;
@@ -142,24 +143,25 @@ pub fn distance_m(p: Coord, shape: &Shape) -> f64 {
 /// against) prepared polygons.
 #[derive(Debug, Clone)]
 pub struct Layer<T> {
-    items: Vec<T>,
-    by_id: HashMap<String, u32>,
-    index: SpatialIndex,
-    prepared: Option<Vec<PreparedArea>>,
+    // all shared between snapshots: an attribute edit copies the items of its layer only
+    items: Arc<Vec<T>>,
+    by_id: Arc<HashMap<String, u32>>,
+    index: Arc<SpatialIndex>,
+    prepared: Option<Arc<Vec<PreparedArea>>>,
 }
 
 impl<T> Default for Layer<T> {
     fn default() -> Self {
-        Layer { items: Vec::new(), by_id: HashMap::new(), index: SpatialIndex::default(), prepared: None }
+        Layer { items: Arc::default(), by_id: Arc::default(), index: Arc::default(), prepared: None }
     }
 }
 
 impl<T: Feature> Layer<T> {
     /// Indexes `items` (ids must be unique; the loader checks that first).
     pub fn new(items: Vec<T>) -> Layer<T> {
-        let by_id = items.iter().enumerate().map(|(i, f)| (f.id().to_string(), i as u32)).collect();
+        let by_id = Arc::new(items.iter().enumerate().map(|(i, f)| (f.id().to_string(), i as u32)).collect());
         let index = SpatialIndex::build(items.iter().map(|f| shape_bbox(&f.shape())));
-        Layer { items, by_id, index, prepared: None }
+        Layer { items: Arc::new(items), by_id, index: Arc::new(index), prepared: None }
     }
 
     /// Like [`Layer::new`], and prepares each area for fast point-in-polygon tests.
@@ -173,7 +175,7 @@ impl<T: Feature> Layer<T> {
                 Shape::Point(_) => PreparedArea::new(&MultiPolygon(vec![])),
             })
             .collect();
-        layer.prepared = Some(prepared);
+        layer.prepared = Some(Arc::new(prepared));
         layer
     }
 
@@ -292,8 +294,11 @@ impl<T: Feature> Layer<T> {
 
     /// Changes the attributes of the feature at `index` in place. `change` must leave its id
     /// and geometry as they are: the id map and the R-tree are not rebuilt.
-    pub fn update(&mut self, index: u32, change: impl FnOnce(&mut T)) {
-        if let Some(item) = self.items.get_mut(index as usize) {
+    pub fn update(&mut self, index: u32, change: impl FnOnce(&mut T))
+    where
+        T: Clone,
+    {
+        if let Some(item) = Arc::make_mut(&mut self.items).get_mut(index as usize) {
             change(item);
         }
     }
