@@ -226,9 +226,7 @@ fn load(data: &Path) -> Result<inventory::Loaded, String> {
     for problem in &loaded.report.problems {
         tracing::warn!("{problem}");
     }
-    for (layer, n) in loaded.snapshot.counts() {
-        tracing::info!(layer = %layer, features = n, "loaded");
-    }
+    log_counts(&loaded.snapshot);
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, data = %data.display(), "inventory ready");
     Ok(loaded)
 }
@@ -245,9 +243,7 @@ fn open_store(path: &Path, seed: &Path) -> Result<(Arc<dyn Store>, inventory::Lo
     }
     let store = GpkgStore::open_or_seed(path, seed).map_err(|e| e.to_string())?;
     let loaded = store.snapshot().map_err(|e| e.to_string())?;
-    for (layer, n) in loaded.snapshot.counts() {
-        tracing::info!(layer = %layer, features = n, "loaded");
-    }
+    log_counts(&loaded.snapshot);
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, store = %path.display(), "inventory ready");
     Ok((Arc::new(store), loaded))
 }
@@ -285,6 +281,13 @@ fn read_dataset(files: &[PathBuf]) -> Result<Dataset, String> {
         }
     }
     Ok(dataset)
+}
+
+/// Logs the feature count of every layer.
+fn log_counts(snapshot: &inventory::Snapshot) {
+    for (layer, n) in snapshot.counts() {
+        tracing::info!(layer = %layer, features = n, "loaded");
+    }
 }
 
 fn read_project(path: &Path) -> Result<ProjectRequest, String> {

@@ -12,14 +12,17 @@ use super::problem::ApiError;
 /// The document as written.
 pub const OPENAPI_YAML: &str = include_str!("../../api-spec/openapi.yaml");
 
-/// The document as JSON text, converted once.
+/// The document, parsed once; both the JSON answer and the route table read it.
+fn parsed() -> Result<&'static serde_json::Value, &'static str> {
+    static DOCUMENT: OnceLock<Result<serde_json::Value, String>> = OnceLock::new();
+    DOCUMENT.get_or_init(|| serde_norway::from_str(OPENAPI_YAML).map_err(|e| e.to_string())).as_ref().map_err(String::as_str)
+}
+
+/// The document as JSON text, written once.
 fn as_json() -> Result<&'static str, ApiError> {
-    static JSON: OnceLock<Result<String, String>> = OnceLock::new();
-    let converted = JSON.get_or_init(|| {
-        serde_norway::from_str::<serde_json::Value>(OPENAPI_YAML).map(|v| v.to_string()).map_err(|e| e.to_string())
-    });
-    converted.as_deref().map_err(|e| {
-        tracing::error!("api-spec/openapi.yaml does not parse: {e}");
+    static JSON: OnceLock<Option<String>> = OnceLock::new();
+    JSON.get_or_init(|| parsed().ok().map(|v| v.to_string())).as_deref().ok_or_else(|| {
+        tracing::error!("api-spec/openapi.yaml does not parse: {}", parsed().err().unwrap_or_default());
         ApiError::Internal
     })
 }
@@ -31,7 +34,7 @@ type DocumentedPath = (Vec<Option<String>>, Vec<String>);
 fn documented_paths() -> &'static [DocumentedPath] {
     static PATHS: OnceLock<Vec<DocumentedPath>> = OnceLock::new();
     PATHS.get_or_init(|| {
-        let Ok(doc) = serde_norway::from_str::<serde_json::Value>(OPENAPI_YAML) else { return Vec::new() };
+        let Ok(doc) = parsed() else { return Vec::new() };
         let Some(paths) = doc["paths"].as_object() else { return Vec::new() };
         paths
             .iter()
