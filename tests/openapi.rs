@@ -15,7 +15,8 @@ fn document() -> Value {
 }
 
 /// (method, path) of every route attribute (`#[get("…")]`, `#[post("…")]`, …) in src/http;
-/// a `{collectionId}` route stands for one path per collection, as the document lists them.
+/// a `{collectionId}` route stands for one path per collection, as the document lists them
+/// (`{collectionId:parcels|buildings}` for the two named).
 fn routes_in_source() -> BTreeSet<(String, String)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http");
     let mut routes = BTreeSet::new();
@@ -25,9 +26,16 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
             for method in ["get", "post", "put", "patch", "delete"] {
                 let Some(rest) = line.strip_prefix(&format!("#[{method}(\"")) else { continue };
                 let path = rest.split('"').next().unwrap();
-                if path.contains("{collectionId}") {
-                    for c in COLLECTIONS {
-                        routes.insert((method.to_string(), path.replace("{collectionId}", c)));
+                if let Some(start) = path.find("{collectionId") {
+                    // `{collectionId}` is any collection, `{collectionId:parcels|buildings}` those named
+                    let end = start + path[start..].find('}').unwrap();
+                    let pattern = &path[start..=end];
+                    let named: Vec<&str> = match pattern.strip_prefix("{collectionId:") {
+                        Some(alternatives) => alternatives.trim_end_matches('}').split('|').collect(),
+                        None => COLLECTIONS.to_vec(),
+                    };
+                    for c in named {
+                        routes.insert((method.to_string(), path.replace(pattern, c)));
                     }
                 } else {
                     routes.insert((method.to_string(), path.to_string()));

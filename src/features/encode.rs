@@ -8,13 +8,16 @@ use geo::{Coord, LineString, MultiPolygon};
 
 use super::FeaturesError;
 use crate::geometry::{Crs, CrsTransformer};
-use crate::inventory::export::Exported;
+use crate::inventory::export::{ConfidentialProperties, Exported};
+use crate::model::Role;
 use crate::inventory::Shape;
 
 /// How coordinates are written: the CRS, its axis order and precision.
 pub struct Output {
     /// The CRS written.
     pub crs: Crs,
+    /// Who reads: promoters and up also get the confidential properties.
+    pub audience: Role,
     transformer: Option<Rc<dyn CrsTransformer>>,
     north_first: bool,
     scale: f64,
@@ -29,7 +32,13 @@ impl Output {
             other => Some(other.thread_transformer().map_err(|e| FeaturesError::Parameter { parameter: "crs".into(), reason: e.to_string() })?),
         };
         let scale = if crs.is_geographic() { 1e7 } else { 1e3 };
-        Ok(Output { crs, transformer, north_first: crs.north_first(), scale })
+        Ok(Output { crs, audience: Role::Public, transformer, north_first: crs.north_first(), scale })
+    }
+
+    /// This output for `audience`.
+    pub fn for_audience(mut self, audience: Role) -> Output {
+        self.audience = audience;
+        self
     }
 
     /// One WGS84 coordinate in this output's CRS and axis order.
@@ -170,7 +179,13 @@ impl Output {
         out.extend_from_slice(br#","geometry":"#);
         self.write_shape(out, &item.shape())?;
         out.extend_from_slice(br#","properties":"#);
-        serde_json::to_writer(&mut *out, &item.properties()).map_err(FeaturesError::json)?;
+        match item.confidential().filter(|c| self.audience >= Role::Promoter && !c.is_empty()) {
+            Some(c) => {
+                let both = WithConfidential { public: item.properties(), confidential: ConfidentialProperties::from(c) };
+                serde_json::to_writer(&mut *out, &both).map_err(FeaturesError::json)?;
+            }
+            None => serde_json::to_writer(&mut *out, &item.properties()).map_err(FeaturesError::json)?,
+        }
         if let Some(links) = links {
             out.extend_from_slice(br#","links":"#);
             serde_json::to_writer(&mut *out, links).map_err(FeaturesError::json)?;
@@ -178,6 +193,15 @@ impl Output {
         out.push(b'}');
         Ok(())
     }
+}
+
+/// Public and confidential properties in one object.
+#[derive(serde::Serialize)]
+struct WithConfidential<P, C> {
+    #[serde(flatten)]
+    public: P,
+    #[serde(flatten)]
+    confidential: C,
 }
 
 /// Writes a FeatureCollection of `items`, followed by the members of `tail` (an object

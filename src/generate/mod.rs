@@ -27,7 +27,7 @@ use crate::inventory::export::Exported;
 use crate::inventory::raw::{parse_collection, parse_feature, RawShape};
 use crate::inventory::{NoProgress, Progress};
 use crate::model::{
-    Building, BuildingType, District, LandUse, Park, ParkLevel, Parcel, PlanningLimits, Provenance, SpaceStatus,
+    Building, BuildingType, Confidential, District, LandUse, Park, ParkLevel, Parcel, PlanningLimits, Provenance, SpaceStatus,
     SupplyMode, Zone, M2_PER_MU,
 };
 use layout::{carve, corners, parcel_ring, polygon, split_parcels, LocalRect};
@@ -363,6 +363,8 @@ fn make_parcel(laid: &Laid, slot: usize, n: usize, provenance: &Provenance, rng:
         power_kva: rng.gen_bool(0.9).then(|| round_to(rng.gen_range(800.0..20_000.0), 500.0)),
         geometry,
         provenance: Provenance { source: provenance.source.clone(), verified_at: date(-rng.gen_range(0..300)) },
+        confidential: Confidential::default(),
+        version: 1,
     }
 }
 
@@ -445,6 +447,8 @@ fn make_building(laid: &Laid, host: &Parcel, n: usize, anchor_vacant: Option<f64
         location,
         footprint,
         provenance: Provenance { source: provenance.source.clone(), verified_at: date(-rng.gen_range(0..300)) },
+        confidential: Confidential::default(),
+        version: 1,
     }
 }
 

@@ -1,11 +1,12 @@
-//! Writes: status changes with optimistic concurrency (`If-Match`), and the audit trail.
-//! Every write needs a bearer token of the right role; after the store commits, the next
-//! snapshot and matcher are published before the answer leaves.
+//! Writes: creating, changing and deleting parcels and building spaces (OGC API Features
+//! Part 4 routes), status changes, all with optimistic concurrency (`If-Match`), and the
+//! audit trail. Every write needs a bearer token of the right role; after the store commits,
+//! the next snapshot and matcher are published before the answer leaves.
 
 use std::sync::Arc;
 
 use actix_web::http::header;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -14,9 +15,10 @@ use super::problem::ApiError;
 use super::AppState;
 use crate::features::Output;
 use crate::geometry::Crs;
-use crate::inventory::LayerName;
+use crate::inventory::edit::{self, EditMode};
+use crate::inventory::{LayerName, Space};
 use crate::model::{Role, SpaceStatus};
-use crate::store::{Actor, AuditQuery, StatusChange, Store};
+use crate::store::{Actor, AuditQuery, Batch, Change, Edit, Outcome, StatusChange, Store, Writer};
 
 /// The caller, from `Authorization: Bearer …` (anonymous without the header).
 pub fn actor(req: &HttpRequest, state: &AppState) -> Result<Actor, ApiError> {
@@ -91,6 +93,64 @@ fn status_body(body: &web::Bytes) -> Result<StatusBody, ApiError> {
     })
 }
 
+/// The writer, if this server has a store.
+fn writer(state: &AppState) -> Result<&Writer, ApiError> {
+    state.writer.as_ref().ok_or(ApiError::NoStore)
+}
+
+/// Commits one edit and answers with its outcome.
+async fn commit_one(state: &web::Data<AppState>, edit: Edit) -> Result<Outcome, ApiError> {
+    let state = state.clone();
+    let mut answers = web::block(move || writer(&state).map(|w| w.submit(vec![edit], Batch::Each)))
+        .await
+        .map_err(|_| ApiError::Internal)???;
+    answers.pop().ok_or(ApiError::Internal)?.map_err(ApiError::from)
+}
+
+/// A space as a GeoJSON feature (promoters' view) with its version as the ETag.
+fn feature_response(status: actix_web::http::StatusCode, space: &Space) -> Result<HttpResponse, ApiError> {
+    let output = Output::new(Crs::Crs84)?.for_audience(Role::Promoter);
+    let mut out = Vec::with_capacity(2048);
+    match space {
+        Space::Parcel(p) => output.write_feature(&mut out, p, None)?,
+        Space::Building(b) => output.write_feature(&mut out, b, None)?,
+    }
+    Ok(HttpResponse::build(status)
+        .content_type("application/geo+json")
+        .insert_header((header::ETAG, version_tag(space.version())))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(out))
+}
+
+/// The parcel or building layer of a write route (the route pattern admits no other).
+fn space_layer(collection: &str) -> Result<LayerName, ApiError> {
+    match LayerName::parse(collection) {
+        Some(layer @ (LayerName::Parcels | LayerName::Buildings)) => Ok(layer),
+        _ => Err(ApiError::NotFound(format!("there is no editable collection '{collection}'"))),
+    }
+}
+
+fn no_parameters(req: &HttpRequest) -> Result<(), ApiError> {
+    match query_pairs(req)?.first() {
+        Some((name, _)) => Err(ApiError::parameter(name, "this request takes no query parameters")),
+        None => Ok(()),
+    }
+}
+
+fn json_body(body: &web::Bytes) -> Result<serde_json::Value, ApiError> {
+    let text = std::str::from_utf8(body).map_err(|_| ApiError::NotText)?;
+    serde_json::from_str(text).map_err(|e| ApiError::Malformed(e.to_string()))
+}
+
+/// 412 at once when the caller's version is not the one in force (the store checks again).
+fn check_version(state: &AppState, layer: LayerName, id: &str, expected: u64) -> Result<Space, ApiError> {
+    let current = state.cell.current().space(layer, id).ok_or_else(|| ApiError::NotFound(format!("there is no feature '{id}' in {layer}")))?;
+    if current.version() != expected {
+        return Err(ApiError::PreconditionFailed(format!("{layer} '{id}' is at version {}, not {expected}: read it again and retry", current.version())));
+    }
+    Ok(current)
+}
+
 /// `POST /api/v1/{collection}/{featureId}/status`: moves a parcel or building space along
 /// the workflow, recording the project and a note. Needs `If-Match`.
 #[post("/api/v1/{collection}/{featureId}/status")]
@@ -100,37 +160,86 @@ async fn change_status(state: web::Data<AppState>, req: HttpRequest, path: web::
         Some(layer @ (LayerName::Parcels | LayerName::Buildings)) => layer,
         _ => return Err(ApiError::NotFound(format!("'{collection}' has no statuses; use parcels or buildings"))),
     };
-    if let Some((name, _)) = query_pairs(&req)?.first() {
-        return Err(ApiError::parameter(name, "this request takes no query parameters"));
-    }
-    let (actor, store) = require(&req, &state, Role::Promoter)?;
+    no_parameters(&req)?;
+    let (actor, _) = require(&req, &state, Role::Promoter)?;
     let expected = expected_version(&req)?;
     let request = status_body(&body)?;
     let to: SpaceStatus = request.status.parse().map_err(|e: crate::model::UnknownValue| ApiError::Field { field: "status".into(), reason: e.to_string() })?;
     let change = StatusChange { layer, id, expected_version: expected, to, project: request.project, project_id: request.project_id, note: request.note };
+    let outcome = commit_one(&state, Edit { actor, change: Change::Status(change) }).await?;
+    let space = outcome.space.ok_or(ApiError::Internal)?;
+    feature_response(actix_web::http::StatusCode::OK, &space)
+}
+
+/// `POST /collections/{collectionId}/items`: adds a parcel or building space (a GeoJSON
+/// Feature), or many at once (a FeatureCollection: all or none, with the validation report).
+#[post("/collections/{collectionId:parcels|buildings}/items")]
+async fn create(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let layer = space_layer(&path)?;
+    no_parameters(&req)?;
+    let (actor, _) = require(&req, &state, Role::Editor)?;
+    let body = json_body(&body)?;
+    let single = body.get("type").and_then(|t| t.as_str()) == Some("Feature");
+    let spaces = edit::create(&state.cell.current(), layer, &body)?;
+    let edits: Vec<Edit> = spaces.into_iter().map(|space| Edit { actor: actor.clone(), change: Change::Create(space) }).collect();
     let state_for_write = state.clone();
-    let (version, feature) = web::block(move || -> Result<(u64, Vec<u8>), ApiError> {
-        let state = state_for_write;
-        // one write at a time publishes, so snapshots follow the commit order
-        let _turn = state.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let committed = store.change_status(&change, &actor)?;
-        let current = state.cell.current();
-        let next = current
-            .with_status(change.layer, &change.id, change.to, committed.version)
-            .ok_or_else(|| ApiError::NotFound(format!("there is no feature '{}' in {}", change.id, change.layer)))?;
-        state.publish(next);
-        let snapshot = state.cell.current();
-        let output = Output::new(Crs::Crs84)?;
-        let mut out = Vec::new();
-        match change.layer {
-            LayerName::Parcels => output.write_feature(&mut out, snapshot.parcels.get(&change.id).expect("just changed"), None)?,
-            _ => output.write_feature(&mut out, snapshot.buildings.get(&change.id).expect("just changed"), None)?,
+    let answers = web::block(move || writer(&state_for_write).map(|w| w.submit(edits, Batch::Atomic))).await.map_err(|_| ApiError::Internal)???;
+    let spaces: Vec<Space> = answers.into_iter().map(|a| a.map_err(ApiError::from).and_then(|o| o.space.ok_or(ApiError::Internal))).collect::<Result<_, _>>()?;
+    let base = super::features::base_url(&req);
+    if single {
+        let space = spaces.first().ok_or(ApiError::Internal)?;
+        let mut response = feature_response(actix_web::http::StatusCode::CREATED, space)?;
+        let location = format!("{base}/collections/{layer}/items/{}", percent_encoding::utf8_percent_encode(space.id(), percent_encoding::NON_ALPHANUMERIC));
+        if let Ok(value) = header::HeaderValue::from_str(&location) {
+            response.headers_mut().insert(header::LOCATION, value);
         }
-        Ok((committed.version, out))
-    })
-    .await
-    .map_err(|_| ApiError::Internal)??;
-    Ok(HttpResponse::Ok().content_type("application/geo+json").insert_header((header::ETAG, version_tag(version))).body(feature))
+        return Ok(response);
+    }
+    let ids: Vec<&str> = spaces.iter().map(Space::id).collect();
+    Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(json!({ "created": ids.len(), "ids": ids })))
+}
+
+/// `PATCH` (JSON merge patch of properties and/or geometry) and `PUT` (the whole feature)
+/// of `/collections/{collectionId}/items/{featureId}`. Needs `If-Match`.
+async fn update(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(String, String)>, body: web::Bytes, mode: EditMode) -> Result<HttpResponse, ApiError> {
+    let (collection, id) = path.into_inner();
+    let layer = space_layer(&collection)?;
+    no_parameters(&req)?;
+    let (actor, _) = require(&req, &state, Role::Editor)?;
+    let expected = expected_version(&req)?;
+    let before = check_version(&state, layer, &id, expected)?;
+    let body = json_body(&body)?;
+    let after = edit::update(&state.cell.current(), layer, &id, &body, mode)?;
+    let outcome = commit_one(&state, Edit { actor, change: Change::Update { expected_version: expected, before, after } }).await?;
+    let space = outcome.space.ok_or(ApiError::Internal)?;
+    feature_response(actix_web::http::StatusCode::OK, &space)
+}
+
+/// `PATCH /collections/{collectionId}/items/{featureId}`; districts, parks and zones are
+/// only read over the API (the route does not take them: 405).
+#[patch("/collections/{collectionId:parcels|buildings}/items/{featureId}")]
+async fn patch_item(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(String, String)>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    update(state, req, path, body, EditMode::Merge).await
+}
+
+/// `PUT /collections/{collectionId}/items/{featureId}`.
+#[put("/collections/{collectionId:parcels|buildings}/items/{featureId}")]
+async fn replace_item(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(String, String)>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    update(state, req, path, body, EditMode::Replace).await
+}
+
+/// `DELETE /collections/{collectionId}/items/{featureId}`. Needs `If-Match`.
+#[delete("/collections/{collectionId:parcels|buildings}/items/{featureId}")]
+async fn delete_item(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
+    let (collection, id) = path.into_inner();
+    let layer = space_layer(&collection)?;
+    no_parameters(&req)?;
+    let (actor, _) = require(&req, &state, Role::Editor)?;
+    let expected = expected_version(&req)?;
+    check_version(&state, layer, &id, expected)?;
+    let before = edit::delete(&state.cell.current(), layer, &id)?;
+    commit_one(&state, Edit { actor, change: Change::Delete { expected_version: expected, before } }).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Query of the audit trail.
@@ -170,5 +279,5 @@ async fn audit(state: web::Data<AppState>, req: HttpRequest, query: web::Query<A
 
 /// The routes of this module.
 pub fn routes(config: &mut web::ServiceConfig) {
-    config.service(change_status).service(audit);
+    config.service(change_status).service(create).service(patch_item).service(replace_item).service(delete_item).service(audit);
 }

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::problem::ApiError;
 use super::AppState;
+use crate::model::Role;
 use crate::features::query::select;
 use crate::features::{self, crs_list, queryables, Collected, ItemQuery, Output};
 use crate::geometry::Crs;
@@ -82,8 +83,10 @@ fn collection_of(id: &str) -> Result<LayerName, ApiError> {
 
 /// A weak validator for a read: the snapshot's revision and the request. Another snapshot
 /// (an edit, a reload, a restart) gives another tag.
-fn etag(snapshot: &Snapshot, req: &HttpRequest) -> String {
+fn etag(snapshot: &Snapshot, req: &HttpRequest, audience: Role) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    // promoters read more than the public does: their pages are other representations
+    audience.hash(&mut hasher);
     req.path().hash(&mut hasher);
     req.query_string().hash(&mut hasher);
     format!("W/\"{:x}-{}-{:016x}\"", super::boot_id(), snapshot.revision, hasher.finish())
@@ -91,7 +94,15 @@ fn etag(snapshot: &Snapshot, req: &HttpRequest) -> String {
 
 /// A cacheable JSON answer: `ETag`, `Cache-Control`, and 304 when the client has it.
 fn cached(req: &HttpRequest, snapshot: &Snapshot, content_type: &str, body: Vec<u8>) -> HttpResponse {
-    cached_as(req, etag(snapshot, req), content_type, body)
+    cached_as(req, etag(snapshot, req, Role::Public), content_type, body)
+}
+
+/// Marks an answer that carries confidential properties as the caller's own.
+fn personal(response: &mut HttpResponse, audience: Role) {
+    response.headers_mut().insert(header::VARY, HeaderValue::from_static("Authorization"));
+    if audience >= Role::Promoter {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    }
 }
 
 /// Like [`cached`], with a given validator.
@@ -246,7 +257,8 @@ async fn items(state: web::Data<AppState>, req: HttpRequest, path: web::Path<Str
     let snapshot = state.cell.current();
     let (query, rest) = ItemQuery::from_params(&snapshot, layer, &pairs, &["crs", "f"])?;
     let crs = output_of(&rest)?;
-    let output = Output::new(crs)?;
+    let audience = super::edits::actor(&req, &state)?.role;
+    let output = Output::new(crs)?.for_audience(audience);
     let selected = select(&snapshot, layer, &query.selection);
     let start = query.offset.min(selected.len());
     let page = &selected[start..(start + query.limit).min(selected.len())];
@@ -279,8 +291,9 @@ async fn items(state: web::Data<AppState>, req: HttpRequest, path: web::Path<Str
         LayerName::Parcels => page_of(&snapshot.parcels, page, &output, &tail)?,
         LayerName::Buildings => page_of(&snapshot.buildings, page, &output, &tail)?,
     };
-    let mut response = cached(&req, &snapshot, GEOJSON, body);
+    let mut response = cached_as(&req, etag(&snapshot, &req, audience), GEOJSON, body);
     response.headers_mut().insert(header::HeaderName::from_static("content-crs"), content_crs(crs));
+    personal(&mut response, audience);
     Ok(response)
 }
 
@@ -304,7 +317,8 @@ async fn item(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(Str
     only(&pairs, &["crs", "f"])?;
     let rest: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let crs = output_of(&rest)?;
-    let output = Output::new(crs)?;
+    let audience = super::edits::actor(&req, &state)?.role;
+    let output = Output::new(crs)?.for_audience(audience);
     let base = base_url(&req);
     let links = json!([
         link(format!("{base}{}", req.path()), "self", GEOJSON, "this feature"),
@@ -320,9 +334,10 @@ async fn item(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(Str
     };
     // the plain representation carries the feature's version, the one writes name in If-Match
     let version = snapshot.version(layer, &id);
-    let tag = if req.query_string().is_empty() { super::edits::version_tag(version) } else { etag(&snapshot, &req) };
+    let tag = if req.query_string().is_empty() { super::edits::version_tag(version) } else { etag(&snapshot, &req, audience) };
     let mut response = cached_as(&req, tag, GEOJSON, body);
     response.headers_mut().insert(header::HeaderName::from_static("content-crs"), content_crs(crs));
+    personal(&mut response, audience);
     Ok(response)
 }
 

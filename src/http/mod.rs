@@ -20,7 +20,7 @@ use serde_json::json;
 
 use crate::inventory::SnapshotCell;
 use crate::matcher::Matcher;
-use crate::store::Store;
+use crate::store::{Published, Store, Writer};
 pub use openapi::OPENAPI_YAML;
 use problem::ApiError;
 
@@ -52,12 +52,12 @@ impl Default for Settings {
 pub struct AppState {
     /// The inventory in force.
     pub cell: Arc<SnapshotCell>,
-    /// The matcher over that inventory; replaced with it after each write.
-    matcher: std::sync::RwLock<Arc<Matcher>>,
+    /// The snapshot and the matcher over it, replaced together after each write.
+    published: Arc<Published>,
     /// The store of record (none: a read-only server over a data directory).
     pub store: Option<Arc<dyn Store>>,
-    /// Held while a write commits and its snapshot is published, so writes publish in order.
-    writer: std::sync::Mutex<()>,
+    /// Commits edits to the store and publishes them (none without a store).
+    writer: Option<Writer>,
     /// Request counts and durations.
     pub metrics: operations::Metrics,
     /// Largest request body accepted, bytes (for the 413 problem's detail).
@@ -67,12 +67,13 @@ pub struct AppState {
 impl AppState {
     /// State over a snapshot cell and, for writes, a store.
     pub fn new(cell: Arc<SnapshotCell>, store: Option<Arc<dyn Store>>, settings: &Settings) -> AppState {
-        let matcher = Arc::new(Matcher::new(cell.current()));
+        let published = Arc::new(Published::new(cell.clone()));
+        let writer = store.clone().map(|store| Writer::new(store, published.clone()));
         AppState {
             cell,
-            matcher: std::sync::RwLock::new(matcher),
+            published,
             store,
-            writer: std::sync::Mutex::new(()),
+            writer,
             metrics: operations::Metrics::new(),
             body_limit: settings.body_limit,
         }
@@ -80,14 +81,7 @@ impl AppState {
 
     /// The matcher over the snapshot in force.
     pub fn matcher(&self) -> Arc<Matcher> {
-        self.matcher.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// Publishes a new snapshot and a matcher over it.
-    fn publish(&self, next: crate::inventory::Snapshot) {
-        self.cell.replace(next);
-        let matcher = Arc::new(Matcher::new(self.cell.current()));
-        *self.matcher.write().unwrap_or_else(|e| e.into_inner()) = matcher;
+        self.published.matcher()
     }
 }
 

@@ -66,6 +66,9 @@ pub enum ApiError {
     /// The path is served, with other methods.
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// An edit that does not validate or names no feature.
+    #[error(transparent)]
+    Edit(#[from] crate::inventory::EditError),
     /// The inventory is not loaded yet.
     #[error("the inventory is not loaded yet")]
     NotReady,
@@ -106,6 +109,9 @@ impl ApiError {
             ApiError::Parameter { .. } | ApiError::Features(FeaturesError::Parameter { .. }) => "invalid-parameter",
             ApiError::NotFound(_) => "not-found",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
+            ApiError::Edit(crate::inventory::EditError::NotFound { .. }) => "not-found",
+            ApiError::Edit(crate::inventory::EditError::NotEditable(_)) => "method-not-allowed",
+            ApiError::Edit(crate::inventory::EditError::Invalid(_)) => "invalid-data",
             ApiError::Features(FeaturesError::Json(_)) => "internal",
             ApiError::Internal => "internal",
             ApiError::NotReady => "not-ready",
@@ -132,6 +138,9 @@ impl ResponseError for ApiError {
             | ApiError::Features(FeaturesError::Parameter { .. }) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Edit(crate::inventory::EditError::NotFound { .. }) => StatusCode::NOT_FOUND,
+            ApiError::Edit(crate::inventory::EditError::NotEditable(_)) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Edit(crate::inventory::EditError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Features(FeaturesError::Json(_)) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Match(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -157,6 +166,13 @@ impl ResponseError for ApiError {
                 body["parameter"] = json!(parameter)
             }
             ApiError::Field { field, .. } => body["field"] = json!(field),
+            ApiError::Edit(crate::inventory::EditError::Invalid(report)) | ApiError::Store(crate::store::StoreError::Invalid(report)) => {
+                let problems: Vec<&crate::inventory::Problem> = report.errors().collect();
+                if let Some(field) = problems.first().and_then(|p| p.field.as_deref()) {
+                    body["field"] = json!(field);
+                }
+                body["problems"] = json!(problems);
+            }
             _ => {}
         }
         if let ApiError::Store(e) = self {

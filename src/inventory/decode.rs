@@ -7,7 +7,7 @@ use geo::{MultiPolygon, Point};
 use serde_json::{Map, Value};
 
 use crate::model::{
-    AdmissionStandards, Building, BuildingType, Catalogue, District, LandUse, Park, ParkLevel, Parcel, PlanningLimits,
+    AdmissionStandards, Building, BuildingType, Catalogue, Confidential, District, LandUse, Park, ParkLevel, Parcel, PlanningLimits,
     Provenance, SpaceStatus, SquareMetres, SupplyMode, UnknownValue, Zone,
 };
 
@@ -199,6 +199,11 @@ impl<'a> Fields<'a> {
         Some(Provenance { source: source?, verified_at: verified_at? })
     }
 
+    /// `project`, `project_id` and `internal_note`, the fields only promoters read.
+    pub fn confidential(&mut self) -> Confidential {
+        Confidential { project: self.opt_text("project"), project_id: self.opt_text("project_id"), internal_note: self.opt_text("internal_note") }
+    }
+
     /// District/park/zone references as given.
     pub fn refs(&mut self) -> GivenRefs {
         GivenRefs { district: self.opt_text("district"), park: self.opt_text("park"), zone: self.opt_text("zone") }
@@ -310,6 +315,7 @@ pub fn parcel(f: &mut Fields, id: &str, geometry: MultiPolygon, area: SquareMetr
     let declared = DeclaredArea { m2: f.opt_number("area_m2", 0.0, BIG), mu: f.opt_number("area_mu", 0.0, BIG) };
     let refs = f.refs();
     let provenance = f.provenance();
+    let confidential = f.confidential();
     let parcel = Parcel {
         id: id.to_string(),
         name: name?,
@@ -327,6 +333,8 @@ pub fn parcel(f: &mut Fields, id: &str, geometry: MultiPolygon, area: SquareMetr
         power_kva,
         geometry,
         provenance: provenance?,
+        confidential,
+        version: 1,
     };
     Some((parcel, refs, declared))
 }
@@ -350,6 +358,7 @@ pub fn building(f: &mut Fields, id: &str, location: Point, footprint: Option<Mul
     let industries = f.industries("industries");
     let refs = f.refs();
     let provenance = f.provenance();
+    let confidential = f.confidential();
     let building = Building {
         id: id.to_string(),
         name: name?,
@@ -368,6 +377,8 @@ pub fn building(f: &mut Fields, id: &str, location: Point, footprint: Option<Mul
         location,
         footprint,
         provenance: provenance?,
+        confidential,
+        version: 1,
     };
     Some((building, refs))
 }

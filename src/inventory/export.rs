@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::layer::{Feature, LayerName, Shape};
 use super::snapshot::Snapshot;
-use crate::model::{AdmissionStandards, Building, District, Parcel, Park, Zone};
+use crate::model::{AdmissionStandards, Confidential, Building, District, Parcel, Park, Zone};
 
 /// Coordinates are written with 7 decimals (about 1 cm), as GIS tools expect for lon/lat.
 fn round7(x: f64) -> f64 {
@@ -44,6 +44,25 @@ fn round2(x: f64) -> f64 {
 pub trait Exported: Feature {
     /// The properties, borrowed from the item.
     fn properties(&self) -> impl Serialize + '_;
+    /// What only promoters and up may read; places have nothing confidential.
+    fn confidential(&self) -> Option<&Confidential> {
+        None
+    }
+    /// The properties as kept in the store: the public ones, and for parcels and
+    /// buildings every confidential one (null when not recorded), so the store's tables
+    /// always have those columns.
+    fn stored_properties(&self) -> JsonObject {
+        let mut map = match serde_json::to_value(self.properties()) {
+            Ok(JsonValue::Object(map)) => map,
+            _ => JsonObject::new(),
+        };
+        if let Some(c) = self.confidential() {
+            for (key, value) in [("project", &c.project), ("project_id", &c.project_id), ("internal_note", &c.internal_note)] {
+                map.insert(key.into(), value.as_deref().map_or(JsonValue::Null, |v| JsonValue::String(v.into())));
+            }
+        }
+        map
+    }
     /// The geometry written for it: the area, or a building's footprint else its point.
     fn geometry(&self) -> Geometry {
         match self.shape() {
@@ -66,6 +85,26 @@ pub trait Exported: Feature {
         }
     }
 }
+
+/// The confidential properties as promoters read them (absent when not recorded).
+#[derive(Serialize)]
+pub struct ConfidentialProperties<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    project: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    project_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    internal_note: Option<&'a str>,
+}
+
+impl<'a> From<&'a Confidential> for ConfidentialProperties<'a> {
+    fn from(c: &'a Confidential) -> Self {
+        ConfidentialProperties { project: c.project.as_deref(), project_id: c.project_id.as_deref(), internal_note: c.internal_note.as_deref() }
+    }
+}
+
+/// The names of the confidential properties.
+pub const CONFIDENTIAL_PROPERTIES: [&str; 3] = ["project", "project_id", "internal_note"];
 
 /// Properties of a district.
 #[derive(Serialize)]
@@ -172,6 +211,9 @@ struct ParcelProperties<'a> {
 }
 
 impl Exported for Parcel {
+    fn confidential(&self) -> Option<&Confidential> {
+        Some(&self.confidential)
+    }
     fn properties(&self) -> impl Serialize + '_ {
         ParcelProperties {
             id: &self.id,
@@ -219,6 +261,9 @@ struct BuildingProperties<'a> {
 }
 
 impl Exported for Building {
+    fn confidential(&self) -> Option<&Confidential> {
+        Some(&self.confidential)
+    }
     fn properties(&self) -> impl Serialize + '_ {
         BuildingProperties {
             id: &self.id,

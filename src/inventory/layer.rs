@@ -303,6 +303,14 @@ impl<T: Feature> Layer<T> {
         }
     }
 
+    /// Changes every feature's attributes in place (as [`Layer::update`]).
+    pub fn update_all(&mut self, mut change: impl FnMut(&mut T))
+    where
+        T: Clone,
+    {
+        Arc::make_mut(&mut self.items).iter_mut().for_each(&mut change);
+    }
+
     /// The box around all features (none when the layer is empty).
     pub fn extent(&self) -> Option<Rect> {
         self.index.envelope()

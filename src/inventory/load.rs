@@ -311,14 +311,30 @@ pub fn load(sources: &[LayerSource], catalogue: Arc<Catalogue>, options: LoadOpt
     });
     snapshot.zones = Layer::prepared(zones);
 
-    let parcels = decode_layer(LayerName::Parcels, &of(LayerName::Parcels), cat, &mut report, progress, |f, id, g, notes| {
+    let (parcels, buildings) = decode_spaces(&snapshot, sources, &mut report, progress);
+    if options.strict && report.has_errors() {
+        return Err(InventoryError::Invalid(report));
+    }
+    progress.begin("indexing", 2);
+    snapshot.parcels = Layer::new(parcels);
+    snapshot.buildings = Layer::new(buildings);
+    progress.end();
+    Ok(Loaded { snapshot, report })
+}
+
+/// Decodes the parcel and building sources among `sources` and joins them to the places of
+/// `snapshot` (its districts, parks and zones), reporting every problem.
+pub fn decode_spaces(snapshot: &Snapshot, sources: &[LayerSource], report: &mut Report, progress: &dyn Progress) -> (Vec<Parcel>, Vec<Building>) {
+    let of = |layer: LayerName| sources.iter().filter(|s| s.layer == layer).collect::<Vec<_>>();
+    let cat = snapshot.catalogue.as_ref();
+    let parcels = decode_layer(LayerName::Parcels, &of(LayerName::Parcels), cat, report, progress, |f, id, g, notes| {
         let area = area_of(g)?;
         let computed = geodesic_area(&area);
         let (parcel, refs, declared) = decode::parcel(f, id, area, computed)?;
         warn_on_declared_area(notes, computed, declared);
         Some((parcel, refs))
     });
-    let buildings = decode_layer(LayerName::Buildings, &of(LayerName::Buildings), cat, &mut report, progress, |f, id, g, notes| {
+    let buildings = decode_layer(LayerName::Buildings, &of(LayerName::Buildings), cat, report, progress, |f, id, g, notes| {
         let (location, footprint) = match g {
             Geometry::Point(p) => (p, None),
             Geometry::Area(a) => match a.interior_point() {
@@ -333,13 +349,13 @@ pub fn load(sources: &[LayerSource], catalogue: Arc<Catalogue>, options: LoadOpt
     });
 
     progress.begin("spatial join", (parcels.items.len() + buildings.items.len()) as u64);
-    let mut c = Collector { report: &mut report, layer: LayerName::Parcels };
+    let mut c = Collector { report: &mut *report, layer: LayerName::Parcels };
     let parcels: Vec<Parcel> = join_layer(parcels, &mut c, progress, |p: &mut Parcel, given| {
         let r = resolve(&snapshot, given, &Locus::Area(&p.geometry))?;
         (p.district, p.park, p.zone) = (r.district, r.park, r.zone);
         Ok(())
     });
-    let mut c = Collector { report: &mut report, layer: LayerName::Buildings };
+    let mut c = Collector { report: &mut *report, layer: LayerName::Buildings };
     let buildings: Vec<Building> = join_layer(buildings, &mut c, progress, |b: &mut Building, given| {
         let locus = match &b.footprint {
             Some(f) => Locus::Area(f),
@@ -351,14 +367,7 @@ pub fn load(sources: &[LayerSource], catalogue: Arc<Catalogue>, options: LoadOpt
     });
     progress.end();
 
-    if options.strict && report.has_errors() {
-        return Err(InventoryError::Invalid(report));
-    }
-    progress.begin("indexing", 2);
-    snapshot.parcels = Layer::new(parcels);
-    snapshot.buildings = Layer::new(buildings);
-    progress.end();
-    Ok(Loaded { snapshot, report })
+    (parcels, buildings)
 }
 
 /// Keeps the items `check` finds nothing wrong with, reporting the others.

@@ -2,6 +2,7 @@
 //! the immutable snapshot everything above reads.
 
 pub mod decode;
+pub mod edit;
 mod error;
 pub mod export;
 pub mod index;
@@ -14,6 +15,7 @@ pub mod report;
 pub mod snapshot;
 pub mod stats;
 
+pub use edit::{EditError, EditMode, Space};
 pub use error::InventoryError;
 pub use layer::{Feature, Layer, LayerName, Shape};
 pub use load::{check_policies, load, load_dir, load_dir_strict, read_dir, read_policies, LayerSource, LoadOptions, Loaded, CATALOGUE_FILE, POLICIES_FILE};

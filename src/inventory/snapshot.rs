@@ -1,10 +1,9 @@
 //! The immutable inventory snapshot, and the cell that publishes a new one atomically.
 
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use super::layer::{Layer, LayerName};
-use crate::model::{Building, Catalogue, District, Parcel, Park, PolicyCatalogue, SpaceStatus, Zone};
+use crate::model::{Building, Catalogue, District, Parcel, Park, PolicyCatalogue, Zone};
 
 /// Everything the matcher and the API read: all layers, indexed, plus the catalogue.
 /// Never mutated; an edit or reload builds a new one.
@@ -13,8 +12,6 @@ pub struct Snapshot {
     /// Counts the snapshots a cell has published: each replacement gets the next number, so
     /// caches can tell versions apart.
     pub revision: u64,
-    /// Feature versions from the store, by layer and id (a feature not listed is at 1).
-    pub versions: Arc<HashMap<(LayerName, String), u64>>,
     /// The industry catalogue.
     pub catalogue: Arc<Catalogue>,
     /// The policy measures (empty when the data directory has no `policies.json`).
@@ -32,23 +29,14 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// The version of a feature.
+    /// The version of record of a feature (places, which are not edited, stay at 1).
     pub fn version(&self, layer: LayerName, id: &str) -> u64 {
-        self.versions.get(&(layer, id.to_string())).copied().unwrap_or(1)
-    }
-
-    /// This snapshot with one parcel's or building's status and version changed (geometry
-    /// and ids stay, so the indexes are shared as they are); none when there is no such
-    /// feature.
-    pub fn with_status(&self, layer: LayerName, id: &str, status: SpaceStatus, version: u64) -> Option<Snapshot> {
-        let mut next = self.clone();
-        match layer {
-            LayerName::Parcels => next.parcels.update(next.parcels.position(id)?, |p| p.status = status),
-            LayerName::Buildings => next.buildings.update(next.buildings.position(id)?, |b| b.status = status),
-            _ => return None,
-        }
-        Arc::make_mut(&mut next.versions).insert((layer, id.to_string()), version);
-        Some(next)
+        let version = match layer {
+            LayerName::Parcels => self.parcels.get(id).map(|p| p.version),
+            LayerName::Buildings => self.buildings.get(id).map(|b| b.version),
+            _ => None,
+        };
+        version.unwrap_or(1)
     }
 
     /// Feature count of each layer.

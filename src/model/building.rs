@@ -2,7 +2,7 @@
 
 use geo::{MultiPolygon, Point};
 
-use super::{Provenance, SpaceStatus, UnknownValue};
+use super::{Confidential, Provenance, SpaceStatus, UnknownValue};
 
 /// The kinds of building space the map lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,4 +81,8 @@ pub struct Building {
     pub footprint: Option<MultiPolygon>,
     /// Source and verification date.
     pub provenance: Provenance,
+    /// Project and notes, for promoters' eyes only.
+    pub confidential: Confidential,
+    /// Version of record: 1 when loaded, one more with each committed edit.
+    pub version: u64,
 }

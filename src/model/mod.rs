@@ -26,6 +26,25 @@ pub use zone::Zone;
 
 use chrono::NaiveDate;
 
+/// What only promoters and up may read of a parcel or building space: the project it is
+/// negotiated, reserved or let for, and internal notes. Public reads leave it out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Confidential {
+    /// The project's name.
+    pub project: Option<String>,
+    /// The project's id in the promoter's own records.
+    pub project_id: Option<String>,
+    /// A note for the office, never published.
+    pub internal_note: Option<String>,
+}
+
+impl Confidential {
+    /// Whether nothing is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.project.is_none() && self.project_id.is_none() && self.internal_note.is_none()
+    }
+}
+
 /// Where a feature's facts come from and when they were last confirmed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Provenance {

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use geo::MultiPolygon;
 
-use super::{LandUse, Provenance, SpaceStatus, SquareMetres, SupplyMode};
+use super::{Confidential, LandUse, Provenance, SpaceStatus, SquareMetres, SupplyMode};
 
 /// Planning limits 规划条件 of a parcel.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -51,4 +51,8 @@ pub struct Parcel {
     pub geometry: MultiPolygon,
     /// Source and verification date.
     pub provenance: Provenance,
+    /// Project and notes, for promoters' eyes only.
+    pub confidential: Confidential,
+    /// Version of record: 1 when loaded, one more with each committed edit.
+    pub version: u64,
 }

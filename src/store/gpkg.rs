@@ -4,7 +4,7 @@
 //! unique, and a `version` for optimistic concurrency. The catalogue and the policy measures
 //! are kept as documents in `chanye_documents`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -14,10 +14,10 @@ use geozero::wkb::GpkgWkb;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde_json::{Map, Value};
 
-use super::{Actor, AuditEntry, AuditQuery, Committed, Dataset, Imported, StatusChange, Store, StoreError};
+use super::{Actor, AuditEntry, AuditQuery, Batch, Change, Committed, Dataset, Edit, Imported, Store, StoreError};
 use crate::export::gpkg::{create_metadata, geometry_blob, quote, register_feature_table};
 use crate::inventory::export::Exported;
-use crate::inventory::{self, check_policies, Layer, LayerName, LayerSource, LoadOptions, Loaded, NoProgress, Shape, Snapshot};
+use crate::inventory::{self, check_policies, Layer, LayerName, LayerSource, LoadOptions, Loaded, NoProgress, Shape, Snapshot, Space};
 use crate::model::{check_transition, Catalogue, Role, SpaceStatus};
 
 /// The document names in `chanye_documents`.
@@ -396,14 +396,7 @@ impl GpkgStore {
     /// Writes one layer of a validated snapshot as a fresh feature table.
     fn write_layer<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName) -> Result<usize, StoreError> {
         let fail = |e: rusqlite::Error| StoreError::Sqlite { path: name.to_string(), source: e };
-        let properties: Vec<Map<String, Value>> = layer
-            .items()
-            .iter()
-            .map(|item| match serde_json::to_value(item.properties()) {
-                Ok(Value::Object(map)) => map,
-                _ => Map::new(),
-            })
-            .collect();
+        let properties: Vec<Map<String, Value>> = layer.items().iter().map(Exported::stored_properties).collect();
         // columns in property order; a column's kind is that of its first non-null value
         let mut keys: Vec<&String> = Vec::new();
         for key in properties.iter().flat_map(|m| m.keys()) {
@@ -450,12 +443,7 @@ impl GpkgStore {
             let blob = geometry_blob(&geometry).map_err(|e| StoreError::Missing(format!("{name} {}: {e}", item.id())))?;
             let mut values = vec![rusqlite::types::Value::Blob(blob)];
             for (key, kind) in &columns {
-                values.push(match (map.get(key.as_str()).unwrap_or(&Value::Null), kind) {
-                    (Value::Null, _) => rusqlite::types::Value::Null,
-                    (Value::Number(n), Kind::Real) => rusqlite::types::Value::Real(n.as_f64().unwrap_or(f64::NAN)),
-                    (Value::String(s), _) => rusqlite::types::Value::Text(s.clone()),
-                    (other, _) => rusqlite::types::Value::Text(other.to_string()),
-                });
+                values.push(sql_value(map.get(key.as_str()).unwrap_or(&Value::Null), *kind));
             }
             insert.execute(rusqlite::params_from_iter(values)).map_err(fail)?;
         }
@@ -515,6 +503,227 @@ fn write_snapshot_layer(db: &Connection, snapshot: &Snapshot, layer: LayerName) 
     }
 }
 
+/// Why one edit failed: refused (the batch goes on) or SQLite failed.
+enum Failure {
+    Refusal(StoreError),
+    Sql(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Failure {
+    fn from(e: rusqlite::Error) -> Self {
+        Failure::Sql(e)
+    }
+}
+
+/// The stored version of a feature, checked against what the caller saw.
+fn checked_version(tx: &Connection, layer: LayerName, id: &str, expected: u64) -> Result<u64, Failure> {
+    let version: Option<i64> = tx.query_row(&format!("SELECT version FROM {} WHERE id = ?1", quote(layer.as_str())), [id], |r| r.get(0)).optional()?;
+    let Some(version) = version else {
+        return Err(Failure::Refusal(StoreError::NotFound { layer, id: id.to_string() }));
+    };
+    let version = version as u64;
+    if version != expected {
+        return Err(Failure::Refusal(StoreError::Conflict { layer, id: id.to_string(), expected, current: version }));
+    }
+    Ok(version)
+}
+
+/// The columns of a feature table and how each is kept.
+fn columns(tx: &Connection, table: &str) -> rusqlite::Result<HashMap<String, Kind>> {
+    let json: Vec<String> = tx
+        .prepare("SELECT column_name FROM gpkg_data_columns WHERE table_name = ?1 AND mime_type = 'application/json'")?
+        .query_map([table], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut q = tx.prepare(&format!("PRAGMA table_info({})", quote(table)))?;
+    let rows = q.query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    let mut kinds = HashMap::new();
+    for row in rows {
+        let (name, declared) = row?;
+        let kind = if json.contains(&name) {
+            Kind::Json
+        } else if declared.eq_ignore_ascii_case("REAL") || declared.eq_ignore_ascii_case("INTEGER") {
+            Kind::Real
+        } else {
+            Kind::Text
+        };
+        kinds.insert(name, kind);
+    }
+    Ok(kinds)
+}
+
+/// A property value as an SQLite value of the column's kind.
+fn sql_value(value: &Value, kind: Kind) -> rusqlite::types::Value {
+    match (value, kind) {
+        (Value::Null, _) => rusqlite::types::Value::Null,
+        (Value::Number(n), Kind::Real) => rusqlite::types::Value::Real(n.as_f64().unwrap_or(f64::NAN)),
+        (Value::String(s), _) => rusqlite::types::Value::Text(s.clone()),
+        (other, _) => rusqlite::types::Value::Text(other.to_string()),
+    }
+}
+
+/// Writes a space's row (inserting it at version 1, or overwriting it one version up),
+/// adding any column the table lacks.
+fn write_row(tx: &Connection, space: &Space, insert: bool) -> Result<(), Failure> {
+    let table = space.layer().as_str();
+    let properties = space.stored_properties();
+    let mut kinds = columns(tx, table)?;
+    for (key, value) in &properties {
+        if kinds.contains_key(key) {
+            continue;
+        }
+        let kind = Kind::of(value).unwrap_or(Kind::Text);
+        tx.execute(&format!("ALTER TABLE {} ADD COLUMN {} {}", quote(table), quote(key), kind.sql()), [])?;
+        if kind == Kind::Json {
+            tx.execute("INSERT INTO gpkg_data_columns (table_name, column_name, name, mime_type) VALUES (?1, ?2, ?2, 'application/json')", params![table, key])?;
+        }
+        kinds.insert(key.clone(), kind);
+    }
+    let blob = geometry_blob(&space.geometry()).map_err(|e| Failure::Refusal(StoreError::Refused(format!("{} {}: {e}", space.layer(), space.id()))))?;
+    let mut values = vec![rusqlite::types::Value::Blob(blob)];
+    let mut names = vec!["geom".to_string()];
+    for (key, value) in &properties {
+        names.push(quote(key));
+        values.push(sql_value(value, kinds[key]));
+    }
+    let sql = if insert {
+        let slots: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+        format!("INSERT INTO {} ({}, version) VALUES ({}, 1)", quote(table), names.join(", "), slots.join(", "))
+    } else {
+        let sets: Vec<String> = names.iter().enumerate().map(|(i, n)| format!("{n} = ?{}", i + 1)).collect();
+        values.push(rusqlite::types::Value::Text(space.id().to_string()));
+        format!("UPDATE {} SET {}, version = version + 1 WHERE id = ?{}", quote(table), sets.join(", "), values.len())
+    };
+    match tx.execute(&sql, rusqlite::params_from_iter(values)) {
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+            Err(Failure::Refusal(StoreError::Refused(format!("{} already has '{}'", space.layer(), space.id()))))
+        }
+        other => other.map(|_| ()).map_err(Failure::Sql),
+    }
+}
+
+/// The properties that differ between two property maps: (before, after).
+fn changed(before: &Map<String, Value>, after: &Map<String, Value>) -> (Value, Value) {
+    let mut old = Map::new();
+    let mut new = Map::new();
+    for key in before.keys().chain(after.keys().filter(|k| !before.contains_key(*k))) {
+        let (a, b) = (before.get(key).unwrap_or(&Value::Null), after.get(key).unwrap_or(&Value::Null));
+        if a != b {
+            old.insert(key.clone(), a.clone());
+            new.insert(key.clone(), b.clone());
+        }
+    }
+    (Value::Object(old), Value::Object(new))
+}
+
+/// An audit entry in the making.
+struct Entry<'a> {
+    layer: LayerName,
+    feature: &'a str,
+    action: &'a str,
+    before: Value,
+    after: Value,
+    geometry_changed: bool,
+    project: Option<&'a str>,
+    project_id: Option<&'a str>,
+    note: Option<&'a str>,
+}
+
+fn record(tx: &Connection, actor: &Actor, e: Entry) -> rusqlite::Result<i64> {
+    let text = |v: &Value| (!v.is_null()).then(|| v.to_string());
+    tx.execute(
+        "INSERT INTO chanye_audit (at, actor, role, layer, feature, action, before, after, geometry_changed, project, project_id, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            now(),
+            actor.name,
+            actor.role.as_str(),
+            e.layer.as_str(),
+            e.feature,
+            e.action,
+            text(&e.before),
+            text(&e.after),
+            e.geometry_changed as i64,
+            e.project,
+            e.project_id,
+            e.note
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Applies one edit inside the open transaction.
+fn apply_one(tx: &Connection, edit: &Edit) -> Result<Committed, Failure> {
+    let actor = &edit.actor;
+    match &edit.change {
+        Change::Status(change) => {
+            let layer = change.layer;
+            let table = quote(layer.as_str());
+            let version = checked_version(tx, layer, &change.id, change.expected_version)?;
+            let status: String = tx.query_row(&format!("SELECT status FROM {table} WHERE id = ?1"), [&change.id], |r| r.get(0))?;
+            let from: SpaceStatus = status.parse().map_err(|e: crate::model::UnknownValue| Failure::Refusal(StoreError::Refused(e.to_string())))?;
+            if let Err(reason) = check_transition(from, change.to, actor.role) {
+                // allowed to a higher role: the role is what is missing
+                let higher = Role::ALL.into_iter().any(|r| r > actor.role && check_transition(from, change.to, r).is_ok());
+                return Err(Failure::Refusal(if higher { StoreError::Forbidden(reason) } else { StoreError::Refused(reason) }));
+            }
+            let kinds = columns(tx, layer.as_str())?;
+            for key in crate::inventory::export::CONFIDENTIAL_PROPERTIES {
+                if !kinds.contains_key(key) {
+                    tx.execute(&format!("ALTER TABLE {table} ADD COLUMN {} TEXT", quote(key)), [])?;
+                }
+            }
+            // the project is what a space is held for; one back on offer or idle has none
+            let cleared = matches!(change.to, SpaceStatus::Available | SpaceStatus::Idle);
+            tx.execute(
+                &format!(
+                    "UPDATE {table} SET status = ?1, version = version + 1,
+                        project = CASE WHEN ?3 THEN NULL ELSE coalesce(?4, project) END,
+                        project_id = CASE WHEN ?3 THEN NULL ELSE coalesce(?5, project_id) END
+                     WHERE id = ?2"
+                ),
+                params![change.to.as_str(), change.id, cleared, change.project, change.project_id],
+            )?;
+            let audit_seq = record(
+                tx,
+                actor,
+                Entry {
+                    layer,
+                    feature: &change.id,
+                    action: "status",
+                    before: serde_json::json!({ "status": from.as_str() }),
+                    after: serde_json::json!({ "status": change.to.as_str() }),
+                    geometry_changed: false,
+                    project: change.project.as_deref(),
+                    project_id: change.project_id.as_deref(),
+                    note: change.note.as_deref(),
+                },
+            )?;
+            Ok(Committed { version: version + 1, audit_seq })
+        }
+        Change::Create(space) => {
+            write_row(tx, space, true)?;
+            let after = Value::Object(space.stored_properties());
+            let entry = Entry { layer: space.layer(), feature: space.id(), action: "create", before: Value::Null, after, geometry_changed: true, project: None, project_id: None, note: None };
+            Ok(Committed { version: 1, audit_seq: record(tx, actor, entry)? })
+        }
+        Change::Update { expected_version, before, after } => {
+            let version = checked_version(tx, after.layer(), after.id(), *expected_version)?;
+            write_row(tx, after, false)?;
+            let (old, new) = changed(&before.stored_properties(), &after.stored_properties());
+            let geometry_changed = !before.same_geometry(after);
+            let entry = Entry { layer: after.layer(), feature: after.id(), action: "update", before: old, after: new, geometry_changed, project: None, project_id: None, note: None };
+            Ok(Committed { version: version + 1, audit_seq: record(tx, actor, entry)? })
+        }
+        Change::Delete { expected_version, before } => {
+            let version = checked_version(tx, before.layer(), before.id(), *expected_version)?;
+            tx.execute(&format!("DELETE FROM {} WHERE id = ?1", quote(before.layer().as_str())), [before.id()])?;
+            let old = Value::Object(before.stored_properties());
+            let entry = Entry { layer: before.layer(), feature: before.id(), action: "delete", before: old, after: Value::Null, geometry_changed: true, project: None, project_id: None, note: None };
+            Ok(Committed { version: version + 1, audit_seq: record(tx, actor, entry)? })
+        }
+    }
+}
+
 impl Store for GpkgStore {
     fn snapshot(&self) -> Result<Loaded, StoreError> {
         let db = self.connection();
@@ -522,12 +731,10 @@ impl Store for GpkgStore {
         let catalogue = catalogue.ok_or_else(|| StoreError::Missing(format!("{} holds no industry catalogue; import industries.json", self.path.display())))?;
         drop(db);
         let mut loaded = load_all(&layers, &catalogue, policies.as_deref())?;
-        let mut versions = std::collections::HashMap::new();
-        for layer in LayerName::ALL {
-            // only what moved past version 1 is listed: the rest is at 1
-            versions.extend(self.versions(layer)?.into_iter().filter(|(_, v)| *v > 1).map(|(id, v)| ((layer, id), v)));
-        }
-        loaded.snapshot.versions = Arc::new(versions);
+        let versions = self.versions(LayerName::Parcels)?;
+        loaded.snapshot.parcels.update_all(|p| p.version = versions.get(&p.id).copied().unwrap_or(1));
+        let versions = self.versions(LayerName::Buildings)?;
+        loaded.snapshot.buildings.update_all(|b| b.version = versions.get(&b.id).copied().unwrap_or(1));
         Ok(loaded)
     }
 
@@ -587,53 +794,37 @@ impl Store for GpkgStore {
         Ok(found)
     }
 
-    fn change_status(&self, change: &StatusChange, actor: &Actor) -> Result<Committed, StoreError> {
-        let layer = change.layer;
-        if !matches!(layer, LayerName::Parcels | LayerName::Buildings) {
-            return Err(StoreError::Refused(format!("{layer} have no status")));
-        }
+    fn apply(&self, edits: &[Edit], batch: Batch) -> Result<Vec<Result<Committed, StoreError>>, StoreError> {
         let mut db = self.connection();
         let fail = self.error();
         let tx = db.transaction().map_err(&fail)?;
-        let table = quote(layer.as_str());
-        let current: Option<(i64, String)> = tx
-            .query_row(&format!("SELECT version, status FROM {table} WHERE id = ?1"), [&change.id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()
-            .map_err(&fail)?;
-        let Some((version, status)) = current else {
-            return Err(StoreError::NotFound { layer, id: change.id.clone() });
-        };
-        let version = version as u64;
-        if version != change.expected_version {
-            return Err(StoreError::Conflict { layer, id: change.id.clone(), expected: change.expected_version, current: version });
+        let mut answers = Vec::with_capacity(edits.len());
+        let mut touched = Vec::new();
+        for edit in edits {
+            if batch == Batch::Each {
+                tx.execute_batch("SAVEPOINT edit").map_err(&fail)?;
+            }
+            let answer = apply_one(&tx, edit).map_err(|e| match e {
+                Failure::Refusal(e) => e,
+                Failure::Sql(source) => StoreError::Sqlite { path: self.path.display().to_string(), source },
+            });
+            match (&answer, batch) {
+                (Err(_), Batch::Atomic) => return Err(answer.err().expect("an error")),
+                (Err(_), Batch::Each) => tx.execute_batch("ROLLBACK TO edit; RELEASE edit").map_err(&fail)?,
+                (Ok(_), Batch::Each) => tx.execute_batch("RELEASE edit").map_err(&fail)?,
+                (Ok(_), Batch::Atomic) => {}
+            }
+            if answer.is_ok() {
+                touched.push(edit.change.target().0);
+            }
+            answers.push(answer);
         }
-        let from: SpaceStatus = status.parse().map_err(|e: crate::model::UnknownValue| StoreError::Refused(e.to_string()))?;
-        if let Err(reason) = check_transition(from, change.to, actor.role) {
-            // allowed to a higher role: the role is what is missing
-            let higher = Role::ALL.into_iter().any(|r| r > actor.role && check_transition(from, change.to, r).is_ok());
-            return Err(if higher { StoreError::Forbidden(reason) } else { StoreError::Refused(reason) });
+        touched.dedup();
+        for layer in touched {
+            tx.execute("UPDATE gpkg_contents SET last_change = ?2 WHERE table_name = ?1", params![layer.as_str(), now()]).map_err(&fail)?;
         }
-        tx.execute(&format!("UPDATE {table} SET status = ?1, version = version + 1 WHERE id = ?2"), params![change.to.as_str(), change.id]).map_err(&fail)?;
-        tx.execute(
-            "INSERT INTO chanye_audit (at, actor, role, layer, feature, action, before, after, geometry_changed, project, project_id, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'status', ?6, ?7, 0, ?8, ?9, ?10)",
-            params![
-                now(),
-                actor.name,
-                actor.role.as_str(),
-                layer.as_str(),
-                change.id,
-                serde_json::json!({ "status": from.as_str() }).to_string(),
-                serde_json::json!({ "status": change.to.as_str() }).to_string(),
-                change.project,
-                change.project_id,
-                change.note,
-            ],
-        )
-        .map_err(&fail)?;
-        let audit_seq = tx.last_insert_rowid();
         tx.commit().map_err(&fail)?;
-        Ok(Committed { version: version + 1, audit_seq })
+        Ok(answers)
     }
 
     fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {

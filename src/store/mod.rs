@@ -7,10 +7,12 @@
 //! embedded one, an OGC GeoPackage that QGIS and GDAL open directly.
 
 mod gpkg;
+mod writer;
 
 pub use gpkg::{GpkgStore, TokenInfo};
+pub use writer::{Outcome, Published, Writer};
 
-use crate::inventory::{InventoryError, LayerName, LayerSource, Loaded, Report};
+use crate::inventory::{InventoryError, LayerName, LayerSource, Loaded, Report, Space};
 use crate::model::{Role, SpaceStatus};
 
 /// Who makes a request.
@@ -46,6 +48,61 @@ pub struct StatusChange {
     pub project_id: Option<String>,
     /// Why.
     pub note: Option<String>,
+}
+
+/// One change of a parcel or building space.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// Moves a space along the workflow, checked against the status stored.
+    Status(StatusChange),
+    /// Adds a space; its id must be new.
+    Create(Space),
+    /// Replaces a space's properties and geometry with `after`, if it is still at
+    /// `expected_version`; `before` is what the caller edited, for the audit trail.
+    Update {
+        /// The version the caller saw.
+        expected_version: u64,
+        /// The space as it was.
+        before: Space,
+        /// The space as it is to be.
+        after: Space,
+    },
+    /// Deletes a space if it is still at `expected_version`.
+    Delete {
+        /// The version the caller saw.
+        expected_version: u64,
+        /// The space as it was.
+        before: Space,
+    },
+}
+
+impl Change {
+    /// The layer and id changed.
+    pub fn target(&self) -> (LayerName, &str) {
+        match self {
+            Change::Status(c) => (c.layer, &c.id),
+            Change::Create(space) | Change::Update { after: space, .. } | Change::Delete { before: space, .. } => (space.layer(), space.id()),
+        }
+    }
+}
+
+/// A change and who makes it.
+#[derive(Debug, Clone)]
+pub struct Edit {
+    /// Who.
+    pub actor: Actor,
+    /// What.
+    pub change: Change,
+}
+
+/// How a batch of edits commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Batch {
+    /// All or none: the first refusal undoes the rest.
+    Atomic,
+    /// Each edit stands alone: a refused one changes nothing, the others commit (together,
+    /// with one sync to disk).
+    Each,
 }
 
 /// A committed change.
@@ -196,9 +253,10 @@ pub trait Store: Send + Sync {
     /// The holder of a bearer token, if the token is known and not revoked.
     fn authenticate(&self, token: &str) -> Result<Option<Actor>, StoreError>;
 
-    /// Changes a status if the version matches and the workflow allows it, with its audit
-    /// entry, in one transaction.
-    fn change_status(&self, change: &StatusChange, actor: &Actor) -> Result<Committed, StoreError>;
+    /// Applies `edits` in one transaction, each with its audit entry: versions are checked
+    /// (a stale one is a [`StoreError::Conflict`]) and status changes follow the workflow.
+    /// Answers per edit; under [`Batch::Atomic`] any refusal is the error and nothing is written.
+    fn apply(&self, edits: &[Edit], batch: Batch) -> Result<Vec<Result<Committed, StoreError>>, StoreError>;
 
     /// Audit entries, oldest first.
     fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;

@@ -1,0 +1,197 @@
+//! Commits edits and publishes what they make. Writers queue their edits; whoever holds the
+//! turn commits everything queued in one transaction (one sync to disk for many edits: group
+//! commit), then publishes one snapshot and matcher with all of it, and hands every writer
+//! its answer. Readers see the inventory before the batch or after it, never half of it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+
+use super::{Batch, Change, Committed, Edit, Store, StoreError};
+use crate::inventory::{LayerName, Snapshot, SnapshotCell, Space};
+use crate::matcher::Matcher;
+
+/// The snapshot in force and the matcher over it, replaced together.
+pub struct Published {
+    /// The snapshot in force.
+    pub cell: Arc<SnapshotCell>,
+    matcher: RwLock<Arc<Matcher>>,
+}
+
+impl Published {
+    /// Publishes the snapshot `cell` holds, with a matcher over it.
+    pub fn new(cell: Arc<SnapshotCell>) -> Published {
+        let matcher = Arc::new(Matcher::new(cell.current()));
+        Published { cell, matcher: RwLock::new(matcher) }
+    }
+
+    /// The matcher over the snapshot in force.
+    pub fn matcher(&self) -> Arc<Matcher> {
+        self.matcher.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Publishes `next` and a matcher over it.
+    pub fn publish(&self, next: Snapshot) {
+        self.cell.replace(next);
+        let matcher = Arc::new(Matcher::new(self.cell.current()));
+        *self.matcher.write().unwrap_or_else(|e| e.into_inner()) = matcher;
+    }
+}
+
+/// What one committed edit left.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The version and audit entry.
+    pub committed: Committed,
+    /// The space as it now is (none once deleted).
+    pub space: Option<Space>,
+}
+
+/// The answer to one job: per edit, or the error that stopped an atomic job.
+type Answer = Result<Vec<Result<Outcome, StoreError>>, StoreError>;
+
+/// Where a job's answer is left for the writer that queued it.
+#[derive(Default)]
+struct Slot {
+    answer: Mutex<Option<Answer>>,
+    ready: Condvar,
+}
+
+struct Job {
+    edits: Vec<Edit>,
+    batch: Batch,
+    slot: Arc<Slot>,
+}
+
+/// Commits queued edits in batches and publishes the result.
+pub struct Writer {
+    store: Arc<dyn Store>,
+    published: Arc<Published>,
+    queue: Mutex<Vec<Job>>,
+    turn: Mutex<()>,
+}
+
+impl Writer {
+    /// A writer committing to `store` and publishing to `published`.
+    pub fn new(store: Arc<dyn Store>, published: Arc<Published>) -> Writer {
+        Writer { store, published, queue: Mutex::new(Vec::new()), turn: Mutex::new(()) }
+    }
+
+    /// The store written to.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Commits `edits` (with others queued meanwhile) and returns once the snapshot holding
+    /// them is published. Blocks: call it off the async executor.
+    pub fn submit(&self, edits: Vec<Edit>, batch: Batch) -> Answer {
+        let slot = Arc::new(Slot::default());
+        lock(&self.queue).push(Job { edits, batch, slot: slot.clone() });
+        let turn = lock(&self.turn);
+        // a writer that held the turn before may have committed this job already
+        if let Some(answer) = lock(&slot.answer).take() {
+            return answer;
+        }
+        let jobs = std::mem::take(&mut *lock(&self.queue));
+        self.run(jobs);
+        drop(turn);
+        let mut answer = lock(&slot.answer);
+        while answer.is_none() {
+            answer = slot.ready.wait(answer).unwrap_or_else(|e| e.into_inner());
+        }
+        answer.take().unwrap_or_else(|| Err(StoreError::Refused("the write was lost".into())))
+    }
+
+    /// Commits `jobs` in order (runs of independent jobs together), publishes, answers.
+    fn run(&self, jobs: Vec<Job>) {
+        let snapshot = self.published.cell.current();
+        let mut working: HashMap<(LayerName, String), Option<Space>> = HashMap::new();
+        let mut answers: Vec<(Arc<Slot>, Answer)> = Vec::with_capacity(jobs.len());
+        let mut group: Vec<Job> = Vec::new();
+        let flush = |group: &mut Vec<Job>, answers: &mut Vec<(Arc<Slot>, Answer)>, working: &mut HashMap<_, _>| {
+            if group.is_empty() {
+                return;
+            }
+            let edits: Vec<Edit> = group.iter().flat_map(|j| j.edits.iter().cloned()).collect();
+            match self.store.apply(&edits, Batch::Each) {
+                Ok(results) => {
+                    let mut results = results.into_iter();
+                    for job in group.drain(..) {
+                        let mine: Vec<_> = results.by_ref().take(job.edits.len()).collect();
+                        let outcomes = outcomes(&snapshot, working, &job.edits, mine);
+                        answers.push((job.slot, Ok(outcomes)));
+                    }
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    tracing::error!("a batch of edits failed: {message}");
+                    for job in group.drain(..) {
+                        answers.push((job.slot, Err(StoreError::Missing(format!("the store failed: {message}")))));
+                    }
+                }
+            }
+        };
+        for job in jobs {
+            if job.batch == Batch::Each {
+                group.push(job);
+                continue;
+            }
+            flush(&mut group, &mut answers, &mut working);
+            let answer = self.store.apply(&job.edits, Batch::Atomic).map(|results| outcomes(&snapshot, &mut working, &job.edits, results));
+            answers.push((job.slot, answer));
+        }
+        flush(&mut group, &mut answers, &mut working);
+        if !working.is_empty() {
+            let mut spaces = Vec::new();
+            let mut removed = Vec::new();
+            for (key, space) in working {
+                match space {
+                    Some(space) => spaces.push(space),
+                    None => removed.push(key),
+                }
+            }
+            self.published.publish(snapshot.with_spaces(spaces, &removed));
+        }
+        for (slot, answer) in answers {
+            *lock(&slot.answer) = Some(answer);
+            slot.ready.notify_all();
+        }
+    }
+}
+
+/// The spaces the committed edits of one job leave, recorded in `working` (the edits not
+/// yet published, over `snapshot`).
+fn outcomes(
+    snapshot: &Snapshot,
+    working: &mut HashMap<(LayerName, String), Option<Space>>,
+    edits: &[Edit],
+    results: Vec<Result<Committed, StoreError>>,
+) -> Vec<Result<Outcome, StoreError>> {
+    edits
+        .iter()
+        .zip(results)
+        .map(|(edit, result)| {
+            let committed = result?;
+            let (layer, id) = edit.change.target();
+            let key = (layer, id.to_string());
+            let space = match &edit.change {
+                Change::Status(c) => {
+                    let current = working.get(&key).cloned().unwrap_or_else(|| snapshot.space(layer, id));
+                    current.map(|s| s.with_status(c.to, c.project.as_deref(), c.project_id.as_deref()))
+                }
+                Change::Create(space) | Change::Update { after: space, .. } => Some(space.clone()),
+                Change::Delete { .. } => None,
+            };
+            let space = space.map(|mut s| {
+                s.set_version(committed.version);
+                s
+            });
+            working.insert(key, space.clone());
+            Ok(Outcome { committed, space })
+        })
+        .collect()
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // a panic while holding a lock leaves a queue or slot that is still whole
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
