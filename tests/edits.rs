@@ -183,3 +183,246 @@ fn a_match_sees_the_edit_at_once() {
     assert_eq!(status, 200);
     assert!(!top(()).contains(&id), "{id} is in talks now and no longer on offer");
 }
+
+/// A request with an optional token, If-Match and JSON body: status, body, ETag, Location.
+fn send(method: &str, path: &str, token: Option<&str>, if_match: Option<&str>, body: Option<&Value>) -> (u16, Value, Option<String>, Option<String>) {
+    let mut request = ureq::request(method, &format!("{}{path}", server().url));
+    if let Some(t) = token {
+        request = request.set("Authorization", &format!("Bearer {t}"));
+    }
+    if let Some(m) = if_match {
+        request = request.set("If-Match", m);
+    }
+    let r = response(match body {
+        Some(b) => request.set("Content-Type", "application/json").send_string(&b.to_string()),
+        None => request.call(),
+    });
+    let (tag, location) = (r.header("ETag").map(str::to_string), r.header("Location").map(str::to_string));
+    let status = r.status();
+    (status, serde_json::from_str(&r.into_string().unwrap()).unwrap_or(Value::Null), tag, location)
+}
+
+/// A sample feature of `layer` under a new id, as a client would send it (no computed areas).
+fn new_feature(layer: &str, from: usize, id: &str) -> Value {
+    let mut feature = common::features(&common::sample_layer(layer))[from].clone();
+    feature["id"] = Value::from(id);
+    let properties = feature["properties"].as_object_mut().unwrap();
+    properties.insert("id".into(), Value::from(id));
+    properties.remove("area_m2");
+    properties.remove("area_mu");
+    feature
+}
+
+/// A ring that crosses itself.
+fn bow_tie() -> Value {
+    serde_json::json!({ "type": "Polygon", "coordinates": [[[116.85, 40.37], [116.86, 40.38], [116.86, 40.37], [116.85, 40.38], [116.85, 40.37]]] })
+}
+
+#[test]
+fn every_write_route_checks_role_version_and_body() {
+    let s = server();
+    let (status, _, tag, _) = send("POST", "/collections/parcels/items", Some(&s.editor), None, Some(&new_feature("parcels", 0, "T-ROUTES-1")));
+    assert_eq!((status, tag.as_deref()), (201, Some("\"v1\"")));
+    let item = "/collections/parcels/items/T-ROUTES-1";
+    let patch = serde_json::json!({ "properties": { "name": "改名" } });
+    let whole = new_feature("parcels", 0, "T-ROUTES-1");
+    let routes: [(&str, &str, Option<&Value>); 4] =
+        [("POST", "/collections/parcels/items", Some(&whole)), ("PATCH", item, Some(&patch)), ("PUT", item, Some(&whole)), ("DELETE", item, None)];
+    for (method, path, body) in routes {
+        let case = format!("{method} {path}");
+        let v1 = Some("\"v1\"");
+        assert_eq!(send(method, path, None, v1, body).0, 401, "{case} without a token");
+        assert_eq!(send(method, path, Some("cy_unknown"), v1, body).0, 401, "{case} with an unknown token");
+        assert_eq!(send(method, path, Some(&s.public), v1, body).0, 403, "{case} as public");
+        assert_eq!(send(method, path, Some(&s.promoter), v1, body).0, 403, "{case} as promoter: editing is for editors");
+        if method == "POST" {
+            // the id is taken now
+            let (status, problem, _, _) = send(method, path, Some(&s.editor), None, body);
+            assert_eq!((status, problem["field"].as_str()), (422, Some("id")), "{case}: {problem}");
+            continue;
+        }
+        let (status, problem, _, _) = send(method, path, Some(&s.editor), None, body);
+        assert_eq!((status, problem["type"].as_str()), (428, Some("urn:chanye:problem:precondition-required")), "{case}");
+        let (status, problem, _, _) = send(method, path, Some(&s.editor), Some("\"v7\""), body);
+        assert_eq!((status, problem["type"].as_str()), (412, Some("urn:chanye:problem:version-conflict")), "{case}");
+    }
+    // bad bodies: 422 naming the field, and nothing written
+    let bad = [
+        (serde_json::json!({ "properties": { "land_use": "X9" } }), "land_use"),
+        (serde_json::json!({ "properties": { "stauts": "available" } }), "stauts"),
+        (serde_json::json!({ "geometry": bow_tie() }), "geometry"),
+    ];
+    for (body, field) in bad {
+        let (status, problem, _, _) = send("PATCH", item, Some(&s.editor), Some("\"v1\""), Some(&body));
+        assert_eq!((status, problem["field"].as_str()), (422, Some(field)), "{body}: {problem}");
+        assert!(problem["problems"].as_array().is_some_and(|p| !p.is_empty()), "{problem}");
+    }
+    let (status, _, _, _) = send("PUT", item, Some(&s.editor), Some("\"v1\""), Some(&serde_json::json!({ "type": "Feature", "properties": {} })));
+    assert_eq!(status, 422, "a replacement without geometry or properties");
+    let (status, _, _, _) = send("PATCH", item, Some(&s.editor), Some("\"v1\""), Some(&Value::from("not a feature")));
+    assert_eq!(status, 422);
+    let (status, _, _, _) = send("PATCH", item, Some(&s.editor), Some("\"v1\""), None);
+    assert_eq!(status, 400, "no body is not JSON");
+    assert_eq!(etag_of("T-ROUTES-1"), "\"v1\"", "nothing was written");
+    // places are read-only over the API: 405 with Allow
+    let district = &common::features(&common::sample_layer("districts"))[0]["id"];
+    let r = response(ureq::request("DELETE", &format!("{}/collections/districts/items/{}", s.url, district.as_str().unwrap())).call());
+    assert_eq!((r.status(), r.header("Allow")), (405, Some("GET")));
+    // a feature that does not exist
+    assert_eq!(send("PATCH", "/collections/parcels/items/T-NONE", Some(&s.editor), Some("\"v1\""), Some(&patch)).0, 404);
+    assert_eq!(send("DELETE", "/collections/buildings/items/T-NONE", Some(&s.editor), Some("\"v1\""), None).0, 404);
+}
+
+#[test]
+fn create_change_move_replace_and_delete_with_the_audit_trail() {
+    let s = server();
+    let parcels = common::features(&common::sample_layer("parcels"));
+    let (status, created, tag, location) = send("POST", "/collections/parcels/items", Some(&s.editor), None, Some(&new_feature("parcels", 0, "T-LIFE-1")));
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(tag.as_deref(), Some("\"v1\""));
+    assert!(location.unwrap().ends_with("/collections/parcels/items/T-LIFE-1"));
+    assert_eq!(created["properties"]["district"], parcels[0]["properties"]["district"], "joined like the feature it copies");
+    let item = "/collections/parcels/items/T-LIFE-1";
+    assert_eq!(send("GET", item, None, None, None).0, 200);
+
+    let patch = serde_json::json!({ "properties": { "name": "新地块", "max_far": 2.5, "internal_note": "土地证待办" } });
+    let (status, changed, tag, _) = send("PATCH", item, Some(&s.editor), Some("\"v1\""), Some(&patch));
+    assert_eq!((status, tag.as_deref()), (200, Some("\"v2\"")), "{changed}");
+    assert_eq!((changed["properties"]["name"].as_str(), changed["properties"]["max_far"].as_f64()), (Some("新地块"), Some(2.5)));
+    assert_eq!(changed["properties"]["land_use"], parcels[0]["properties"]["land_use"], "what the patch leaves out stays");
+
+    // moved onto a parcel of another park: joined again
+    let elsewhere = parcels.iter().find(|f| f["properties"]["park"] != parcels[0]["properties"]["park"] && !f["properties"]["park"].is_null()).unwrap();
+    let (status, moved, tag, _) = send("PATCH", item, Some(&s.editor), Some("\"v2\""), Some(&serde_json::json!({ "geometry": elsewhere["geometry"] })));
+    assert_eq!((status, tag.as_deref()), (200, Some("\"v3\"")), "{moved}");
+    assert_eq!(moved["properties"]["park"], elsewhere["properties"]["park"]);
+    let area = |f: &Value| f["properties"]["area_m2"].as_f64().unwrap();
+    assert!((area(&moved) / area(elsewhere) - 1.0).abs() < 1e-3, "the area is computed again: {} vs {}", area(&moved), area(elsewhere));
+
+    let (status, replaced, tag, _) = send("PUT", item, Some(&s.editor), Some("\"v3\""), Some(&new_feature("parcels", 0, "T-LIFE-1")));
+    assert_eq!((status, tag.as_deref()), (200, Some("\"v4\"")), "{replaced}");
+    assert!(replaced["properties"].get("internal_note").is_none(), "a replacement drops what it leaves out");
+
+    assert_eq!(send("DELETE", item, Some(&s.editor), Some("\"v4\""), None).0, 204);
+    assert_eq!(send("GET", item, None, None, None).0, 404);
+    assert_eq!(send("DELETE", item, Some(&s.editor), Some("\"v4\""), None).0, 404);
+
+    let (_, audit, _, _) = send("GET", "/api/v1/audit?feature=T-LIFE-1", Some(&s.promoter), None, None);
+    let entries = audit["entries"].as_array().unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["create", "update", "update", "update", "delete"]);
+    assert_eq!(entries[1]["before"]["name"], parcels[0]["properties"]["name"]);
+    assert_eq!(entries[1]["after"]["name"], "新地块");
+    assert!(entries[1]["after"].get("land_use").is_none(), "only what changed: {}", entries[1]);
+    let moved_flags: Vec<bool> = entries.iter().map(|e| e["geometry_changed"].as_bool().unwrap()).collect();
+    assert_eq!(moved_flags, [true, false, true, true, true]);
+    assert_eq!(entries[4]["before"]["name"], parcels[0]["properties"]["name"]);
+
+    // the store has none of it left, and a fresh open agrees
+    let reopened = GpkgStore::open(&s.store_path).unwrap().snapshot().unwrap().snapshot;
+    assert!(reopened.parcels.get("T-LIFE-1").is_none());
+}
+
+#[test]
+fn a_feature_collection_is_added_all_or_none_with_the_report() {
+    let s = server();
+    let mut bad = new_feature("buildings", 1, "T-BULK-2");
+    bad["properties"]["building_type"] = Value::from("castle");
+    let batch = |second: Value| common::collection(vec![new_feature("buildings", 0, "T-BULK-1"), second, new_feature("buildings", 2, "T-BULK-3")]);
+    let (status, problem, _, _) = send("POST", "/collections/buildings/items", Some(&s.editor), None, Some(&batch(bad)));
+    assert_eq!(status, 422, "{problem}");
+    let problems = problem["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{problem}");
+    assert_eq!((problems[0]["feature"]["index"].as_u64(), problems[0]["feature"]["id"].as_str(), problems[0]["field"].as_str()), (Some(1), Some("T-BULK-2"), Some("building_type")));
+    assert_eq!(send("GET", "/collections/buildings/items/T-BULK-1", None, None, None).0, 404, "none was added");
+
+    let (status, report, _, _) = send("POST", "/collections/buildings/items", Some(&s.editor), None, Some(&batch(new_feature("buildings", 1, "T-BULK-2"))));
+    assert_eq!(status, 201, "{report}");
+    assert_eq!(report["created"], 3);
+    for id in ["T-BULK-1", "T-BULK-2", "T-BULK-3"] {
+        assert_eq!(etag_of_building(id), "\"v1\"");
+    }
+    // a building's status moves like a parcel's
+    let r = response(
+        ureq::post(&format!("{}/api/v1/buildings/T-BULK-1/status", s.url))
+            .set("Authorization", &format!("Bearer {}", s.promoter))
+            .set("If-Match", "\"v1\"")
+            .send_string(r#"{"status": "negotiating", "project": "楼宇项目"}"#),
+    );
+    assert_eq!(r.status(), 200);
+    // too many vertices
+    // counted before anything else is checked, so short integer positions keep the body small
+    let mut ring: Vec<Value> = (0..51_000).map(|i| serde_json::json!([i % 100, i / 100])).collect();
+    ring.push(ring[0].clone());
+    let mut huge = new_feature("parcels", 0, "T-BULK-HUGE");
+    huge["geometry"] = serde_json::json!({ "type": "Polygon", "coordinates": [ring] });
+    let r = response(
+        ureq::post(&format!("{}/collections/parcels/items", s.url)).set("Authorization", &format!("Bearer {}", s.editor)).send_string(&huge.to_string()),
+    );
+    let status = r.status();
+    let problem: Value = serde_json::from_str(&r.into_string().unwrap()).unwrap();
+    assert_eq!((status, problem["field"].as_str()), (422, Some("geometry")), "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("vertices"), "{problem}");
+}
+
+fn etag_of_building(id: &str) -> String {
+    let r = response(ureq::get(&format!("{}/collections/buildings/items/{id}", server().url)).call());
+    assert_eq!(r.status(), 200, "{id}");
+    r.header("ETag").unwrap().to_string()
+}
+
+#[test]
+fn public_reads_never_carry_confidential_fields() {
+    let s = server();
+    let secret_project = "保密项目-甲";
+    let secret_note = "内部备注-乙";
+    let (status, _, _, _) = send("POST", "/collections/parcels/items", Some(&s.editor), None, Some(&new_feature("parcels", 0, "T-SECRET-1")));
+    assert_eq!(status, 201);
+    let patch = serde_json::json!({ "properties": { "internal_note": secret_note } });
+    assert_eq!(send("PATCH", "/collections/parcels/items/T-SECRET-1", Some(&s.editor), Some("\"v1\""), Some(&patch)).0, 200);
+    let body = serde_json::json!({ "status": "negotiating", "project": secret_project, "project_id": "SECRET-9" });
+    let r = response(
+        ureq::post(&format!("{}/api/v1/parcels/T-SECRET-1/status", s.url))
+            .set("Authorization", &format!("Bearer {}", s.promoter))
+            .set("If-Match", "\"v2\"")
+            .send_string(&body.to_string()),
+    );
+    assert_eq!(r.status(), 200);
+
+    // promoters see them
+    let (_, item, _, _) = send("GET", "/collections/parcels/items/T-SECRET-1", Some(&s.promoter), None, None);
+    assert_eq!((item["properties"]["project"].as_str(), item["properties"]["internal_note"].as_str()), (Some(secret_project), Some(secret_note)));
+    let (_, page, _, _) = send("GET", "/collections/parcels/items?limit=10000&status=negotiating", Some(&s.promoter), None, None);
+    assert!(page.to_string().contains(secret_project));
+
+    // nobody else does, on any read
+    let reads = [
+        "/collections/parcels/items/T-SECRET-1",
+        "/collections/parcels/items?limit=10000",
+        "/collections/parcels/items?limit=10000&status=negotiating",
+        "/collections/parcels/items/T-SECRET-1?crs=http://www.opengis.net/def/crs/EPSG/0/4326",
+        "/api/v1/export/parcels?format=geojson",
+        "/api/v1/export/parcels?format=csv",
+        "/api/v1/stats",
+    ];
+    for token in [None, Some(s.public.as_str())] {
+        for path in reads {
+            let mut request = ureq::get(&format!("{}{path}", s.url));
+            if let Some(t) = token {
+                request = request.set("Authorization", &format!("Bearer {t}"));
+            }
+            let r = response(request.call());
+            assert_eq!(r.status(), 200, "{path}");
+            let text = r.into_string().unwrap();
+            for secret in [secret_project, secret_note, "SECRET-9", "internal_note", "\"project\""] {
+                assert!(!text.contains(secret), "{path} as {token:?} shows {secret}");
+            }
+        }
+    }
+    // the anonymous and the promoter's pages are told apart by caches
+    let anonymous = response(ureq::get(&format!("{}/collections/parcels/items?status=negotiating", s.url)).call());
+    let promoter = response(ureq::get(&format!("{}/collections/parcels/items?status=negotiating", s.url)).set("Authorization", &format!("Bearer {}", s.promoter)).call());
+    assert_ne!(anonymous.header("ETag"), promoter.header("ETag"));
+    assert_eq!(promoter.header("Cache-Control"), Some("private, no-cache"));
+    assert!(anonymous.header("Vary").is_some_and(|v| v.contains("Authorization")), "{:?}", anonymous.header("Vary"));
+}

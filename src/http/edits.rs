@@ -93,6 +93,10 @@ fn status_body(body: &web::Bytes) -> Result<StatusBody, ApiError> {
     })
 }
 
+/// What a feature id escapes in a path segment.
+const PATH_SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'/').add(b'<').add(b'>').add(b'?').add(b'\\').add(b'^').add(b'`').add(b'{').add(b'|').add(b'}');
+
 /// The writer, if this server has a store.
 fn writer(state: &AppState) -> Result<&Writer, ApiError> {
     state.writer.as_ref().ok_or(ApiError::NoStore)
@@ -189,7 +193,7 @@ async fn create(state: web::Data<AppState>, req: HttpRequest, path: web::Path<St
     if single {
         let space = spaces.first().ok_or(ApiError::Internal)?;
         let mut response = feature_response(actix_web::http::StatusCode::CREATED, space)?;
-        let location = format!("{base}/collections/{layer}/items/{}", percent_encoding::utf8_percent_encode(space.id(), percent_encoding::NON_ALPHANUMERIC));
+        let location = format!("{base}/collections/{layer}/items/{}", percent_encoding::utf8_percent_encode(space.id(), PATH_SEGMENT));
         if let Ok(value) = header::HeaderValue::from_str(&location) {
             response.headers_mut().insert(header::LOCATION, value);
         }

@@ -310,7 +310,7 @@ pub fn create(snapshot: &Snapshot, layer: LayerName, body: &Value) -> Result<Vec
 /// How an edit of one feature treats what it does not mention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EditMode {
-    /// JSON merge patch (RFC 7396): properties not named stay, null removes one; the
+    /// JSON merge patch (RFC 7396): properties not named stay, null clears one; the
     /// geometry stays unless one is given.
     Merge,
     /// The body is the whole feature.
@@ -381,12 +381,10 @@ pub fn update(snapshot: &Snapshot, layer: LayerName, id: &str, body: &Value, mod
             }
         }
     }
+    // null clears a property: for the decoder that is the same as leaving it out, except
+    // where null has a meaning of its own (`available_from`: available now)
     for (key, value) in given {
-        if value.is_null() {
-            properties.remove(key);
-        } else {
-            properties.insert(key.clone(), value.clone());
-        }
+        properties.insert(key.clone(), value.clone());
     }
     properties.insert("id".into(), json!(id));
     let feature = json!({ "type": "Feature", "id": id, "geometry": geometry, "properties": properties });

@@ -351,7 +351,7 @@ pub fn decode_spaces(snapshot: &Snapshot, sources: &[LayerSource], report: &mut 
     progress.begin("spatial join", (parcels.items.len() + buildings.items.len()) as u64);
     let mut c = Collector { report: &mut *report, layer: LayerName::Parcels };
     let parcels: Vec<Parcel> = join_layer(parcels, &mut c, progress, |p: &mut Parcel, given| {
-        let r = resolve(&snapshot, given, &Locus::Area(&p.geometry))?;
+        let r = resolve(snapshot, given, &Locus::Area(&p.geometry))?;
         (p.district, p.park, p.zone) = (r.district, r.park, r.zone);
         Ok(())
     });
@@ -361,7 +361,7 @@ pub fn decode_spaces(snapshot: &Snapshot, sources: &[LayerSource], report: &mut 
             Some(f) => Locus::Area(f),
             None => Locus::Point(b.location.0),
         };
-        let r = resolve(&snapshot, given, &locus)?;
+        let r = resolve(snapshot, given, &locus)?;
         (b.district, b.park, b.zone) = (r.district, r.park, r.zone);
         Ok(())
     });

@@ -808,12 +808,19 @@ impl Store for GpkgStore {
                 Failure::Refusal(e) => e,
                 Failure::Sql(source) => StoreError::Sqlite { path: self.path.display().to_string(), source },
             });
-            match (&answer, batch) {
-                (Err(_), Batch::Atomic) => return Err(answer.err().expect("an error")),
-                (Err(_), Batch::Each) => tx.execute_batch("ROLLBACK TO edit; RELEASE edit").map_err(&fail)?,
-                (Ok(_), Batch::Each) => tx.execute_batch("RELEASE edit").map_err(&fail)?,
-                (Ok(_), Batch::Atomic) => {}
-            }
+            let answer = match (answer, batch) {
+                // dropping the transaction rolls back everything
+                (Err(e), Batch::Atomic) => return Err(e),
+                (Err(e), Batch::Each) => {
+                    tx.execute_batch("ROLLBACK TO edit; RELEASE edit").map_err(&fail)?;
+                    Err(e)
+                }
+                (Ok(c), Batch::Each) => {
+                    tx.execute_batch("RELEASE edit").map_err(&fail)?;
+                    Ok(c)
+                }
+                (Ok(c), Batch::Atomic) => Ok(c),
+            };
             if answer.is_ok() {
                 touched.push(edit.change.target().0);
             }

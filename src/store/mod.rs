@@ -52,6 +52,7 @@ pub struct StatusChange {
 
 /// One change of a parcel or building space.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant, reason = "edits are few and short-lived; boxing buys nothing")]
 pub enum Change {
     /// Moves a space along the workflow, checked against the status stored.
     Status(StatusChange),
