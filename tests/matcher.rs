@@ -567,3 +567,64 @@ fn bad_requests_name_the_field_and_the_reason() {
     assert!(matches!(ProjectRequest::from_json("{\"industry\": "), Err(MatchError::Syntax(_))));
     assert!(ProjectRequest::from_json(r#"{"name": "x"}"#).unwrap_err().to_string().contains("industry"));
 }
+
+/// A matcher patched for status changes answers exactly as one built afresh: every sample
+/// project, with and without idle space, after rounds of random status changes that move
+/// rows in and out of the available and idle parts.
+#[test]
+fn a_matcher_patched_for_status_changes_equals_one_built_afresh() {
+    use chanye::inventory::LayerName;
+    use chanye::model::SpaceStatus;
+    use rand::{Rng, SeedableRng};
+
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/projects");
+    let mut projects: Vec<Value> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "expected.json") && p.extension().is_some_and(|e| e == "json"))
+        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+        .collect();
+    projects.sort_by_key(|p| p.to_string());
+    let with_idle: Vec<Value> = projects
+        .iter()
+        .map(|p| {
+            let mut p = p.clone();
+            p["include_idle"] = json!(true);
+            p["limit"] = json!(50);
+            p
+        })
+        .collect();
+    projects.extend(with_idle);
+    assert!(projects.len() >= 16);
+
+    let mut snapshot = Arc::new(load_dir_strict(&common::sample_dir()).unwrap().snapshot);
+    let mut patched = Matcher::new(snapshot.clone());
+    let statuses = [SpaceStatus::Available, SpaceStatus::Idle, SpaceStatus::Negotiating, SpaceStatus::Reserved, SpaceStatus::Leased];
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    for round in 0..6 {
+        let mut spaces = Vec::new();
+        let mut changed = Vec::new();
+        for _ in 0..25 {
+            let (layer, n) = if rng.gen_bool(0.7) { (LayerName::Parcels, snapshot.parcels.len()) } else { (LayerName::Buildings, snapshot.buildings.len()) };
+            let id = match layer {
+                LayerName::Parcels => snapshot.parcels.at(rng.gen_range(0..n as u32)).id.clone(),
+                _ => snapshot.buildings.at(rng.gen_range(0..n as u32)).id.clone(),
+            };
+            if changed.contains(&(layer, id.clone())) {
+                continue;
+            }
+            let to = statuses[rng.gen_range(0..statuses.len())];
+            spaces.push(snapshot.space(layer, &id).unwrap().with_status(to, None, None));
+            changed.push((layer, id));
+        }
+        snapshot = Arc::new(snapshot.with_spaces(spaces, &[]));
+        patched = patched.with_statuses(snapshot.clone(), &changed);
+        let fresh = Matcher::new(snapshot.clone());
+        for project in &projects {
+            let request = ProjectRequest::from_json(&project.to_string()).unwrap();
+            let a = serde_json::to_value(patched.run_on(&request, today()).unwrap()).unwrap();
+            let b = serde_json::to_value(fresh.run_on(&request, today()).unwrap()).unwrap();
+            assert!(a == b, "round {round}, {}: the patched matcher differs", project["name"]);
+        }
+    }
+}

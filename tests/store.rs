@@ -34,11 +34,11 @@ fn ogrinfo(path: &Path, layer: &str) -> String {
 /// Every feature of every layer, as the public GeoJSON writes it.
 fn features(s: &Snapshot) -> Vec<geojson::Feature> {
     let mut all: Vec<geojson::Feature> = Vec::new();
-    all.extend(s.districts.items().iter().map(Exported::to_feature));
-    all.extend(s.parks.items().iter().map(Exported::to_feature));
-    all.extend(s.zones.items().iter().map(Exported::to_feature));
-    all.extend(s.parcels.items().iter().map(Exported::to_feature));
-    all.extend(s.buildings.items().iter().map(Exported::to_feature));
+    all.extend(s.districts.items().iter().map(|f| f.to_feature()));
+    all.extend(s.parks.items().iter().map(|f| f.to_feature()));
+    all.extend(s.zones.items().iter().map(|f| f.to_feature()));
+    all.extend(s.parcels.items().iter().map(|f| f.to_feature()));
+    all.extend(s.buildings.items().iter().map(|f| f.to_feature()));
     all
 }
 

@@ -238,7 +238,7 @@ mod test {
     #[test]
     fn pages_are_geojson_with_the_exported_properties() {
         let s = load_dir_strict(std::path::Path::new("geodata")).unwrap().snapshot;
-        let items: Vec<_> = s.parcels.items().iter().take(3).collect();
+        let items: Vec<&crate::model::Parcel> = s.parcels.items().iter().take(3).map(|p| &**p).collect();
         let mut tail = serde_json::Map::new();
         tail.insert("numberReturned".into(), serde_json::json!(3));
         let bytes = write_collection(&Output::new(Crs::Crs84).unwrap(), items.iter().copied(), &tail).unwrap();

@@ -232,11 +232,11 @@ mod test {
         }
         let loaded = crate::inventory::load_dir_strict(std::path::Path::new("geodata")).expect("sample loads");
         let s = loaded.snapshot;
-        check(&s.districts.items()[0]);
-        check(&s.parks.items()[0]);
-        check(&s.zones.items()[0]);
-        check(&s.parcels.items()[0]);
-        check(&s.buildings.items()[0]);
+        check(s.districts.at(0));
+        check(s.parks.at(0));
+        check(s.zones.at(0));
+        check(s.parcels.at(0));
+        check(s.buildings.at(0));
         assert!(names::<Parcel>().contains(&"available_from") && names::<Building>().contains(&"vacant_area_m2"));
     }
 }

@@ -3,6 +3,7 @@
 //! comes out is a [`Space`] for the store to commit and the next snapshot to take in.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use geojson::JsonObject;
 use serde_json::{json, Value};
@@ -208,21 +209,21 @@ fn put<T: Feature + Clone>(layer: &mut Layer<T>, items: Vec<T>, removed: &[&str]
         return;
     }
     let mut replacing: HashMap<String, T> = items.into_iter().map(|item| (item.id().to_string(), item)).collect();
-    let mut all: Vec<T> = Vec::with_capacity(layer.len() + replacing.len());
+    let mut all: Vec<Arc<T>> = Vec::with_capacity(layer.len() + replacing.len());
     for old in layer.items() {
         if removed.contains(&old.id()) {
             continue;
         }
         match replacing.remove(old.id()) {
-            Some(new) => all.push(new),
+            Some(new) => all.push(Arc::new(new)),
             None => all.push(old.clone()),
         }
     }
     // what is left is new; sorted so that a batch lands in the same order every time
     let mut new: Vec<T> = replacing.into_values().collect();
     new.sort_by(|a, b| a.id().cmp(b.id()));
-    all.extend(new);
-    *layer = Layer::new(all);
+    all.extend(new.into_iter().map(Arc::new));
+    *layer = Layer::from_shared(all);
 }
 
 /// Counts the positions of a GeoJSON geometry object.
@@ -408,7 +409,6 @@ fn ids<T: Feature>(layer: &Layer<T>) -> Vec<String> {
 #[cfg(test)]
 mod test {
     use super::*;
-    use std::sync::Arc;
 
     fn sample() -> Arc<Snapshot> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");

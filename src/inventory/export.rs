@@ -289,11 +289,11 @@ impl Exported for Building {
 /// One layer of a snapshot as a FeatureCollection.
 pub fn layer_collection(snapshot: &Snapshot, layer: LayerName) -> FeatureCollection {
     let features: Vec<GeoFeature> = match layer {
-        LayerName::Districts => snapshot.districts.items().iter().map(Exported::to_feature).collect(),
-        LayerName::Parks => snapshot.parks.items().iter().map(Exported::to_feature).collect(),
-        LayerName::Zones => snapshot.zones.items().iter().map(Exported::to_feature).collect(),
-        LayerName::Parcels => snapshot.parcels.items().iter().map(Exported::to_feature).collect(),
-        LayerName::Buildings => snapshot.buildings.items().iter().map(Exported::to_feature).collect(),
+        LayerName::Districts => snapshot.districts.items().iter().map(|f| f.to_feature()).collect(),
+        LayerName::Parks => snapshot.parks.items().iter().map(|f| f.to_feature()).collect(),
+        LayerName::Zones => snapshot.zones.items().iter().map(|f| f.to_feature()).collect(),
+        LayerName::Parcels => snapshot.parcels.items().iter().map(|f| f.to_feature()).collect(),
+        LayerName::Buildings => snapshot.buildings.items().iter().map(|f| f.to_feature()).collect(),
     };
     let mut fc = FeatureCollection::new(features);
     let mut members = JsonObject::new();

@@ -143,8 +143,9 @@ pub fn distance_m(p: Coord, shape: &Shape) -> f64 {
 /// against) prepared polygons.
 #[derive(Debug, Clone)]
 pub struct Layer<T> {
-    // all shared between snapshots: an attribute edit copies the items of its layer only
-    items: Arc<Vec<T>>,
+    // all shared between snapshots; each item sits behind its own Arc, so an attribute edit
+    // copies one item and the list of pointers, not the layer
+    items: Arc<Vec<Arc<T>>>,
     by_id: Arc<HashMap<String, u32>>,
     index: Arc<SpatialIndex>,
     prepared: Option<Arc<Vec<PreparedArea>>>,
@@ -159,6 +160,13 @@ impl<T> Default for Layer<T> {
 impl<T: Feature> Layer<T> {
     /// Indexes `items` (ids must be unique; the loader checks that first).
     pub fn new(items: Vec<T>) -> Layer<T> {
+        let by_id = Arc::new(items.iter().enumerate().map(|(i, f)| (f.id().to_string(), i as u32)).collect());
+        let index = SpatialIndex::build(items.iter().map(|f| shape_bbox(&f.shape())));
+        Layer { items: Arc::new(items.into_iter().map(Arc::new).collect()), by_id, index: Arc::new(index), prepared: None }
+    }
+
+    /// Indexes items that are already shared (an edit rebuilding a layer keeps the others').
+    pub fn from_shared(items: Vec<Arc<T>>) -> Layer<T> {
         let by_id = Arc::new(items.iter().enumerate().map(|(i, f)| (f.id().to_string(), i as u32)).collect());
         let index = SpatialIndex::build(items.iter().map(|f| shape_bbox(&f.shape())));
         Layer { items: Arc::new(items), by_id, index: Arc::new(index), prepared: None }
@@ -190,7 +198,7 @@ impl<T: Feature> Layer<T> {
     }
 
     /// All features in load order.
-    pub fn items(&self) -> &[T] {
+    pub fn items(&self) -> &[Arc<T>] {
         &self.items
     }
 
@@ -201,7 +209,7 @@ impl<T: Feature> Layer<T> {
 
     /// The feature with this id.
     pub fn get(&self, id: &str) -> Option<&T> {
-        self.by_id.get(id).map(|&i| &self.items[i as usize])
+        self.by_id.get(id).map(|&i| &*self.items[i as usize])
     }
 
     /// Position of the feature with this id.
@@ -299,7 +307,7 @@ impl<T: Feature> Layer<T> {
         T: Clone,
     {
         if let Some(item) = Arc::make_mut(&mut self.items).get_mut(index as usize) {
-            change(item);
+            change(Arc::make_mut(item));
         }
     }
 
@@ -308,7 +316,7 @@ impl<T: Feature> Layer<T> {
     where
         T: Clone,
     {
-        Arc::make_mut(&mut self.items).iter_mut().for_each(&mut change);
+        Arc::make_mut(&mut self.items).iter_mut().for_each(|item| change(Arc::make_mut(item)));
     }
 
     /// The box around all features (none when the layer is empty).

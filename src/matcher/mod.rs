@@ -43,8 +43,8 @@ use result::{AppliedPolicy, CriterionScore, IndustryRef, ProjectSummary};
 use crate::inventory::export::{area_geometry, point_geometry};
 use crate::geometry::distance::{area_distance_bounds_m, bbox_around};
 use crate::inventory::layer::distance_m;
-use crate::inventory::{Feature, Snapshot};
-use crate::model::{Industry, OfferKind, PolicyCatalogue, PolicyMeasure, PolicyScope, M2_PER_MU};
+use crate::inventory::{Feature, LayerName, Snapshot};
+use crate::model::{Industry, OfferKind, PolicyCatalogue, PolicyMeasure, PolicyScope, SpaceStatus, M2_PER_MU};
 
 /// Industry fits per district, park and zone for one request, and the list checks.
 pub(crate) struct Fits<'a> {
@@ -182,8 +182,9 @@ pub struct Matcher {
     offers: Offers,
     /// Each policy measure as results show it, shared by every candidate it applies to.
     applied: Vec<Arc<AppliedPolicy>>,
-    /// Per project industry (catalogue position): its relations, computed once.
-    industry_views: std::sync::RwLock<std::collections::HashMap<usize, Arc<IndustryView>>>,
+    /// Per project industry (catalogue position): its relations, computed once (they hang
+    /// on the catalogue and the policy measures, so a status change keeps them).
+    industry_views: Arc<std::sync::RwLock<std::collections::HashMap<usize, Arc<IndustryView>>>>,
 }
 
 /// How every catalogue entry and policy measure relates to one project industry.
@@ -374,6 +375,22 @@ impl Matcher {
             })
             .collect();
         Matcher { snapshot, offers, applied, industry_views: Default::default() }
+    }
+
+    /// A matcher over `snapshot`, which differs from this matcher's only in the statuses
+    /// (and confidential fields and versions) of the parcels and buildings `changed` names:
+    /// those rows move between the parts of their columns, everything else is shared.
+    pub fn with_statuses(&self, snapshot: Arc<Snapshot>, changed: &[(LayerName, String)]) -> Matcher {
+        let changes: Vec<(OfferKind, u32, SpaceStatus)> = changed
+            .iter()
+            .filter_map(|(layer, id)| match layer {
+                LayerName::Parcels => snapshot.parcels.position(id).map(|i| (OfferKind::Land, i, snapshot.parcels.at(i).status)),
+                LayerName::Buildings => snapshot.buildings.position(id).map(|i| (OfferKind::Building, i, snapshot.buildings.at(i).status)),
+                _ => None,
+            })
+            .collect();
+        let offers = self.offers.with_statuses(&changes);
+        Matcher { snapshot, offers, applied: self.applied.clone(), industry_views: self.industry_views.clone() }
     }
 
     /// The relations of `industry` (a catalogue code) to the catalogue and the policy

@@ -3,6 +3,7 @@
 //! is a pass over flat rows rather than over features and strings.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use geo::{BoundingRect, Centroid, Coord, Rect};
@@ -167,7 +168,7 @@ impl Site {
 /// The rows of one kind as columns, for the constraint pass: a check reads one or two
 /// contiguous arrays, which the compiler turns into vector code. Rows on offer come first
 /// (available, then idle), so a match checks that prefix and counts the rest by status.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Columns {
     /// Per position: the row's index in its layer.
     pub order: Vec<u32>,
@@ -207,13 +208,98 @@ pub(crate) struct Columns {
     pub clearance: Vec<f64>,
 }
 
+/// Where a status puts a row: on offer (0), idle (1) or neither (2).
+fn class_of(status: SpaceStatus) -> u8 {
+    match status {
+        SpaceStatus::Available => 0,
+        SpaceStatus::Idle => 1,
+        _ => 2,
+    }
+}
+
 impl Columns {
+    /// The class of the row at a position.
+    fn class_at(&self, position: usize) -> u8 {
+        if position < self.available {
+            0
+        } else if position < self.available + self.idle {
+            1
+        } else {
+            2
+        }
+    }
+
+    /// Swaps the rows at two positions in every column.
+    fn swap(&mut self, a: usize, b: usize) {
+        if a == b {
+            return;
+        }
+        self.order.swap(a, b);
+        self.position[self.order[a] as usize] = a as u32;
+        self.position[self.order[b] as usize] = b as u32;
+        self.facts.swap(a, b);
+        self.site.swap(a, b);
+        self.land_use.swap(a, b);
+        self.area_m2.swap(a, b);
+        self.buildable_m2.swap(a, b);
+        self.max_far.swap(a, b);
+        self.supply.swap(a, b);
+        self.available_day.swap(a, b);
+        self.price.swap(a, b);
+        self.rent.swap(a, b);
+        self.power_kva.swap(a, b);
+        self.building_type.swap(a, b);
+        self.floor_load.swap(a, b);
+        self.clearance.swap(a, b);
+    }
+
+    /// Moves the row of layer index `index` into the part its new `status` belongs to, one
+    /// boundary at a time: each step swaps it with the row at the edge of its part.
+    fn set_class(&mut self, index: u32, status: SpaceStatus) {
+        let Some(&position) = self.position.get(index as usize) else { return };
+        let mut position = position as usize;
+        let target = class_of(status);
+        loop {
+            let class = self.class_at(position);
+            if class == target {
+                break;
+            }
+            let edge = if class < target {
+                // down: the last row of its part, which then ends one earlier
+                let last = match class {
+                    0 => self.available - 1,
+                    _ => self.available + self.idle - 1,
+                };
+                self.swap(position, last);
+                if class == 0 {
+                    self.available -= 1;
+                    self.idle += 1;
+                } else {
+                    self.idle -= 1;
+                }
+                last
+            } else {
+                // up: the first row of its part, which then starts one later
+                let first = match class {
+                    2 => self.available + self.idle,
+                    _ => self.available,
+                };
+                self.swap(position, first);
+                if class == 2 {
+                    self.idle += 1;
+                } else {
+                    self.available += 1;
+                    self.idle -= 1;
+                }
+                first
+            };
+            position = edge;
+        }
+        self.facts[position].idle = status == SpaceStatus::Idle;
+    }
+
     fn of(layer: &[Offer], details: &[BuildingDetail]) -> Columns {
-        let class = |o: &Offer| match o.status {
-            SpaceStatus::Available => 0,
-            SpaceStatus::Idle => 1,
-            _ => 2,
-        };
+        let class = |o: &Offer| class_of(o.status);
         let mut order: Vec<u32> = (0..layer.len() as u32).collect();
         order.sort_by_key(|&i| class(&layer[i as usize]));
         let rows: Vec<&Offer> = order.iter().map(|&i| &layer[i as usize]).collect();
@@ -371,38 +457,39 @@ pub(crate) struct Leading {
     pub negative: Vec<Vec<u16>>,
 }
 
-/// The rows of a snapshot.
-#[derive(Debug, Default)]
+/// The rows of a snapshot. Every part is shared: a status change copies only the rows and
+/// columns of its kind.
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Offers {
     /// Industries of districts, parks and zones as catalogue positions.
-    pub leading: Leading,
+    pub leading: Arc<Leading>,
     /// The distinct (district, park, zone) triples of the rows, and each without its zone.
-    pub sites: Vec<Site>,
+    pub sites: Arc<Vec<Site>>,
     /// Position of each entry of `sites`.
-    pub site_positions: HashMap<Site, u16>,
+    pub site_positions: Arc<HashMap<Site, u16>>,
     /// The parcels as columns.
-    pub land_columns: Columns,
+    pub land_columns: Arc<Columns>,
     /// The buildings as columns.
-    pub building_columns: Columns,
+    pub building_columns: Arc<Columns>,
     /// Per park: the minimum 投资强度, 地均产值 and 地均税收 of its admission standards, 万元/亩.
-    pub park_minimums: Vec<[Known; 3]>,
+    pub park_minimums: Arc<Vec<[Known; 3]>>,
     /// One per parcel, in layer order.
-    pub land: Vec<Offer>,
+    pub land: Arc<Vec<Offer>>,
     /// One per building, in layer order.
-    pub buildings: Vec<Offer>,
+    pub buildings: Arc<Vec<Offer>>,
     /// The distinct land uses the parcels carry, indexed by [`Offer::land_use`].
-    pub land_uses: Vec<LandUse>,
+    pub land_uses: Arc<Vec<LandUse>>,
     /// A representative point per parcel (its centroid).
-    pub land_points: Vec<Coord>,
+    pub land_points: Arc<Vec<Coord>>,
     /// The bounding box of each parcel, for radius searches.
-    pub land_boxes: Vec<Rect>,
+    pub land_boxes: Arc<Vec<Rect>>,
     /// The location of each building.
-    pub building_points: Vec<Coord>,
+    pub building_points: Arc<Vec<Coord>>,
     /// Building-only facts, one per building.
-    pub details: Vec<BuildingDetail>,
+    pub details: Arc<Vec<BuildingDetail>>,
     /// The distinct lists of suitable industries the buildings name, as catalogue positions:
     /// buildings share a few lists, so a request rates each list once.
-    pub industry_sets: Vec<Vec<u16>>,
+    pub industry_sets: Arc<Vec<Vec<u16>>>,
 }
 
 impl Offers {
@@ -521,21 +608,38 @@ impl Offers {
             .map(|b| BuildingDetail { floor_load: b.floor_load_kn_m2, clearance: b.clearance_m })
             .collect();
         Offers {
-            land_columns: Columns::of(&land, &details),
-            building_columns: Columns::of(&buildings, &details),
-            sites,
-            site_positions,
-            leading,
-            park_minimums,
-            land,
-            buildings,
-            land_uses,
-            land_points: s.parcels.items().iter().map(|p| p.geometry.centroid().map(|c| c.0).unwrap_or_default()).collect(),
-            land_boxes: s.parcels.items().iter().map(|p| p.geometry.bounding_rect().unwrap_or_else(|| Rect::new(Coord::zero(), Coord::zero()))).collect(),
-            building_points: s.buildings.items().iter().map(|b| b.location.0).collect(),
-            details,
-            industry_sets,
+            land_columns: Arc::new(Columns::of(&land, &details)),
+            building_columns: Arc::new(Columns::of(&buildings, &details)),
+            sites: Arc::new(sites),
+            site_positions: Arc::new(site_positions),
+            leading: Arc::new(leading),
+            park_minimums: Arc::new(park_minimums),
+            land: Arc::new(land),
+            buildings: Arc::new(buildings),
+            land_uses: Arc::new(land_uses),
+            land_points: Arc::new(s.parcels.items().iter().map(|p| p.geometry.centroid().map(|c| c.0).unwrap_or_default()).collect()),
+            land_boxes: Arc::new(s.parcels.items().iter().map(|p| p.geometry.bounding_rect().unwrap_or_else(|| Rect::new(Coord::zero(), Coord::zero()))).collect()),
+            building_points: Arc::new(s.buildings.items().iter().map(|b| b.location.0).collect()),
+            details: Arc::new(details),
+            industry_sets: Arc::new(industry_sets),
         }
+    }
+
+    /// These rows with new statuses: `changes` names rows (kind, layer index) and the status
+    /// each has now. Rows move between the available, idle and other parts of their
+    /// columns by swaps, so only the rows and columns of the kinds changed are copied.
+    pub fn with_statuses(&self, changes: &[(OfferKind, u32, SpaceStatus)]) -> Offers {
+        let mut next = self.clone();
+        for &(kind, index, status) in changes {
+            let (rows, columns) = match kind {
+                OfferKind::Land => (&mut next.land, &mut next.land_columns),
+                OfferKind::Building => (&mut next.buildings, &mut next.building_columns),
+            };
+            let Some(row) = Arc::make_mut(rows).get_mut(index as usize) else { continue };
+            row.status = status;
+            Arc::make_mut(columns).set_class(index, status);
+        }
+        next
     }
 
     /// The building-only facts of a row (none for land).

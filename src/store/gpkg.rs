@@ -396,7 +396,7 @@ impl GpkgStore {
     /// Writes one layer of a validated snapshot as a fresh feature table.
     fn write_layer<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName) -> Result<usize, StoreError> {
         let fail = |e: rusqlite::Error| StoreError::Sqlite { path: name.to_string(), source: e };
-        let properties: Vec<Map<String, Value>> = layer.items().iter().map(Exported::stored_properties).collect();
+        let properties: Vec<Map<String, Value>> = layer.items().iter().map(|f| f.stored_properties()).collect();
         // columns in property order; a column's kind is that of its first non-null value
         let mut keys: Vec<&String> = Vec::new();
         for key in properties.iter().flat_map(|m| m.keys()) {

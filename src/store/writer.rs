@@ -29,11 +29,17 @@ impl Published {
         self.matcher.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Publishes `next` and a matcher over it.
-    pub fn publish(&self, next: Snapshot) {
+    /// Publishes `next` and a matcher over it. When `next` differs from the snapshot in
+    /// force only in the statuses of `statuses_of`, the matcher is patched, not rebuilt.
+    pub fn publish(&self, next: Snapshot, statuses_of: Option<&[(LayerName, String)]>) {
+        // one publisher at a time (the writer's turn), so the matcher patched is the one in force
         self.cell.replace(next);
-        let matcher = Arc::new(Matcher::new(self.cell.current()));
-        *self.matcher.write().unwrap_or_else(|e| e.into_inner()) = matcher;
+        let current = self.cell.current();
+        let matcher = match statuses_of {
+            Some(changed) => self.matcher().with_statuses(current, changed),
+            None => Matcher::new(current),
+        };
+        *self.matcher.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(matcher);
     }
 }
 
@@ -104,10 +110,10 @@ impl Writer {
     /// Commits `jobs` in order (runs of independent jobs together), publishes, answers.
     fn run(&self, jobs: Vec<Job>) {
         let snapshot = self.published.cell.current();
-        let mut working: HashMap<(LayerName, String), Option<Space>> = HashMap::new();
+        let mut working = Working::default();
         let mut answers: Vec<(Arc<Slot>, Answer)> = Vec::with_capacity(jobs.len());
         let mut group: Vec<Job> = Vec::new();
-        let flush = |group: &mut Vec<Job>, answers: &mut Vec<(Arc<Slot>, Answer)>, working: &mut HashMap<_, _>| {
+        let flush = |group: &mut Vec<Job>, answers: &mut Vec<(Arc<Slot>, Answer)>, working: &mut Working| {
             if group.is_empty() {
                 return;
             }
@@ -140,16 +146,22 @@ impl Writer {
             answers.push((job.slot, answer));
         }
         flush(&mut group, &mut answers, &mut working);
+        let Working { spaces: working, statuses_only } = working;
         if !working.is_empty() {
             let mut spaces = Vec::new();
             let mut removed = Vec::new();
+            let mut changed = Vec::new();
             for (key, space) in working {
                 match space {
-                    Some(space) => spaces.push(space),
+                    Some(space) => {
+                        changed.push(key);
+                        spaces.push(space);
+                    }
                     None => removed.push(key),
                 }
             }
-            self.published.publish(snapshot.with_spaces(spaces, &removed));
+            let next = snapshot.with_spaces(spaces, &removed);
+            self.published.publish(next, statuses_only.then_some(changed.as_slice()));
         }
         for (slot, answer) in answers {
             *lock(&slot.answer) = Some(answer);
@@ -158,11 +170,24 @@ impl Writer {
     }
 }
 
-/// The spaces the committed edits of one job leave, recorded in `working` (the edits not
-/// yet published, over `snapshot`).
+/// What committed edits leave that is not yet published.
+struct Working {
+    /// Each space edited as it now is (none: deleted).
+    spaces: HashMap<(LayerName, String), Option<Space>>,
+    /// Whether every edit was a status change (the matcher can then be patched).
+    statuses_only: bool,
+}
+
+impl Default for Working {
+    fn default() -> Self {
+        Working { spaces: HashMap::new(), statuses_only: true }
+    }
+}
+
+/// The spaces the committed edits of one job leave, recorded in `working` (over `snapshot`).
 fn outcomes(
     snapshot: &Snapshot,
-    working: &mut HashMap<(LayerName, String), Option<Space>>,
+    working: &mut Working,
     edits: &[Edit],
     results: Vec<Result<Committed, StoreError>>,
 ) -> Vec<Result<Outcome, StoreError>> {
@@ -171,11 +196,12 @@ fn outcomes(
         .zip(results)
         .map(|(edit, result)| {
             let committed = result?;
+            working.statuses_only &= matches!(edit.change, Change::Status(_));
             let (layer, id) = edit.change.target();
             let key = (layer, id.to_string());
             let space = match &edit.change {
                 Change::Status(c) => {
-                    let current = working.get(&key).cloned().unwrap_or_else(|| snapshot.space(layer, id));
+                    let current = working.spaces.get(&key).cloned().unwrap_or_else(|| snapshot.space(layer, id));
                     current.map(|s| s.with_status(c.to, c.project.as_deref(), c.project_id.as_deref()))
                 }
                 Change::Create(space) | Change::Update { after: space, .. } => Some(space.clone()),
@@ -185,7 +211,7 @@ fn outcomes(
                 s.set_version(committed.version);
                 s
             });
-            working.insert(key, space.clone());
+            working.spaces.insert(key, space.clone());
             Ok(Outcome { committed, space })
         })
         .collect()
