@@ -166,9 +166,9 @@ async fn change_status(state: web::Data<AppState>, req: HttpRequest, path: web::
     };
     no_parameters(&req)?;
     let (actor, _) = require(&req, &state, Role::Promoter)?;
-    let expected = expected_version(&req)?;
     let request = status_body(&body)?;
     let to: SpaceStatus = request.status.parse().map_err(|e: crate::model::UnknownValue| ApiError::Field { field: "status".into(), reason: e.to_string() })?;
+    let expected = expected_version(&req)?;
     let change = StatusChange { layer, id, expected_version: expected, to, project: request.project, project_id: request.project_id, note: request.note };
     let outcome = commit_one(&state, Edit { actor, change: Change::Status(change) }).await?;
     let space = outcome.space.ok_or(ApiError::Internal)?;
@@ -210,10 +210,11 @@ async fn update(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(S
     let layer = space_layer(&collection)?;
     no_parameters(&req)?;
     let (actor, _) = require(&req, &state, Role::Editor)?;
-    let expected = expected_version(&req)?;
-    let before = check_version(&state, layer, &id, expected)?;
+    // a bad body is a 400 or 422 whatever the version: it would be refused at any version
     let body = json_body(&body)?;
     let after = edit::update(&state.cell.current(), layer, &id, &body, mode)?;
+    let expected = expected_version(&req)?;
+    let before = check_version(&state, layer, &id, expected)?;
     let outcome = commit_one(&state, Edit { actor, change: Change::Update { expected_version: expected, before, after } }).await?;
     let space = outcome.space.ok_or(ApiError::Internal)?;
     feature_response(actix_web::http::StatusCode::OK, &space)
