@@ -34,6 +34,8 @@ pub struct ServeOptions {
     pub cors_origins: Option<Vec<String>>,
     /// Log format.
     pub log_format: Option<LogFormat>,
+    /// The least role that may match and rank districts (`public`: anyone).
+    pub match_role: Option<String>,
 }
 
 /// The settings in force.
@@ -61,18 +63,23 @@ impl ServeOptions {
 
 impl ServeSettings {
     /// Flags and environment over the file over the defaults.
-    pub fn merge(file: ServeOptions, over: ServeOptions) -> ServeSettings {
+    pub fn merge(file: ServeOptions, over: ServeOptions) -> Result<ServeSettings, String> {
         let defaults = Settings::default();
-        ServeSettings {
+        let match_role = match over.match_role.or(file.match_role) {
+            None => defaults.match_role,
+            Some(text) => text.parse().map_err(|e| format!("match_role: {e}"))?,
+        };
+        Ok(ServeSettings {
             listen: over.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
             data: over.data.or(file.data).unwrap_or_else(|| PathBuf::from("geodata")),
             store: over.store.or(file.store).unwrap_or_else(|| PathBuf::from("chanye-data/chanye.gpkg")),
             http: Settings {
                 body_limit: over.body_limit.or(file.body_limit).unwrap_or(defaults.body_limit),
                 cors_origins: over.cors_origins.or(file.cors_origins).unwrap_or(defaults.cors_origins),
+                match_role,
             },
             log_format: over.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
-        }
+        })
     }
 }
 
@@ -84,7 +91,7 @@ mod test {
     fn flags_win_over_the_file_and_the_file_over_defaults() {
         let file: ServeOptions = toml::from_str("listen = \"0.0.0.0:9000\"\nbody_limit = 2048\ncors_origins = [\"https://a.example\"]").unwrap();
         let over = ServeOptions { listen: Some("127.0.0.1:9001".into()), ..ServeOptions::default() };
-        let s = ServeSettings::merge(file, over);
+        let s = ServeSettings::merge(file, over).unwrap();
         assert_eq!(s.listen, "127.0.0.1:9001");
         assert_eq!(s.http.body_limit, 2048);
         assert_eq!(s.http.cors_origins, ["https://a.example"]);

@@ -51,6 +51,10 @@ enum Command {
         /// Log lines as text or JSON [default: text].
         #[arg(long, env = "CHANYE_LOG_FORMAT", value_enum)]
         log_format: Option<LogFormat>,
+        /// The least role that may match projects and rank districts: public (anyone, the
+        /// default), promoter, editor or admin.
+        #[arg(long, env = "CHANYE_MATCH_ROLE")]
+        match_role: Option<String>,
     },
     /// Validate a data directory or one layer file; exits non-zero on errors.
     Validate {
@@ -329,10 +333,10 @@ fn validate(path: &Path) -> Result<bool, String> {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Serve { config, listen, data, store, body_limit, cors_origin, log_format } => {
+        Command::Serve { config, listen, data, store, body_limit, cors_origin, log_format, match_role } => {
             let file = config.as_deref().map(ServeOptions::read).transpose()?.unwrap_or_default();
-            let over = ServeOptions { listen, data, store, body_limit, cors_origins: cors_origin, log_format };
-            let settings = ServeSettings::merge(file, over);
+            let over = ServeOptions { listen, data, store, body_limit, cors_origins: cors_origin, log_format, match_role };
+            let settings = ServeSettings::merge(file, over)?;
             init_logs(settings.log_format);
             let (store, loaded) = open_store(&settings.store, &settings.data)?;
             let listen = settings.listen;

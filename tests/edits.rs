@@ -419,10 +419,51 @@ fn public_reads_never_carry_confidential_fields() {
             }
         }
     }
+    // GDAL still reads the store, with the confidential columns the edits needed
+    let out = std::process::Command::new("ogrinfo").args(["-ro", "-so", s.store_path.to_str().unwrap(), "parcels"]).output().expect("ogrinfo (gdal-bin) runs");
+    let info = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && info.contains("internal_note: String") && info.contains("project: String"), "{info}");
     // the anonymous and the promoter's pages are told apart by caches
     let anonymous = response(ureq::get(&format!("{}/collections/parcels/items?status=negotiating", s.url)).call());
     let promoter = response(ureq::get(&format!("{}/collections/parcels/items?status=negotiating", s.url)).set("Authorization", &format!("Bearer {}", s.promoter)).call());
     assert_ne!(anonymous.header("ETag"), promoter.header("ETag"));
     assert_eq!(promoter.header("Cache-Control"), Some("private, no-cache"));
     assert!(anonymous.header("Vary").is_some_and(|v| v.contains("Authorization")), "{:?}", anonymous.header("Vary"));
+}
+
+#[test]
+fn matching_can_be_kept_for_promoters() {
+    let s = server();
+    let store = GpkgStore::open(&s.store_path).unwrap();
+    let loaded = store.snapshot().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let cell = Arc::new(SnapshotCell::new(loaded.snapshot));
+    let store: Arc<dyn Store> = Arc::new(store);
+    let settings = chanye::http::Settings { match_role: Role::Promoter, ..Default::default() };
+    std::thread::spawn(move || chanye::http::run(cell, Some(store), listener, settings));
+    let mut up = false;
+    for _ in 0..100 {
+        up = ureq::get(&format!("{url}/healthz")).call().is_ok();
+        if up {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(up, "the second server came up");
+    let body = r#"{"industry": "医疗器械", "space": "land", "land_area_mu": {"min": 5}}"#;
+    for path in ["/api/v1/match", "/api/v1/recommend-districts"] {
+        let call = |token: Option<&str>| {
+            let mut request = ureq::post(&format!("{url}{path}"));
+            if let Some(t) = token {
+                request = request.set("Authorization", &format!("Bearer {t}"));
+            }
+            response(request.send_string(body)).status()
+        };
+        assert_eq!(call(None), 401, "{path}");
+        assert_eq!(call(Some(&s.public)), 403, "{path}");
+        assert_eq!(call(Some(&s.promoter)), 200, "{path}");
+    }
+    // reads stay public
+    assert_eq!(response(ureq::get(&format!("{url}/collections/parcels/items?limit=1")).call()).status(), 200);
 }

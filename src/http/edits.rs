@@ -34,6 +34,15 @@ pub fn actor(req: &HttpRequest, state: &AppState) -> Result<Actor, ApiError> {
     store.authenticate(token)?.ok_or_else(|| ApiError::Unauthorized("the token is unknown or revoked".into()))
 }
 
+/// Refuses a caller below `needed` (401 without a token, 403 with too low a role); anyone
+/// passes when `needed` is public.
+pub fn allow(req: &HttpRequest, state: &AppState, needed: Role) -> Result<(), ApiError> {
+    if needed > Role::Public {
+        require(req, state, needed)?;
+    }
+    Ok(())
+}
+
 /// The caller and the store, if the caller's role is at least `needed`: 401 without a
 /// token, 403 with too low a role.
 fn require(req: &HttpRequest, state: &AppState, needed: Role) -> Result<(Actor, Arc<dyn Store>), ApiError> {

@@ -69,6 +69,7 @@ impl MatchQuery {
 /// with Chinese headers. `crs=gcj02|bd09` reads and writes coordinates in that datum.
 #[post("/api/v1/match")]
 async fn match_project(state: web::Data<AppState>, req: HttpRequest, query: web::Query<MatchQuery>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    super::edits::allow(&req, &state, state.match_role)?;
     let crs = query.crs()?;
     let format = query.format(&req)?;
     let mut request = project(&body)?;
@@ -94,7 +95,8 @@ async fn match_project(state: web::Data<AppState>, req: HttpRequest, query: web:
 
 /// `POST /api/v1/recommend-districts`: the 16 districts ranked for the project (首谈制).
 #[post("/api/v1/recommend-districts")]
-async fn recommend_districts(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn recommend_districts(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    super::edits::allow(&req, &state, state.match_role)?;
     let request = project(&body)?;
     let matcher = state.matcher();
     let ranking = web::block(move || matcher.recommend_districts(&request)).await.map_err(|_| ApiError::Internal)??;

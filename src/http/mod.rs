@@ -40,11 +40,14 @@ pub struct Settings {
     pub body_limit: usize,
     /// Origins allowed to call the API from a browser (`*` for any); none: same origin only.
     pub cors_origins: Vec<String>,
+    /// The least role that may match projects and rank districts (public: anyone). Results
+    /// carry public fields only either way.
+    pub match_role: crate::model::Role,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { body_limit: 1024 * 1024, cors_origins: Vec::new() }
+        Settings { body_limit: 1024 * 1024, cors_origins: Vec::new(), match_role: crate::model::Role::Public }
     }
 }
 
@@ -62,6 +65,8 @@ pub struct AppState {
     pub metrics: operations::Metrics,
     /// Largest request body accepted, bytes (for the 413 problem's detail).
     pub body_limit: usize,
+    /// The least role that may match.
+    pub match_role: crate::model::Role,
 }
 
 impl AppState {
@@ -76,6 +81,7 @@ impl AppState {
             writer,
             metrics: operations::Metrics::new(),
             body_limit: settings.body_limit,
+            match_role: settings.match_role,
         }
     }
 

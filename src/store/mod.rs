@@ -234,6 +234,10 @@ pub enum StoreError {
     /// The change is not allowed (a transition the workflow forbids).
     #[error("{0}")]
     Refused(String),
+    /// The write could not be completed (the store or the server failed); nothing of it was
+    /// committed.
+    #[error("the write failed: {0}")]
+    Failed(String),
     /// The change is allowed, but not to the caller's role.
     #[error("{0}")]
     Forbidden(String),

@@ -98,13 +98,23 @@ impl Writer {
             return answer;
         }
         let jobs = std::mem::take(&mut *lock(&self.queue));
-        self.run(jobs);
+        let slots: Vec<Arc<Slot>> = jobs.iter().map(|j| j.slot.clone()).collect();
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run(jobs))).is_err() {
+            // nobody may wait for ever: what was not answered failed (the store rolled back)
+            for slot in slots {
+                let mut answer = lock(&slot.answer);
+                if answer.is_none() {
+                    *answer = Some(Err(StoreError::Failed("the server failed while committing it; see its log".into())));
+                    slot.ready.notify_all();
+                }
+            }
+        }
         drop(turn);
         let mut answer = lock(&slot.answer);
         while answer.is_none() {
             answer = slot.ready.wait(answer).unwrap_or_else(|e| e.into_inner());
         }
-        answer.take().unwrap_or_else(|| Err(StoreError::Refused("the write was lost".into())))
+        answer.take().unwrap_or_else(|| Err(StoreError::Failed("no answer was left for it".into())))
     }
 
     /// Commits `jobs` in order (runs of independent jobs together), publishes, answers.
@@ -131,7 +141,7 @@ impl Writer {
                     let message = e.to_string();
                     tracing::error!("a batch of edits failed: {message}");
                     for job in group.drain(..) {
-                        answers.push((job.slot, Err(StoreError::Missing(format!("the store failed: {message}")))));
+                        answers.push((job.slot, Err(StoreError::Failed(format!("the store failed: {message}")))));
                     }
                 }
             }

@@ -69,7 +69,7 @@ pub fn sample_server() -> &'static str {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let cell = Arc::new(SnapshotCell::new(snapshot));
-        let settings = chanye::http::Settings { body_limit: 64 * 1024, cors_origins: vec!["https://map.example.cn".into()] };
+        let settings = chanye::http::Settings { body_limit: 64 * 1024, cors_origins: vec!["https://map.example.cn".into()], ..Default::default() };
         std::thread::spawn(move || chanye::http::run(cell, None, listener, settings));
         for _ in 0..100 {
             if ureq::get(&format!("{url}/healthz")).call().is_ok() {
