@@ -97,6 +97,17 @@ mod test {
         assert_eq!(s.http.cors_origins, ["https://a.example"]);
         assert_eq!(s.data, PathBuf::from("geodata"));
         assert_eq!(s.log_format, LogFormat::Text);
+        assert_eq!(s.http.match_role, crate::model::Role::Public);
+    }
+
+    #[test]
+    fn the_match_role_is_a_role() {
+        let file: ServeOptions = toml::from_str("match_role = \"promoter\"").unwrap();
+        let s = ServeSettings::merge(file, ServeOptions::default()).unwrap();
+        assert_eq!(s.http.match_role, crate::model::Role::Promoter);
+        let over = ServeOptions { match_role: Some("boss".into()), ..ServeOptions::default() };
+        let e = ServeSettings::merge(ServeOptions::default(), over).unwrap_err();
+        assert!(e.contains("match_role") && e.contains("boss"), "{e}");
     }
 
     #[test]
