@@ -1,7 +1,7 @@
-//! Crash safety: a server child process under a burst of status changes is killed with SIGKILL
-//! at random moments, 20 times. After each restart every acknowledged change is there, no
-//! change is half-applied (each version step has its audit entry), and SQLite's integrity
-//! check passes.
+//! Crash safety: a server child process under a burst of writes (status changes, and an
+//! editor adding, patching and deleting parcels) is killed with SIGKILL at random moments, 20
+//! times. After each restart every acknowledged write is there, no write is half-applied (each
+//! version step has its audit entry), and SQLite's integrity check passes.
 
 mod common;
 
@@ -61,6 +61,15 @@ fn acknowledged_writes_survive_sigkill() {
     assert!(import.args(["--into", store.to_str().unwrap()]).status().unwrap().success());
     let out = chanye().args(["token", "create", "--role", "promoter", "--name", "crash", "--store", store.to_str().unwrap()]).output().unwrap();
     let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let out = chanye().args(["token", "create", "--role", "editor", "--name", "crash-editor", "--store", store.to_str().unwrap()]).output().unwrap();
+    let editor = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    // a parcel an editor adds under new ids: the first sample parcel without its computed areas
+    let mut template = common::features(&common::sample_layer("parcels"))[0].clone();
+    for computed in ["area_m2", "area_mu"] {
+        template["properties"].as_object_mut().unwrap().remove(computed);
+    }
+    // the last acknowledged step of each added parcel: 1 added, 2 patched, 3 deleted
+    let lifecycle: Arc<Mutex<HashMap<String, u8>>> = Arc::new(Mutex::new(HashMap::new()));
 
     let fc = common::sample_layer("parcels");
     let available: Vec<String> =
@@ -83,6 +92,47 @@ fn acknowledged_writes_survive_sigkill() {
                 }
             }
         }
+        for (id, step) in lifecycle.lock().unwrap().iter() {
+            let found = ureq::get(&format!("{url}/collections/parcels/items/{id}")).call();
+            match (step, found) {
+                (3, found) => assert!(found.is_err(), "round {round}: {id} was deleted"),
+                (1, found) => assert!(found.is_ok(), "round {round}: {id} was added"),
+                // patched: there with the patch, or deleted by a delete that committed unanswered
+                (_, Ok(r)) => assert!(r.into_string().unwrap().contains("改过"), "round {round}: {id} keeps its patch"),
+                (_, Err(_)) => {}
+            }
+        }
+        let edits = {
+            let (url, editor, template, lifecycle) = (url.clone(), editor.clone(), template.clone(), lifecycle.clone());
+            std::thread::spawn(move || {
+                let mut acks = 0;
+                for n in 0.. {
+                    let id = format!("CRASH-{round}-{n}");
+                    let mut feature = template.clone();
+                    feature["id"] = serde_json::json!(id);
+                    feature["properties"]["id"] = serde_json::json!(id);
+                    let auth = format!("Bearer {editor}");
+                    let item = format!("{url}/collections/parcels/items/{id}");
+                    for step in 1..=3u8 {
+                        let sent = match step {
+                            1 => ureq::post(&format!("{url}/collections/parcels/items")).set("Authorization", &auth).send_string(&feature.to_string()),
+                            2 => ureq::patch(&item).set("Authorization", &auth).set("If-Match", "\"v1\"").send_string(r#"{"properties": {"name": "改过"}}"#),
+                            _ => ureq::delete(&item).set("Authorization", &auth).set("If-Match", "\"v2\"").call(),
+                        };
+                        match sent {
+                            Ok(_) => {
+                                lifecycle.lock().unwrap().insert(id.clone(), step);
+                                acks += 1;
+                            }
+                            Err(ureq::Error::Status(code, r)) => panic!("{id} step {step}: {code}: {}", r.into_string().unwrap_or_default()),
+                            // the server is gone
+                            Err(_) => return acks,
+                        }
+                    }
+                }
+                acks
+            })
+        };
         let writers: Vec<_> = parcels
             .chunks(PARCELS_PER_WRITER)
             .map(|mine| {
@@ -119,6 +169,7 @@ fn acknowledged_writes_survive_sigkill() {
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         total_acks += writers.into_iter().map(|w| w.join().unwrap()).sum::<usize>();
+        total_acks += edits.join().unwrap();
     }
     eprintln!("{total_acks} acknowledged writes over {ROUNDS} kills");
     assert!(total_acks > ROUNDS * 5, "the bursts wrote something: {total_acks} acknowledged writes");
@@ -127,6 +178,14 @@ fn acknowledged_writes_survive_sigkill() {
     let db = rusqlite::Connection::open(&store).unwrap();
     let check: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(check, "ok");
+    for (id, step) in lifecycle.lock().unwrap().iter() {
+        let version: Option<i64> = db.query_row("SELECT version FROM parcels WHERE id = ?1", [id], |r| r.get(0)).ok();
+        let entries: i64 = db.query_row("SELECT count(*) FROM chanye_audit WHERE feature = ?1", [id], |r| r.get(0)).unwrap();
+        match version {
+            Some(v) => assert_eq!(entries, v, "{id} (acknowledged step {step}): one entry for the add and one per change"),
+            None => assert_eq!(entries, 3, "{id} (acknowledged step {step}): added, patched, deleted"),
+        }
+    }
     for id in &parcels {
         let version: i64 = db.query_row("SELECT version FROM parcels WHERE id = ?1", [id], |r| r.get(0)).unwrap();
         let entries: i64 = db.query_row("SELECT count(*) FROM chanye_audit WHERE feature = ?1", [id], |r| r.get(0)).unwrap();
