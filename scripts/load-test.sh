@@ -8,19 +8,11 @@ seconds=${1:-20}
 port=18080
 base="http://127.0.0.1:$port"
 
-if ! command -v wrk >/dev/null; then
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get install -y -qq wrk
-fi
-cargo build --release --locked
-[ -f bench-data/100k/parcels.geojson ] || target/release/chanye generate --parcels 100000 --seed 1 --out bench-data/100k
-
-# request logs on, as in production, written to a file; a store of its own, seeded from the data
-rm -rf target/load-test && mkdir -p target/load-test
-target/release/chanye serve --data bench-data/100k --store target/load-test/chanye.gpkg --listen "127.0.0.1:$port" 2>target/load-test-server.log &
-server=$!
-trap 'kill $server 2>/dev/null' EXIT
-for _ in $(seq 1 300); do curl -sf "$base/readyz" >/dev/null && break; sleep 1; done
+# shellcheck source=scripts/bench-server.sh
+. scripts/bench-server.sh
+bench_prepare
+# request logs on, as in production, written to a file
+bench_serve target/load-test "$port"
 
 # a parcel in the middle of the file, and a box that holds a little over 100 parcels
 id=$(curl -sf "$base/collections/parcels/items?limit=1&offset=50000" | python3 -c 'import json,sys; print(json.load(sys.stdin)["features"][0]["id"])')

@@ -9,20 +9,11 @@ clients=${2:-8}
 port=18081
 base="http://127.0.0.1:$port"
 
-if ! command -v wrk >/dev/null; then
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get install -y -qq wrk
-fi
-cargo build --release --locked
-[ -f bench-data/100k/parcels.geojson ] || target/release/chanye generate --parcels 100000 --seed 1 --out bench-data/100k
-
-# a fresh store, seeded from the 100k data by the first serve
+# shellcheck source=scripts/bench-server.sh
+. scripts/bench-server.sh
+bench_prepare
 store=target/write-load/chanye.gpkg
-rm -rf target/write-load && mkdir -p target/write-load
-target/release/chanye serve --data bench-data/100k --store "$store" --listen "127.0.0.1:$port" 2>target/write-load/server.log &
-server=$!
-trap 'kill $server 2>/dev/null' EXIT
-for _ in $(seq 1 300); do curl -sf "$base/readyz" >/dev/null && break; sleep 1; done
+bench_serve target/write-load "$port"
 token=$(target/release/chanye token create --store "$store" --role promoter --name write-load 2>/dev/null)
 
 bbox="116.792,40.342,116.808,40.358"
