@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::http::Settings;
+use crate::http::{Basemap, BasemapKind, PageSettings, Settings};
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -36,6 +36,17 @@ pub struct ServeOptions {
     pub log_format: Option<LogFormat>,
     /// The least role that may match and rank districts (`public`: anyone).
     pub match_role: Option<String>,
+    /// Serve the web page's files from this directory (page development) instead of the
+    /// embedded ones.
+    pub web_dir: Option<PathBuf>,
+    /// A base map for the web page: raster tile URL template or style URL.
+    pub basemap_url: Option<String>,
+    /// `raster` (default) or `style`.
+    pub basemap_kind: Option<BasemapKind>,
+    /// The base map's datum: `WGS84` (default; CGCS2000 too) or `GCJ-02`.
+    pub basemap_crs: Option<String>,
+    /// The base map's credit line.
+    pub basemap_attribution: Option<String>,
 }
 
 /// The settings in force.
@@ -69,6 +80,19 @@ impl ServeSettings {
             None => defaults.match_role,
             Some(text) => text.parse().map_err(|e| format!("match_role: {e}"))?,
         };
+        let basemap = match over.basemap_url.or(file.basemap_url) {
+            None => None,
+            Some(url) => {
+                let basemap = Basemap {
+                    url,
+                    kind: over.basemap_kind.or(file.basemap_kind).unwrap_or(BasemapKind::Raster),
+                    crs: over.basemap_crs.or(file.basemap_crs).unwrap_or_else(|| "WGS84".into()),
+                    attribution: over.basemap_attribution.or(file.basemap_attribution).unwrap_or_default(),
+                };
+                basemap.check()?;
+                Some(basemap)
+            }
+        };
         Ok(ServeSettings {
             listen: over.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
             data: over.data.or(file.data).unwrap_or_else(|| PathBuf::from("geodata")),
@@ -77,6 +101,7 @@ impl ServeSettings {
                 body_limit: over.body_limit.or(file.body_limit).unwrap_or(defaults.body_limit),
                 cors_origins: over.cors_origins.or(file.cors_origins).unwrap_or(defaults.cors_origins),
                 match_role,
+                page: PageSettings { dir: over.web_dir.or(file.web_dir), basemap },
             },
             log_format: over.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
         })

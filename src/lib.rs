@@ -17,3 +17,4 @@ pub mod inventory;
 pub mod matcher;
 pub mod model;
 pub mod store;
+pub mod tiles;

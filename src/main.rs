@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use chanye::config::{LogFormat, ServeOptions, ServeSettings};
+use chanye::http::BasemapKind;
 use chanye::store::{Dataset, GpkgStore, Store};
 use chanye::generate::{generate, GenerateOptions};
 use chanye::matcher::{Matcher, ProjectRequest};
@@ -55,6 +56,24 @@ enum Command {
         /// default), promoter, editor or admin.
         #[arg(long, env = "CHANYE_MATCH_ROLE")]
         match_role: Option<String>,
+        /// Serve the web page's files from this directory instead of the embedded ones (for
+        /// work on the page: rebuild with npm and reload, no cargo build).
+        #[arg(long, env = "CHANYE_WEB_DIR")]
+        web_dir: Option<PathBuf>,
+        /// A base map for the web page: a raster tile URL template with {z}/{x}/{y}, or a
+        /// MapLibre style URL (--basemap-kind style). None: the districts are the base.
+        #[arg(long, env = "CHANYE_BASEMAP_URL")]
+        basemap_url: Option<String>,
+        /// What --basemap-url points at [default: raster].
+        #[arg(long, env = "CHANYE_BASEMAP_KIND", value_enum)]
+        basemap_kind: Option<BasemapKind>,
+        /// The base map's datum, WGS84 (CGCS2000 too) or GCJ-02 (AMap): the page's layers
+        /// follow it [default: WGS84].
+        #[arg(long, env = "CHANYE_BASEMAP_CRS")]
+        basemap_crs: Option<String>,
+        /// The base map's credit line.
+        #[arg(long, env = "CHANYE_BASEMAP_ATTRIBUTION")]
+        basemap_attribution: Option<String>,
     },
     /// Validate a data directory or one layer file; exits non-zero on errors.
     Validate {
@@ -333,9 +352,22 @@ fn validate(path: &Path) -> Result<bool, String> {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Serve { config, listen, data, store, body_limit, cors_origin, log_format, match_role } => {
+        Command::Serve { config, listen, data, store, body_limit, cors_origin, log_format, match_role, web_dir, basemap_url, basemap_kind, basemap_crs, basemap_attribution } => {
             let file = config.as_deref().map(ServeOptions::read).transpose()?.unwrap_or_default();
-            let over = ServeOptions { listen, data, store, body_limit, cors_origins: cors_origin, log_format, match_role };
+            let over = ServeOptions {
+                listen,
+                data,
+                store,
+                body_limit,
+                cors_origins: cors_origin,
+                log_format,
+                match_role,
+                web_dir,
+                basemap_url,
+                basemap_kind,
+                basemap_crs,
+                basemap_attribution,
+            };
             let settings = ServeSettings::merge(file, over)?;
             init_logs(settings.log_format);
             let (store, loaded) = open_store(&settings.store, &settings.data)?;

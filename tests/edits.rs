@@ -419,6 +419,26 @@ fn public_reads_never_carry_confidential_fields() {
             }
         }
     }
+    // tiles too: the promoter's carry the project, nobody else's do
+    let (_, item, _, _) = send("GET", "/collections/parcels/items/T-SECRET-1", None, None, None);
+    let corner = &item["geometry"]["coordinates"][0][0];
+    let (x, y) = common::tile_of(geo::Coord { x: corner[0].as_f64().unwrap(), y: corner[1].as_f64().unwrap() }, 15);
+    let tile = |token: Option<&str>| {
+        let mut request = ureq::get(&format!("{}/tiles/parcels/15/{x}/{y}.mvt", s.url));
+        if let Some(t) = token {
+            request = request.set("Authorization", &format!("Bearer {t}"));
+        }
+        let r = response(request.call());
+        assert_eq!(r.status(), 200);
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut r.into_reader(), &mut bytes).unwrap();
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    assert!(tile(Some(&s.promoter)).contains(secret_project));
+    for token in [None, Some(s.public.as_str())] {
+        let text = tile(token);
+        assert!(text.contains("T-SECRET-1") && !text.contains(secret_project) && !text.contains(secret_note), "a tile as {token:?} shows the project");
+    }
     // GDAL still reads the store, with the confidential columns the edits needed
     let out = std::process::Command::new("ogrinfo").args(["-ro", "-so", s.store_path.to_str().unwrap(), "parcels"]).output().expect("ogrinfo (gdal-bin) runs");
     let info = String::from_utf8_lossy(&out.stdout);

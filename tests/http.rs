@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{answer, sample_server as base};
+use common::{answer, response, sample_server as base};
 use serde_json::Value;
 
 fn post(path: &str, body: &str) -> (u16, String, Value) {
@@ -237,4 +237,32 @@ fn match_reads_and_writes_gcj02_for_chinese_maps() {
     assert_eq!(ids(&a), ids(&b));
     let (status, _, body) = post("/api/v1/match?crs=mars", DEVICES);
     assert_eq!((status, body["parameter"].as_str()), (400, Some("crs")));
+}
+
+#[test]
+fn browsers_get_the_map_page_and_gis_clients_the_landing_page() {
+    let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    let page = response(ureq::get(&format!("{}/", base())).set("Accept", browser).call());
+    assert_eq!((page.status(), page.content_type()), (200, "text/html"));
+    let html = page.into_string().unwrap();
+    assert!(html.contains("产业地图"), "{html}");
+    for accept in ["application/json", "*/*"] {
+        let (status, kind, landing) = answer(ureq::get(&format!("{}/", base())).set("Accept", accept).call());
+        assert_eq!((status, kind.as_str()), (200, "application/json"), "Accept: {accept}");
+        assert!(landing["links"].is_array());
+    }
+    // f=json wins over a browser's Accept
+    let (_, kind, _) = answer(ureq::get(&format!("{}/?f=json", base())).set("Accept", browser).call());
+    assert_eq!(kind, "application/json");
+    let same = response(ureq::get(&format!("{}/map/", base())).call()).into_string().unwrap();
+    assert_eq!(same, html);
+    let moved = ureq::AgentBuilder::new().redirects(0).build().get(&format!("{}/map", base())).call();
+    let moved = response(moved);
+    assert_eq!((moved.status(), moved.header("Location")), (308, Some("/map/")));
+    let (status, _, config) = answer(ureq::get(&format!("{}/map/config.json", base())).call());
+    assert_eq!((status, &config), (200, &serde_json::json!({ "basemap": null })));
+    for missing in ["/map/no-such-file.js", "/map/..%2FCargo.toml"] {
+        let (status, kind, _) = answer(ureq::get(&format!("{}{missing}", base())).call());
+        assert_eq!((status, kind.as_str()), (404, "application/problem+json"), "{missing}");
+    }
 }

@@ -44,7 +44,7 @@ pub fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, ApiError>
 }
 
 /// Refuses any parameter outside `allowed`, naming it.
-fn only(pairs: &[(String, String)], allowed: &[&str]) -> Result<(), ApiError> {
+pub(super) fn only(pairs: &[(String, String)], allowed: &[&str]) -> Result<(), ApiError> {
     match pairs.iter().find(|(name, _)| !allowed.contains(&name.as_str())) {
         Some((name, _)) if allowed.is_empty() => Err(ApiError::parameter(name, "this request takes no query parameters")),
         Some((name, _)) => Err(ApiError::parameter(name, format!("is not a parameter of this request (known: {})", allowed.join(", ")))),
@@ -83,7 +83,7 @@ fn collection_of(id: &str) -> Result<LayerName, ApiError> {
 
 /// A weak validator for a read: the snapshot's revision and the request. Another snapshot
 /// (an edit, a reload, a restart) gives another tag.
-fn etag(snapshot: &Snapshot, req: &HttpRequest, audience: Role) -> String {
+pub(super) fn etag(snapshot: &Snapshot, req: &HttpRequest, audience: Role) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     // promoters read more than the public does: their pages are other representations
     audience.hash(&mut hasher);
@@ -98,20 +98,24 @@ fn cached(req: &HttpRequest, snapshot: &Snapshot, content_type: &str, body: Vec<
 }
 
 /// Marks an answer that carries confidential properties as the caller's own.
-fn personal(response: &mut HttpResponse, audience: Role) {
+pub(super) fn personal(response: &mut HttpResponse, audience: Role) {
     response.headers_mut().insert(header::VARY, HeaderValue::from_static("Authorization"));
     if audience >= Role::Promoter {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     }
 }
 
-/// Like [`cached`], with a given validator.
-fn cached_as(req: &HttpRequest, tag: String, content_type: &str, body: Vec<u8>) -> HttpResponse {
-    let fresh = req
-        .headers()
+/// Whether the client already holds the representation tagged `tag`.
+pub(super) fn fresh(req: &HttpRequest, tag: &str) -> bool {
+    req.headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|given| given.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+        .is_some_and(|given| given.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
+}
+
+/// Like [`cached`], with a given validator.
+pub(super) fn cached_as(req: &HttpRequest, tag: String, content_type: &str, body: Vec<u8>) -> HttpResponse {
+    let fresh = fresh(req, &tag);
     let mut response = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     response
         .insert_header((header::ETAG, tag))
@@ -126,7 +130,11 @@ fn cached_as(req: &HttpRequest, tag: String, content_type: &str, body: Vec<u8>) 
 
 /// `GET /`: the landing page.
 #[get("/")]
-async fn landing(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+async fn landing(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    // a browser gets the map page; `f=json` or a JSON Accept gets the OGC landing page
+    if req.query_string().is_empty() && super::page::wants_html(&req) {
+        return Ok(super::page::page(&state));
+    }
     json_only(&req)?;
     let base = base_url(&req);
     Ok(HttpResponse::Ok().json(json!({

@@ -9,6 +9,9 @@ mod openapi;
 pub mod problem;
 
 mod operations;
+mod page;
+mod tiles;
+pub use page::{Basemap, BasemapKind, PageSettings};
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -43,11 +46,13 @@ pub struct Settings {
     /// The least role that may match projects and rank districts (public: anyone). Results
     /// carry public fields only either way.
     pub match_role: crate::model::Role,
+    /// The web page's files and base map.
+    pub page: PageSettings,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { body_limit: 1024 * 1024, cors_origins: Vec::new(), match_role: crate::model::Role::Public }
+        Settings { body_limit: 1024 * 1024, cors_origins: Vec::new(), match_role: crate::model::Role::Public, page: PageSettings::default() }
     }
 }
 
@@ -67,6 +72,8 @@ pub struct AppState {
     pub body_limit: usize,
     /// The least role that may match.
     pub match_role: crate::model::Role,
+    /// The web page's files and base map.
+    pub page: PageSettings,
 }
 
 impl AppState {
@@ -82,6 +89,7 @@ impl AppState {
             metrics: operations::Metrics::new(),
             body_limit: settings.body_limit,
             match_role: settings.match_role,
+            page: settings.page.clone(),
         }
     }
 
@@ -136,6 +144,8 @@ pub fn configure(state: web::Data<AppState>, settings: &Settings) -> impl FnOnce
             .configure(matching::routes)
             .configure(inventory::routes)
             .configure(edits::routes)
+            .configure(tiles::routes)
+            .configure(page::routes)
             .service(openapi::document)
             .default_service(web::to(unrouted));
     }

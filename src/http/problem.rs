@@ -69,6 +69,9 @@ pub enum ApiError {
     /// An edit that does not validate or names no feature.
     #[error(transparent)]
     Edit(#[from] crate::inventory::EditError),
+    /// A tile that is off the grid, or on a datum not offered.
+    #[error(transparent)]
+    Tile(#[from] crate::tiles::TileError),
     /// The inventory is not loaded yet.
     #[error("the inventory is not loaded yet")]
     NotReady,
@@ -113,6 +116,9 @@ impl ApiError {
             ApiError::Edit(crate::inventory::EditError::NotEditable(_)) => "method-not-allowed",
             ApiError::Edit(crate::inventory::EditError::Invalid(_)) => "invalid-data",
             ApiError::Features(FeaturesError::Json(_)) => "internal",
+            ApiError::Tile(crate::tiles::TileError::OffGrid { .. }) => "not-found",
+            ApiError::Tile(crate::tiles::TileError::Datum(_)) => "invalid-parameter",
+            ApiError::Tile(crate::tiles::TileError::Encode(_)) => "internal",
             ApiError::Internal => "internal",
             ApiError::NotReady => "not-ready",
         }
@@ -143,6 +149,9 @@ impl ResponseError for ApiError {
             ApiError::Edit(crate::inventory::EditError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Features(FeaturesError::Json(_)) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Match(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Tile(crate::tiles::TileError::OffGrid { .. }) => StatusCode::NOT_FOUND,
+            ApiError::Tile(crate::tiles::TileError::Datum(_)) => StatusCode::BAD_REQUEST,
+            ApiError::Tile(crate::tiles::TileError::Encode(_)) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::NotReady => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -166,6 +175,8 @@ impl ResponseError for ApiError {
                 body["parameter"] = json!(parameter)
             }
             ApiError::Field { field, .. } => body["field"] = json!(field),
+            ApiError::Tile(crate::tiles::TileError::OffGrid { field, .. }) => body["parameter"] = json!(field),
+            ApiError::Tile(crate::tiles::TileError::Datum(_)) => body["parameter"] = json!("crs"),
             ApiError::Edit(crate::inventory::EditError::Invalid(report)) | ApiError::Store(crate::store::StoreError::Invalid(report)) => {
                 let problems: Vec<&crate::inventory::Problem> = report.errors().collect();
                 if let Some(field) = problems.first().and_then(|p| p.field.as_deref()) {

