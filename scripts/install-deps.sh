@@ -6,11 +6,15 @@ set -euo pipefail
 # proj-bin (cs2cs) and gdal-bin (ogrinfo, ogr2ogr) are the reference tools and GIS client of the tests;
 # python3-venv (with pip) runs the OpenAPI validator and schemathesis (scripts/check-openapi.sh,
 # scripts/schemathesis.sh)
-packages=(libproj-dev libclang-dev pkg-config proj-bin gdal-bin python3-venv)
+# chromium is the browser of the web page's tests (driven by playwright-core from npm)
+packages=(libproj-dev libclang-dev pkg-config proj-bin gdal-bin python3-venv chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm build the web page (any install will do: Debian's, or one already there)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   echo "installing Debian packages: ${missing[*]}"
   sudo_cmd=""

@@ -1,104 +1,161 @@
 //! Geometry in tile units: projected, clipped to the buffered tile, simplified at the tile's
-//! resolution, snapped to the integer grid, and wound as MVT 2.1 asks.
+//! resolution, snapped to the integer grid, and wound as MVT 2.1 asks. One [`Shaper`] serves a
+//! whole tile and reuses its buffers from feature to feature.
 
-use geo::{Coord, MultiPolygon, Simplify, LineString};
+use geo::{Coord, LineString, MultiPolygon, Simplify};
 
 use super::grid::{TileProjection, BUFFER, EXTENT};
 
-/// A ring in tile units, not repeating its first point.
-pub type Ring = Vec<[i32; 2]>;
+/// What a [`TileGeometry`] holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GeometryKind {
+    /// Points.
+    #[default]
+    Points,
+    /// Polygons.
+    Polygons,
+}
 
-/// A feature's geometry, ready to encode.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TileGeometry {
-    /// One or more points.
-    Points(Vec<[i32; 2]>),
-    /// Polygons, each an exterior ring (positive area in tile space) then its holes (negative).
-    Polygons(Vec<Vec<Ring>>),
+/// A feature's geometry in tile units, ready to encode: points, or rings each ending at
+/// `ends[i]` in `points` (an exterior ring, positive area in tile space, starts a polygon;
+/// the holes that follow have negative area). Rings do not repeat their first point.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TileGeometry {
+    /// Points or polygons.
+    pub kind: GeometryKind,
+    /// Every point, ring after ring.
+    pub points: Vec<[i32; 2]>,
+    /// Each ring's end in `points`, and whether it is an exterior ring.
+    pub rings: Vec<(usize, bool)>,
+}
+
+impl TileGeometry {
+    fn clear(&mut self, kind: GeometryKind) {
+        self.kind = kind;
+        self.points.clear();
+        self.rings.clear();
+    }
+
+    /// The rings of each polygon, as (start, end) ranges of `points`.
+    pub fn polygons(&self) -> Vec<Vec<(usize, usize)>> {
+        let mut polygons: Vec<Vec<(usize, usize)>> = Vec::new();
+        let mut start = 0;
+        for &(end, exterior) in &self.rings {
+            if exterior || polygons.is_empty() {
+                polygons.push(Vec::new());
+            }
+            polygons.last_mut().expect("pushed above").push((start, end));
+            start = end;
+        }
+        polygons
+    }
 }
 
 /// Rings longer than this are simplified; parcels (a handful of corners) are left as they are.
 const SIMPLIFY_ABOVE: usize = 16;
 /// Douglas–Peucker tolerance in tile units (1/16 of a screen pixel at 256 px a tile).
 const SIMPLIFY_TOLERANCE: f64 = 1.0;
-
 /// The clip window: the tile plus its buffer.
 const LOW: f64 = -BUFFER;
 const HIGH: f64 = EXTENT as f64 + BUFFER;
 
-/// A point inside the buffered tile, in tile units.
-pub fn point(c: Coord, projection: &TileProjection, datum: impl Fn(Coord) -> Coord) -> Option<TileGeometry> {
-    let p = projection.project(datum(c));
-    let inside = (LOW..=HIGH).contains(&p.x) && (LOW..=HIGH).contains(&p.y);
-    inside.then(|| TileGeometry::Points(vec![[p.x.round() as i32, p.y.round() as i32]]))
+/// Turns lon/lat geometry into one tile's geometry.
+pub struct Shaper<D> {
+    projection: TileProjection,
+    datum: D,
+    projected: Vec<Coord>,
+    scratch: Vec<Coord>,
+    /// The last geometry shaped.
+    pub geometry: TileGeometry,
 }
 
-/// The part of an area inside the buffered tile; `None` when nothing of it is left.
-pub fn area(shape: &MultiPolygon, projection: &TileProjection, datum: impl Fn(Coord) -> Coord) -> Option<TileGeometry> {
-    let mut polygons = Vec::with_capacity(shape.0.len());
-    let mut projected = Vec::new();
-    for polygon in &shape.0 {
-        project_ring(polygon.exterior(), projection, &datum, &mut projected);
-        let Some(exterior) = tile_ring(&mut projected, true) else { continue };
-        let mut rings = vec![exterior];
-        for hole in polygon.interiors() {
-            project_ring(hole, projection, &datum, &mut projected);
-            rings.extend(tile_ring(&mut projected, false));
+impl<D: Fn(Coord) -> Coord> Shaper<D> {
+    /// A shaper for the tile of `projection`; `datum` moves WGS84 to the tile's datum.
+    pub fn new(projection: TileProjection, datum: D) -> Self {
+        Shaper { projection, datum, projected: Vec::new(), scratch: Vec::new(), geometry: TileGeometry::default() }
+    }
+
+    /// A point inside the buffered tile; false when it lies outside.
+    pub fn point(&mut self, c: Coord) -> bool {
+        self.geometry.clear(GeometryKind::Points);
+        let p = self.projection.project((self.datum)(c));
+        let inside = (LOW..=HIGH).contains(&p.x) && (LOW..=HIGH).contains(&p.y);
+        if inside {
+            self.geometry.points.push([p.x.round() as i32, p.y.round() as i32]);
         }
-        polygons.push(rings);
+        inside
     }
-    (!polygons.is_empty()).then_some(TileGeometry::Polygons(polygons))
-}
 
-/// Projects a closed ring into `out`, without its closing point.
-fn project_ring(ring: &LineString, projection: &TileProjection, datum: &impl Fn(Coord) -> Coord, out: &mut Vec<Coord>) {
-    out.clear();
-    let coords = &ring.0;
-    let open = match coords.split_last() {
-        Some((last, rest)) if rest.first() == Some(last) => rest,
-        _ => coords.as_slice(),
-    };
-    out.extend(open.iter().map(|&c| projection.project(datum(c))));
-}
-
-/// Clips, simplifies, snaps and winds one projected ring; `None` when it collapses.
-fn tile_ring(ring: &mut Vec<Coord>, exterior: bool) -> Option<Ring> {
-    if ring.len() < 3 {
-        return None;
+    /// The part of an area inside the buffered tile; false when nothing of it is left.
+    pub fn area(&mut self, shape: &MultiPolygon) -> bool {
+        self.geometry.clear(GeometryKind::Polygons);
+        for polygon in &shape.0 {
+            self.project(polygon.exterior());
+            if !self.ring(true) {
+                continue;
+            }
+            for hole in polygon.interiors() {
+                self.project(hole);
+                self.ring(false);
+            }
+        }
+        !self.geometry.rings.is_empty()
     }
-    let inside = ring.iter().all(|c| (LOW..=HIGH).contains(&c.x) && (LOW..=HIGH).contains(&c.y));
-    if !inside {
-        clip(ring);
+
+    /// Projects a closed ring, without its closing point.
+    fn project(&mut self, ring: &LineString) {
+        self.projected.clear();
+        let coords = &ring.0;
+        let open = match coords.split_last() {
+            Some((last, rest)) if rest.first() == Some(last) => rest,
+            _ => coords.as_slice(),
+        };
+        let (projection, datum) = (&self.projection, &self.datum);
+        self.projected.extend(open.iter().map(|&c| projection.project(datum(c))));
+    }
+
+    /// Clips, simplifies, snaps and winds the projected ring onto the geometry; false when
+    /// it collapses.
+    fn ring(&mut self, exterior: bool) -> bool {
+        let ring = &mut self.projected;
         if ring.len() < 3 {
-            return None;
+            return false;
         }
-    }
-    if ring.len() > SIMPLIFY_ABOVE {
-        let mut closed = std::mem::take(ring);
-        closed.push(closed[0]);
-        let simplified = LineString(closed).simplify(SIMPLIFY_TOLERANCE);
-        *ring = simplified.0;
-        ring.pop();
-    }
-    let mut snapped: Ring = Vec::with_capacity(ring.len());
-    for c in ring.iter() {
-        let p = [c.x.round() as i32, c.y.round() as i32];
-        if snapped.last() != Some(&p) {
-            snapped.push(p);
+        if !ring.iter().all(|c| (LOW..=HIGH).contains(&c.x) && (LOW..=HIGH).contains(&c.y)) {
+            clip(ring, &mut self.scratch);
+            if ring.len() < 3 {
+                return false;
+            }
         }
+        if ring.len() > SIMPLIFY_ABOVE {
+            let mut closed = std::mem::take(ring);
+            closed.push(closed[0]);
+            *ring = LineString(closed).simplify(SIMPLIFY_TOLERANCE).0;
+            ring.pop();
+        }
+        let points = &mut self.geometry.points;
+        let start = points.len();
+        for c in ring.iter() {
+            let p = [c.x.round() as i32, c.y.round() as i32];
+            if points.len() == start || points.last() != Some(&p) {
+                points.push(p);
+            }
+        }
+        while points.len() > start + 1 && points[start] == points[points.len() - 1] {
+            points.pop();
+        }
+        let twice_area = signed_twice_area(&points[start..]);
+        if points.len() - start < 3 || twice_area == 0 {
+            points.truncate(start);
+            return false;
+        }
+        // MVT 2.1: exterior rings have positive area in tile space (y down), holes negative
+        if (twice_area > 0) != exterior {
+            points[start..].reverse();
+        }
+        self.geometry.rings.push((points.len(), exterior));
+        true
     }
-    while snapped.len() > 1 && snapped.first() == snapped.last() {
-        snapped.pop();
-    }
-    let twice_area = signed_twice_area(&snapped);
-    if snapped.len() < 3 || twice_area == 0 {
-        return None;
-    }
-    // MVT 2.1: exterior rings have positive area in tile space (y down), holes negative
-    if (twice_area > 0) != exterior {
-        snapped.reverse();
-    }
-    Some(snapped)
 }
 
 /// Twice the shoelace area, positive for rings clockwise on screen (y down).
@@ -116,12 +173,11 @@ fn signed_twice_area(ring: &[[i32; 2]]) -> i64 {
 /// Sutherland–Hodgman against the buffered tile: exact for convex windows, and a polygon
 /// leaving and re-entering keeps degenerate edges along the window's border, which renderers
 /// draw as nothing.
-fn clip(ring: &mut Vec<Coord>) {
-    let mut scratch = Vec::with_capacity(ring.len() + 4);
-    clip_edge(ring, &mut scratch, |c| c.x >= LOW, |a, b| cross_x(a, b, LOW));
-    clip_edge(ring, &mut scratch, |c| c.x <= HIGH, |a, b| cross_x(a, b, HIGH));
-    clip_edge(ring, &mut scratch, |c| c.y >= LOW, |a, b| cross_y(a, b, LOW));
-    clip_edge(ring, &mut scratch, |c| c.y <= HIGH, |a, b| cross_y(a, b, HIGH));
+fn clip(ring: &mut Vec<Coord>, scratch: &mut Vec<Coord>) {
+    clip_edge(ring, scratch, |c| c.x >= LOW, |a, b| cross_x(a, b, LOW));
+    clip_edge(ring, scratch, |c| c.x <= HIGH, |a, b| cross_x(a, b, HIGH));
+    clip_edge(ring, scratch, |c| c.y >= LOW, |a, b| cross_y(a, b, LOW));
+    clip_edge(ring, scratch, |c| c.y <= HIGH, |a, b| cross_y(a, b, HIGH));
 }
 
 fn clip_edge(ring: &mut Vec<Coord>, out: &mut Vec<Coord>, keep: impl Fn(Coord) -> bool, cross: impl Fn(Coord, Coord) -> Coord) {
@@ -159,11 +215,11 @@ mod tests {
     use crate::tiles::TileId;
     use geo::{polygon, MultiPolygon};
 
-    fn unit_square_at(tile: TileId, x0: f64, y0: f64, size: f64) -> MultiPolygon {
-        // a square given in tile units, turned back into lon/lat through the tile's bounds
+    /// A square given in tile units, turned back into lon/lat through the tile's bounds (near
+    /// the equator Mercator y is close to linear over one deep tile).
+    fn square_at(tile: TileId, x0: f64, y0: f64, size: f64) -> MultiPolygon {
         let b = tile.lonlat_bounds(0.0);
         let lon = |x: f64| b.min().x + (b.max().x - b.min().x) * x / EXTENT as f64;
-        // near the equator Mercator y is close to linear over one deep tile
         let lat = |y: f64| b.max().y - (b.max().y - b.min().y) * y / EXTENT as f64;
         MultiPolygon(vec![polygon![
             (x: lon(x0), y: lat(y0)),
@@ -174,38 +230,49 @@ mod tests {
         ]])
     }
 
-    fn identity(c: Coord) -> Coord {
-        c
+    fn shaper(tile: TileId) -> Shaper<fn(Coord) -> Coord> {
+        Shaper::new(tile.projection(), |c| c)
     }
 
     #[test]
     fn an_area_inside_is_kept_whole_and_wound_clockwise() {
         let tile = TileId::new(16, 32_768, 32_767).unwrap();
-        let square = unit_square_at(tile, 100.0, 100.0, 200.0);
-        let Some(TileGeometry::Polygons(polys)) = area(&square, &tile.projection(), identity) else { panic!("square lost") };
-        assert_eq!(polys.len(), 1);
-        let ring = &polys[0][0];
-        assert_eq!(ring.len(), 4);
-        assert!(signed_twice_area(ring) > 0);
-        assert!((signed_twice_area(ring) - 2 * 200 * 200).abs() < 2 * 200 * 4, "area {}", signed_twice_area(ring));
+        let mut s = shaper(tile);
+        assert!(s.area(&square_at(tile, 100.0, 100.0, 200.0)));
+        assert_eq!(s.geometry.rings, vec![(4, true)]);
+        let twice = signed_twice_area(&s.geometry.points);
+        assert!(twice > 0 && (twice - 2 * 200 * 200).abs() < 2 * 200 * 4, "area {twice}");
     }
 
     #[test]
     fn an_area_across_the_edge_is_cut_at_the_buffer() {
         let tile = TileId::new(16, 32_768, 32_767).unwrap();
-        let square = unit_square_at(tile, 3_000.0, 1_000.0, 3_000.0);
-        let Some(TileGeometry::Polygons(polys)) = area(&square, &tile.projection(), identity) else { panic!("square lost") };
-        let max_x = polys[0][0].iter().map(|p| p[0]).max().unwrap();
+        let mut s = shaper(tile);
+        assert!(s.area(&square_at(tile, 3_000.0, 1_000.0, 3_000.0)));
+        let max_x = s.geometry.points.iter().map(|p| p[0]).max().unwrap();
         assert_eq!(max_x, EXTENT as i32 + BUFFER as i32);
-        let outside = unit_square_at(tile, 5_000.0, 1_000.0, 100.0);
-        assert_eq!(area(&outside, &tile.projection(), identity), None);
+        assert!(!s.area(&square_at(tile, 5_000.0, 1_000.0, 100.0)));
+        assert!(s.geometry.points.is_empty());
     }
 
     #[test]
     fn an_area_smaller_than_a_unit_collapses() {
         let tile = TileId::new(16, 32_768, 32_767).unwrap();
-        let speck = unit_square_at(tile, 100.2, 100.2, 0.2);
-        assert_eq!(area(&speck, &tile.projection(), identity), None);
+        assert!(!shaper(tile).area(&square_at(tile, 100.2, 100.2, 0.2)));
+    }
+
+    #[test]
+    fn holes_are_wound_against_their_exterior() {
+        let tile = TileId::new(16, 32_768, 32_767).unwrap();
+        let outer = square_at(tile, 100.0, 100.0, 1_000.0);
+        let inner = square_at(tile, 400.0, 400.0, 200.0);
+        let with_hole = MultiPolygon(vec![geo::Polygon::new(outer.0[0].exterior().clone(), vec![inner.0[0].exterior().clone()])]);
+        let mut s = shaper(tile);
+        assert!(s.area(&with_hole));
+        let polygons = s.geometry.polygons();
+        assert_eq!(polygons, vec![vec![(0, 4), (4, 8)]]);
+        assert!(signed_twice_area(&s.geometry.points[0..4]) > 0);
+        assert!(signed_twice_area(&s.geometry.points[4..8]) < 0);
     }
 
     #[test]
@@ -213,8 +280,9 @@ mod tests {
         let tile = TileId::new(16, 32_768, 32_767).unwrap();
         let b = tile.lonlat_bounds(0.0);
         let inside = Coord { x: (b.min().x + b.max().x) / 2.0, y: (b.min().y + b.max().y) / 2.0 };
-        assert!(matches!(point(inside, &tile.projection(), identity), Some(TileGeometry::Points(p)) if p.len() == 1));
-        let far = Coord { x: b.max().x + (b.max().x - b.min().x), y: inside.y };
-        assert_eq!(point(far, &tile.projection(), identity), None);
+        let mut s = shaper(tile);
+        assert!(s.point(inside));
+        assert_eq!(s.geometry.points.len(), 1);
+        assert!(!s.point(Coord { x: b.max().x + (b.max().x - b.min().x), y: inside.y }));
     }
 }

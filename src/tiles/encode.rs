@@ -1,35 +1,43 @@
-//! MVT encoding through geozero's writer and protobuf types: geometry commands, the layer's
-//! key and value tables, and the tile message.
+//! MVT encoding: geometry commands through geozero's writer, the layer's key and value
+//! tables, and the tile message through geozero's protobuf types.
+//!
+//! Values are interned by content, borrowing the snapshot's strings, so a status or park id
+//! shared by a hundred parcels is hashed a hundred times but copied once.
+
+use std::borrow::Cow;
 
 use geozero::error::Result as GeozeroResult;
-use geozero::mvt::tile::{Feature, Layer};
-use geozero::mvt::{Message, TagsBuilder, Tile, TileValue};
+use geozero::mvt::tile::{Feature, Layer, Value};
+use geozero::mvt::{Message, Tile};
 use geozero::{GeomProcessor, GeozeroGeometry, ToMvt};
+use rustc_hash::FxHashMap;
 
-use super::clip::TileGeometry;
+use super::clip::{GeometryKind, TileGeometry};
 use super::grid::EXTENT;
 use super::TileError;
 
 impl GeozeroGeometry for TileGeometry {
     fn process_geom<P: GeomProcessor>(&self, p: &mut P) -> GeozeroResult<()> {
-        match self {
-            TileGeometry::Points(points) if points.len() == 1 => {
+        match self.kind {
+            GeometryKind::Points if self.points.len() == 1 => {
                 p.point_begin(0)?;
-                p.xy(points[0][0] as f64, points[0][1] as f64, 0)?;
+                p.xy(self.points[0][0] as f64, self.points[0][1] as f64, 0)?;
                 p.point_end(0)
             }
-            TileGeometry::Points(points) => {
-                p.multipoint_begin(points.len(), 0)?;
-                for (i, [x, y]) in points.iter().enumerate() {
+            GeometryKind::Points => {
+                p.multipoint_begin(self.points.len(), 0)?;
+                for (i, [x, y]) in self.points.iter().enumerate() {
                     p.xy(*x as f64, *y as f64, i)?;
                 }
                 p.multipoint_end(0)
             }
-            TileGeometry::Polygons(polygons) => {
+            GeometryKind::Polygons => {
+                let polygons = self.polygons();
                 p.multipolygon_begin(polygons.len(), 0)?;
                 for (i, rings) in polygons.iter().enumerate() {
                     p.polygon_begin(false, rings.len(), i)?;
-                    for (j, ring) in rings.iter().enumerate() {
+                    for (j, &(start, end)) in rings.iter().enumerate() {
+                        let ring = &self.points[start..end];
                         // the writer closes rings itself and skips the repeated first point
                         p.linestring_begin(false, ring.len() + 1, j)?;
                         for (k, [x, y]) in ring.iter().chain(ring.first()).enumerate() {
@@ -45,29 +53,115 @@ impl GeozeroGeometry for TileGeometry {
     }
 }
 
-/// One MVT layer being filled.
-pub struct LayerBuilder {
-    name: &'static str,
-    features: Vec<Feature>,
-    tags: TagsBuilder<&'static str>,
+/// A property value of a feature, in the order of the layer's fields.
+pub enum Prop<'a> {
+    /// No value (MVT has no null: the key is left out).
+    Absent,
+    /// A string the snapshot owns.
+    Text(&'a str),
+    /// A string made for this tile.
+    Owned(String),
+    /// A number, rounded to two decimals (a hundredth of a 亩 is below any survey's precision).
+    Number(f64),
+    /// A value already in the layer's table.
+    Interned(u32),
 }
 
-impl LayerBuilder {
-    /// An empty layer called `name`.
-    pub fn new(name: &'static str) -> LayerBuilder {
-        LayerBuilder { name, features: Vec::new(), tags: TagsBuilder::new() }
+impl<'a> Prop<'a> {
+    /// A string, absent when empty.
+    pub fn text(s: &'a str) -> Prop<'a> {
+        if s.is_empty() {
+            Prop::Absent
+        } else {
+            Prop::Text(s)
+        }
     }
 
-    /// Adds a feature with its properties (absent values are left out, as MVT has no null).
-    pub fn add(&mut self, id: Option<u64>, geometry: &TileGeometry, properties: impl IntoIterator<Item = (&'static str, Option<TileValue>)>) -> Result<(), TileError> {
+    /// A string when there is one.
+    pub fn maybe(s: Option<&'a str>) -> Prop<'a> {
+        s.map_or(Prop::Absent, Prop::text)
+    }
+}
+
+#[derive(PartialEq, Eq, Hash)]
+enum ValueKey<'a> {
+    Text(Cow<'a, str>),
+    Number(u64),
+}
+
+/// One MVT layer being filled.
+pub struct LayerBuilder<'a> {
+    name: &'static str,
+    fields: &'static [(&'static str, &'static str)],
+    /// Each field's key index, once the field is used.
+    key_of_field: Vec<Option<u32>>,
+    keys: Vec<String>,
+    values: Vec<Value>,
+    interned: FxHashMap<ValueKey<'a>, u32>,
+    features: Vec<Feature>,
+}
+
+impl<'a> LayerBuilder<'a> {
+    /// An empty layer called `name` whose features carry `fields`, in that order, with room
+    /// for about `features` features.
+    pub fn new(name: &'static str, fields: &'static [(&'static str, &'static str)], features: usize) -> Self {
+        // ids, names and areas are mostly distinct: about four new values a feature
+        let values = 4 * features + 16;
+        LayerBuilder {
+            name,
+            fields,
+            key_of_field: vec![None; fields.len()],
+            keys: Vec::new(),
+            values: Vec::with_capacity(values),
+            interned: FxHashMap::with_capacity_and_hasher(values, Default::default()),
+            features: Vec::with_capacity(features),
+        }
+    }
+
+    /// The value's index in the layer's table; `None` for an absent value.
+    pub fn intern(&mut self, prop: Prop<'a>) -> Option<u32> {
+        let (key, value) = match prop {
+            Prop::Absent => return None,
+            Prop::Interned(index) => return Some(index),
+            Prop::Text(s) => (ValueKey::Text(Cow::Borrowed(s)), None),
+            Prop::Owned(s) => (ValueKey::Text(Cow::Owned(s)), None),
+            Prop::Number(n) if !n.is_finite() => return None,
+            Prop::Number(n) => {
+                let rounded = (n * 100.0).round() / 100.0;
+                (ValueKey::Number(rounded.to_bits()), Some(rounded))
+            }
+        };
+        let next = self.values.len() as u32;
+        let entry = self.interned.entry(key);
+        if let std::collections::hash_map::Entry::Occupied(seen) = &entry {
+            return Some(*seen.get());
+        }
+        self.values.push(match (entry.key(), value) {
+            (ValueKey::Text(s), _) => Value { string_value: Some(s.to_string()), ..Default::default() },
+            (_, n) => Value { double_value: n, ..Default::default() },
+        });
+        entry.or_insert(next);
+        Some(next)
+    }
+
+    /// Adds a feature with its properties, one per field of the layer.
+    pub fn add(&mut self, id: Option<u64>, geometry: &TileGeometry, properties: impl IntoIterator<Item = Prop<'a>>) -> Result<(), TileError> {
         let mut feature = geometry.to_mvt_unscaled().map_err(|e| TileError::Encode(e.to_string()))?;
         feature.id = id;
-        for (key, value) in properties {
-            if let Some(value) = value {
-                let (k, v) = self.tags.insert(key, value);
-                feature.tags.push(k);
-                feature.tags.push(v);
-            }
+        feature.tags.reserve(2 * self.fields.len());
+        for (field, prop) in properties.into_iter().enumerate() {
+            let Some(value) = self.intern(prop) else { continue };
+            let key = match self.key_of_field[field] {
+                Some(key) => key,
+                None => {
+                    let key = self.keys.len() as u32;
+                    self.keys.push(self.fields[field].0.to_string());
+                    self.key_of_field[field] = Some(key);
+                    key
+                }
+            };
+            feature.tags.push(key);
+            feature.tags.push(value);
         }
         self.features.push(feature);
         Ok(())
@@ -80,30 +174,7 @@ impl LayerBuilder {
 
     /// The tile holding this one layer, as protobuf bytes.
     pub fn into_tile(self) -> Vec<u8> {
-        let (keys, values) = self.tags.into_tags();
-        let layer = Layer {
-            version: 2,
-            name: self.name.to_string(),
-            features: self.features,
-            keys: keys.into_iter().map(str::to_string).collect(),
-            values: values.into_iter().map(Into::into).collect(),
-            extent: Some(EXTENT),
-        };
+        let layer = Layer { version: 2, name: self.name.to_string(), features: self.features, keys: self.keys, values: self.values, extent: Some(EXTENT) };
         Tile { layers: vec![layer] }.encode_to_vec()
     }
-}
-
-/// A string value.
-pub fn text(s: &str) -> Option<TileValue> {
-    Some(TileValue::Str(s.to_string()))
-}
-
-/// A string value when present and not empty.
-pub fn maybe_text(s: Option<&str>) -> Option<TileValue> {
-    s.filter(|s| !s.is_empty()).map(|s| TileValue::Str(s.to_string()))
-}
-
-/// A number rounded to two decimals (areas: a centimetre of 亩 is below any survey's precision).
-pub fn number(value: f64) -> Option<TileValue> {
-    value.is_finite().then(|| TileValue::Double((value * 100.0).round() / 100.0))
 }

@@ -10,22 +10,21 @@ mod clip;
 mod encode;
 mod grid;
 
-use std::collections::HashMap;
 use std::fmt;
 
 use geo::{Coord, Rect};
-use geozero::mvt::TileValue;
+use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 
-pub use clip::TileGeometry;
+pub use clip::{GeometryKind, TileGeometry};
 pub use grid::{TileId, BUFFER, EXTENT, MAX_ZOOM};
 
 use crate::geometry::china::wgs84_to_gcj02;
 use crate::geometry::Crs;
 use crate::inventory::{LayerName, Snapshot};
 use crate::model::{Confidential, Role};
-use clip::{area, point};
-use encode::{maybe_text, number, text, LayerBuilder};
+use clip::Shaper;
+use encode::{LayerBuilder, Prop};
 
 /// Why a tile or a TileJSON document cannot be made.
 #[derive(Debug, thiserror::Error)]
@@ -127,86 +126,106 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
     if datum == Datum::Gcj02 {
         query = widen(query, GCJ_MARGIN_DEG);
     }
-    let projection = tile.projection();
-    let shift = |c| datum.shift(c);
-    let mut out = LayerBuilder::new(layer.as_str());
-    let mut industries = IndustryNames::new(snapshot);
+    let mut shaper = Shaper::new(tile.projection(), |c| datum.shift(c));
+    let candidates = sorted(match layer {
+        LayerName::Districts => snapshot.districts.bbox_candidates(query),
+        LayerName::Parks => snapshot.parks.bbox_candidates(query),
+        LayerName::Zones => snapshot.zones.bbox_candidates(query),
+        LayerName::Parcels => snapshot.parcels.bbox_candidates(query),
+        LayerName::Buildings => snapshot.buildings.bbox_candidates(query),
+    });
+    let mut out = LayerBuilder::new(layer.as_str(), fields(layer), candidates.len());
+    let promoter = audience >= Role::Promoter;
     match layer {
         LayerName::Districts => {
-            for i in sorted(snapshot.districts.bbox_candidates(query)) {
+            for &i in &candidates {
                 let d = snapshot.districts.at(i);
-                if let Some(g) = area(&d.geometry, &projection, shift) {
+                if shaper.area(&d.geometry) {
                     // numeric adcodes double as feature ids, for clients' feature state
                     let id = d.adcode.parse().ok();
-                    out.add(id, &g, [("id", text(&d.adcode)), ("name", text(&d.name)), ("industries", text(&d.industries.join(",")))])?;
+                    out.add(id, &shaper.geometry, [Prop::text(&d.adcode), Prop::text(&d.name), Prop::Owned(d.industries.join(","))])?;
                 }
             }
         }
         LayerName::Parks => {
-            for i in sorted(snapshot.parks.bbox_candidates(query)) {
+            for &i in &candidates {
                 let p = snapshot.parks.at(i);
-                if let Some(g) = area(&p.geometry, &projection, shift) {
-                    out.add(None, &g, [
-                        ("id", text(&p.id)),
-                        ("name", text(&p.name)),
-                        ("district", text(&p.district)),
-                        ("level", text(p.level.as_str())),
-                        ("industries", text(&p.industries.join(","))),
+                if shaper.area(&p.geometry) {
+                    out.add(None, &shaper.geometry, [
+                        Prop::text(&p.id),
+                        Prop::text(&p.name),
+                        Prop::text(&p.district),
+                        Prop::text(p.level.as_str()),
+                        Prop::Owned(p.industries.join(",")),
                     ])?;
                 }
             }
         }
         LayerName::Zones => {
-            for i in sorted(snapshot.zones.bbox_candidates(query)) {
+            for &i in &candidates {
                 let z = snapshot.zones.at(i);
-                if let Some(g) = area(&z.geometry, &projection, shift) {
-                    out.add(None, &g, [("id", text(&z.id)), ("name", text(&z.name)), ("park", text(&z.park)), ("industries", text(&z.industries.join(",")))])?;
+                if shaper.area(&z.geometry) {
+                    out.add(None, &shaper.geometry, [Prop::text(&z.id), Prop::text(&z.name), Prop::text(&z.park), Prop::Owned(z.industries.join(","))])?;
                 }
             }
         }
         LayerName::Parcels => {
-            for i in sorted(snapshot.parcels.bbox_candidates(query)) {
+            let mut leading = LeadingIndustries::new(snapshot);
+            for &i in &candidates {
                 let p = snapshot.parcels.at(i);
-                let Some(g) = area(&p.geometry, &projection, shift) else { continue };
-                let leading = industries.of(p.zone.as_deref(), p.park.as_deref(), &p.district);
-                out.add(None, &g, [
-                    ("id", text(&p.id)),
-                    ("name", maybe_text(Some(&p.name))),
-                    ("status", text(p.status.as_str())),
-                    ("land_use", text(p.land_use.as_str())),
-                    ("district", text(&p.district)),
-                    ("park", maybe_text(p.park.as_deref())),
-                    ("zone", maybe_text(p.zone.as_deref())),
-                    ("industries", maybe_text(Some(leading))),
-                    ("area_m2", number(p.area.0)),
-                    ("area_mu", number(p.area.to_mu().0)),
-                    ("project", confidential(&p.confidential, audience)),
+                if !shaper.area(&p.geometry) {
+                    continue;
+                }
+                let industries = leading.value(&mut out, p.zone.as_deref(), p.park.as_deref(), &p.district);
+                out.add(None, &shaper.geometry, [
+                    Prop::text(&p.id),
+                    Prop::text(&p.name),
+                    Prop::text(p.status.as_str()),
+                    Prop::text(p.land_use.as_str()),
+                    Prop::text(&p.district),
+                    Prop::maybe(p.park.as_deref()),
+                    Prop::maybe(p.zone.as_deref()),
+                    industries,
+                    Prop::Number(p.area.0),
+                    Prop::Number(p.area.to_mu().0),
+                    Prop::maybe(confidential_project(&p.confidential, promoter)),
                 ])?;
             }
         }
         LayerName::Buildings => {
-            for i in sorted(snapshot.buildings.bbox_candidates(query)) {
+            let mut leading = LeadingIndustries::new(snapshot);
+            for &i in &candidates {
                 let b = snapshot.buildings.at(i);
-                let Some(g) = point(b.location.0, &projection, shift) else { continue };
-                let own = b.industries.join(",");
-                let suited = if own.is_empty() { industries.of(b.zone.as_deref(), b.park.as_deref(), &b.district).to_string() } else { own };
-                out.add(None, &g, [
-                    ("id", text(&b.id)),
-                    ("name", maybe_text(Some(&b.name))),
-                    ("status", text(b.status.as_str())),
-                    ("building_type", text(b.building_type.as_str())),
-                    ("floor_area_m2", number(b.floor_area_m2)),
-                    ("vacant_area_m2", number(b.vacant_area_m2)),
-                    ("district", text(&b.district)),
-                    ("park", maybe_text(b.park.as_deref())),
-                    ("zone", maybe_text(b.zone.as_deref())),
-                    ("industries", maybe_text(Some(&suited))),
-                    ("project", confidential(&b.confidential, audience)),
+                if !shaper.point(b.location.0) {
+                    continue;
+                }
+                let industries = if b.industries.is_empty() {
+                    leading.value(&mut out, b.zone.as_deref(), b.park.as_deref(), &b.district)
+                } else {
+                    Prop::Owned(b.industries.join(","))
+                };
+                out.add(None, &shaper.geometry, [
+                    Prop::text(&b.id),
+                    Prop::text(&b.name),
+                    Prop::text(b.status.as_str()),
+                    Prop::text(b.building_type.as_str()),
+                    Prop::Number(b.floor_area_m2),
+                    Prop::Number(b.vacant_area_m2),
+                    Prop::text(&b.district),
+                    Prop::maybe(b.park.as_deref()),
+                    Prop::maybe(b.zone.as_deref()),
+                    industries,
+                    Prop::maybe(confidential_project(&b.confidential, promoter)),
                 ])?;
             }
         }
     }
     Ok((!out.is_empty()).then(|| out.into_tile()))
+}
+
+/// The project a space is promised to, for promoters and above only.
+fn confidential_project(c: &Confidential, promoter: bool) -> Option<&str> {
+    c.project.as_deref().filter(|_| promoter)
 }
 
 /// Load order, so the same data always gives the same bytes.
@@ -219,41 +238,27 @@ fn widen(r: Rect, by: f64) -> Rect {
     Rect::new(Coord { x: r.min().x - by, y: r.min().y - by }, Coord { x: r.max().x + by, y: r.max().y + by })
 }
 
-fn confidential(c: &Confidential, audience: Role) -> Option<TileValue> {
-    if audience >= Role::Promoter {
-        maybe_text(c.project.as_deref())
-    } else {
-        None
-    }
-}
-
 /// The leading industries that speak for a space: its 园中园's, else its park's, else its
-/// district's, joined once per tile.
-struct IndustryNames<'a> {
+/// district's; joined and interned once per tile for each place.
+struct LeadingIndustries<'a> {
     snapshot: &'a Snapshot,
-    joined: HashMap<(&'a str, u8), String>,
+    seen: FxHashMap<(Option<&'a str>, Option<&'a str>, &'a str), Option<u32>>,
 }
 
-impl<'a> IndustryNames<'a> {
+impl<'a> LeadingIndustries<'a> {
     fn new(snapshot: &'a Snapshot) -> Self {
-        IndustryNames { snapshot, joined: HashMap::new() }
+        LeadingIndustries { snapshot, seen: FxHashMap::default() }
     }
 
-    fn of(&mut self, zone: Option<&'a str>, park: Option<&'a str>, district: &'a str) -> &str {
+    fn value(&mut self, out: &mut LayerBuilder<'a>, zone: Option<&'a str>, park: Option<&'a str>, district: &'a str) -> Prop<'a> {
         let s = self.snapshot;
-        let key = match (zone, park) {
-            (Some(z), _) if s.zones.get(z).is_some_and(|z| !z.industries.is_empty()) => (z, 0),
-            (_, Some(p)) if s.parks.get(p).is_some_and(|p| !p.industries.is_empty()) => (p, 1),
-            _ => (district, 2),
-        };
-        self.joined.entry(key).or_insert_with(|| {
-            let list = match key.1 {
-                0 => s.zones.get(key.0).map(|z| &z.industries),
-                1 => s.parks.get(key.0).map(|p| &p.industries),
-                _ => s.districts.get(key.0).map(|d| &d.industries),
-            };
-            list.map(|l| l.join(",")).unwrap_or_default()
-        })
+        let index = *self.seen.entry((zone, park, district)).or_insert_with(|| {
+            let zone = zone.and_then(|z| s.zones.get(z)).map(|z| &z.industries).filter(|l| !l.is_empty());
+            let park = park.and_then(|p| s.parks.get(p)).map(|p| &p.industries).filter(|l| !l.is_empty());
+            let list = zone.or(park).or_else(|| s.districts.get(district).map(|d| &d.industries));
+            list.filter(|l| !l.is_empty()).and_then(|l| out.intern(Prop::Owned(l.join(","))))
+        });
+        index.map_or(Prop::Absent, Prop::Interned)
     }
 }
 
