@@ -6,8 +6,9 @@ set -euo pipefail
 # proj-bin (cs2cs) and gdal-bin (ogrinfo, ogr2ogr) are the reference tools and GIS client of the tests;
 # python3-venv (with pip) runs the OpenAPI validator and schemathesis (scripts/check-openapi.sh,
 # scripts/schemathesis.sh)
-# chromium is the browser of the web page's tests (driven by playwright-core from npm)
-packages=(libproj-dev libclang-dev pkg-config proj-bin gdal-bin python3-venv chromium)
+# chromium is the browser of the web page's tests (driven by playwright-core from npm), with a CJK
+# font so its screenshots show the Chinese labels
+packages=(libproj-dev libclang-dev pkg-config proj-bin gdal-bin python3-venv chromium fonts-wqy-microhei)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

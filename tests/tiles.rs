@@ -179,3 +179,60 @@ fn a_tile_is_revalidated_with_its_etag() {
     let again = response(ureq::get(&path).set("If-None-Match", &tag).call());
     assert_eq!(again.status(), 304);
 }
+
+/// The rings of each polygon feature of a tile, decoded from the MVT commands.
+fn rings_of(bytes: &[u8]) -> Vec<(String, Vec<Vec<geo::Coord>>)> {
+    let tile = Tile::decode(bytes).expect("a protobuf tile");
+    let layer = &tile.layers[0];
+    let key = layer.keys.iter().position(|k| k == "id").unwrap() as u32;
+    let zigzag = |v: u32| ((v >> 1) as i32) ^ -((v & 1) as i32);
+    layer
+        .features
+        .iter()
+        .map(|f| {
+            let id = f.tags.chunks(2).find(|kv| kv[0] == key).map(|kv| layer.values[kv[1] as usize].string_value.clone().unwrap()).unwrap();
+            let (mut rings, mut ring, mut cursor, mut i) = (Vec::new(), Vec::new(), (0i32, 0i32), 0);
+            while i < f.geometry.len() {
+                let (command, count) = (f.geometry[i] & 7, f.geometry[i] >> 3);
+                i += 1;
+                if command == 7 {
+                    rings.push(std::mem::take(&mut ring));
+                    continue;
+                }
+                for _ in 0..count {
+                    cursor = (cursor.0 + zigzag(f.geometry[i]), cursor.1 + zigzag(f.geometry[i + 1]));
+                    i += 2;
+                    ring.push(geo::Coord { x: cursor.0 as f64, y: cursor.1 as f64 });
+                }
+            }
+            (id, rings)
+        })
+        .collect()
+}
+
+#[test]
+fn simplified_outlines_stay_valid_rings() {
+    use geo::Validation;
+    // every district tile over Beijing from zoom 5 to 9: the long AMap outlines get simplified
+    let beijing = [(115.42, 39.44), (117.50, 41.06)];
+    for z in 5..=9 {
+        let (x0, y0) = tile_of(Coord { x: beijing[0].0, y: beijing[1].1 }, z);
+        let (x1, y1) = tile_of(Coord { x: beijing[1].0, y: beijing[0].1 }, z);
+        for x in x0..=x1 {
+            for y in y0..=y1 {
+                let (status, bytes, _) = tile(&format!("/tiles/districts/{z}/{x}/{y}.mvt"));
+                if status == 204 {
+                    continue;
+                }
+                for (id, rings) in rings_of(&bytes) {
+                    for ring in rings {
+                        let mut closed = ring.clone();
+                        closed.push(ring[0]);
+                        let polygon = geo::Polygon::new(geo::LineString(closed), vec![]);
+                        assert!(polygon.is_valid(), "district {id} in tile {z}/{x}/{y}: {:?}", polygon.validation_errors());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -52,7 +52,8 @@ impl Basemap {
     /// The base map as the page reads it, with the datum spelt `WGS84` or `GCJ-02`.
     fn for_page(&self) -> serde_json::Value {
         let datum = Datum::parse(&self.crs).unwrap_or_default();
-        serde_json::json!({ "url": self.url, "kind": self.kind, "crs": datum.to_string(), "attribution": self.attribution })
+        let attribution = Some(self.attribution.as_str()).filter(|a| !a.is_empty());
+        serde_json::json!({ "url": self.url, "kind": self.kind, "crs": datum.to_string(), "attribution": attribution })
     }
 }
 

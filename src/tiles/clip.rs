@@ -2,7 +2,7 @@
 //! resolution, snapped to the integer grid, and wound as MVT 2.1 asks. One [`Shaper`] serves a
 //! whole tile and reuses its buffers from feature to feature.
 
-use geo::{Coord, LineString, MultiPolygon, Simplify};
+use geo::{Coord, LineString, MakeValid, MultiPolygon, Polygon, SimplifyVwPreserve, Validation};
 
 use super::grid::{TileProjection, BUFFER, EXTENT};
 
@@ -53,8 +53,10 @@ impl TileGeometry {
 
 /// Rings longer than this are simplified; parcels (a handful of corners) are left as they are.
 const SIMPLIFY_ABOVE: usize = 16;
-/// Douglas–Peucker tolerance in tile units (1/16 of a screen pixel at 256 px a tile).
-const SIMPLIFY_TOLERANCE: f64 = 1.0;
+/// Visvalingam–Whyatt tolerance: corners whose triangle is smaller than this many square tile
+/// units go (a unit is 1/16 of a screen pixel at 256 px a tile). The topology-preserving
+/// variant never makes a ring cross itself, which renderers would draw with cracks.
+const SIMPLIFY_TOLERANCE: f64 = 2.0;
 /// The clip window: the tile plus its buffer.
 const LOW: f64 = -BUFFER;
 const HIGH: f64 = EXTENT as f64 + BUFFER;
@@ -90,16 +92,56 @@ impl<D: Fn(Coord) -> Coord> Shaper<D> {
     pub fn area(&mut self, shape: &MultiPolygon) -> bool {
         self.geometry.clear(GeometryKind::Polygons);
         for polygon in &shape.0 {
+            let (first_point, first_ring) = (self.geometry.points.len(), self.geometry.rings.len());
             self.project(polygon.exterior());
+            let mut long = self.projected.len() > SIMPLIFY_ABOVE;
             if !self.ring(true) {
                 continue;
             }
             for hole in polygon.interiors() {
                 self.project(hole);
+                long |= self.projected.len() > SIMPLIFY_ABOVE;
                 self.ring(false);
+            }
+            // snapping long outlines to the grid can make them touch or cross themselves
+            // (and clipping a concave one leaves edges along the border): renderers fill
+            // such rings with cracks, so they are rebuilt valid
+            if long {
+                self.repair(first_point, first_ring);
             }
         }
         !self.geometry.rings.is_empty()
+    }
+
+    /// Rebuilds the polygon whose rings start at `first_ring` as valid polygons, if it is not.
+    fn repair(&mut self, first_point: usize, first_ring: usize) {
+        let g = &mut self.geometry;
+        let mut start = first_point;
+        let mut rings = Vec::new();
+        for &(end, _) in &g.rings[first_ring..] {
+            let mut ring: Vec<Coord> = g.points[start..end].iter().map(|&[x, y]| Coord { x: x as f64, y: y as f64 }).collect();
+            ring.push(ring[0]);
+            rings.push(LineString(ring));
+            start = end;
+        }
+        let mut rings = rings.into_iter();
+        let Some(exterior) = rings.next() else { return };
+        let polygon = Polygon::new(exterior, rings.collect());
+        if polygon.is_valid() {
+            return;
+        }
+        let Ok(repaired) = polygon.make_valid() else { return };
+        g.points.truncate(first_point);
+        g.rings.truncate(first_ring);
+        for part in &repaired.0 {
+            for (i, ring) in std::iter::once(part.exterior()).chain(part.interiors()).enumerate() {
+                self.projected.clear();
+                self.projected.extend(ring.0.iter().take(ring.0.len().saturating_sub(1)));
+                if !self.ring(i == 0) && i == 0 {
+                    break;
+                }
+            }
+        }
     }
 
     /// Projects a closed ring, without its closing point.
@@ -130,7 +172,7 @@ impl<D: Fn(Coord) -> Coord> Shaper<D> {
         if ring.len() > SIMPLIFY_ABOVE {
             let mut closed = std::mem::take(ring);
             closed.push(closed[0]);
-            *ring = LineString(closed).simplify(SIMPLIFY_TOLERANCE).0;
+            *ring = LineString(closed).simplify_vw_preserve(SIMPLIFY_TOLERANCE).0;
             ring.pop();
         }
         let points = &mut self.geometry.points;

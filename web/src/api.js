@@ -1,0 +1,87 @@
+// Thin client for the chanye JSON APIs. Errors carry the problem+json `detail`.
+
+export class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function check(res) {
+  if (res.ok) return res;
+  let msg = `${res.status} ${res.statusText}`;
+  try {
+    const body = await res.json();
+    msg = body.detail || body.title || msg;
+  } catch {
+    // not JSON: keep the status line
+  }
+  throw new ApiError(msg, res.status);
+}
+
+export async function getJSON(path) {
+  const res = await check(await fetch(path, { headers: { Accept: 'application/json' } }));
+  return res.json();
+}
+
+export async function postJSON(path, body) {
+  const res = await check(
+    await fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
+  return res.json();
+}
+
+// POST and save the answer as a file (exports are attachments).
+export async function postDownload(path, body, fallbackName) {
+  const res = await check(
+    await fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
+  const blob = await res.blob();
+  let name = fallbackName;
+  const cd = res.headers.get('Content-Disposition') || '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+  const plain = /filename="?([^";]+)"?/i.exec(cd);
+  if (star) name = decodeURIComponent(star[1]);
+  else if (plain) name = plain[1];
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// Small caches: these catalogues do not change while the page is open.
+const cache = new Map();
+function cached(key, f) {
+  if (!cache.has(key)) {
+    const p = f();
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return cache.get(key);
+}
+
+export const api = {
+  config: () => cached('config', () => getJSON('/map/config.json').catch(() => ({ basemap: null }))),
+  industries: () => cached('industries', () => getJSON('/api/v1/industries')),
+  searchIndustries: (q) => getJSON(`/api/v1/industries?q=${encodeURIComponent(q)}`),
+  policies: () => cached('policies', () => getJSON('/api/v1/policies')),
+  stats: () => cached('stats', () => getJSON('/api/v1/stats')),
+  parks: () => cached('parks', () => getJSON('/collections/parks/items?limit=10000')),
+  zones: () => cached('zones', () => getJSON('/collections/zones/items?limit=10000')),
+  feature: (layer, id) =>
+    cached(`f:${layer}:${id}`, () => getJSON(`/collections/${layer}/items/${encodeURIComponent(id)}`)),
+  match: (project) => postJSON('/api/v1/match', project),
+  recommend: (project) => postJSON('/api/v1/recommend-districts', project),
+};

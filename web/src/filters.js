@@ -1,0 +1,187 @@
+// The filter panel and the MapLibre filter expressions built from it.
+
+import { t, tv, onLangChange } from './i18n.js';
+import { state, update } from './state.js';
+import { catalogue, districtLabel } from './catalogue.js';
+import { industryPicker } from './picker.js';
+import { STATUS_COLORS, LANDUSE_COLORS, LAYERS, DEFAULT_VISIBLE } from './layers.js';
+
+export const STATUSES = Object.keys(STATUS_COLORS);
+export const LAND_USES = Object.keys(LANDUSE_COLORS);
+
+// Matches features whose comma-joined `industries` hold the code, a narrower
+// code under it, or one of its broader codes (as the server's filter does).
+function industryExpr(code) {
+  const padded = ['concat', ',', ['to-string', ['get', 'industries']], ','];
+  const parts = code.split('.');
+  const any = ['any', ['in', `,${code}.`, padded]];
+  for (let i = parts.length; i >= 1; i--) any.push(['in', `,${parts.slice(0, i).join('.')},`, padded]);
+  return any;
+}
+
+export function filterExpr(s, kind) {
+  const all = ['all'];
+  if (s.district) all.push(['==', ['get', 'district'], s.district]);
+  if (s.park) all.push(['==', ['get', 'park'], s.park]);
+  if (s.status.length) all.push(['in', ['get', 'status'], ['literal', s.status]]);
+  if (s.industry) all.push(industryExpr(s.industry));
+  if (kind === 'parcels') {
+    if (s.lu.length) all.push(['in', ['get', 'land_use'], ['literal', s.lu]]);
+    if (s.min_mu != null) all.push(['>=', ['to-number', ['get', 'area_mu'], 0], s.min_mu]);
+    if (s.max_mu != null) all.push(['<=', ['to-number', ['get', 'area_mu'], 0], s.max_mu]);
+  }
+  return all.length > 1 ? all : null;
+}
+
+// Land use and area belong to land only; with either set, buildings are hidden.
+export function buildingsFiltered(s) {
+  return s.lu.length > 0 || s.min_mu != null || s.max_mu != null;
+}
+
+export function renderFilters(root) {
+  root.innerHTML = `
+    <h2 data-i18n="filters.title"></h2>
+    <p class="hint" data-i18n="filters.hint"></p>
+    <div class="field">
+      <label for="f-district" data-i18n="filters.district"></label>
+      <select id="f-district" data-testid="filter-district"></select>
+    </div>
+    <div class="field">
+      <label for="f-park" data-i18n="filters.park"></label>
+      <select id="f-park" data-testid="filter-park"></select>
+    </div>
+    <fieldset class="field checks" data-testid="filter-status">
+      <legend data-i18n="filters.status"></legend>
+      ${STATUSES.map(
+        (s) => `<label class="chk"><input type="checkbox" value="${s}" data-testid="filter-status-${s}">
+          <i class="sw" style="background:${STATUS_COLORS[s]}"></i><span data-i18n="status.${s}"></span></label>`,
+      ).join('')}
+    </fieldset>
+    <fieldset class="field checks" data-testid="filter-lu">
+      <legend data-i18n="filters.landuse"></legend>
+      ${LAND_USES.map(
+        (s) => `<label class="chk"><input type="checkbox" value="${s}" data-testid="filter-lu-${s}">
+          <i class="sw" style="background:${LANDUSE_COLORS[s]}"></i><span data-i18n="lu.${s}"></span></label>`,
+      ).join('')}
+    </fieldset>
+    <div class="field">
+      <label data-i18n="filters.industry"></label>
+      <div class="picker-slot"></div>
+    </div>
+    <div class="field">
+      <label data-i18n="filters.area"></label>
+      <div class="range">
+        <input type="number" min="0" step="any" inputmode="decimal" data-testid="filter-min-mu" data-i18n-placeholder="filters.min">
+        <span>–</span>
+        <input type="number" min="0" step="any" inputmode="decimal" data-testid="filter-max-mu" data-i18n-placeholder="filters.max">
+      </div>
+    </div>
+    <div class="field">
+      <span class="label" data-i18n="filters.color"></span>
+      <div class="seg" role="radiogroup" data-testid="color-switch">
+        <label><input type="radio" name="color" value="status" data-testid="color-status"><span data-i18n="filters.color.status"></span></label>
+        <label><input type="radio" name="color" value="landuse" data-testid="color-landuse"><span data-i18n="filters.color.landuse"></span></label>
+      </div>
+    </div>
+    <fieldset class="field checks layers">
+      <legend data-i18n="layers.title"></legend>
+      ${LAYERS.map(
+        (l) => `<label class="chk"><input type="checkbox" value="${l}" data-testid="layer-toggle-${l}"><span data-i18n="layer.${l}"></span></label>`,
+      ).join('')}
+    </fieldset>
+    <div class="buttons">
+      <button type="button" class="secondary" data-testid="filter-reset" data-i18n="filters.reset"></button>
+      <button type="button" class="secondary" data-testid="filter-share" data-i18n="filters.share"></button>
+    </div>`;
+
+  const dSel = root.querySelector('[data-testid=filter-district]');
+  const pSel = root.querySelector('[data-testid=filter-park]');
+  const minI = root.querySelector('[data-testid=filter-min-mu]');
+  const maxI = root.querySelector('[data-testid=filter-max-mu]');
+  const picker = industryPicker({ testid: 'filter-industry', value: state.industry, onChange: (c) => update({ industry: c }) });
+  root.querySelector('.picker-slot').append(picker.el);
+
+  function fillDistricts() {
+    // Districts with parks first would reorder the list; keep adcode order.
+    dSel.innerHTML = `<option value="">${t('filters.all')}</option>`;
+    for (const code of [...catalogue.districts.keys()].sort()) {
+      const o = new Option(districtLabel(code), code);
+      dSel.append(o);
+    }
+    dSel.value = state.district;
+  }
+  function fillParks() {
+    pSel.innerHTML = `<option value="">${t('filters.all')}</option>`;
+    for (const [id, p] of catalogue.parks) {
+      if (state.district && p.district !== state.district) continue;
+      pSel.append(new Option(p.name, id));
+    }
+    pSel.value = state.park;
+  }
+
+  function sync() {
+    fillDistricts();
+    fillParks();
+    for (const c of root.querySelectorAll('[data-testid^=filter-status-]')) c.checked = state.status.includes(c.value);
+    for (const c of root.querySelectorAll('[data-testid^=filter-lu-]')) c.checked = state.lu.includes(c.value);
+    minI.value = state.min_mu ?? '';
+    maxI.value = state.max_mu ?? '';
+    for (const r of root.querySelectorAll('input[name=color]')) r.checked = r.value === state.color;
+    const vis = state.layers ?? DEFAULT_VISIBLE;
+    for (const c of root.querySelectorAll('[data-testid^=layer-toggle-]')) c.checked = vis.includes(c.value);
+    picker.set(state.industry);
+  }
+
+  dSel.addEventListener('change', () => {
+    const park = catalogue.parks.get(state.park);
+    // A park in another district would leave the map empty.
+    const keepPark = park && (!dSel.value || park.district === dSel.value);
+    update({ district: dSel.value, park: keepPark ? state.park : '' });
+    fillParks();
+  });
+  pSel.addEventListener('change', () => update({ park: pSel.value }));
+  root.querySelector('[data-testid=filter-status]').addEventListener('change', (e) => {
+    const vals = [...root.querySelectorAll('[data-testid^=filter-status-]:checked')].map((c) => c.value);
+    if (e.target.matches('input')) update({ status: vals });
+  });
+  root.querySelector('[data-testid=filter-lu]').addEventListener('change', () => {
+    update({ lu: [...root.querySelectorAll('[data-testid^=filter-lu-]:checked')].map((c) => c.value) });
+  });
+  const areaChanged = () => {
+    const n = (v) => (v === '' || !Number.isFinite(Number(v)) ? null : Number(v));
+    update({ min_mu: n(minI.value), max_mu: n(maxI.value) });
+  };
+  minI.addEventListener('change', areaChanged);
+  maxI.addEventListener('change', areaChanged);
+  for (const r of root.querySelectorAll('input[name=color]')) {
+    r.addEventListener('change', () => r.checked && update({ color: r.value }));
+  }
+  root.querySelector('.layers').addEventListener('change', () => {
+    const vis = [...root.querySelectorAll('[data-testid^=layer-toggle-]:checked')].map((c) => c.value);
+    const same = vis.length === DEFAULT_VISIBLE.length && DEFAULT_VISIBLE.every((l) => vis.includes(l));
+    update({ layers: same ? null : vis });
+  });
+  root.querySelector('[data-testid=filter-reset]').addEventListener('click', () => {
+    update({ district: '', park: '', status: [], lu: [], industry: '', min_mu: null, max_mu: null });
+    sync();
+  });
+  const share = root.querySelector('[data-testid=filter-share]');
+  share.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      share.textContent = t('filters.copied');
+    } catch {
+      // Clipboard needs a secure context; show the link instead.
+      window.prompt('URL', location.href);
+    }
+    setTimeout(() => (share.textContent = t('filters.share')), 1500);
+  });
+
+  onLangChange(sync);
+  sync();
+  return { sync };
+}
+
+export function statusLabel(s) {
+  return tv('status', s);
+}

@@ -1,0 +1,287 @@
+// Entry point: builds the map, wires the views together and keeps the URL in step.
+
+import maplibregl from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import './styles.css';
+
+import { api } from './api.js';
+import { t, setLang, getLang, onLangChange } from './i18n.js';
+import { state, readUrl, update, onStateChange, writeUrl } from './state.js';
+import { loadCatalogue } from './catalogue.js';
+import {
+  addLayers, baseStyle, setParcelColor, setVisibility, setHighlight, setSelected, setPick, setChoropleth,
+  PARCEL_LAYER, BUILDING_LAYER, HIGHLIGHT_LAYER, HIGHLIGHT_BUILDING_LAYER, CLICKABLE, DEFAULT_VISIBLE,
+} from './layers.js';
+import { renderFilters, filterExpr, buildingsFiltered } from './filters.js';
+import { renderLegend } from './legend.js';
+import { initPanel, showFeature, closePanel } from './panel.js';
+import { initMatch } from './match.js';
+import { initCompare, refreshCompare } from './compare.js';
+import { initFirstTalk, firstTalkScores } from './firsttalk.js';
+import { initStats, showStats } from './stats.js';
+import { wgs84ToGcj02, gcj02ToWgs84 } from './gcj02.js';
+import { addLabels } from './labels.js';
+
+// Whole of Beijing, for the first view when the URL has no position.
+const BEIJING = [[115.42, 39.44], [117.51, 41.06]];
+
+window.chanyeReady = false;
+
+async function start() {
+  readUrl();
+  setLang(state.lang);
+
+  const config = await api.config();
+  const basemap = config && config.basemap ? config.basemap : null;
+  const gcj = !!basemap && /gcj/i.test(basemap.crs || '');
+  let hasBasemap = !!basemap;
+  const toShown = (lon, lat) => (gcj ? wgs84ToGcj02(lon, lat) : [lon, lat]);
+
+  const hadHash = /^#\d/.test(location.hash);
+  const map = new maplibregl.Map({
+    container: 'map',
+    style: basemap && basemap.kind === 'style' ? basemap.url : baseStyle(basemap),
+    bounds: hadHash ? undefined : [toShown(...BEIJING[0]), toShown(...BEIJING[1])],
+    fitBoundsOptions: { padding: 20 },
+    hash: true,
+    attributionControl: { compact: true },
+    maxZoom: 19,
+    dragRotate: false,
+    pitchWithRotate: false,
+  });
+  map.touchZoomRotate.disableRotation();
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+  // An unreachable base map style (offline) would leave the page blank: fall
+  // back to the plain districts base.
+  if (basemap && basemap.kind === 'style') {
+    const fallback = () => {
+      if (map.isStyleLoaded()) return;
+      hasBasemap = false;
+      map.setStyle(baseStyle(null));
+    };
+    map.once('error', fallback);
+    setTimeout(fallback, 10000);
+  }
+  window.chanyeMap = map;
+  window.chanyeLayers = {
+    parcels: PARCEL_LAYER,
+    buildings: BUILDING_LAYER,
+    highlight: HIGHLIGHT_LAYER,
+    highlightBuildings: HIGHLIGHT_BUILDING_LAYER,
+  };
+
+  const message = document.getElementById('map-message');
+  let tileErrors = 0;
+  map.on('error', (e) => {
+    // Surface tile source failures once, without flooding the screen.
+    if (tileErrors++ === 0) {
+      message.hidden = false;
+      message.textContent = `${t('common.error')}${e.error?.message || e.error || 'map'}`;
+      setTimeout(() => (message.hidden = true), 6000);
+    }
+  });
+
+  const catalogueReady = loadCatalogue().catch((e) => {
+    message.hidden = false;
+    message.textContent = `${t('common.error')}${e.message}`;
+  });
+  await new Promise((resolve) => (map.loaded() ? resolve() : map.once('load', resolve)));
+  addLayers(map, { gcj, hasBasemap, color: state.color });
+  await catalogueReady;
+
+  addLabels(map, toShown);
+
+  // ---- views
+  const legendEl = document.getElementById('legend');
+  initPanel(document.getElementById('info'), { closed: () => setSelected(map, null) });
+  initCompare(document.getElementById('compare'));
+  renderFilters(document.getElementById('view-map'));
+
+  let pickCallback = null;
+  let fitSeq = 0;
+  const mapApi = {
+    highlight(ids, geometry, opts = {}) {
+      setHighlight(map, ids);
+      if (geometry) fitGeometry(geometry);
+      else if (opts.fly && ids.length) {
+        const my = ++fitSeq;
+        const layer = opts.kind === 'building' ? 'buildings' : 'parcels';
+        api.feature(layer, ids[0]).then((f) => my === fitSeq && fitGeometry(f.geometry)).catch(() => {});
+      }
+    },
+    startPick(cb) {
+      pickCallback = cb;
+      map.getCanvas().style.cursor = 'crosshair';
+      if (window.innerWidth <= 700) setCollapsed(true);
+    },
+    setPick(center, km) {
+      setPick(map, center, km);
+    },
+    choropleth(scores) {
+      setChoropleth(map, state.tab === 'firsttalk' ? scores : null, hasBasemap);
+      drawLegend();
+    },
+    async flyToDistrict(adcode) {
+      try {
+        const f = await api.feature('districts', adcode);
+        fitGeometry(f.geometry, 12);
+      } catch {
+        // no geometry: stay
+      }
+    },
+  };
+  initMatch(document.getElementById('view-match'), mapApi);
+  initFirstTalk(document.getElementById('view-firsttalk'), mapApi);
+  initStats(document.getElementById('view-stats'));
+
+  function fitGeometry(geometry, maxZoom = 16.5) {
+    const b = bbox(geometry);
+    if (!b) return;
+    const sw = toShown(b[0], b[1]);
+    const ne = toShown(b[2], b[3]);
+    const narrow = window.innerWidth <= 700;
+    map.fitBounds([sw, ne], { padding: narrow ? 40 : 80, maxZoom, duration: 800 });
+  }
+
+  function drawLegend() {
+    renderLegend(legendEl, { color: state.color, choropleth: state.tab === 'firsttalk' && !!firstTalkScores() });
+  }
+
+  function applyState() {
+    const pf = filterExpr(state, 'parcels');
+    const bf = filterExpr(state, 'buildings');
+    map.setFilter(PARCEL_LAYER, pf);
+    map.setFilter('parcels-line', pf);
+    // Land use and area do not apply to buildings: hide them rather than show unfiltered space.
+    map.setFilter(BUILDING_LAYER, buildingsFiltered(state) ? ['==', ['get', 'id'], '\u0000'] : bf);
+    setParcelColor(map, state.color);
+    setVisibility(map, state.layers ?? DEFAULT_VISIBLE);
+    drawLegend();
+  }
+
+  // ---- tabs and sidebar
+  const tabs = [...document.querySelectorAll('.tab')];
+  function showTab(name) {
+    for (const b of tabs) {
+      b.classList.toggle('active', b.dataset.tab === name);
+      b.setAttribute('aria-selected', b.dataset.tab === name ? 'true' : 'false');
+    }
+    for (const v of document.querySelectorAll('.view')) v.hidden = v.dataset.view !== name;
+    document.querySelector('.current-tab').textContent = t(`tab.${name}`);
+    setChoropleth(map, name === 'firsttalk' ? firstTalkScores() : null, hasBasemap);
+    if (name === 'stats') showStats();
+    drawLegend();
+  }
+  for (const b of tabs) {
+    b.addEventListener('click', () => {
+      update({ tab: b.dataset.tab });
+      if (document.body.classList.contains('collapsed')) setCollapsed(false);
+    });
+  }
+  const toggle = document.getElementById('sidebar-toggle');
+  function setCollapsed(c) {
+    document.body.classList.toggle('collapsed', c);
+    toggle.setAttribute('aria-expanded', c ? 'false' : 'true');
+    setTimeout(() => map.resize(), 220);
+  }
+  toggle.addEventListener('click', () => setCollapsed(!document.body.classList.contains('collapsed')));
+
+  document.getElementById('lang-switch').addEventListener('click', () => update({ lang: getLang() === 'en' ? 'zh' : 'en' }));
+  onLangChange(() => {
+    document.querySelector('.current-tab').textContent = t(`tab.${state.tab}`);
+    drawLegend();
+    refreshCompare();
+  });
+
+  onStateChange((s, patch) => {
+    if ('lang' in patch) setLang(s.lang);
+    if ('tab' in patch) showTab(s.tab);
+    applyState();
+  });
+
+  // ---- map interaction
+  const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'hover-pop', offset: 8 });
+  const hoverLayers = CLICKABLE.filter((l) => l !== 'districts-fill');
+  map.on('mousemove', (e) => {
+    if (pickCallback) return;
+    const f = map.queryRenderedFeatures(e.point, { layers: hoverLayers })[0];
+    map.getCanvas().style.cursor = f ? 'pointer' : '';
+    if (f && f.properties.name) popup.setLngLat(e.lngLat).setText(f.properties.name).addTo(map);
+    else popup.remove();
+  });
+  map.on('mouseout', () => popup.remove());
+
+  map.on('click', (e) => {
+    if (pickCallback) {
+      const shown = [e.lngLat.lng, e.lngLat.lat];
+      const wgs = gcj ? gcj02ToWgs84(shown[0], shown[1]) : shown;
+      const cb = pickCallback;
+      pickCallback = null;
+      map.getCanvas().style.cursor = '';
+      cb(wgs, shown);
+      if (window.innerWidth <= 700) setCollapsed(false);
+      return;
+    }
+    const pad = 4; // a few pixels of slack for small dots on touch screens
+    const box = [[e.point.x - pad, e.point.y - pad], [e.point.x + pad, e.point.y + pad]];
+    popup.remove();
+    const f = map.queryRenderedFeatures(box, { layers: CLICKABLE })[0];
+    if (!f) {
+      closePanel();
+      return;
+    }
+    const layer = f.sourceLayer || f.source;
+    setSelected(map, layer === 'parcels' ? f.properties.id : null);
+    showFeature(layer, { ...f.properties });
+  });
+
+  // The views were built after the first translation pass: translate them now.
+  setLang(state.lang);
+  showTab(state.tab);
+  applyState();
+  writeUrl();
+
+  // Ready once the style, the layers and the first tiles are in.
+  const markReady = () => {
+    if (window.chanyeReady) return;
+    window.chanyeReady = true;
+    document.body.dataset.ready = 'true';
+    // Fold the attribution so it does not cover the legend (MapLibre unfolds
+    // it when the sources' attribution arrives, which is before this).
+    const a = map.getContainer().querySelector('.maplibregl-ctrl-attrib');
+    if (a) a.classList.remove('maplibregl-compact-show');
+  };
+  map.once('idle', markReady);
+  // A failed base map tile can leave MapLibre without a further 'idle': poll as well.
+  const poll = setInterval(() => {
+    if (window.chanyeReady) clearInterval(poll);
+    else if (map.isStyleLoaded() && map.areTilesLoaded()) markReady();
+  }, 500);
+  map.triggerRepaint();
+}
+
+function bbox(geometry) {
+  let b = null;
+  const walk = (c) => {
+    if (typeof c[0] === 'number') {
+      if (!b) b = [c[0], c[1], c[0], c[1]];
+      else {
+        b[0] = Math.min(b[0], c[0]);
+        b[1] = Math.min(b[1], c[1]);
+        b[2] = Math.max(b[2], c[0]);
+        b[3] = Math.max(b[3], c[1]);
+      }
+    } else for (const x of c) walk(x);
+  };
+  if (geometry.type === 'GeometryCollection') for (const g of geometry.geometries) walk(g.coordinates);
+  else walk(geometry.coordinates);
+  return b;
+}
+
+start().catch((e) => {
+  const m = document.getElementById('map-message');
+  m.hidden = false;
+  m.textContent = `${t('common.error')}${e.message}`;
+  console.error(e);
+});

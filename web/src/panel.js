@@ -1,0 +1,170 @@
+// Side panel describing a clicked feature: attributes, park and zone, leading
+// industries, the park's admission standards and the policy measures in force.
+
+import { api } from './api.js';
+import { t, tv, fmt, pick, onLangChange } from './i18n.js';
+import { catalogue, industryLabel, industryList, districtLabel, parkLabel, zoneLabel } from './catalogue.js';
+import { escapeHtml } from './legend.js';
+
+export const M2_PER_MU = 10000 / 15;
+
+let el = null;
+let current = null; // {layer, props}
+let seq = 0;
+let onClose = null;
+
+export function initPanel(element, { closed }) {
+  el = element;
+  onClose = closed;
+  onLangChange(() => current && showFeature(current.layer, current.props));
+}
+
+export function closePanel() {
+  el.hidden = true;
+  current = null;
+  if (onClose) onClose();
+}
+
+function row(label, value) {
+  if (value == null || value === '') return '';
+  return `<tr><th>${escapeHtml(label)}</th><td>${value}</td></tr>`;
+}
+
+function area(m2, mu) {
+  if (m2 == null && mu == null) return null;
+  const a2 = m2 ?? mu * M2_PER_MU;
+  const am = mu ?? a2 / M2_PER_MU;
+  return `${fmt(a2, 0)} ${t('unit.m2')} · ${fmt(am, 2)} ${t('unit.mu')}`;
+}
+
+function chips(codes) {
+  const list = industryList(codes);
+  if (!list.length) return null;
+  return list.map((c) => `<span class="chip" title="${escapeHtml(c)}">${escapeHtml(industryLabel(c))}</span>`).join('');
+}
+
+function statusChip(s) {
+  return `<span class="status status-${escapeHtml(s)}">${escapeHtml(tv('status', s))}</span>`;
+}
+
+const ADM_UNITS = {
+  min_investment_wan_per_mu: 'unit.wan_per_mu',
+  min_output_wan_per_mu: 'unit.wan_per_mu',
+  min_tax_wan_per_mu: 'unit.wan_per_mu',
+  max_energy_tce_per_wan: 'unit.tce_per_wan',
+};
+
+function admissionTable(park) {
+  const adm = park?.admission;
+  if (!adm) return '';
+  const rows = Object.entries(adm)
+    .filter(([, v]) => v != null)
+    .map(([k, v]) => {
+      const share = /coverage|share|ratio/.test(k);
+      const val = share ? `${fmt(v * 100, 1)}%` : `${fmt(v, 2)}${ADM_UNITS[k] ? ` ${t(ADM_UNITS[k])}` : ''}`;
+      const bound = k.startsWith('min_') ? '≥ ' : k.startsWith('max_') ? '≤ ' : '';
+      return row(t(`info.adm.${k}`), `${bound}${val}`);
+    })
+    .join('');
+  let lists = '';
+  if (park.positive_list?.length) lists += row(t('info.positive_list'), chips(park.positive_list));
+  if (park.negative_list?.length) lists += row(t('info.negative_list'), chips(park.negative_list));
+  return `<h4>${t('info.admission')} · ${escapeHtml(park.name)}</h4><table class="kv">${rows}${lists}</table>`;
+}
+
+// City-wide measures, plus those of the feature's district and park.
+export function policiesFor(measures, district, park) {
+  return measures.filter(
+    (m) =>
+      m.scope === 'city' ||
+      (m.scope === 'district' && district && m.district === district) ||
+      (m.scope === 'park' && park && m.park === park),
+  );
+}
+
+export function policyList(measures) {
+  if (!measures.length) return `<p class="muted">${t('info.no_policies')}</p>`;
+  return `<ul class="policies">${measures
+    .map((m) => {
+      const cap = pick(m, 'cap');
+      const cond = pick(m, 'condition');
+      return `<li><details><summary><span class="scope scope-${escapeHtml(m.scope)}">${escapeHtml(tv('scope', m.scope))}</span> ${escapeHtml(pick(m, 'title'))}${cap ? ` <em>${escapeHtml(cap)}</em>` : ''}</summary>
+        <p>${escapeHtml(pick(m, 'supports'))}</p>${cond ? `<p class="muted">${escapeHtml(cond)}</p>` : ''}
+        <p class="muted">${escapeHtml(m.document)} · ${escapeHtml(m.item)}</p></details></li>`;
+    })
+    .join('')}</ul>`;
+}
+
+export async function showFeature(layer, props) {
+  const my = ++seq;
+  current = { layer, props };
+  el.hidden = false;
+  const kindKey = { parcels: 'info.parcel', buildings: 'info.building', parks: 'info.park', zones: 'info.zone', districts: 'info.district' }[layer];
+  const title = layer === 'districts' ? districtLabel(props.id) : props.name || props.id;
+  el.innerHTML = `<div class="info-head"><div><small>${t(kindKey)}</small><h3>${escapeHtml(title)}</h3></div>
+    <button class="close" data-testid="info-close" title="${t('info.close')}">×</button></div>
+    <div class="info-body"><p class="muted">${t('info.loading')}</p></div>`;
+  el.querySelector('.close').addEventListener('click', closePanel);
+
+  // Full properties from the collection; the tile only has a summary.
+  let full = props;
+  try {
+    const f = await api.feature(layer, props.id);
+    full = { ...props, ...f.properties };
+  } catch {
+    // keep the tile's properties
+  }
+  const parkId = layer === 'parks' ? full.id : full.park;
+  const zoneId = layer === 'zones' ? full.id : full.zone;
+  const districtId = layer === 'districts' ? full.id : full.district || catalogue.parks.get(parkId)?.district;
+  const [park, zone, pol] = await Promise.all([
+    parkId ? api.feature('parks', parkId).then((f) => f.properties).catch(() => null) : null,
+    zoneId && layer !== 'zones' ? api.feature('zones', zoneId).then((f) => f.properties).catch(() => null) : null,
+    api.policies().catch(() => ({ measures: [] })),
+  ]);
+  if (my !== seq) return; // another feature was clicked meanwhile
+
+  const rows = [];
+  rows.push(row(t('info.id'), `<code>${escapeHtml(full.id)}</code>`));
+  if (full.status) rows.push(row(t('info.status'), statusChip(full.status)));
+  if (layer === 'parcels') {
+    rows.push(row(t('info.land_use'), escapeHtml(full.land_use ? tv('lu', full.land_use) : null)));
+    rows.push(row(t('info.area'), area(full.area_m2, full.area_mu)));
+    rows.push(row(t('info.max_far'), full.max_far != null ? fmt(full.max_far, 2) : null));
+    rows.push(row(t('info.max_density'), full.max_density != null ? `${fmt(full.max_density * 100, 0)}%` : null));
+    rows.push(row(t('info.height_limit_m'), full.height_limit_m != null ? `${fmt(full.height_limit_m, 1)} ${t('unit.m')}` : null));
+    rows.push(row(t('info.land_price'), full.land_price_wan_per_mu != null ? `${fmt(full.land_price_wan_per_mu, 1)} ${t('unit.wan_per_mu')}` : null));
+    rows.push(row(t('info.rent'), full.rent_yuan_m2_day != null ? `${fmt(full.rent_yuan_m2_day, 2)} ${t('unit.yuan_m2_day')}` : null));
+    rows.push(row(t('info.supply_modes'), full.supply_modes?.length ? escapeHtml(full.supply_modes.join('、')) : null));
+    rows.push(row(t('info.available_from'), escapeHtml(full.available_from)));
+    rows.push(row(t('info.power_kva'), full.power_kva != null ? `${fmt(full.power_kva, 0)} ${t('unit.kva')}` : null));
+  }
+  if (layer === 'buildings') {
+    rows.push(row(t('info.building_type'), escapeHtml(full.building_type)));
+    rows.push(row(t('info.floors'), full.floors != null ? fmt(full.floors, 0) : null));
+    rows.push(row(t('info.floor_area'), full.floor_area_m2 != null ? `${fmt(full.floor_area_m2, 0)} ${t('unit.m2')}` : null));
+    rows.push(row(t('info.vacant_area'), full.vacant_area_m2 != null ? `${fmt(full.vacant_area_m2, 0)} ${t('unit.m2')}` : null));
+    rows.push(row(t('info.floor_load'), full.floor_load_kn_m2 != null ? `${fmt(full.floor_load_kn_m2, 1)} ${t('unit.kn_m2')}` : null));
+    rows.push(row(t('info.clearance'), full.clearance_m != null ? `${fmt(full.clearance_m, 1)} ${t('unit.m')}` : null));
+    rows.push(row(t('info.rent'), full.rent_yuan_m2_day != null ? `${fmt(full.rent_yuan_m2_day, 2)} ${t('unit.yuan_m2_day')}` : null));
+  }
+  if (layer === 'parks') rows.push(row(t('info.level'), escapeHtml(full.level)));
+  if (layer !== 'districts' && districtId) rows.push(row(t('info.district'), escapeHtml(districtLabel(districtId))));
+  if (layer !== 'parks' && parkId) rows.push(row(t('info.park'), escapeHtml(park?.name ?? parkLabel(parkId))));
+  if (layer !== 'zones' && zoneId) rows.push(row(t('info.zone'), escapeHtml(zone?.name ?? zoneLabel(zoneId))));
+  // Parcels carry no industries of their own: use the zone's, park's or district's.
+  const inds = industryList(full.industries).length
+    ? full.industries
+    : zone?.industries?.length
+      ? zone.industries
+      : park?.industries;
+  rows.push(row(t('info.industries'), chips(inds)));
+  rows.push(row(t('info.verified_at'), escapeHtml(full.verified_at)));
+
+  const measures = policiesFor(pol.measures || [], districtId, parkId);
+  const body = el.querySelector('.info-body');
+  body.innerHTML = `<table class="kv">${rows.join('')}</table>
+    ${park ? admissionTable(park) : ''}
+    <h4>${t('info.policies')} (${measures.length})</h4>${policyList(measures)}
+    ${full.source ? `<p class="source"><small>${t('info.source')}: ${escapeHtml(full.source)}</small></p>` : ''}`;
+}

@@ -1,0 +1,617 @@
+// Browser test of the map page: starts `chanye serve` on a free port with a fresh
+// store, drives the page in headless Chromium and checks it against the JSON API.
+// Exits non-zero when any check fails. Expected values come from the API, not
+// from counts written down here.
+
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, rm, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve, isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+const fromRepo = (p) => (isAbsolute(p) ? p : join(repo, p));
+const BIN = fromRepo(process.env.CHANYE_BIN || 'target/debug/chanye');
+const DATA = fromRepo(process.env.CHANYE_DATA || 'geodata');
+const WEB_DIR = process.env.CHANYE_WEB_DIR ? fromRepo(process.env.CHANYE_WEB_DIR) : null;
+const SHOTS = fromRepo(process.env.SCREENSHOT_DIR || 'target/browser-test');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SAMPLE = join(repo, 'tests/projects/miyun-fosun-emergency-medicine.json');
+
+const results = [];
+const servers = [];
+let browser = null;
+let tileServer = null;
+
+function log(...a) {
+  console.log(...a);
+}
+
+async function check(name, f) {
+  const n = results.length + 1;
+  const t0 = Date.now();
+  try {
+    const note = await f();
+    results.push({ name, ok: true });
+    log(`ok ${n} - ${name}${note ? ` (${note})` : ''} [${Date.now() - t0} ms]`);
+    return true;
+  } catch (e) {
+    results.push({ name, ok: false, error: e });
+    log(`FAIL ${n} - ${name}: ${e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e}`);
+    return false;
+  }
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+// Starts `chanye serve` on a free port with a fresh store; extra flags appended.
+async function startServer(extra = []) {
+  const dir = await mkdtemp(join(tmpdir(), 'chanye-browser-'));
+  const port = await freePort();
+  const args = ['serve', '--data', DATA, '--store', join(dir, 'chanye.gpkg'), '--listen', `127.0.0.1:${port}`, ...extra];
+  if (WEB_DIR) args.push('--web-dir', WEB_DIR);
+  log(`# server: ${BIN} ${args.join(' ')}`);
+  const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' } });
+  const srv = { proc, dir, exited: null };
+  servers.push(srv);
+  let out = '';
+  proc.stdout.on('data', (d) => (out += d));
+  proc.stderr.on('data', (d) => (out += d));
+  proc.on('exit', (code) => (srv.exited = code ?? -1));
+  proc.on('error', (e) => {
+    // e.g. ENOENT: no binary at that path
+    out += `${e.message}\n`;
+    srv.exited = -1;
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 180_000; // the first run builds the store
+  for (;;) {
+    if (srv.exited !== null) throw new Error(`server exited with ${srv.exited}:\n${out.slice(-2000)}`);
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server not ready after 180 s:\n${out.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return base;
+}
+
+async function stopServer(srv) {
+  if (srv.exited === null && srv.proc.exitCode === null) {
+    srv.proc.kill('SIGTERM');
+    await new Promise((r) => {
+      const t = setTimeout(() => {
+        srv.proc.kill('SIGKILL');
+        r();
+      }, 5000);
+      srv.proc.once('exit', () => {
+        clearTimeout(t);
+        r();
+      });
+    });
+  }
+  await rm(srv.dir, { recursive: true, force: true }).catch(() => {});
+}
+
+async function cleanup() {
+  if (browser) await browser.close().catch(() => {});
+  browser = null;
+  while (servers.length) await stopServer(servers.pop());
+  if (tileServer) tileServer.close();
+  tileServer = null;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    await cleanup();
+    process.exit(130);
+  });
+}
+
+// ---- page helpers
+
+// Resolves after the next frame at which the map has nothing left to load.
+async function waitIdle(page) {
+  await page.evaluate(
+    () =>
+      new Promise((res) => {
+        const m = window.chanyeMap;
+        const t = setTimeout(res, 20000);
+        m.once('idle', () => {
+          clearTimeout(t);
+          res();
+        });
+        m.triggerRepaint();
+      }),
+  );
+}
+
+async function waitReady(page) {
+  await page.waitForFunction(() => window.chanyeReady === true, null, { timeout: 60000 });
+  await waitIdle(page);
+}
+
+async function renderedParcels(page) {
+  return page.evaluate(() => {
+    const m = window.chanyeMap;
+    const fs = m.queryRenderedFeatures({ layers: [window.chanyeLayers.parcels] });
+    const byId = new Map();
+    for (const f of fs) byId.set(f.properties.id, f.properties);
+    return [...byId.values()];
+  });
+}
+
+function watchPage(page, errors) {
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    const f = r.failure()?.errorText || '';
+    // MapLibre cancels tile requests it no longer needs while moving: not an error.
+    if (f.includes('ERR_ABORTED') && /\/tiles\//.test(r.url())) return;
+    if (f.includes('ERR_ABORTED') && r.resourceType() === 'document') return;
+    errors.push(`requestfailed: ${r.url()} ${f}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+}
+
+async function shot(page, name) {
+  const p = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: p });
+  log(`  screenshot ${p}`);
+}
+
+async function main() {
+  await mkdir(SHOTS, { recursive: true });
+  const base = await startServer();
+  const api = async (path, init) => {
+    const r = await fetch(base + path, init);
+    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  const sample = JSON.parse(await readFile(SAMPLE, 'utf8'));
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = [];
+  watchPage(page, errors);
+
+  // 1. The page loads cleanly.
+  await check('/map/ loads with no console errors and no failed requests', async () => {
+    const r = await page.goto(`${base}/map/`);
+    assert(r.ok(), `GET /map/ answered ${r.status()}`);
+    await waitReady(page);
+    const layers = await page.evaluate(() => window.chanyeMap.getStyle().layers.map((l) => l.id));
+    for (const id of ['districts-fill', 'parks-fill', 'zones-fill', 'parcels-fill', 'buildings-circle', 'highlight-fill']) {
+      assert(layers.includes(id), `style lacks layer ${id}`);
+    }
+    await shot(page, '01-main-map');
+    assert(errors.length === 0, `errors while loading:\n  ${errors.join('\n  ')}`);
+    return `${layers.length} style layers`;
+  });
+
+  // 2. Parcels render around the first parcel of the API.
+  const first = (await api('/collections/parcels/items?limit=1')).features[0];
+  const ring = first.geometry.type === 'Polygon' ? first.geometry.coordinates[0] : first.geometry.coordinates[0][0];
+  const center = [
+    (Math.min(...ring.map((c) => c[0])) + Math.max(...ring.map((c) => c[0]))) / 2,
+    (Math.min(...ring.map((c) => c[1])) + Math.max(...ring.map((c) => c[1]))) / 2,
+  ];
+  let before = [];
+  await check(`parcels render at zoom 14 around ${first.id}`, async () => {
+    await page.evaluate(([c]) => window.chanyeMap.jumpTo({ center: c, zoom: 14 }), [center]);
+    await waitIdle(page);
+    before = await renderedParcels(page);
+    assert(before.length > 0, 'queryRenderedFeatures on the parcel layer is empty');
+    assert(before.some((p) => p.id === first.id), `${first.id} is not among the rendered parcels`);
+    const p = before.find((x) => x.id === first.id);
+    for (const k of ['id', 'name', 'status', 'land_use', 'district', 'industries', 'area_mu', 'area_m2']) {
+      assert(k in p, `tile feature lacks property ${k}`);
+    }
+    return `${before.length} parcels rendered`;
+  });
+
+  // 3. A status filter changes what is rendered, shows in the URL and survives a reload.
+  await check('a status filter changes the rendered parcels, is in the URL and survives a reload', async () => {
+    assert(before.length > 0, 'no parcels to filter');
+    const counts = {};
+    for (const p of before) counts[p.status] = (counts[p.status] || 0) + 1;
+    // A status present in view but not held by every parcel, so the count must change.
+    const status = Object.keys(counts).sort((a, b) => counts[b] - counts[a]).find((s) => counts[s] < before.length);
+    assert(status, `every rendered parcel has the same status (${JSON.stringify(counts)})`);
+    await page.click(`[data-testid=filter-status-${status}]`);
+    await waitIdle(page);
+    const after = await renderedParcels(page);
+    assert(after.length !== before.length, `count unchanged (${after.length})`);
+    assert(after.length === counts[status], `expected ${counts[status]} ${status} parcels, got ${after.length}`);
+    assert(after.every((p) => p.status === status), 'a parcel of another status is still rendered');
+    const url = new URL(page.url());
+    assert(url.searchParams.get('status') === status, `URL lacks status=${status}: ${page.url()}`);
+    await shot(page, '02-filtered-map');
+    await page.goto(page.url());
+    await waitReady(page);
+    const checked = await page.isChecked(`[data-testid=filter-status-${status}]`);
+    assert(checked, 'the status checkbox is not restored from the URL');
+    const again = await renderedParcels(page);
+    assert(again.length === after.length, `after reload ${again.length} parcels, before ${after.length}`);
+    // Land use too: M1 among the filtered ones.
+    await page.click('[data-testid=filter-reset]');
+    await waitIdle(page);
+    const reset = await renderedParcels(page);
+    assert(reset.length === before.length, `reset shows ${reset.length}, expected ${before.length}`);
+    assert(!new URL(page.url()).searchParams.has('status'), 'status stays in the URL after reset');
+    return `${before.length} → ${after.length} (${status}) → reload ${again.length} → reset ${reset.length}`;
+  });
+
+  await check('the land-use colouring and an industry filter follow the UI and the URL', async () => {
+    await page.click('label:has([data-testid=color-landuse])');
+    const fill = await page.evaluate(() => window.chanyeMap.getPaintProperty(window.chanyeLayers.parcels, 'fill-color'));
+    assert(JSON.stringify(fill).includes('land_use'), `parcel colour does not follow land use: ${JSON.stringify(fill).slice(0, 80)}`);
+    assert(new URL(page.url()).searchParams.get('color') === 'landuse', 'URL lacks color=landuse');
+    const legend = await page.$$eval('[data-testid=legend] li[data-key]', (els) => els.map((e) => e.dataset.key));
+    assert(legend.includes('M1') && legend.includes('M4'), `legend keys ${legend}`);
+    // An industry the rendered parcels carry: its category must keep exactly those parcels.
+    const cat = before.map((p) => String(p.industries).split(',')[0]).find(Boolean).split('.')[0];
+    await page.fill('[data-testid=filter-industry]', cat);
+    await page.click(`[data-testid=filter-industry-option][data-code="${cat}"]`);
+    await waitIdle(page);
+    const kept = await renderedParcels(page);
+    const want = before.filter((p) => String(p.industries).split(',').some((c) => c === cat || c.startsWith(`${cat}.`)));
+    assert(kept.length === want.length, `industry ${cat}: ${kept.length} rendered, ${want.length} expected`);
+    assert(new URL(page.url()).searchParams.get('industry') === cat, `URL lacks industry=${cat}`);
+    await page.click('[data-testid=filter-reset]');
+    await page.click('label:has([data-testid=color-status])');
+    await waitIdle(page);
+    return `industry ${cat}: ${kept.length} of ${before.length}`;
+  });
+
+  // 4. The match form ranks the sample project as the API does; a row click highlights it.
+  const project = {
+    industry: sample.industry,
+    space: 'land',
+    land_area_mu: { min: sample.land_area_mu.min },
+    floor_area_m2: sample.floor_area_m2,
+    land_use: sample.land_use,
+    investment_wan: sample.investment_wan,
+    districts: sample.districts,
+    limit: 10,
+  };
+  let expected = null;
+  await check('the match form returns the ranked candidates of the API; a row click highlights its parcel', async () => {
+    expected = await api('/api/v1/match', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(project),
+    });
+    assert(expected.candidates.length > 0, 'the API found no candidate for the sample');
+    await page.click('[data-testid=tab-match]');
+    const ind = (await api(`/api/v1/industries?q=${encodeURIComponent(sample.industry)}`)).industries.find((i) => i.code === sample.industry);
+    assert(ind, `${sample.industry} not in the catalogue`);
+    // Type the Chinese name, as a user would, and pick the entry from the list.
+    await page.fill('[data-testid=match-industry]', ind.name_zh);
+    await page.click(`[data-testid=match-industry-option][data-code="${sample.industry}"]`);
+    await page.selectOption('[data-testid=match-space]', 'land');
+    await page.fill('[data-testid=match-area-min]', String(project.land_area_mu.min));
+    await page.fill('[data-testid=match-floor-area]', String(project.floor_area_m2));
+    for (const lu of project.land_use) await page.check(`[data-testid=match-lu-${lu.replace('/', '-')}]`);
+    await page.fill('[data-testid=match-investment]', String(project.investment_wan));
+    await page.selectOption('[data-testid=match-district]', project.districts[0]);
+    await page.click('[data-testid=match-submit]');
+    await page.waitForSelector('[data-testid=match-row]', { timeout: 20000 });
+    const ids = await page.$$eval('[data-testid=match-row]', (els) => els.map((e) => e.dataset.id));
+    const want = expected.candidates.map((c) => c.id);
+    assert(JSON.stringify(ids) === JSON.stringify(want), `rows ${ids.join(',')} ≠ API ${want.join(',')}`);
+    const bars = await page.$$eval('[data-testid=match-row]:first-child .crit', (els) => els.length);
+    assert(bars === expected.candidates[0].criteria.length, `first row shows ${bars} criterion bars`);
+    const top = expected.candidates[0];
+    await page.click(`[data-testid=match-row][data-id="${top.id}"] .cname`);
+    await page.waitForFunction(() => !window.chanyeMap.isMoving(), null, { timeout: 10000 });
+    await waitIdle(page);
+    const hl = await page.evaluate(() => {
+      const m = window.chanyeMap;
+      const fs = m.queryRenderedFeatures({ layers: [window.chanyeLayers.highlight, window.chanyeLayers.highlightBuildings] });
+      return [...new Set(fs.map((f) => f.properties.id))];
+    });
+    for (const id of top.members) assert(hl.includes(id), `highlight layer lacks ${id} (has ${hl.join(',')})`);
+    assert(hl.length === top.members.length, `highlight shows ${hl.join(',')}, expected ${top.members.join(',')}`);
+    await shot(page, '03-match-results');
+    return `${ids.length} rows; highlighted ${hl.join(',')}`;
+  });
+
+  await check('export buttons download the match as CSV', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.click('[data-testid=export-csv]')]);
+    const path = await download.path();
+    const text = await readFile(path, 'utf8');
+    assert(expected && text.includes(expected.candidates[0].id), 'the CSV lacks the first candidate');
+    return download.suggestedFilename();
+  });
+
+  await check('two ticked rows open the compare view with one column each', async () => {
+    assert(expected.candidates.length >= 2, 'fewer than two candidates');
+    const boxes = await page.$$('[data-testid=match-row-check]');
+    await boxes[0].check();
+    await boxes[1].check();
+    await page.click('[data-testid=compare-button]');
+    await page.waitForSelector('[data-testid=compare-view]:not([hidden])');
+    const cols = await page.$$eval('[data-testid=compare-col]', (els) => els.length);
+    assert(cols === 2, `${cols} columns`);
+    const crits = await page.$$eval('[data-testid=compare-table] .crit-row', (els) => els.map((e) => e.dataset.criterion));
+    const names = [...new Set(expected.candidates.slice(0, 2).flatMap((c) => c.criteria.map((x) => x.name)))];
+    assert(names.every((n) => crits.includes(n)), `criteria rows ${crits} lack some of ${names}`);
+    await shot(page, '04-compare');
+    await page.click('[data-testid=compare-close]');
+    return `${cols} columns × ${crits.length} criteria`;
+  });
+
+  await check('首谈制 ranks the 16 districts as the API and shades them', async () => {
+    const want = await api('/api/v1/recommend-districts', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(project),
+    });
+    await page.click('[data-testid=tab-firsttalk]');
+    await page.click('[data-testid=ft-submit]');
+    await page.waitForSelector('[data-testid=ft-row]');
+    const got = await page.$$eval('[data-testid=ft-row]', (els) => els.map((e) => e.dataset.adcode));
+    const exp = want.districts.map((d) => d.adcode);
+    assert(JSON.stringify(got) === JSON.stringify(exp), `order ${got} ≠ ${exp}`);
+    const fill = await page.evaluate(() => window.chanyeMap.getPaintProperty('districts-fill', 'fill-color'));
+    assert(Array.isArray(fill) && fill[0] === 'match', `districts fill is not a choropleth: ${JSON.stringify(fill)}`);
+    await page.evaluate(() => window.chanyeMap.jumpTo({ center: [116.4, 40.2], zoom: 7.6 }));
+    await waitIdle(page);
+    await shot(page, '05-firsttalk');
+    return `${got.length} districts, first ${got[0]}`;
+  });
+
+  await check('statistics draw SVG bar charts from /api/v1/stats', async () => {
+    const stats = await api('/api/v1/stats');
+    await page.click('[data-testid=tab-stats]');
+    await page.waitForSelector('[data-testid=chart-avail-district] svg');
+    const bars = await page.$$eval('[data-testid=chart-avail-district] rect', (els) => els.length);
+    const want = stats.by_district.filter((d) => d.available_area_mu > 0).length;
+    assert(bars === want, `${bars} bars, ${want} districts with available land`);
+    const st = await page.$$eval('[data-testid=chart-status] rect', (els) => els.length);
+    assert(st === stats.by_status.filter((d) => d.area_mu > 0).length, `${st} status bars`);
+    await shot(page, '06-statistics');
+    return `${bars} district bars, ${st} status bars`;
+  });
+
+  // 5. Language.
+  await check('the language switch changes labels to English and back', async () => {
+    await page.click('[data-testid=tab-map]');
+    const zh = await page.textContent('[data-testid=tab-map]');
+    await page.click('[data-testid=lang-switch]');
+    const en = await page.textContent('[data-testid=tab-map]');
+    assert(zh === '地图筛选' && en === 'Map', `tab label ${zh} → ${en}`);
+    assert(new URL(page.url()).searchParams.get('lang') === 'en', 'URL lacks lang=en');
+    const legend = await page.textContent('[data-testid=legend]');
+    assert(/Parcels/.test(legend), `legend not in English: ${legend.slice(0, 80)}`);
+    await page.click('[data-testid=tab-match]');
+    const row = await page.textContent('[data-testid=match-row]:first-child .reason');
+    const wantEn = expected.candidates[0].criteria.map((c) => c.reason_en).join('; ');
+    assert(row === wantEn, `first row's explanation is not reason_en: ${row}`);
+    await shot(page, '07-english');
+    await page.click('[data-testid=lang-switch]');
+    const back = await page.textContent('[data-testid=tab-map]');
+    assert(back === '地图筛选', `back to ${back}`);
+    return `${zh} → ${en} → ${back}`;
+  });
+
+  await check('clicking a parcel opens the info panel with its park standards and policies', async () => {
+    await page.click('[data-testid=tab-map]');
+    await page.evaluate(([c]) => window.chanyeMap.jumpTo({ center: c, zoom: 15 }), [center]);
+    await waitIdle(page);
+    const pt = await page.evaluate(([c]) => window.chanyeMap.project(c), [center]);
+    await page.mouse.click(pt.x, pt.y);
+    await page.waitForSelector('[data-testid=info-panel]:not([hidden]) table.kv');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=info-panel] .info-body').textContent.includes('加载'));
+    const text = await page.textContent('[data-testid=info-panel]');
+    assert(text.includes(first.id), `panel does not show ${first.id}`);
+    assert(text.includes('亩') && text.includes('m²'), 'panel lacks the area in m² and 亩');
+    if (first.properties.park) assert(text.includes('园区准入标准'), 'panel lacks the park admission standards');
+    assert(text.includes('适用政策措施'), 'panel lacks the policies');
+    await shot(page, '08-info-panel');
+    await page.click('[data-testid=info-close]');
+  });
+
+  await check('an assembly candidate highlights all its member parcels', async () => {
+    // Find through the API an area that only groups of parcels can offer.
+    let req = null;
+    let asm = null;
+    for (const mu of [160, 120, 200, 100, 250, 80]) {
+      const body = { industry: 'health', space: 'land', land_area_mu: { min: mu }, limit: 10 };
+      const r = await api('/api/v1/match', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      asm = r.candidates.find((c) => c.kind === 'assembly');
+      if (asm) {
+        req = body;
+        break;
+      }
+    }
+    if (!asm) return 'skipped: the data offers no assembly for these requests';
+    await page.click('[data-testid=tab-match]');
+    await page.fill('[data-testid=match-industry]', 'health');
+    await page.click('[data-testid=match-industry-option][data-code="health"]');
+    await page.selectOption('[data-testid=match-space]', 'land');
+    await page.selectOption('[data-testid=match-district]', '');
+    await page.fill('[data-testid=match-area-min]', String(req.land_area_mu.min));
+    await page.fill('[data-testid=match-floor-area]', '');
+    await page.fill('[data-testid=match-investment]', '');
+    for (const lu of ['M1', 'M4', 'M1-M4']) await page.uncheck(`[data-testid=match-lu-${lu}]`);
+    await page.click('[data-testid=match-submit]');
+    await page.waitForSelector(`[data-testid=match-row][data-id="${asm.id}"]`, { timeout: 20000 });
+    await page.click(`[data-testid=match-row][data-id="${asm.id}"] .cname`);
+    await page.waitForFunction(() => !window.chanyeMap.isMoving(), null, { timeout: 10000 });
+    await waitIdle(page);
+    const hl = await page.evaluate(() => [...new Set(window.chanyeMap.queryRenderedFeatures({ layers: [window.chanyeLayers.highlight] }).map((f) => f.properties.id))]);
+    for (const id of asm.members) assert(hl.includes(id), `member ${id} not highlighted (${hl.join(',')})`);
+    await shot(page, '05b-assembly');
+    return `${asm.members.join(' + ')}`;
+  });
+
+  // Phone width.
+  await check('phone width (390×844) lays the panel out below the map without overflow', async () => {
+    const phone = await context.newPage();
+    const perr = [];
+    watchPage(phone, perr);
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${base}/map/?tab=match`);
+    await waitReady(phone);
+    const m = await phone.evaluate(() => {
+      const r = (s) => document.querySelector(s).getBoundingClientRect();
+      return { sw: document.documentElement.scrollWidth, map: r('#map'), side: r('#sidebar'), toggle: r('[data-testid=panel-toggle]') };
+    });
+    assert(m.sw <= 390, `page is ${m.sw}px wide`);
+    assert(m.side.top >= m.map.bottom - 1, 'sidebar is not below the map');
+    assert(m.toggle.height > 0, 'no collapse toggle');
+    await shot(phone, '09-phone');
+    await phone.click('[data-testid=panel-toggle]');
+    await phone.waitForTimeout(400);
+    const collapsed = await phone.evaluate(() => document.querySelector('#map').getBoundingClientRect().height);
+    assert(collapsed > m.map.height, 'collapsing the panel does not enlarge the map');
+    await shot(phone, '10-phone-collapsed');
+    assert(perr.length === 0, perr.join('\n'));
+    await phone.close();
+    return `map ${Math.round(m.map.height)}px → ${Math.round(collapsed)}px`;
+  });
+
+  // 6. Content negotiation at /.
+  await check('/ gives the page for text/html and JSON for application/json', async () => {
+    const h = await fetch(`${base}/`, { headers: { Accept: 'text/html' } });
+    const ht = await h.text();
+    assert(h.ok && /text\/html/.test(h.headers.get('content-type')), `text/html: ${h.status} ${h.headers.get('content-type')}`);
+    assert(ht.includes('/map/app.js') && ht.includes('/map/app.css'), 'the page does not reference /map/app.js and /map/app.css');
+    const j = await fetch(`${base}/`, { headers: { Accept: 'application/json' } });
+    assert(j.ok && /json/.test(j.headers.get('content-type')), `application/json: ${j.status} ${j.headers.get('content-type')}`);
+    const body = await j.json();
+    assert(Array.isArray(body.links), 'the JSON landing page has no links');
+    // The page loads at / as well (absolute asset paths).
+    const p = await context.newPage();
+    const perr = [];
+    watchPage(p, perr);
+    await p.goto(`${base}/`);
+    await waitReady(p);
+    assert(perr.length === 0, perr.join('\n'));
+    await p.close();
+    return `${body.links.length} links`;
+  });
+
+  await check('no console errors or failed requests during the whole run', async () => {
+    assert(errors.length === 0, errors.join('\n  '));
+  });
+
+  await gcjChecks(context, first, center);
+}
+
+// A GCJ-02 raster base map: our tiles must come shifted (?crs=gcj02) and a point
+// picked on the map must reach the match API in WGS84. The GCJ-02 reference
+// coordinates come from the server's own conversion (crs=urn:chanye:def:crs:GCJ-02).
+async function gcjChecks(context, first, center) {
+  // One grey pixel is enough for a raster tile.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+  let basemapHits = 0;
+  tileServer = createHttpServer((req, res) => {
+    basemapHits++;
+    res.writeHead(200, { 'Content-Type': 'image/png', 'Access-Control-Allow-Origin': '*' });
+    res.end(png);
+  });
+  await new Promise((r) => tileServer.listen(0, '127.0.0.1', r));
+  const tport = tileServer.address().port;
+  const base = await startServer([
+    '--basemap-url', `http://127.0.0.1:${tport}/{z}/{x}/{y}.png`,
+    '--basemap-crs', 'GCJ-02',
+    '--basemap-attribution', 'test base map',
+  ]);
+  const gcjFeature = await (await fetch(`${base}/collections/parcels/items/${first.id}?crs=${encodeURIComponent('urn:chanye:def:crs:GCJ-02')}`)).json();
+  const ring = gcjFeature.geometry.coordinates[0];
+  const gcjCenter = [
+    (Math.min(...ring.map((c) => c[0])) + Math.max(...ring.map((c) => c[0]))) / 2,
+    (Math.min(...ring.map((c) => c[1])) + Math.max(...ring.map((c) => c[1]))) / 2,
+  ];
+  const page = await context.newPage();
+  const errors = [];
+  watchPage(page, errors);
+  const tileUrls = [];
+  page.on('request', (r) => /\/tiles\//.test(r.url()) && tileUrls.push(r.url()));
+
+  await check('with a GCJ-02 base map, tiles are requested with crs=gcj02 and parcels sit on their GCJ-02 position', async () => {
+    const cfg = await (await fetch(`${base}/map/config.json`)).json();
+    assert(cfg.basemap && /GCJ/i.test(cfg.basemap.crs), `config.json: ${JSON.stringify(cfg)}`);
+    await page.goto(`${base}/map/#14/${gcjCenter[1]}/${gcjCenter[0]}`);
+    await waitReady(page);
+    assert(basemapHits > 0, 'no base map tile was requested');
+    assert(tileUrls.length > 0 && tileUrls.every((u) => u.includes('crs=gcj02')), `tile URLs without crs=gcj02: ${tileUrls.filter((u) => !u.includes('crs=gcj02')).slice(0, 3)}`);
+    const hit = await page.evaluate(
+      ([c]) => window.chanyeMap.queryRenderedFeatures(window.chanyeMap.project(c), { layers: [window.chanyeLayers.parcels] }).map((f) => f.properties.id),
+      [gcjCenter],
+    );
+    assert(hit.includes(first.id), `at its GCJ-02 centre the map shows ${hit.join(',') || 'nothing'}, not ${first.id}`);
+    assert(errors.length === 0, errors.join('\n  '));
+    await shot(page, '11-gcj02-basemap');
+    return `${tileUrls.length} tile requests, ${basemapHits} base map tiles`;
+  });
+
+  await check('a point picked on the GCJ-02 map reaches the match API as WGS84', async () => {
+    await page.click('[data-testid=tab-match]');
+    await page.fill('[data-testid=match-industry]', 'health.devices');
+    await page.click('[data-testid=match-industry-option][data-code="health.devices"]');
+    await page.click('[data-testid=match-pick]');
+    const pt = await page.evaluate(([c]) => window.chanyeMap.project(c), [gcjCenter]);
+    const box = await page.locator('#map').boundingBox();
+    await page.mouse.click(box.x + pt.x, box.y + pt.y);
+    const [req] = await Promise.all([
+      page.waitForRequest((r) => r.url().includes('/api/v1/match') && r.method() === 'POST'),
+      page.click('[data-testid=match-submit]'),
+    ]);
+    const near = JSON.parse(req.postData()).near;
+    assert(near, 'the request has no near');
+    // A pixel at zoom 14 is about 10 m (1e-4°); the GCJ-02 shift is about 500 m.
+    const dx = Math.abs(near.lon - center[0]);
+    const dy = Math.abs(near.lat - center[1]);
+    assert(dx < 2e-4 && dy < 2e-4, `near ${near.lon},${near.lat} is not the WGS84 centre ${center}`);
+    await page.waitForSelector('[data-testid=match-row]');
+    assert(errors.length === 0, errors.join('\n  '));
+    return `near ${near.lon.toFixed(6)},${near.lat.toFixed(6)} (WGS84 ${center.map((v) => v.toFixed(6))})`;
+  });
+  await page.close();
+}
+
+let fatal = null;
+try {
+  await main();
+} catch (e) {
+  fatal = e;
+  console.log(`FAIL setup: ${e && e.stack ? e.stack : e}`);
+} finally {
+  await cleanup();
+}
+const failed = results.filter((r) => !r.ok).length;
+log(`# ${results.length - failed}/${results.length} checks passed${fatal ? ', setup failed' : ''}`);
+process.exit(failed || fatal ? 1 : 0);
