@@ -102,12 +102,14 @@ fn gdal_reads_a_parcels_tile_with_every_parcel_the_api_finds_there() {
 
 #[test]
 fn empty_tiles_answer_204_and_bad_coordinates_are_named() {
-    // the South Atlantic has no parcels; zoom 9 is below the parcels' minzoom
+    // the South Atlantic has no parcels; zoom 11 is below the parcels' minzoom, 12 is not
     assert_eq!(tile("/tiles/parcels/14/8000/9000.mvt").0, 204);
-    let (x, y) = tile_of(first_corner(&first_parcel()), 9);
-    assert_eq!(tile(&format!("/tiles/parcels/9/{x}/{y}.mvt")).0, 204);
+    let (x, y) = tile_of(first_corner(&first_parcel()), 11);
+    assert_eq!(tile(&format!("/tiles/parcels/11/{x}/{y}.mvt")).0, 204);
+    let (x12, y12) = tile_of(first_corner(&first_parcel()), 12);
+    assert_eq!(tile(&format!("/tiles/parcels/12/{x12}/{y12}.mvt")).0, 200);
     // while districts cover Beijing at any zoom
-    let (status, bytes, _) = tile(&format!("/tiles/districts/9/{x}/{y}.mvt"));
+    let (status, bytes, _) = tile(&format!("/tiles/districts/11/{x}/{y}.mvt"));
     assert_eq!(status, 200);
     assert!(!ids_in(&bytes).is_empty());
     // one zoom-5 tile holds Beijing: all 16 districts, the smallest still tens of units wide

@@ -61,7 +61,10 @@ pub enum Prop<'a> {
     Text(&'a str),
     /// A string made for this tile.
     Owned(String),
-    /// A number, rounded to two decimals (a hundredth of a 亩 is below any survey's precision).
+    /// A string (an id, a name) that hardly two features share: stored without a lookup.
+    Distinct(&'a str),
+    /// A number, rounded to two decimals (a hundredth of a 亩 is below any survey's precision);
+    /// areas hardly repeat, so numbers are stored without a lookup.
     Number(f64),
     /// A value already in the layer's table.
     Interned(u32),
@@ -77,6 +80,15 @@ impl<'a> Prop<'a> {
         }
     }
 
+    /// A string that hardly two features share, absent when empty.
+    pub fn distinct(s: &'a str) -> Prop<'a> {
+        if s.is_empty() {
+            Prop::Absent
+        } else {
+            Prop::Distinct(s)
+        }
+    }
+
     /// A string when there is one.
     pub fn maybe(s: Option<&'a str>) -> Prop<'a> {
         s.map_or(Prop::Absent, Prop::text)
@@ -86,7 +98,6 @@ impl<'a> Prop<'a> {
 #[derive(PartialEq, Eq, Hash)]
 enum ValueKey<'a> {
     Text(Cow<'a, str>),
-    Number(u64),
 }
 
 /// One MVT layer being filled.
@@ -95,6 +106,8 @@ pub struct LayerBuilder<'a> {
     fields: &'static [(&'static str, &'static str)],
     /// Each field's key index, once the field is used.
     key_of_field: Vec<Option<u32>>,
+    /// Each field's last string and its value: neighbours in load order often share a park.
+    last_of_field: Vec<Option<(&'a str, u32)>>,
     keys: Vec<String>,
     values: Vec<Value>,
     interned: FxHashMap<ValueKey<'a>, u32>,
@@ -111,6 +124,7 @@ impl<'a> LayerBuilder<'a> {
             name,
             fields,
             key_of_field: vec![None; fields.len()],
+            last_of_field: vec![None; fields.len()],
             keys: Vec::new(),
             values: Vec::with_capacity(values),
             interned: FxHashMap::with_capacity_and_hasher(values, Default::default()),
@@ -120,28 +134,30 @@ impl<'a> LayerBuilder<'a> {
 
     /// The value's index in the layer's table; `None` for an absent value.
     pub fn intern(&mut self, prop: Prop<'a>) -> Option<u32> {
-        let (key, value) = match prop {
+        let key = match prop {
             Prop::Absent => return None,
             Prop::Interned(index) => return Some(index),
-            Prop::Text(s) => (ValueKey::Text(Cow::Borrowed(s)), None),
-            Prop::Owned(s) => (ValueKey::Text(Cow::Owned(s)), None),
+            Prop::Text(s) => ValueKey::Text(Cow::Borrowed(s)),
+            Prop::Owned(s) => ValueKey::Text(Cow::Owned(s)),
+            // MVT asks no uniqueness of values; hashing what never repeats would be waste
+            Prop::Distinct(s) => return Some(self.push(Value { string_value: Some(s.to_string()), ..Default::default() })),
             Prop::Number(n) if !n.is_finite() => return None,
-            Prop::Number(n) => {
-                let rounded = (n * 100.0).round() / 100.0;
-                (ValueKey::Number(rounded.to_bits()), Some(rounded))
-            }
+            Prop::Number(n) => return Some(self.push(Value { double_value: Some((n * 100.0).round() / 100.0), ..Default::default() })),
         };
         let next = self.values.len() as u32;
         let entry = self.interned.entry(key);
         if let std::collections::hash_map::Entry::Occupied(seen) = &entry {
             return Some(*seen.get());
         }
-        self.values.push(match (entry.key(), value) {
-            (ValueKey::Text(s), _) => Value { string_value: Some(s.to_string()), ..Default::default() },
-            (_, n) => Value { double_value: n, ..Default::default() },
-        });
+        let ValueKey::Text(text) = entry.key();
+        self.values.push(Value { string_value: Some(text.to_string()), ..Default::default() });
         entry.or_insert(next);
         Some(next)
+    }
+
+    fn push(&mut self, value: Value) -> u32 {
+        self.values.push(value);
+        (self.values.len() - 1) as u32
     }
 
     /// Adds a feature with its properties, one per field of the layer.
@@ -150,7 +166,20 @@ impl<'a> LayerBuilder<'a> {
         feature.id = id;
         feature.tags.reserve(2 * self.fields.len());
         for (field, prop) in properties.into_iter().enumerate() {
-            let Some(value) = self.intern(prop) else { continue };
+            let value = match prop {
+                Prop::Text(s) => match self.last_of_field[field] {
+                    Some((last, value)) if last == s => value,
+                    _ => {
+                        let Some(value) = self.intern(prop) else { continue };
+                        self.last_of_field[field] = Some((s, value));
+                        value
+                    }
+                },
+                prop => {
+                    let Some(value) = self.intern(prop) else { continue };
+                    value
+                }
+            };
             let key = match self.key_of_field[field] {
                 Some(key) => key,
                 None => {
