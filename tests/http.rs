@@ -266,3 +266,12 @@ fn browsers_get_the_map_page_and_gis_clients_the_landing_page() {
         assert_eq!((status, kind.as_str()), (404, "application/problem+json"), "{missing}");
     }
 }
+
+#[test]
+fn head_answers_as_get_without_a_body() {
+    for (path, status) in [("/map/", 200), ("/collections", 200), ("/tiles/parcels.json", 200), ("/no-such-route", 404)] {
+        let r = response(ureq::request("HEAD", &format!("{}{path}", base())).call());
+        assert_eq!(r.status(), status, "HEAD {path}");
+        assert!(r.into_string().unwrap().is_empty(), "HEAD {path} has no body");
+    }
+}

@@ -17,7 +17,8 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_cors::Cors;
-use actix_web::dev::Service as _;
+use actix_web::body::BoxBody;
+use actix_web::dev::{Service as _, ServiceRequest, ServiceResponse};
 use actix_web::{get, middleware, web, App, HttpResponse, HttpServer, ResponseError};
 use serde_json::json;
 
@@ -160,6 +161,24 @@ fn cors(origins: &[String]) -> Cors {
     origins.iter().fold(cors, |cors, origin| cors.allowed_origin(origin))
 }
 
+/// HEAD gets GET's status and headers without the body (link checkers and proxies probe
+/// pages with HEAD; the routes take GET only).
+fn answer_head_as_get<S, B>(mut req: ServiceRequest, service: &S) -> impl std::future::Future<Output = Result<ServiceResponse<BoxBody>, actix_web::Error>>
+where
+    S: actix_web::dev::Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody + 'static,
+{
+    let head = req.method() == actix_web::http::Method::HEAD;
+    if head {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    let call = service.call(req);
+    async move {
+        let response = call.await?;
+        Ok(if head { response.map_body(|_, _| BoxBody::new(())) } else { response.map_into_boxed_body() })
+    }
+}
+
 /// Serves on an already bound listener until the process is stopped.
 pub fn run(cell: Arc<SnapshotCell>, store: Option<Arc<dyn Store>>, listener: TcpListener, settings: Settings) -> std::io::Result<()> {
     let state = web::Data::new(AppState::new(cell, store, &settings));
@@ -168,6 +187,7 @@ pub fn run(cell: Arc<SnapshotCell>, store: Option<Arc<dyn Store>>, listener: Tcp
             let metrics = state.metrics.clone();
             App::new()
                 .configure(configure(state.clone(), &settings))
+                .wrap_fn(answer_head_as_get)
                 .wrap(middleware::Compress::default())
                 .wrap(cors(&settings.cors_origins))
                 .wrap(problem::json_errors())

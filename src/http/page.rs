@@ -185,6 +185,17 @@ mod tests {
     }
 
     #[test]
+    fn a_page_directory_without_the_built_page_answers_how_to_build_it() {
+        let empty = tempfile::tempdir().unwrap();
+        let settings = PageSettings { dir: Some(empty.path().to_path_buf()), basemap: None };
+        assert!(asset(&settings, "index.html").is_none());
+        assert!(HOW_TO_BUILD.contains("npm --prefix web run build"));
+        std::fs::write(empty.path().join("index.html"), "<p>built</p>").unwrap();
+        let served = asset(&settings, "index.html").expect("the file is served from the directory");
+        assert_eq!(served.headers().get(header::CONTENT_TYPE).unwrap(), "text/html; charset=utf-8");
+    }
+
+    #[test]
     fn names_cannot_climb_out_of_the_page() {
         assert_eq!(safe("app.js"), Some("app.js"));
         assert_eq!(safe("fonts/a.woff2"), Some("fonts/a.woff2"));
