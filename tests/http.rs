@@ -125,6 +125,18 @@ fn cors_admits_the_configured_origin_only() {
     );
     assert_eq!(preflight.status(), 200);
     assert!(preflight.header("Access-Control-Allow-Methods").is_some_and(|m| m.contains("POST")));
+    // an editing front-end on that origin may patch, replace and delete (with a token and If-Match)
+    for method in ["PATCH", "PUT", "DELETE"] {
+        let preflight = common::response(
+            ureq::request("OPTIONS", &format!("{}/collections/parcels/items/x", base()))
+                .set("Origin", "https://map.example.cn")
+                .set("Access-Control-Request-Method", method)
+                .set("Access-Control-Request-Headers", "authorization, if-match, content-type")
+                .call(),
+        );
+        assert_eq!(preflight.status(), 200, "{method}");
+        assert!(preflight.header("Access-Control-Allow-Methods").is_some_and(|m| m.contains(method)), "{method}");
+    }
 }
 
 #[test]

@@ -154,7 +154,11 @@ pub fn configure(state: web::Data<AppState>, settings: &Settings) -> impl FnOnce
 
 /// Browsers on the configured origins may call every route.
 fn cors(origins: &[String]) -> Cors {
-    let cors = Cors::default().allowed_methods(["GET", "POST", "OPTIONS"]).allow_any_header().expose_any_header().max_age(3600);
+    let cors = Cors::default()
+        .allowed_methods(["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"])
+        .allow_any_header()
+        .expose_any_header()
+        .max_age(3600);
     if origins.iter().any(|o| o == "*") {
         return cors.allow_any_origin();
     }
