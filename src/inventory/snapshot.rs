@@ -39,6 +39,16 @@ impl Snapshot {
         version.unwrap_or(1)
     }
 
+    /// The leading industries that speak for a space: its 园中园's, else its park's, else its
+    /// district's (the first list that is not empty).
+    pub fn leading_industries(&self, zone: Option<&str>, park: Option<&str>, district: &str) -> Option<&[String]> {
+        zone.and_then(|z| self.zones.get(z))
+            .map(|z| z.industries.as_slice())
+            .filter(|i| !i.is_empty())
+            .or_else(|| park.and_then(|p| self.parks.get(p)).map(|p| p.industries.as_slice()).filter(|i| !i.is_empty()))
+            .or_else(|| self.districts.get(district).map(|d| d.industries.as_slice()))
+    }
+
     /// Feature count of each layer.
     pub fn counts(&self) -> [(LayerName, usize); 5] {
         [

@@ -89,12 +89,7 @@ pub fn summarize(s: &Snapshot) -> Stats {
     let mut by_industry: BTreeMap<String, Row> = BTreeMap::new();
     let labelled = |key: &str| Row { key: key.to_string(), label: key.to_string(), ..Row::default() };
     let categories = |district: &str, park: Option<&str>, zone: Option<&str>, own: &[String]| -> Vec<(String, String)> {
-        let leading = zone
-            .and_then(|z| s.zones.get(z))
-            .map(|z| &z.industries)
-            .filter(|i| !i.is_empty())
-            .or_else(|| park.and_then(|p| s.parks.get(p)).map(|p| &p.industries).filter(|i| !i.is_empty()))
-            .or_else(|| s.districts.get(district).map(|d| &d.industries));
+        let leading = s.leading_industries(zone, park, district);
         let mut found: Vec<(String, String)> = leading
             .into_iter()
             .flatten()

@@ -238,8 +238,7 @@ fn widen(r: Rect, by: f64) -> Rect {
     Rect::new(Coord { x: r.min().x - by, y: r.min().y - by }, Coord { x: r.max().x + by, y: r.max().y + by })
 }
 
-/// The leading industries that speak for a space: its 园中园's, else its park's, else its
-/// district's; joined and interned once per tile for each place.
+/// [`Snapshot::leading_industries`] of each place, joined and interned once per tile.
 type Place<'a> = (Option<&'a str>, Option<&'a str>, &'a str);
 
 struct LeadingIndustries<'a> {
@@ -263,10 +262,8 @@ impl<'a> LeadingIndustries<'a> {
             }
         }
         let index = *self.seen.entry(place).or_insert_with(|| {
-            let zone = zone.and_then(|z| s.zones.get(z)).map(|z| &z.industries).filter(|l| !l.is_empty());
-            let park = park.and_then(|p| s.parks.get(p)).map(|p| &p.industries).filter(|l| !l.is_empty());
-            let list = zone.or(park).or_else(|| s.districts.get(district).map(|d| &d.industries));
-            list.filter(|l| !l.is_empty()).and_then(|l| out.intern(Prop::Owned(l.join(","))))
+            let list = s.leading_industries(zone, park, district).filter(|l| !l.is_empty());
+            list.and_then(|l| out.intern(Prop::Owned(l.join(","))))
         });
         self.last = Some((place, index));
         index.map_or(Prop::Absent, Prop::Interned)
