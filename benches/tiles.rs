@@ -12,6 +12,10 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 mod common;
 use common::dataset;
 
+/// The server's allocator, so render times here are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn tiles(c: &mut Criterion) {
     let snapshot = load_dir_strict(&dataset(100_000)).expect("the generated dataset loads").snapshot;
     let mut group = c.benchmark_group("tile");

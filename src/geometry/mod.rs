@@ -1,10 +1,11 @@
 //! Geometry: coordinate reference systems, geodesic areas and distances, validation, and
-//! prepared polygons for repeated point-in-polygon tests.
+//! prepared polygons for repeated point-in-polygon tests, and Web Mercator outlines for tiles.
 
 pub mod area;
 pub mod china;
 pub mod crs;
 pub mod distance;
+pub mod mercator;
 mod error;
 pub mod prepared;
 pub mod validate;

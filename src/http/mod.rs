@@ -139,13 +139,15 @@ pub fn configure(state: web::Data<AppState>, settings: &Settings) -> impl FnOnce
             .app_data(state)
             .app_data(queries)
             .app_data(bodies)
+            // routes are tried in order, each a pattern match: tiles, asked for dozens at a
+            // time by every map view, come first
+            .configure(tiles::routes)
             .service(healthz)
             .configure(operations::routes)
             .configure(features::routes)
             .configure(matching::routes)
             .configure(inventory::routes)
             .configure(edits::routes)
-            .configure(tiles::routes)
             .configure(page::routes)
             .service(openapi::document)
             .default_service(web::to(unrouted));

@@ -8,7 +8,9 @@ use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Point, Rect};
 use serde::Serialize;
 
 use super::index::SpatialIndex;
+use super::labels::{LabelRow, Labels};
 use crate::geometry::distance::{bbox_around, haversine_m, point_to_area_m};
+use crate::geometry::mercator::MercatorOutlines;
 use crate::geometry::prepared::{ring_contains, PreparedArea};
 use crate::model::{Building, District, Parcel, Park, Zone};
 
@@ -70,6 +72,8 @@ pub trait Feature {
     fn id(&self) -> &str;
     /// Its geometry.
     fn shape(&self) -> Shape<'_>;
+    /// Its id, name, district, park and zone (empty where it has none).
+    fn labels(&self) -> LabelRow<'_>;
 }
 
 impl Feature for District {
@@ -78,6 +82,9 @@ impl Feature for District {
     }
     fn shape(&self) -> Shape<'_> {
         Shape::Area(&self.geometry)
+    }
+    fn labels(&self) -> LabelRow<'_> {
+        [&self.adcode, &self.name, &self.adcode, "", ""]
     }
 }
 
@@ -88,6 +95,9 @@ impl Feature for Park {
     fn shape(&self) -> Shape<'_> {
         Shape::Area(&self.geometry)
     }
+    fn labels(&self) -> LabelRow<'_> {
+        [&self.id, &self.name, &self.district, &self.id, ""]
+    }
 }
 
 impl Feature for Zone {
@@ -97,6 +107,9 @@ impl Feature for Zone {
     fn shape(&self) -> Shape<'_> {
         Shape::Area(&self.geometry)
     }
+    fn labels(&self) -> LabelRow<'_> {
+        [&self.id, &self.name, "", &self.park, &self.id]
+    }
 }
 
 impl Feature for Parcel {
@@ -105,6 +118,9 @@ impl Feature for Parcel {
     }
     fn shape(&self) -> Shape<'_> {
         Shape::Area(&self.geometry)
+    }
+    fn labels(&self) -> LabelRow<'_> {
+        [&self.id, &self.name, &self.district, self.park.as_deref().unwrap_or(""), self.zone.as_deref().unwrap_or("")]
     }
 }
 
@@ -117,6 +133,9 @@ impl Feature for Building {
             Some(footprint) => Shape::Area(footprint),
             None => Shape::Point(self.location),
         }
+    }
+    fn labels(&self) -> LabelRow<'_> {
+        [&self.id, &self.name, &self.district, self.park.as_deref().unwrap_or(""), self.zone.as_deref().unwrap_or("")]
     }
 }
 
@@ -149,27 +168,34 @@ pub struct Layer<T> {
     by_id: Arc<HashMap<String, u32>>,
     index: Arc<SpatialIndex>,
     prepared: Option<Arc<Vec<PreparedArea>>>,
+    /// The areas in Web Mercator, for tiles; geometry edits rebuild it with the index.
+    outlines: Arc<MercatorOutlines>,
+    /// Ids, names and places side by side; attribute edits patch it.
+    labels: Arc<Labels>,
 }
 
 impl<T> Default for Layer<T> {
     fn default() -> Self {
-        Layer { items: Arc::default(), by_id: Arc::default(), index: Arc::default(), prepared: None }
+        Layer { items: Arc::default(), by_id: Arc::default(), index: Arc::default(), prepared: None, outlines: Arc::default(), labels: Arc::default() }
     }
 }
 
 impl<T: Feature> Layer<T> {
     /// Indexes `items` (ids must be unique; the loader checks that first).
     pub fn new(items: Vec<T>) -> Layer<T> {
-        let by_id = Arc::new(items.iter().enumerate().map(|(i, f)| (f.id().to_string(), i as u32)).collect());
-        let index = SpatialIndex::build(items.iter().map(|f| shape_bbox(&f.shape())));
-        Layer { items: Arc::new(items.into_iter().map(Arc::new).collect()), by_id, index: Arc::new(index), prepared: None }
+        Layer::from_shared(items.into_iter().map(Arc::new).collect())
     }
 
     /// Indexes items that are already shared (an edit rebuilding a layer keeps the others').
     pub fn from_shared(items: Vec<Arc<T>>) -> Layer<T> {
         let by_id = Arc::new(items.iter().enumerate().map(|(i, f)| (f.id().to_string(), i as u32)).collect());
         let index = SpatialIndex::build(items.iter().map(|f| shape_bbox(&f.shape())));
-        Layer { items: Arc::new(items), by_id, index: Arc::new(index), prepared: None }
+        let outlines = MercatorOutlines::build(items.iter().map(|f| match f.shape() {
+            Shape::Area(a) => Some(a),
+            Shape::Point(_) => None,
+        }));
+        let labels = Labels::build(items.iter().map(|f| f.labels()));
+        Layer { items: Arc::new(items), by_id, index: Arc::new(index), prepared: None, outlines: Arc::new(outlines), labels: Arc::new(labels) }
     }
 
     /// Like [`Layer::new`], and prepares each area for fast point-in-polygon tests.
@@ -308,6 +334,7 @@ impl<T: Feature> Layer<T> {
     {
         if let Some(item) = Arc::make_mut(&mut self.items).get_mut(index as usize) {
             change(Arc::make_mut(item));
+            Arc::make_mut(&mut self.labels).set(index, item.labels());
         }
     }
 
@@ -317,11 +344,22 @@ impl<T: Feature> Layer<T> {
         T: Clone,
     {
         Arc::make_mut(&mut self.items).iter_mut().for_each(|item| change(Arc::make_mut(item)));
+        self.labels = Arc::new(Labels::build(self.items.iter().map(|f| f.labels())));
     }
 
     /// The box around all features (none when the layer is empty).
     pub fn extent(&self) -> Option<Rect> {
         self.index.envelope()
+    }
+
+    /// The areas of all features in Web Mercator, by position (points have no rings).
+    pub fn outlines(&self) -> &MercatorOutlines {
+        &self.outlines
+    }
+
+    /// The id, name and places of every feature, by position, stored side by side.
+    pub fn labels(&self) -> &Labels {
+        &self.labels
     }
 
     /// Positions of features whose bounding box intersects `rect` (no exact test).

@@ -7,6 +7,7 @@ mod error;
 pub mod export;
 pub mod index;
 pub mod join;
+pub mod labels;
 pub mod layer;
 pub mod load;
 mod progress;

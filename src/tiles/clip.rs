@@ -61,6 +61,14 @@ const SIMPLIFY_TOLERANCE: f64 = 2.0;
 const LOW: f64 = -BUFFER;
 const HIGH: f64 = EXTENT as f64 + BUFFER;
 
+/// Where a ring's corners come from.
+enum Corners<'s> {
+    /// Lon/lat, closed, moved to the tile's datum and projected corner by corner.
+    LonLat(&'s LineString),
+    /// Web Mercator fixed point on WGS84, open.
+    Fixed(&'s [[u32; 2]]),
+}
+
 /// Turns lon/lat geometry into one tile's geometry.
 pub struct Shaper<D> {
     projection: TileProjection,
@@ -90,27 +98,50 @@ impl<D: Fn(Coord) -> Coord> Shaper<D> {
 
     /// The part of an area inside the buffered tile; false when nothing of it is left.
     pub fn area(&mut self, shape: &MultiPolygon) -> bool {
+        let rings = shape.0.iter().flat_map(|p| {
+            std::iter::once((true, Corners::LonLat(p.exterior()))).chain(p.interiors().iter().map(|h| (false, Corners::LonLat(h))))
+        });
+        self.rings(rings)
+    }
+
+    /// Like [`Shaper::area`], for rings of [`crate::geometry::mercator::MercatorOutlines`]
+    /// (already projected, on WGS84: only for tiles over WGS84).
+    pub fn outline<'s>(&mut self, rings: impl Iterator<Item = (bool, &'s [[u32; 2]])>) -> bool {
+        self.rings(rings.map(|(exterior, corners)| (exterior, Corners::Fixed(corners))))
+    }
+
+    /// Shapes rings given exterior first, each followed by its holes.
+    fn rings<'s>(&mut self, rings: impl Iterator<Item = (bool, Corners<'s>)>) -> bool {
         self.geometry.clear(GeometryKind::Polygons);
-        for polygon in &shape.0 {
-            let (first_point, first_ring) = (self.geometry.points.len(), self.geometry.rings.len());
-            self.project(polygon.exterior());
-            let mut long = self.projected.len() > SIMPLIFY_ABOVE;
-            if !self.ring(true) {
-                continue;
-            }
-            for hole in polygon.interiors() {
-                self.project(hole);
-                long |= self.projected.len() > SIMPLIFY_ABOVE;
+        // the polygon being shaped: its first point and ring, and whether a ring is long;
+        // none while its exterior has collapsed (its holes go with it)
+        let mut polygon: Option<(usize, usize, bool)> = None;
+        for (exterior, corners) in rings {
+            if exterior {
+                self.finish(polygon.take());
+                let start = (self.geometry.points.len(), self.geometry.rings.len());
+                self.project(corners);
+                let long = self.projected.len() > SIMPLIFY_ABOVE;
+                if self.ring(true) {
+                    polygon = Some((start.0, start.1, long));
+                }
+            } else if let Some((_, _, long)) = &mut polygon {
+                self.project(corners);
+                *long |= self.projected.len() > SIMPLIFY_ABOVE;
                 self.ring(false);
             }
-            // snapping long outlines to the grid can make them touch or cross themselves
-            // (and clipping a concave one leaves edges along the border): renderers fill
-            // such rings with cracks, so they are rebuilt valid
-            if long {
-                self.repair(first_point, first_ring);
-            }
         }
+        self.finish(polygon);
         !self.geometry.rings.is_empty()
+    }
+
+    /// Snapping long outlines to the grid can make them touch or cross themselves (and
+    /// clipping a concave one leaves edges along the border): renderers fill such rings with
+    /// cracks, so they are rebuilt valid.
+    fn finish(&mut self, polygon: Option<(usize, usize, bool)>) {
+        if let Some((first_point, first_ring, true)) = polygon {
+            self.repair(first_point, first_ring);
+        }
     }
 
     /// Rebuilds the polygon whose rings start at `first_ring` as valid polygons, if it is not.
@@ -144,16 +175,20 @@ impl<D: Fn(Coord) -> Coord> Shaper<D> {
         }
     }
 
-    /// Projects a closed ring, without its closing point.
-    fn project(&mut self, ring: &LineString) {
+    /// Projects a ring, without its closing point.
+    fn project(&mut self, corners: Corners) {
         self.projected.clear();
-        let coords = &ring.0;
-        let open = match coords.split_last() {
-            Some((last, rest)) if rest.first() == Some(last) => rest,
-            _ => coords.as_slice(),
-        };
         let (projection, datum) = (&self.projection, &self.datum);
-        self.projected.extend(open.iter().map(|&c| projection.project(datum(c))));
+        match corners {
+            Corners::LonLat(ring) => {
+                let open = match ring.0.split_last() {
+                    Some((last, rest)) if rest.first() == Some(last) => rest,
+                    _ => ring.0.as_slice(),
+                };
+                self.projected.extend(open.iter().map(|&c| projection.project(datum(c))));
+            }
+            Corners::Fixed(corners) => self.projected.extend(corners.iter().map(|&c| projection.project_fixed(c))),
+        }
     }
 
     /// Clips, simplifies, snaps and winds the projected ring onto the geometry; false when
@@ -326,5 +361,24 @@ mod tests {
         assert!(s.point(inside));
         assert_eq!(s.geometry.points.len(), 1);
         assert!(!s.point(Coord { x: b.max().x + (b.max().x - b.min().x), y: inside.y }));
+    }
+
+    #[test]
+    fn stored_outlines_shape_like_lon_lat() {
+        let tile = TileId::new(16, 53_950, 24_830).unwrap();
+        let outer = square_at(tile, -500.0, 300.0, 2_000.0);
+        let inner = square_at(tile, 100.0, 600.0, 300.0);
+        let shape = MultiPolygon(vec![geo::Polygon::new(outer.0[0].exterior().clone(), vec![inner.0[0].exterior().clone()])]);
+        let table = crate::geometry::mercator::MercatorOutlines::build([Some(&shape)]);
+        let mut from_lonlat = shaper(tile);
+        let mut from_table = shaper(tile);
+        assert!(from_lonlat.area(&shape));
+        assert!(from_table.outline(table.rings(0)));
+        assert_eq!(from_table.geometry.rings, from_lonlat.geometry.rings);
+        for (a, b) in from_table.geometry.points.iter().zip(&from_lonlat.geometry.points) {
+            assert!((a[0] - b[0]).abs() <= 1 && (a[1] - b[1]).abs() <= 1, "{a:?} against {b:?}");
+        }
+        // the clipped edge lies on the buffer in both
+        assert!(from_table.geometry.points.iter().any(|p| p[0] == -(BUFFER as i32)));
     }
 }

@@ -6,6 +6,7 @@ use std::fmt;
 use geo::{Coord, Rect};
 
 use super::TileError;
+use crate::geometry::mercator::{world_fraction, FIXED_SCALE};
 
 /// The deepest zoom served; deeper requests are not on the grid this service offers.
 pub const MAX_ZOOM: u8 = 24;
@@ -13,8 +14,6 @@ pub const MAX_ZOOM: u8 = 24;
 pub const EXTENT: u32 = 4096;
 /// Geometry reaches this many units past each edge, so strokes and circles join across tiles.
 pub const BUFFER: f64 = 64.0;
-/// Web Mercator's latitude limit.
-const MAX_LAT: f64 = 85.051_128_779_806_59;
 
 /// One tile of the XYZ grid (y counted from the north).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -84,10 +83,14 @@ pub struct TileProjection {
 impl TileProjection {
     /// The point in tile units (may lie outside the tile).
     pub fn project(&self, c: Coord) -> Coord {
-        let lat = c.y.clamp(-MAX_LAT, MAX_LAT).to_radians();
-        let fx = (c.x + 180.0) / 360.0;
-        let fy = 0.5 - (lat.tan() + 1.0 / lat.cos()).ln() / (2.0 * PI);
-        Coord { x: fx * self.scale - self.x0, y: fy * self.scale - self.y0 }
+        let w = world_fraction(c);
+        Coord { x: w.x * self.scale - self.x0, y: w.y * self.scale - self.y0 }
+    }
+
+    /// A corner of [`crate::geometry::mercator::MercatorOutlines`] in tile units.
+    pub fn project_fixed(&self, [x, y]: [u32; 2]) -> Coord {
+        let k = self.scale / FIXED_SCALE;
+        Coord { x: x as f64 * k - self.x0, y: y as f64 * k - self.y0 }
     }
 }
 
@@ -101,6 +104,7 @@ pub fn fitting_zoom(rect: Rect) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geometry::mercator::MAX_LAT;
     use approx::assert_relative_eq;
 
     #[test]

@@ -12,7 +12,7 @@ mod grid;
 
 use std::fmt;
 
-use geo::{Coord, Rect};
+use geo::{Coord, MultiPolygon, Rect};
 use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 
@@ -20,6 +20,7 @@ pub use clip::{GeometryKind, TileGeometry};
 pub use grid::{TileId, BUFFER, EXTENT, MAX_ZOOM};
 
 use crate::geometry::china::wgs84_to_gcj02;
+use crate::geometry::mercator::MercatorOutlines;
 use crate::geometry::Crs;
 use crate::inventory::{LayerName, Snapshot};
 use crate::model::{Confidential, Role};
@@ -140,7 +141,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
         LayerName::Districts => {
             for &i in &candidates {
                 let d = snapshot.districts.at(i);
-                if shaper.area(&d.geometry) {
+                if shape_area(&mut shaper, snapshot.districts.outlines(), i, &d.geometry, datum) {
                     // numeric adcodes double as feature ids, for clients' feature state
                     let id = d.adcode.parse().ok();
                     out.add(id, &shaper.geometry, [Prop::text(&d.adcode), Prop::text(&d.name), Prop::Owned(d.industries.join(","))])?;
@@ -150,7 +151,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
         LayerName::Parks => {
             for &i in &candidates {
                 let p = snapshot.parks.at(i);
-                if shaper.area(&p.geometry) {
+                if shape_area(&mut shaper, snapshot.parks.outlines(), i, &p.geometry, datum) {
                     out.add(None, &shaper.geometry, [
                         Prop::text(&p.id),
                         Prop::text(&p.name),
@@ -164,7 +165,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
         LayerName::Zones => {
             for &i in &candidates {
                 let z = snapshot.zones.at(i);
-                if shaper.area(&z.geometry) {
+                if shape_area(&mut shaper, snapshot.zones.outlines(), i, &z.geometry, datum) {
                     out.add(None, &shaper.geometry, [Prop::text(&z.id), Prop::text(&z.name), Prop::text(&z.park), Prop::Owned(z.industries.join(","))])?;
                 }
             }
@@ -173,18 +174,19 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
             let mut leading = LeadingIndustries::new(snapshot);
             for &i in &candidates {
                 let p = snapshot.parcels.at(i);
-                if !shaper.area(&p.geometry) {
+                if !shape_area(&mut shaper, snapshot.parcels.outlines(), i, &p.geometry, datum) {
                     continue;
                 }
-                let industries = leading.value(&mut out, p.zone.as_deref(), p.park.as_deref(), &p.district);
+                let [id, name, district, park, zone] = snapshot.parcels.labels().row(i);
+                let industries = leading.value(&mut out, zone, park, district);
                 out.add(None, &shaper.geometry, [
-                    Prop::Distinct(&p.id),
-                    Prop::distinct(&p.name),
+                    Prop::Distinct(id),
+                    Prop::distinct(name),
                     Prop::text(p.status.as_str()),
                     Prop::text(p.land_use.as_str()),
-                    Prop::text(&p.district),
-                    Prop::maybe(p.park.as_deref()),
-                    Prop::maybe(p.zone.as_deref()),
+                    Prop::text(district),
+                    Prop::text(park),
+                    Prop::text(zone),
                     industries,
                     Prop::Number(p.area.0),
                     Prop::Number(p.area.to_mu().0),
@@ -199,21 +201,22 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
                 if !shaper.point(b.location.0) {
                     continue;
                 }
+                let [id, name, district, park, zone] = snapshot.buildings.labels().row(i);
                 let industries = if b.industries.is_empty() {
-                    leading.value(&mut out, b.zone.as_deref(), b.park.as_deref(), &b.district)
+                    leading.value(&mut out, zone, park, district)
                 } else {
                     Prop::Owned(b.industries.join(","))
                 };
                 out.add(None, &shaper.geometry, [
-                    Prop::Distinct(&b.id),
-                    Prop::distinct(&b.name),
+                    Prop::Distinct(id),
+                    Prop::distinct(name),
                     Prop::text(b.status.as_str()),
                     Prop::text(b.building_type.as_str()),
                     Prop::Number(b.floor_area_m2),
                     Prop::Number(b.vacant_area_m2),
-                    Prop::text(&b.district),
-                    Prop::maybe(b.park.as_deref()),
-                    Prop::maybe(b.zone.as_deref()),
+                    Prop::text(district),
+                    Prop::text(park),
+                    Prop::text(zone),
                     industries,
                     Prop::maybe(confidential_project(&b.confidential, promoter)),
                 ])?;
@@ -221,6 +224,15 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
         }
     }
     Ok((!out.is_empty()).then(|| out.into_tile()))
+}
+
+/// Shapes the area at position `i` of a layer: from the layer's Web Mercator outlines on
+/// WGS84 tiles, else (GCJ-02) from its lon/lat geometry moved datum first.
+fn shape_area<D: Fn(Coord) -> Coord>(shaper: &mut Shaper<D>, outlines: &MercatorOutlines, i: u32, lonlat: &MultiPolygon, datum: Datum) -> bool {
+    match datum {
+        Datum::Wgs84 => shaper.outline(outlines.rings(i)),
+        Datum::Gcj02 => shaper.area(lonlat),
+    }
 }
 
 /// The project a space is promised to, for promoters and above only.
@@ -239,7 +251,8 @@ fn widen(r: Rect, by: f64) -> Rect {
 }
 
 /// [`Snapshot::leading_industries`] of each place, joined and interned once per tile.
-type Place<'a> = (Option<&'a str>, Option<&'a str>, &'a str);
+/// A place is (zone, park, district), empty where there is none.
+type Place<'a> = (&'a str, &'a str, &'a str);
 
 struct LeadingIndustries<'a> {
     snapshot: &'a Snapshot,
@@ -253,7 +266,7 @@ impl<'a> LeadingIndustries<'a> {
         LeadingIndustries { snapshot, seen: FxHashMap::default(), last: None }
     }
 
-    fn value(&mut self, out: &mut LayerBuilder<'a>, zone: Option<&'a str>, park: Option<&'a str>, district: &'a str) -> Prop<'a> {
+    fn value(&mut self, out: &mut LayerBuilder<'a>, zone: &'a str, park: &'a str, district: &'a str) -> Prop<'a> {
         let s = self.snapshot;
         let place = (zone, park, district);
         if let Some((last, index)) = self.last {
@@ -262,7 +275,8 @@ impl<'a> LeadingIndustries<'a> {
             }
         }
         let index = *self.seen.entry(place).or_insert_with(|| {
-            let list = s.leading_industries(zone, park, district).filter(|l| !l.is_empty());
+            let some = |name: &'a str| Some(name).filter(|n| !n.is_empty());
+            let list = s.leading_industries(some(zone), some(park), district).filter(|l| !l.is_empty());
             list.and_then(|l| out.intern(Prop::Owned(l.join(","))))
         });
         self.last = Some((place, index));
