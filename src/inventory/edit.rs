@@ -504,11 +504,16 @@ mod test {
     fn edits_keep_labels_and_outlines_in_step() {
         let s = sample();
         let p = &s.parcels.items()[3];
-        let renamed = update(&s, LayerName::Parcels, &p.id, &json!({ "properties": { "name": "改名", "zone": null } }), EditMode::Merge).unwrap();
+        let renamed = update(&s, LayerName::Parcels, &p.id, &json!({ "properties": { "name": "改名" } }), EditMode::Merge).unwrap();
         let next = s.with_spaces(vec![renamed], &[]);
-        let [id, name, district, park, _] = next.parcels.labels().row(3);
-        assert_eq!((id, name, district, park), (p.id.as_str(), "改名", p.district.as_str(), p.park.as_deref().unwrap_or("")));
-        assert_eq!(s.parcels.labels().row(3)[1], p.name, "the old snapshot keeps its labels");
+        let label = next.parcels.labels().row(3);
+        assert_eq!((label.id, label.name, label.district), (p.id.as_str(), "改名", p.district.as_str()));
+        assert_eq!((label.status, label.class, label.measures[0]), (p.status.as_str(), p.land_use.as_str(), p.area.0));
+        assert_eq!(label, next.parcels.at(3).label());
+        assert_eq!(s.parcels.labels().row(3).name, p.name, "the old snapshot keeps its labels");
+        let negotiating = next.space(LayerName::Parcels, &p.id).unwrap().with_status(SpaceStatus::Negotiating, None, None);
+        let next = next.with_spaces(vec![negotiating], &[]);
+        assert_eq!(next.parcels.labels().row(3).status, "negotiating");
         // a moved parcel's outline moves with it
         let moved_to = json!({ "type": "Polygon", "coordinates": [[[116.80, 40.40], [116.801, 40.40], [116.801, 40.401], [116.80, 40.401], [116.80, 40.40]]] });
         let moved = update(&next, LayerName::Parcels, &p.id, &json!({ "geometry": moved_to }), EditMode::Merge).unwrap();
@@ -517,9 +522,9 @@ mod test {
         let (exterior, corners) = after.parcels.outlines().rings(position).next().unwrap();
         let lon = corners[0][0] as f64 / crate::geometry::mercator::FIXED_SCALE * 360.0 - 180.0;
         assert!(exterior && (lon - 116.80).abs() < 1e-6, "{lon}");
-        assert_eq!(after.parcels.labels().row(position)[1], "改名");
+        assert_eq!(after.parcels.labels().row(position).name, "改名");
         for i in 0..after.parcels.len() as u32 {
-            assert_eq!(after.parcels.labels().row(i)[0], after.parcels.at(i).id, "position {i}");
+            assert_eq!(after.parcels.labels().row(i), after.parcels.at(i).label(), "position {i}");
         }
     }
 }

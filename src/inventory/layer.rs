@@ -8,7 +8,7 @@ use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Point, Rect};
 use serde::Serialize;
 
 use super::index::SpatialIndex;
-use super::labels::{LabelRow, Labels};
+use super::labels::{Label, Labels};
 use crate::geometry::distance::{bbox_around, haversine_m, point_to_area_m};
 use crate::geometry::mercator::MercatorOutlines;
 use crate::geometry::prepared::{ring_contains, PreparedArea};
@@ -72,8 +72,8 @@ pub trait Feature {
     fn id(&self) -> &str;
     /// Its geometry.
     fn shape(&self) -> Shape<'_>;
-    /// Its id, name, district, park and zone (empty where it has none).
-    fn labels(&self) -> LabelRow<'_>;
+    /// What a map shows of it.
+    fn label(&self) -> Label<'_>;
 }
 
 impl Feature for District {
@@ -83,8 +83,8 @@ impl Feature for District {
     fn shape(&self) -> Shape<'_> {
         Shape::Area(&self.geometry)
     }
-    fn labels(&self) -> LabelRow<'_> {
-        [&self.adcode, &self.name, &self.adcode, "", ""]
+    fn label(&self) -> Label<'_> {
+        Label { id: &self.adcode, name: &self.name, district: &self.adcode, ..Label::default() }
     }
 }
 
@@ -95,8 +95,8 @@ impl Feature for Park {
     fn shape(&self) -> Shape<'_> {
         Shape::Area(&self.geometry)
     }
-    fn labels(&self) -> LabelRow<'_> {
-        [&self.id, &self.name, &self.district, &self.id, ""]
+    fn label(&self) -> Label<'_> {
+        Label { id: &self.id, name: &self.name, district: &self.district, park: &self.id, class: self.level.as_str(), ..Label::default() }
     }
 }
 
@@ -107,8 +107,8 @@ impl Feature for Zone {
     fn shape(&self) -> Shape<'_> {
         Shape::Area(&self.geometry)
     }
-    fn labels(&self) -> LabelRow<'_> {
-        [&self.id, &self.name, "", &self.park, &self.id]
+    fn label(&self) -> Label<'_> {
+        Label { id: &self.id, name: &self.name, park: &self.park, zone: &self.id, ..Label::default() }
     }
 }
 
@@ -119,8 +119,17 @@ impl Feature for Parcel {
     fn shape(&self) -> Shape<'_> {
         Shape::Area(&self.geometry)
     }
-    fn labels(&self) -> LabelRow<'_> {
-        [&self.id, &self.name, &self.district, self.park.as_deref().unwrap_or(""), self.zone.as_deref().unwrap_or("")]
+    fn label(&self) -> Label<'_> {
+        Label {
+            id: &self.id,
+            name: &self.name,
+            district: &self.district,
+            park: self.park.as_deref().unwrap_or(""),
+            zone: self.zone.as_deref().unwrap_or(""),
+            status: self.status.as_str(),
+            class: self.land_use.as_str(),
+            measures: [self.area.0, 0.0],
+        }
     }
 }
 
@@ -134,8 +143,17 @@ impl Feature for Building {
             None => Shape::Point(self.location),
         }
     }
-    fn labels(&self) -> LabelRow<'_> {
-        [&self.id, &self.name, &self.district, self.park.as_deref().unwrap_or(""), self.zone.as_deref().unwrap_or("")]
+    fn label(&self) -> Label<'_> {
+        Label {
+            id: &self.id,
+            name: &self.name,
+            district: &self.district,
+            park: self.park.as_deref().unwrap_or(""),
+            zone: self.zone.as_deref().unwrap_or(""),
+            status: self.status.as_str(),
+            class: self.building_type.as_str(),
+            measures: [self.floor_area_m2, self.vacant_area_m2],
+        }
     }
 }
 
@@ -194,7 +212,7 @@ impl<T: Feature> Layer<T> {
             Shape::Area(a) => Some(a),
             Shape::Point(_) => None,
         }));
-        let labels = Labels::build(items.iter().map(|f| f.labels()));
+        let labels = Labels::build(items.iter().map(|f| f.label()));
         Layer { items: Arc::new(items), by_id, index: Arc::new(index), prepared: None, outlines: Arc::new(outlines), labels: Arc::new(labels) }
     }
 
@@ -334,7 +352,7 @@ impl<T: Feature> Layer<T> {
     {
         if let Some(item) = Arc::make_mut(&mut self.items).get_mut(index as usize) {
             change(Arc::make_mut(item));
-            Arc::make_mut(&mut self.labels).set(index, item.labels());
+            Arc::make_mut(&mut self.labels).set(index, item.label());
         }
     }
 
@@ -344,7 +362,7 @@ impl<T: Feature> Layer<T> {
         T: Clone,
     {
         Arc::make_mut(&mut self.items).iter_mut().for_each(|item| change(Arc::make_mut(item)));
-        self.labels = Arc::new(Labels::build(self.items.iter().map(|f| f.labels())));
+        self.labels = Arc::new(Labels::build(self.items.iter().map(|f| f.label())));
     }
 
     /// The box around all features (none when the layer is empty).
@@ -357,7 +375,7 @@ impl<T: Feature> Layer<T> {
         &self.outlines
     }
 
-    /// The id, name and places of every feature, by position, stored side by side.
+    /// What a map shows of every feature, by position, stored side by side.
     pub fn labels(&self) -> &Labels {
         &self.labels
     }

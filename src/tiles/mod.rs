@@ -23,7 +23,7 @@ use crate::geometry::china::wgs84_to_gcj02;
 use crate::geometry::mercator::MercatorOutlines;
 use crate::geometry::Crs;
 use crate::inventory::{LayerName, Snapshot};
-use crate::model::{Confidential, Role};
+use crate::model::{Role, SquareMetres};
 use clip::Shaper;
 use encode::{LayerBuilder, Prop};
 
@@ -173,24 +173,31 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
         LayerName::Parcels => {
             let mut leading = LeadingIndustries::new(snapshot);
             for &i in &candidates {
-                let p = snapshot.parcels.at(i);
-                if !shape_area(&mut shaper, snapshot.parcels.outlines(), i, &p.geometry, datum) {
+                // over WGS84 a parcel is drawn from the layer's tables alone; only GCJ-02 tiles
+                // and promoters' tiles look into the parcel itself
+                let shaped = match datum {
+                    Datum::Wgs84 => shaper.outline(snapshot.parcels.outlines().rings(i)),
+                    Datum::Gcj02 => shaper.area(&snapshot.parcels.at(i).geometry),
+                };
+                if !shaped {
                     continue;
                 }
-                let [id, name, district, park, zone] = snapshot.parcels.labels().row(i);
-                let industries = leading.value(&mut out, zone, park, district);
+                let label = snapshot.parcels.labels().row(i);
+                let industries = leading.value(&mut out, label.zone, label.park, label.district);
+                let project = if promoter { snapshot.parcels.at(i).confidential.project.as_deref() } else { None };
+                let area = SquareMetres(label.measures[0]);
                 out.add(None, &shaper.geometry, [
-                    Prop::Distinct(id),
-                    Prop::distinct(name),
-                    Prop::text(p.status.as_str()),
-                    Prop::text(p.land_use.as_str()),
-                    Prop::text(district),
-                    Prop::text(park),
-                    Prop::text(zone),
+                    Prop::Distinct(label.id),
+                    Prop::distinct(label.name),
+                    Prop::text(label.status),
+                    Prop::text(label.class),
+                    Prop::text(label.district),
+                    Prop::text(label.park),
+                    Prop::text(label.zone),
                     industries,
-                    Prop::Number(p.area.0),
-                    Prop::Number(p.area.to_mu().0),
-                    Prop::maybe(confidential_project(&p.confidential, promoter)),
+                    Prop::Number(area.0),
+                    Prop::Number(area.to_mu().0),
+                    Prop::maybe(project),
                 ])?;
             }
         }
@@ -201,24 +208,25 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
                 if !shaper.point(b.location.0) {
                     continue;
                 }
-                let [id, name, district, park, zone] = snapshot.buildings.labels().row(i);
+                let label = snapshot.buildings.labels().row(i);
                 let industries = if b.industries.is_empty() {
-                    leading.value(&mut out, zone, park, district)
+                    leading.value(&mut out, label.zone, label.park, label.district)
                 } else {
                     Prop::Owned(b.industries.join(","))
                 };
+                let project = if promoter { b.confidential.project.as_deref() } else { None };
                 out.add(None, &shaper.geometry, [
-                    Prop::Distinct(id),
-                    Prop::distinct(name),
-                    Prop::text(b.status.as_str()),
-                    Prop::text(b.building_type.as_str()),
-                    Prop::Number(b.floor_area_m2),
-                    Prop::Number(b.vacant_area_m2),
-                    Prop::text(district),
-                    Prop::text(park),
-                    Prop::text(zone),
+                    Prop::Distinct(label.id),
+                    Prop::distinct(label.name),
+                    Prop::text(label.status),
+                    Prop::text(label.class),
+                    Prop::Number(label.measures[0]),
+                    Prop::Number(label.measures[1]),
+                    Prop::text(label.district),
+                    Prop::text(label.park),
+                    Prop::text(label.zone),
                     industries,
-                    Prop::maybe(confidential_project(&b.confidential, promoter)),
+                    Prop::maybe(project),
                 ])?;
             }
         }
@@ -233,11 +241,6 @@ fn shape_area<D: Fn(Coord) -> Coord>(shaper: &mut Shaper<D>, outlines: &Mercator
         Datum::Wgs84 => shaper.outline(outlines.rings(i)),
         Datum::Gcj02 => shaper.area(lonlat),
     }
-}
-
-/// The project a space is promised to, for promoters and above only.
-fn confidential_project(c: &Confidential, promoter: bool) -> Option<&str> {
-    c.project.as_deref().filter(|_| promoter)
 }
 
 /// Load order, so the same data always gives the same bytes.
