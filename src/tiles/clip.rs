@@ -37,7 +37,8 @@ impl TileGeometry {
     }
 
     /// The rings of each polygon, as (start, end) ranges of `points`.
-    pub fn polygons(&self) -> Vec<Vec<(usize, usize)>> {
+    #[cfg(test)]
+    fn polygons(&self) -> Vec<Vec<(usize, usize)>> {
         let mut polygons: Vec<Vec<(usize, usize)>> = Vec::new();
         let mut start = 0;
         for &(end, exterior) in &self.rings {

@@ -12,7 +12,7 @@ mod grid;
 
 use std::fmt;
 
-use geo::{Coord, MultiPolygon, Rect};
+use geo::{Coord, Rect};
 use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 
@@ -20,9 +20,8 @@ pub use clip::{GeometryKind, TileGeometry};
 pub use grid::{TileId, BUFFER, EXTENT, MAX_ZOOM};
 
 use crate::geometry::china::wgs84_to_gcj02;
-use crate::geometry::mercator::MercatorOutlines;
 use crate::geometry::Crs;
-use crate::inventory::{LayerName, Snapshot};
+use crate::inventory::{Feature, Layer, LayerName, Shape, Snapshot};
 use crate::model::{Role, SquareMetres};
 use clip::Shaper;
 use encode::{LayerBuilder, Prop};
@@ -141,7 +140,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
         LayerName::Districts => {
             for &i in &candidates {
                 let d = snapshot.districts.at(i);
-                if shape_area(&mut shaper, snapshot.districts.outlines(), i, &d.geometry, datum) {
+                if shape_area(&mut shaper, &snapshot.districts, i, datum) {
                     // numeric adcodes double as feature ids, for clients' feature state
                     let id = d.adcode.parse().ok();
                     out.add(id, &shaper.geometry, [Prop::text(&d.adcode), Prop::text(&d.name), Prop::Owned(d.industries.join(","))])?;
@@ -151,7 +150,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
         LayerName::Parks => {
             for &i in &candidates {
                 let p = snapshot.parks.at(i);
-                if shape_area(&mut shaper, snapshot.parks.outlines(), i, &p.geometry, datum) {
+                if shape_area(&mut shaper, &snapshot.parks, i, datum) {
                     out.add(None, &shaper.geometry, [
                         Prop::text(&p.id),
                         Prop::text(&p.name),
@@ -165,7 +164,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
         LayerName::Zones => {
             for &i in &candidates {
                 let z = snapshot.zones.at(i);
-                if shape_area(&mut shaper, snapshot.zones.outlines(), i, &z.geometry, datum) {
+                if shape_area(&mut shaper, &snapshot.zones, i, datum) {
                     out.add(None, &shaper.geometry, [Prop::text(&z.id), Prop::text(&z.name), Prop::text(&z.park), Prop::Owned(z.industries.join(","))])?;
                 }
             }
@@ -175,11 +174,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
             for &i in &candidates {
                 // over WGS84 a parcel is drawn from the layer's tables alone; only GCJ-02 tiles
                 // and promoters' tiles look into the parcel itself
-                let shaped = match datum {
-                    Datum::Wgs84 => shaper.outline(snapshot.parcels.outlines().rings(i)),
-                    Datum::Gcj02 => shaper.area(&snapshot.parcels.at(i).geometry),
-                };
-                if !shaped {
+                if !shape_area(&mut shaper, &snapshot.parcels, i, datum) {
                     continue;
                 }
                 let label = snapshot.parcels.labels().row(i);
@@ -235,11 +230,15 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
 }
 
 /// Shapes the area at position `i` of a layer: from the layer's Web Mercator outlines on
-/// WGS84 tiles, else (GCJ-02) from its lon/lat geometry moved datum first.
-fn shape_area<D: Fn(Coord) -> Coord>(shaper: &mut Shaper<D>, outlines: &MercatorOutlines, i: u32, lonlat: &MultiPolygon, datum: Datum) -> bool {
+/// WGS84 tiles (without touching the feature), else (GCJ-02) from its lon/lat geometry moved
+/// datum first.
+fn shape_area<T: Feature, D: Fn(Coord) -> Coord>(shaper: &mut Shaper<D>, layer: &Layer<T>, i: u32, datum: Datum) -> bool {
     match datum {
-        Datum::Wgs84 => shaper.outline(outlines.rings(i)),
-        Datum::Gcj02 => shaper.area(lonlat),
+        Datum::Wgs84 => shaper.outline(layer.outlines().rings(i)),
+        Datum::Gcj02 => match layer.at(i).shape() {
+            Shape::Area(lonlat) => shaper.area(lonlat),
+            Shape::Point(_) => false,
+        },
     }
 }
 

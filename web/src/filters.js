@@ -6,9 +6,6 @@ import { catalogue, districtLabel } from './catalogue.js';
 import { industryPicker } from './picker.js';
 import { STATUS_COLORS, LANDUSE_COLORS, LAYERS, DEFAULT_VISIBLE } from './layers.js';
 
-export const STATUSES = Object.keys(STATUS_COLORS);
-export const LAND_USES = Object.keys(LANDUSE_COLORS);
-
 // Matches features whose comma-joined `industries` hold the code, a narrower
 // code under it, or one of its broader codes (as the server's filter does).
 function industryExpr(code) {
@@ -38,6 +35,18 @@ export function buildingsFiltered(s) {
   return s.lu.length > 0 || s.min_mu != null || s.max_mu != null;
 }
 
+// A fieldset of one checkbox per value, each with its legend colour swatch.
+function checkboxes(testid, legendKey, colors, labelPrefix) {
+  const boxes = Object.entries(colors).map(
+    ([value, color]) => `<label class="chk"><input type="checkbox" value="${value}" data-testid="${testid}-${value}">
+          <i class="sw" style="background:${color}"></i><span data-i18n="${labelPrefix}.${value}"></span></label>`,
+  );
+  return `<fieldset class="field checks" data-testid="${testid}">
+      <legend data-i18n="${legendKey}"></legend>
+      ${boxes.join('')}
+    </fieldset>`;
+}
+
 export function renderFilters(root) {
   root.innerHTML = `
     <h2 data-i18n="filters.title"></h2>
@@ -50,20 +59,8 @@ export function renderFilters(root) {
       <label for="f-park" data-i18n="filters.park"></label>
       <select id="f-park" data-testid="filter-park"></select>
     </div>
-    <fieldset class="field checks" data-testid="filter-status">
-      <legend data-i18n="filters.status"></legend>
-      ${STATUSES.map(
-        (s) => `<label class="chk"><input type="checkbox" value="${s}" data-testid="filter-status-${s}">
-          <i class="sw" style="background:${STATUS_COLORS[s]}"></i><span data-i18n="status.${s}"></span></label>`,
-      ).join('')}
-    </fieldset>
-    <fieldset class="field checks" data-testid="filter-lu">
-      <legend data-i18n="filters.landuse"></legend>
-      ${LAND_USES.map(
-        (s) => `<label class="chk"><input type="checkbox" value="${s}" data-testid="filter-lu-${s}">
-          <i class="sw" style="background:${LANDUSE_COLORS[s]}"></i><span data-i18n="lu.${s}"></span></label>`,
-      ).join('')}
-    </fieldset>
+    ${checkboxes('filter-status', 'filters.status', STATUS_COLORS, 'status')}
+    ${checkboxes('filter-lu', 'filters.landuse', LANDUSE_COLORS, 'lu')}
     <div class="field">
       <label data-i18n="filters.industry"></label>
       <div class="picker-slot"></div>
