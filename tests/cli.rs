@@ -1,6 +1,6 @@
 //! The `chanye` binary: validate, stats, generate and serve, as a user runs them.
 
-mod common;
+use crate::common;
 
 use std::net::TcpListener;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! times. After each restart every acknowledged write is there, no write is half-applied (each
 //! version step has its audit entry), and SQLite's integrity check passes.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::net::TcpListener;

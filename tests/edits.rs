@@ -1,7 +1,7 @@
 //! Writes over HTTP against a real store: tokens and roles (401/403), optimistic concurrency
 //! (428/412), the status workflow, the audit trail, and the match seeing an edit at once.
 
-mod common;
+use crate::common;
 
 use std::net::TcpListener;
 use std::sync::{Arc, OnceLock};

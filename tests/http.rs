@@ -1,7 +1,7 @@
 //! The HTTP API driven over a real socket: the server runs on 127.0.0.1 in this process and
 //! a plain HTTP client talks to it.
 
-mod common;
+use crate::common;
 
 use common::{answer, response, sample_server as base};
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! Every index query equals a naive scan over the layer (seeded random queries).
 
-mod common;
+use crate::common;
 
 use chanye::inventory::{layer::distance_m, load_dir_strict, Feature, Layer, Shape};
 use geo::{Contains, Coord, Intersects, Point, Rect};

@@ -2,7 +2,7 @@
 //! feature id and blocks the whole load; CRS input lands where it should; areas and the
 //! spatial join are right.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! The matcher on small hand-built inventories: one test per constraint (both sides of each
 //! threshold), each criterion, weights, determinism, assembly and bad requests.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

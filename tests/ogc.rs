@@ -2,7 +2,7 @@
 //! bbox, datetime and property filters, CQL2, CRS output checked against PROJ's cs2cs, caching
 //! headers, and GDAL's OAPIF driver as the client.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::process::Command;

@@ -1,7 +1,7 @@
 //! The API document and the server agree: every route the server registers is documented,
 //! every documented path is a route, and `/api` serves the document as JSON and YAML.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! The real projects of the Miyun plan's 附件1 (requirement files in tests/projects/) against
 //! the shipped sample, and 首谈制 district recommendation.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

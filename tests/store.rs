@@ -1,7 +1,7 @@
 //! The GeoPackage store: imports (chanye's GeoJSON and GDAL's GeoPackages) that GDAL then
 //! reads back, all-or-nothing refusals, and exports that load again.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! parcel the API finds there, empty tiles answer 204, bad coordinates are refused by name,
 //! and GCJ-02 tiles sit where AMap draws the parcels.
 
-mod common;
+use crate::common;
 
 use chanye::geometry::china::wgs84_to_gcj02;
 use common::{answer, response, sample_server as base, tile_of};

@@ -1,0 +1,16 @@
+//! The integration tests, gathered into one binary so that the suite links once.
+
+mod common;
+
+mod cli;
+mod crash;
+mod edits;
+mod http;
+mod index;
+mod inventory;
+mod matcher;
+mod ogc;
+mod openapi;
+mod projects;
+mod store;
+mod tiles;
