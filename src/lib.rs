@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod config;
+pub mod error;
 pub mod export;
 pub mod features;
 pub mod generate;

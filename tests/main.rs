@@ -12,5 +12,6 @@ mod matcher;
 mod ogc;
 mod openapi;
 mod projects;
+mod publish;
 mod store;
 mod tiles;

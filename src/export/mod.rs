@@ -70,6 +70,16 @@ pub enum ExportError {
     Geometry(String),
 }
 
+impl crate::error::Classified for ExportError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind;
+        // everything exported is the service's own data: a writer's failure is the service's
+        match self {
+            ExportError::Xlsx(_) | ExportError::Csv(_) | ExportError::Sqlite(_) | ExportError::Geometry(_) => ErrorKind::Internal,
+        }
+    }
+}
+
 /// The tables as CSV: the first as is; each further one after an empty line and a line
 /// with its title.
 pub fn to_csv(tables: &[Table]) -> Result<Vec<u8>, ExportError> {

@@ -43,6 +43,23 @@ pub enum FeaturesError {
     Json(String),
 }
 
+impl crate::error::Classified for FeaturesError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind;
+        match self {
+            FeaturesError::Parameter { .. } => ErrorKind::InvalidParameter,
+            FeaturesError::Json(_) => ErrorKind::Internal,
+        }
+    }
+
+    fn blame(&self) -> crate::error::Blame<'_> {
+        match self {
+            FeaturesError::Parameter { parameter, .. } => crate::error::Blame::Parameter(parameter),
+            FeaturesError::Json(_) => crate::error::Blame::Nothing,
+        }
+    }
+}
+
 impl FeaturesError {
     fn json(e: serde_json::Error) -> FeaturesError {
         FeaturesError::Json(e.to_string())

@@ -1,16 +1,16 @@
 //! Writes: creating, changing and deleting parcels and building spaces (OGC API Features
 //! Part 4 routes), status changes, all with optimistic concurrency (`If-Match`), and the
-//! audit trail. Every write needs a bearer token of the right role; after the store commits,
+//! audit trail. Every write needs a bearer token of the right role ([`super::auth`]); after the store commits,
 //! the next snapshot and matcher are published before the answer leaves.
-
-use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::features::query_pairs;
+use super::auth::Caller;
+use super::caching::version_tag;
+use super::params::{self, base_url, Query};
 use super::problem::ApiError;
 use super::AppState;
 use crate::features::Output;
@@ -18,49 +18,7 @@ use crate::geometry::Crs;
 use crate::inventory::edit::{self, EditMode};
 use crate::inventory::{LayerName, Space};
 use crate::model::{Role, SpaceStatus};
-use crate::store::{Actor, AuditQuery, Batch, Change, Edit, Outcome, StatusChange, Store, Writer};
-
-/// The caller, from `Authorization: Bearer …` (anonymous without the header).
-pub fn actor(req: &HttpRequest, state: &AppState) -> Result<Actor, ApiError> {
-    let Some(value) = req.headers().get(header::AUTHORIZATION) else { return Ok(Actor::anonymous()) };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::Unauthorized("the Authorization header must be 'Bearer <token>'".into()))?;
-    let store = state.store.as_ref().ok_or(ApiError::NoStore)?;
-    store.authenticate(token)?.ok_or_else(|| ApiError::Unauthorized("the token is unknown or revoked".into()))
-}
-
-/// Refuses a caller below `needed` (401 without a token, 403 with too low a role); anyone
-/// passes when `needed` is public.
-pub fn allow(req: &HttpRequest, state: &AppState, needed: Role) -> Result<(), ApiError> {
-    if needed > Role::Public {
-        require(req, state, needed)?;
-    }
-    Ok(())
-}
-
-/// The caller and the store, if the caller's role is at least `needed`: 401 without a
-/// token, 403 with too low a role.
-fn require(req: &HttpRequest, state: &AppState, needed: Role) -> Result<(Actor, Arc<dyn Store>), ApiError> {
-    let store = state.store.clone().ok_or(ApiError::NoStore)?;
-    if req.headers().get(header::AUTHORIZATION).is_none() {
-        return Err(ApiError::Unauthorized(format!("this needs a bearer token with the {needed} role")));
-    }
-    let actor = actor(req, state)?;
-    if actor.role < needed {
-        return Err(ApiError::Forbidden(format!("this needs the {needed} role; the token '{}' has {}", actor.name, actor.role)));
-    }
-    Ok((actor, store))
-}
-
-/// The strong validator of a feature's version: `"v3"`.
-pub fn version_tag(version: u64) -> String {
-    format!("\"v{version}\"")
-}
+use crate::store::{AuditQuery, Batch, Change, Edit, Outcome, StatusChange, Writer};
 
 /// The version an `If-Match` names: 428 without one, 412 for one that is not a version tag.
 fn expected_version(req: &HttpRequest) -> Result<u64, ApiError> {
@@ -93,13 +51,7 @@ struct StatusBody {
 }
 
 fn status_body(body: &web::Bytes) -> Result<StatusBody, ApiError> {
-    let text = std::str::from_utf8(body).map_err(|_| ApiError::NotText)?;
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ApiError::Malformed(e.to_string()))?;
-    serde_json::from_value(value).map_err(|e| {
-        let message = e.to_string();
-        let field = message.split('`').nth(1).unwrap_or("body").to_string();
-        ApiError::Field { field, reason: message }
-    })
+    crate::error::from_json_value(json_body(body)?, "body").map_err(|e| ApiError::Field { field: e.field, reason: e.reason })
 }
 
 /// What a feature id escapes in a path segment.
@@ -114,9 +66,7 @@ fn writer(state: &AppState) -> Result<&Writer, ApiError> {
 /// Commits one edit and answers with its outcome.
 async fn commit_one(state: &web::Data<AppState>, edit: Edit) -> Result<Outcome, ApiError> {
     let state = state.clone();
-    let mut answers = web::block(move || writer(&state).map(|w| w.submit(vec![edit], Batch::Each)))
-        .await
-        .map_err(|_| ApiError::Internal)???;
+    let mut answers = super::blocking(move || writer(&state)?.submit(vec![edit], Batch::Each).map_err(ApiError::from)).await?;
     answers.pop().ok_or(ApiError::Internal)?.map_err(ApiError::from)
 }
 
@@ -143,13 +93,6 @@ fn space_layer(collection: &str) -> Result<LayerName, ApiError> {
     }
 }
 
-fn no_parameters(req: &HttpRequest) -> Result<(), ApiError> {
-    match query_pairs(req)?.first() {
-        Some((name, _)) => Err(ApiError::parameter(name, "this request takes no query parameters")),
-        None => Ok(()),
-    }
-}
-
 fn json_body(body: &web::Bytes) -> Result<serde_json::Value, ApiError> {
     let text = std::str::from_utf8(body).map_err(|_| ApiError::NotText)?;
     serde_json::from_str(text).map_err(|e| ApiError::Malformed(e.to_string()))
@@ -157,7 +100,7 @@ fn json_body(body: &web::Bytes) -> Result<serde_json::Value, ApiError> {
 
 /// 412 at once when the caller's version is not the one in force (the store checks again).
 fn check_version(state: &AppState, layer: LayerName, id: &str, expected: u64) -> Result<Space, ApiError> {
-    let current = state.cell.current().space(layer, id).ok_or_else(|| ApiError::NotFound(format!("there is no feature '{id}' in {layer}")))?;
+    let current = state.snapshot().space(layer, id).ok_or_else(|| ApiError::NotFound(format!("there is no feature '{id}' in {layer}")))?;
     if current.version() != expected {
         return Err(ApiError::PreconditionFailed(format!("{layer} '{id}' is at version {}, not {expected}: read it again and retry", current.version())));
     }
@@ -167,14 +110,14 @@ fn check_version(state: &AppState, layer: LayerName, id: &str, expected: u64) ->
 /// `POST /api/v1/{collection}/{featureId}/status`: moves a parcel or building space along
 /// the workflow, recording the project and a note. Needs `If-Match`.
 #[post("/api/v1/{collection}/{featureId}/status")]
-async fn change_status(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(String, String)>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn change_status(state: web::Data<AppState>, req: HttpRequest, caller: Caller, path: web::Path<(String, String)>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let (collection, id) = path.into_inner();
     let layer = match LayerName::parse(&collection) {
         Some(layer @ (LayerName::Parcels | LayerName::Buildings)) => layer,
         _ => return Err(ApiError::NotFound(format!("'{collection}' has no statuses; use parcels or buildings"))),
     };
-    no_parameters(&req)?;
-    let (actor, _) = require(&req, &state, Role::Promoter)?;
+    params::none(&req)?;
+    let actor = caller.require(Role::Promoter)?;
     let request = status_body(&body)?;
     let to: SpaceStatus = request.status.parse().map_err(|e: crate::model::UnknownValue| ApiError::Field { field: "status".into(), reason: e.to_string() })?;
     let expected = expected_version(&req)?;
@@ -187,18 +130,18 @@ async fn change_status(state: web::Data<AppState>, req: HttpRequest, path: web::
 /// `POST /collections/{collectionId}/items`: adds a parcel or building space (a GeoJSON
 /// Feature), or many at once (a FeatureCollection: all or none, with the validation report).
 #[post("/collections/{collectionId:parcels|buildings}/items")]
-async fn create(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn create(state: web::Data<AppState>, req: HttpRequest, caller: Caller, path: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let layer = space_layer(&path)?;
-    no_parameters(&req)?;
-    let (actor, _) = require(&req, &state, Role::Editor)?;
+    params::none(&req)?;
+    let actor = caller.require(Role::Editor)?;
     let body = json_body(&body)?;
     let single = body.get("type").and_then(|t| t.as_str()) == Some("Feature");
-    let spaces = edit::create(&state.cell.current(), layer, &body)?;
+    let spaces = edit::create(&state.snapshot(), layer, &body)?;
     let edits: Vec<Edit> = spaces.into_iter().map(|space| Edit { actor: actor.clone(), change: Change::Create(space) }).collect();
     let state_for_write = state.clone();
-    let answers = web::block(move || writer(&state_for_write).map(|w| w.submit(edits, Batch::Atomic))).await.map_err(|_| ApiError::Internal)???;
+    let answers = super::blocking(move || writer(&state_for_write)?.submit(edits, Batch::Atomic).map_err(ApiError::from)).await?;
     let spaces: Vec<Space> = answers.into_iter().map(|a| a.map_err(ApiError::from).and_then(|o| o.space.ok_or(ApiError::Internal))).collect::<Result<_, _>>()?;
-    let base = super::features::base_url(&req);
+    let base = base_url(&req);
     if single {
         let space = spaces.first().ok_or(ApiError::Internal)?;
         let mut response = feature_response(actix_web::http::StatusCode::CREATED, space)?;
@@ -214,14 +157,14 @@ async fn create(state: web::Data<AppState>, req: HttpRequest, path: web::Path<St
 
 /// `PATCH` (JSON merge patch of properties and/or geometry) and `PUT` (the whole feature)
 /// of `/collections/{collectionId}/items/{featureId}`. Needs `If-Match`.
-async fn update(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(String, String)>, body: web::Bytes, mode: EditMode) -> Result<HttpResponse, ApiError> {
+async fn update(state: web::Data<AppState>, req: HttpRequest, caller: Caller, path: web::Path<(String, String)>, body: web::Bytes, mode: EditMode) -> Result<HttpResponse, ApiError> {
     let (collection, id) = path.into_inner();
     let layer = space_layer(&collection)?;
-    no_parameters(&req)?;
-    let (actor, _) = require(&req, &state, Role::Editor)?;
+    params::none(&req)?;
+    let actor = caller.require(Role::Editor)?;
     // a bad body is a 400 or 422 whatever the version: it would be refused at any version
     let body = json_body(&body)?;
-    let after = edit::update(&state.cell.current(), layer, &id, &body, mode)?;
+    let after = edit::update(&state.snapshot(), layer, &id, &body, mode)?;
     let expected = expected_version(&req)?;
     let before = check_version(&state, layer, &id, expected)?;
     let outcome = commit_one(&state, Edit { actor, change: Change::Update { expected_version: expected, before, after } }).await?;
@@ -232,26 +175,26 @@ async fn update(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(S
 /// `PATCH /collections/{collectionId}/items/{featureId}`; districts, parks and zones are
 /// only read over the API (the route does not take them: 405).
 #[patch("/collections/{collectionId:parcels|buildings}/items/{featureId}")]
-async fn patch_item(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(String, String)>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    update(state, req, path, body, EditMode::Merge).await
+async fn patch_item(state: web::Data<AppState>, req: HttpRequest, caller: Caller, path: web::Path<(String, String)>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    update(state, req, caller, path, body, EditMode::Merge).await
 }
 
 /// `PUT /collections/{collectionId}/items/{featureId}`.
 #[put("/collections/{collectionId:parcels|buildings}/items/{featureId}")]
-async fn replace_item(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(String, String)>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    update(state, req, path, body, EditMode::Replace).await
+async fn replace_item(state: web::Data<AppState>, req: HttpRequest, caller: Caller, path: web::Path<(String, String)>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    update(state, req, caller, path, body, EditMode::Replace).await
 }
 
 /// `DELETE /collections/{collectionId}/items/{featureId}`. Needs `If-Match`.
 #[delete("/collections/{collectionId:parcels|buildings}/items/{featureId}")]
-async fn delete_item(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
+async fn delete_item(state: web::Data<AppState>, req: HttpRequest, caller: Caller, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
     let (collection, id) = path.into_inner();
     let layer = space_layer(&collection)?;
-    no_parameters(&req)?;
-    let (actor, _) = require(&req, &state, Role::Editor)?;
+    params::none(&req)?;
+    let actor = caller.require(Role::Editor)?;
     let expected = expected_version(&req)?;
     check_version(&state, layer, &id, expected)?;
-    let before = edit::delete(&state.cell.current(), layer, &id)?;
+    let before = edit::delete(&state.snapshot(), layer, &id)?;
     commit_one(&state, Edit { actor, change: Change::Delete { expected_version: expected, before } }).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -271,8 +214,9 @@ struct AuditParams {
 /// `GET /api/v1/audit?feature=…&since=…`: who changed what and when (promoters and up: it
 /// names projects in negotiation).
 #[get("/api/v1/audit")]
-async fn audit(state: web::Data<AppState>, req: HttpRequest, query: web::Query<AuditParams>) -> Result<HttpResponse, ApiError> {
-    let (_, store) = require(&req, &state, Role::Promoter)?;
+async fn audit(state: web::Data<AppState>, caller: Caller, query: Query<AuditParams>) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Promoter)?;
+    let store = state.store.as_ref().ok_or(ApiError::NoStore)?;
     let since = match query.since.as_deref() {
         None => None,
         Some(text) => Some(if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {

@@ -1,15 +1,15 @@
 //! OGC API – Features (Parts 1, 2 and 3) for GIS clients: landing page, conformance,
 //! collections, items, single features and queryables. Thin over [`crate::features`].
 
-use std::hash::{Hash, Hasher};
-
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
+use super::auth::Caller;
+use super::caching::{cached, cached_as, etag, personal, version_tag};
+use super::params::{base_url, only, query_pairs};
 use super::problem::ApiError;
 use super::AppState;
-use crate::model::Role;
 use crate::features::query::select;
 use crate::features::{self, crs_list, queryables, Collected, ItemQuery, Output};
 use crate::geometry::Crs;
@@ -38,20 +38,6 @@ pub const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/cql2/1.0/conf/array-functions",
 ];
 
-/// The query string as name/value pairs (percent-decoded).
-pub fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, ApiError> {
-    serde_urlencoded::from_str(req.query_string()).map_err(|e| ApiError::parameter("query", format!("the query string cannot be read: {e}")))
-}
-
-/// Refuses any parameter outside `allowed`, naming it.
-pub(super) fn only(pairs: &[(String, String)], allowed: &[&str]) -> Result<(), ApiError> {
-    match pairs.iter().find(|(name, _)| !allowed.contains(&name.as_str())) {
-        Some((name, _)) if allowed.is_empty() => Err(ApiError::parameter(name, "this request takes no query parameters")),
-        Some((name, _)) => Err(ApiError::parameter(name, format!("is not a parameter of this request (known: {})", allowed.join(", ")))),
-        None => Ok(()),
-    }
-}
-
 /// Checks `f`: only JSON (GeoJSON for features) is offered.
 fn check_format(value: Option<&str>) -> Result<(), ApiError> {
     match value {
@@ -67,65 +53,12 @@ fn json_only(req: &HttpRequest) -> Result<(), ApiError> {
     check_format(pairs.first().map(|(_, v)| v.as_str()))
 }
 
-/// The service's root URL as the client sees it (scheme and host, no trailing slash).
-pub fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
-}
-
 fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
     json!({ "href": href, "rel": rel, "type": kind, "title": title })
 }
 
 fn collection_of(id: &str) -> Result<LayerName, ApiError> {
     LayerName::parse(id).ok_or_else(|| ApiError::NotFound(format!("there is no collection '{id}' (collections: districts, parks, zones, parcels, buildings)")))
-}
-
-/// A weak validator for a read: the snapshot's revision and the request. Another snapshot
-/// (an edit, a reload, a restart) gives another tag.
-pub(super) fn etag(snapshot: &Snapshot, req: &HttpRequest, audience: Role) -> String {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    // promoters read more than the public does: their pages are other representations
-    audience.hash(&mut hasher);
-    req.path().hash(&mut hasher);
-    req.query_string().hash(&mut hasher);
-    format!("W/\"{:x}-{}-{:016x}\"", super::boot_id(), snapshot.revision, hasher.finish())
-}
-
-/// A cacheable JSON answer: `ETag`, `Cache-Control`, and 304 when the client has it.
-fn cached(req: &HttpRequest, snapshot: &Snapshot, content_type: &str, body: Vec<u8>) -> HttpResponse {
-    cached_as(req, etag(snapshot, req, Role::Public), content_type, body)
-}
-
-/// Marks an answer that carries confidential properties as the caller's own.
-pub(super) fn personal(response: &mut HttpResponse, audience: Role) {
-    response.headers_mut().insert(header::VARY, HeaderValue::from_static("Authorization"));
-    if audience >= Role::Promoter {
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
-    }
-}
-
-/// Whether the client already holds the representation tagged `tag`.
-pub(super) fn fresh(req: &HttpRequest, tag: &str) -> bool {
-    req.headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|given| given.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
-}
-
-/// Like [`cached`], with a given validator.
-pub(super) fn cached_as(req: &HttpRequest, tag: String, content_type: &str, body: Vec<u8>) -> HttpResponse {
-    let fresh = fresh(req, &tag);
-    let mut response = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
-    response
-        .insert_header((header::ETAG, tag))
-        // edits must show at once: caches keep the body but ask again each time
-        .insert_header((header::CACHE_CONTROL, "public, no-cache"));
-    if fresh {
-        response.finish()
-    } else {
-        response.content_type(content_type).body(body)
-    }
 }
 
 /// `GET /`: the landing page.
@@ -190,7 +123,7 @@ fn collection_json(snapshot: &Snapshot, layer: LayerName, base: &str) -> Value {
 #[get("/collections")]
 async fn collections(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     json_only(&req)?;
-    let snapshot = state.cell.current();
+    let snapshot = state.snapshot();
     let base = base_url(&req);
     let list: Vec<Value> = LayerName::ALL.iter().map(|&l| collection_json(&snapshot, l, &base)).collect();
     let body = json!({
@@ -205,7 +138,7 @@ async fn collections(state: web::Data<AppState>, req: HttpRequest) -> Result<Htt
 async fn collection(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let layer = collection_of(&path)?;
     json_only(&req)?;
-    let snapshot = state.cell.current();
+    let snapshot = state.snapshot();
     let body = collection_json(&snapshot, layer, &base_url(&req));
     Ok(cached(&req, &snapshot, "application/json", body.to_string().into_bytes()))
 }
@@ -223,7 +156,7 @@ async fn queryables_of(state: web::Data<AppState>, req: HttpRequest, path: web::
         LayerName::Parcels => queryables::document::<Parcel>(&url),
         LayerName::Buildings => queryables::document::<Building>(&url),
     };
-    Ok(cached(&req, &state.cell.current(), "application/schema+json", document.to_string().into_bytes()))
+    Ok(cached(&req, &state.snapshot(), "application/schema+json", document.to_string().into_bytes()))
 }
 
 /// Reads `crs` and `f` from what the item parameters left over.
@@ -259,13 +192,13 @@ fn page_of<T: Collected>(layer: &Layer<T>, positions: &[u32], output: &Output, t
 
 /// `GET /collections/{collectionId}/items`: a page of features, filtered.
 #[get("/collections/{collectionId}/items")]
-async fn items(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+async fn items(state: web::Data<AppState>, req: HttpRequest, caller: Caller, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let layer = collection_of(&path)?;
     let pairs = query_pairs(&req)?;
-    let snapshot = state.cell.current();
+    let snapshot = state.snapshot();
     let (query, rest) = ItemQuery::from_params(&snapshot, layer, &pairs, &["crs", "f"])?;
     let crs = output_of(&rest)?;
-    let audience = super::edits::actor(&req, &state)?.role;
+    let audience = caller.audience()?;
     let output = Output::new(crs)?.for_audience(audience);
     let selected = select(&snapshot, layer, &query.selection);
     let start = query.offset.min(selected.len());
@@ -318,21 +251,21 @@ fn one_feature<T: Collected>(layer: &Layer<T>, id: &str, output: &Output, links:
 
 /// `GET /collections/{collectionId}/items/{featureId}`.
 #[get("/collections/{collectionId}/items/{featureId}")]
-async fn item(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
+async fn item(state: web::Data<AppState>, req: HttpRequest, caller: Caller, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
     let (collection_id, id) = path.into_inner();
     let layer = collection_of(&collection_id)?;
     let pairs = query_pairs(&req)?;
     only(&pairs, &["crs", "f"])?;
     let rest: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let crs = output_of(&rest)?;
-    let audience = super::edits::actor(&req, &state)?.role;
+    let audience = caller.audience()?;
     let output = Output::new(crs)?.for_audience(audience);
     let base = base_url(&req);
     let links = json!([
         link(format!("{base}{}", req.path()), "self", GEOJSON, "this feature"),
         link(format!("{base}/collections/{layer}"), "collection", "application/json", "the collection"),
     ]);
-    let snapshot = state.cell.current();
+    let snapshot = state.snapshot();
     let body = match layer {
         LayerName::Districts => one_feature(&snapshot.districts, &id, &output, &links)?,
         LayerName::Parks => one_feature(&snapshot.parks, &id, &output, &links)?,
@@ -342,7 +275,7 @@ async fn item(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(Str
     };
     // the plain representation carries the feature's version, the one writes name in If-Match
     let version = snapshot.version(layer, &id);
-    let tag = if req.query_string().is_empty() { super::edits::version_tag(version) } else { etag(&snapshot, &req, audience) };
+    let tag = if req.query_string().is_empty() { version_tag(version) } else { etag(&snapshot, &req, audience) };
     let mut response = cached_as(&req, tag, GEOJSON, body);
     response.headers_mut().insert(header::HeaderName::from_static("content-crs"), content_crs(crs));
     personal(&mut response, audience);

@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 
-use super::features::query_pairs;
+use super::params::{self, query_pairs};
 use super::problem::ApiError;
 use super::AppState;
 use crate::export::gpkg::to_gpkg;
@@ -18,11 +18,9 @@ use crate::inventory::{stats, Layer, LayerName};
 /// use, status and industry category.
 #[get("/api/v1/stats")]
 async fn summary(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    if let Some((name, _)) = query_pairs(&req)?.first() {
-        return Err(ApiError::parameter(name, "this request takes no query parameters"));
-    }
-    let snapshot = state.cell.current();
-    let summary = web::block(move || stats::summarize(&snapshot)).await.map_err(|_| ApiError::Internal)?;
+    params::none(&req)?;
+    let snapshot = state.snapshot();
+    let summary = super::blocking(move || Ok::<_, ApiError>(stats::summarize(&snapshot))).await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "public, no-cache")).json(summary))
 }
 
@@ -75,9 +73,9 @@ fn write<T: Collected>(layer: &Layer<T>, positions: &[u32], format: Format, crs:
             tail.insert("name".into(), serde_json::json!(T::LAYER.as_str()));
             encode::write_collection(&output, items, &tail)?
         }
-        Format::Csv => to_csv(&[table::table(title, items, &output, Layout::Gis)?]).map_err(ApiError::export)?,
-        Format::Xlsx => to_xlsx(&[table::table(title, items, &output, Layout::Spreadsheet)?]).map_err(ApiError::export)?,
-        Format::Gpkg => to_gpkg(&[table::feature_table(items)?]).map_err(ApiError::export)?,
+        Format::Csv => to_csv(&[table::table(title, items, &output, Layout::Gis)?])?,
+        Format::Xlsx => to_xlsx(&[table::table(title, items, &output, Layout::Spreadsheet)?])?,
+        Format::Gpkg => to_gpkg(&[table::feature_table(items)?])?,
     })
 }
 
@@ -87,7 +85,7 @@ fn write<T: Collected>(layer: &Layer<T>, positions: &[u32], format: Format, crs:
 async fn export(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let layer = LayerName::parse(&path).ok_or_else(|| ApiError::NotFound(format!("there is no collection '{path}'")))?;
     let pairs = query_pairs(&req)?;
-    let snapshot = state.cell.current();
+    let snapshot = state.snapshot();
     let (selection, rest) = Selection::from_params(&snapshot, layer, &pairs, &["format", "crs"])?;
     let mut format = None;
     let mut crs = Crs::Crs84;
@@ -101,7 +99,7 @@ async fn export(state: web::Data<AppState>, req: HttpRequest, path: web::Path<St
     if format == Format::Gpkg && crs != Crs::Crs84 && crs != Crs::Epsg(4326) {
         return Err(ApiError::parameter("crs", "GeoPackage exports are written in EPSG:4326 (WGS 84); reproject them in the GIS"));
     }
-    let body = web::block(move || {
+    let body = super::blocking(move || {
         let positions = select(&snapshot, layer, &selection);
         match layer {
             LayerName::Districts => write(&snapshot.districts, &positions, format, crs),
@@ -111,8 +109,7 @@ async fn export(state: web::Data<AppState>, req: HttpRequest, path: web::Path<St
             LayerName::Buildings => write(&snapshot.buildings, &positions, format, crs),
         }
     })
-    .await
-    .map_err(|_| ApiError::Internal)??;
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type(format.content_type())
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{layer}.{}\"", format.extension())))

@@ -6,6 +6,8 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::auth::Caller;
+use super::params::Query;
 use super::problem::ApiError;
 use super::AppState;
 use crate::export::{to_csv, to_xlsx};
@@ -68,15 +70,15 @@ impl MatchQuery {
 /// FeatureCollection (`format=geojson` or `Accept: application/geo+json`), or as CSV or XLSX
 /// with Chinese headers. `crs=gcj02|bd09` reads and writes coordinates in that datum.
 #[post("/api/v1/match")]
-async fn match_project(state: web::Data<AppState>, req: HttpRequest, query: web::Query<MatchQuery>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    super::edits::allow(&req, &state, state.match_role)?;
+async fn match_project(state: web::Data<AppState>, req: HttpRequest, caller: Caller, query: Query<MatchQuery>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    caller.allow(state.match_role)?;
     let crs = query.crs()?;
     let format = query.format(&req)?;
     let mut request = project(&body)?;
     request.convert_to_wgs84(crs);
     let matcher = state.matcher();
     // a match is CPU work: off the async workers
-    let mut result = web::block(move || matcher.run(&request)).await.map_err(|_| ApiError::Internal)??;
+    let mut result = super::blocking(move || matcher.run(&request)).await?;
     result.convert_from_wgs84(crs);
     let attachment = |extension: &str| (header::CONTENT_DISPOSITION, format!("attachment; filename=\"match.{extension}\""));
     Ok(match format {
@@ -85,21 +87,21 @@ async fn match_project(state: web::Data<AppState>, req: HttpRequest, query: web:
         MatchFormat::Csv => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header(attachment("csv"))
-            .body(to_csv(&result.to_tables()).map_err(ApiError::export)?),
+            .body(to_csv(&result.to_tables())?),
         MatchFormat::Xlsx => HttpResponse::Ok()
             .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             .insert_header(attachment("xlsx"))
-            .body(to_xlsx(&result.to_tables()).map_err(ApiError::export)?),
+            .body(to_xlsx(&result.to_tables())?),
     })
 }
 
 /// `POST /api/v1/recommend-districts`: the 16 districts ranked for the project (首谈制).
 #[post("/api/v1/recommend-districts")]
-async fn recommend_districts(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    super::edits::allow(&req, &state, state.match_role)?;
+async fn recommend_districts(state: web::Data<AppState>, caller: Caller, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    caller.allow(state.match_role)?;
     let request = project(&body)?;
     let matcher = state.matcher();
-    let ranking = web::block(move || matcher.recommend_districts(&request)).await.map_err(|_| ApiError::Internal)??;
+    let ranking = super::blocking(move || matcher.recommend_districts(&request)).await?;
     Ok(HttpResponse::Ok().json(ranking))
 }
 
@@ -115,7 +117,7 @@ struct IndustryQuery {
 /// or alias contains `q` (ignoring case and width), as a list and as a tree (matches with
 /// their ancestors).
 #[get("/api/v1/industries")]
-async fn industries(state: web::Data<AppState>, query: web::Query<IndustryQuery>) -> Result<HttpResponse, ApiError> {
+async fn industries(state: web::Data<AppState>, query: Query<IndustryQuery>) -> Result<HttpResponse, ApiError> {
     let matcher = state.matcher();
     let catalogue = &matcher.snapshot().catalogue;
     let needle = query.q.as_deref().map(normalize_text).filter(|q| !q.is_empty());

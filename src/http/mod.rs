@@ -1,6 +1,8 @@
 //! The HTTP edge (actix-web), the only module that knows actix. Handlers are thin over the
 //! domain modules; every error leaves as `application/problem+json` ([`problem`]).
 
+mod auth;
+mod caching;
 mod edits;
 mod features;
 mod inventory;
@@ -10,6 +12,7 @@ pub mod problem;
 
 mod operations;
 mod page;
+mod params;
 mod tiles;
 pub use page::{Basemap, BasemapKind, PageSettings};
 
@@ -22,7 +25,7 @@ use actix_web::dev::{Service as _, ServiceRequest, ServiceResponse};
 use actix_web::{get, middleware, web, App, HttpResponse, HttpServer, ResponseError};
 use serde_json::json;
 
-use crate::inventory::SnapshotCell;
+use crate::inventory::{Snapshot, SnapshotCell};
 use crate::matcher::Matcher;
 use crate::store::{Published, Store, Writer};
 pub use openapi::OPENAPI_YAML;
@@ -59,8 +62,6 @@ impl Default for Settings {
 
 /// What the handlers share.
 pub struct AppState {
-    /// The inventory in force.
-    pub cell: Arc<SnapshotCell>,
     /// The snapshot and the matcher over it, replaced together after each write.
     published: Arc<Published>,
     /// The store of record (none: a read-only server over a data directory).
@@ -78,12 +79,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over a snapshot cell and, for writes, a store.
+    /// State over the snapshot `cell` holds and, for writes, a store.
     pub fn new(cell: Arc<SnapshotCell>, store: Option<Arc<dyn Store>>, settings: &Settings) -> AppState {
-        let published = Arc::new(Published::new(cell.clone()));
+        let published = Arc::new(Published::new(cell.current()));
         let writer = store.clone().map(|store| Writer::new(store, published.clone()));
         AppState {
-            cell,
             published,
             store,
             writer,
@@ -94,15 +94,30 @@ impl AppState {
         }
     }
 
-    /// The matcher over the snapshot in force.
+    /// The matcher in force, with the snapshot it matches over.
     pub fn matcher(&self) -> Arc<Matcher> {
         self.published.matcher()
     }
+
+    /// The snapshot in force.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.published.snapshot()
+    }
+}
+
+/// Runs blocking work (SQLite, a match, an export) off the async workers, and answers with
+/// its result; a worker that died is an internal error.
+async fn blocking<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    web::block(work).await.map_err(|_| ApiError::Internal)?.map_err(Into::into)
 }
 
 #[get("/healthz")]
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let snapshot = state.cell.current();
+    let snapshot = state.snapshot();
     let counts: serde_json::Map<String, serde_json::Value> =
         snapshot.counts().iter().map(|(layer, n)| (layer.to_string(), json!(n))).collect();
     HttpResponse::Ok().json(json!({ "status": "ok", "counts": counts }))
@@ -128,16 +143,9 @@ async fn unrouted(req: actix_web::HttpRequest) -> HttpResponse {
 pub fn configure(state: web::Data<AppState>, settings: &Settings) -> impl FnOnce(&mut web::ServiceConfig) {
     let body_limit = settings.body_limit;
     move |config| {
-        let queries = web::QueryConfig::default().error_handler(|e, _| {
-            let text = e.to_string();
-            // serde names an unknown parameter as "unknown field `name`"
-            let name = text.split("unknown field `").nth(1).and_then(|rest| rest.split('`').next()).unwrap_or("query");
-            ApiError::parameter(name, text.replace("Query deserialize error: ", "")).into()
-        });
         let bodies = web::PayloadConfig::new(body_limit);
         config
             .app_data(state)
-            .app_data(queries)
             .app_data(bodies)
             // routes are tried in order, each a pattern match: tiles, asked for dozens at a
             // time by every map view, come first

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use actix_web::http::header;
 use actix_web::{get, HttpRequest, HttpResponse};
 
-use super::features::query_pairs;
+use super::params::query_pairs;
 use super::problem::ApiError;
 
 /// The document as written.

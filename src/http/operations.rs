@@ -74,7 +74,7 @@ impl Timer {
 /// `GET /readyz`: 200 once an inventory is loaded, 503 before.
 #[get("/readyz")]
 async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let snapshot = state.cell.current();
+    let snapshot = state.snapshot();
     if snapshot.districts.is_empty() {
         return Err(ApiError::NotReady);
     }
@@ -84,7 +84,7 @@ async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
 /// `GET /metrics`: the Prometheus text format.
 #[get("/metrics")]
 async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    for (layer, n) in state.cell.current().counts() {
+    for (layer, n) in state.snapshot().counts() {
         state.metrics.features.with_label_values(&[layer.as_str()]).set(n as i64);
     }
     let mut out = Vec::new();

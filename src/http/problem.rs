@@ -8,6 +8,7 @@ use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, HttpResponse, ResponseError};
 use serde_json::json;
 
+use crate::error::{Blame, Classified, ErrorKind};
 use crate::features::FeaturesError;
 use crate::matcher::MatchError;
 
@@ -72,6 +73,9 @@ pub enum ApiError {
     /// A tile that is off the grid, or on a datum not offered.
     #[error(transparent)]
     Tile(#[from] crate::tiles::TileError),
+    /// An export could not be written.
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
     /// The inventory is not loaded yet.
     #[error("the inventory is not loaded yet")]
     NotReady,
@@ -81,116 +85,101 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// An export that could not be written.
-    pub fn export(e: crate::export::ExportError) -> ApiError {
-        tracing::error!("export failed: {e}");
-        ApiError::Internal
-    }
-
     /// A query parameter error.
     pub fn parameter(parameter: impl Into<String>, reason: impl Into<String>) -> ApiError {
         ApiError::Parameter { parameter: parameter.into(), reason: reason.into() }
     }
+}
 
-    fn slug(&self) -> &'static str {
-        use crate::store::StoreError;
+impl Classified for ApiError {
+    fn kind(&self) -> ErrorKind {
         match self {
-            ApiError::Unauthorized(_) => "unauthorized",
-            ApiError::Forbidden(_) => "forbidden",
-            ApiError::PreconditionRequired(_) => "precondition-required",
-            ApiError::PreconditionFailed(_) | ApiError::Store(StoreError::Conflict { .. }) => "version-conflict",
-            ApiError::NoStore => "read-only",
-            ApiError::Malformed(_) => "malformed-body",
-            ApiError::Field { .. } => "invalid-field",
-            ApiError::Store(StoreError::NotFound { .. }) => "not-found",
-            ApiError::Store(StoreError::Refused(_)) => "refused",
-            ApiError::Store(StoreError::Forbidden(_)) => "forbidden",
-            ApiError::Store(StoreError::Invalid(_)) => "invalid-data",
-            ApiError::Store(_) => "internal",
-            ApiError::Match(MatchError::Syntax(_)) | ApiError::NotText => "malformed-body",
-            ApiError::Match(_) => "invalid-field",
-            ApiError::Parameter { .. } | ApiError::Features(FeaturesError::Parameter { .. }) => "invalid-parameter",
-            ApiError::NotFound(_) => "not-found",
-            ApiError::MethodNotAllowed(_) => "method-not-allowed",
-            ApiError::Edit(crate::inventory::EditError::NotFound { .. }) => "not-found",
-            ApiError::Edit(crate::inventory::EditError::NotEditable(_)) => "method-not-allowed",
-            ApiError::Edit(crate::inventory::EditError::Invalid(_)) => "invalid-data",
-            ApiError::Features(FeaturesError::Json(_)) => "internal",
-            ApiError::Tile(crate::tiles::TileError::OffGrid { .. }) => "not-found",
-            ApiError::Tile(crate::tiles::TileError::Datum(_)) => "invalid-parameter",
-            ApiError::Tile(crate::tiles::TileError::Encode(_)) => "internal",
-            ApiError::Internal => "internal",
-            ApiError::NotReady => "not-ready",
+            ApiError::Match(e) => e.kind(),
+            ApiError::Features(e) => e.kind(),
+            ApiError::Store(e) => e.kind(),
+            ApiError::Edit(e) => e.kind(),
+            ApiError::Tile(e) => e.kind(),
+            ApiError::Export(e) => e.kind(),
+            ApiError::Parameter { .. } => ErrorKind::InvalidParameter,
+            ApiError::Field { .. } => ErrorKind::InvalidField,
+            ApiError::NotText | ApiError::Malformed(_) => ErrorKind::Malformed,
+            ApiError::NotFound(_) => ErrorKind::NotFound,
+            ApiError::MethodNotAllowed(_) => ErrorKind::NotAllowed,
+            ApiError::Unauthorized(_) => ErrorKind::Unauthorized,
+            ApiError::Forbidden(_) => ErrorKind::Forbidden,
+            ApiError::PreconditionRequired(_) => ErrorKind::PreconditionRequired,
+            ApiError::PreconditionFailed(_) => ErrorKind::Conflict,
+            ApiError::NoStore => ErrorKind::ReadOnly,
+            ApiError::NotReady => ErrorKind::NotReady,
+            ApiError::Internal => ErrorKind::Internal,
         }
+    }
+
+    fn blame(&self) -> Blame<'_> {
+        match self {
+            ApiError::Match(e) => e.blame(),
+            ApiError::Features(e) => e.blame(),
+            ApiError::Store(e) => e.blame(),
+            ApiError::Edit(e) => e.blame(),
+            ApiError::Tile(e) => e.blame(),
+            ApiError::Export(e) => e.blame(),
+            ApiError::Parameter { parameter, .. } => Blame::Parameter(parameter),
+            ApiError::Field { field, .. } => Blame::Field(field),
+            _ => Blame::Nothing,
+        }
+    }
+}
+
+/// The status and problem type of each kind of failure: the one place kinds meet HTTP.
+pub fn problem_of(kind: ErrorKind) -> (StatusCode, &'static str) {
+    match kind {
+        ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not-found"),
+        ErrorKind::Malformed => (StatusCode::BAD_REQUEST, "malformed-body"),
+        ErrorKind::InvalidParameter => (StatusCode::BAD_REQUEST, "invalid-parameter"),
+        ErrorKind::InvalidField => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-field"),
+        ErrorKind::InvalidData => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-data"),
+        ErrorKind::Refused => (StatusCode::UNPROCESSABLE_ENTITY, "refused"),
+        ErrorKind::Conflict => (StatusCode::PRECONDITION_FAILED, "version-conflict"),
+        ErrorKind::PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "precondition-required"),
+        ErrorKind::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+        ErrorKind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        ErrorKind::NotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed"),
+        ErrorKind::ReadOnly => (StatusCode::SERVICE_UNAVAILABLE, "read-only"),
+        ErrorKind::NotReady => (StatusCode::SERVICE_UNAVAILABLE, "not-ready"),
+        ErrorKind::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "body-too-large"),
+        ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        use crate::store::StoreError;
-        match self {
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) | ApiError::Store(StoreError::Forbidden(_)) => StatusCode::FORBIDDEN,
-            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
-            ApiError::PreconditionFailed(_) | ApiError::Store(StoreError::Conflict { .. }) => StatusCode::PRECONDITION_FAILED,
-            ApiError::NoStore => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
-            ApiError::Field { .. } | ApiError::Store(StoreError::Refused(_) | StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Store(StoreError::NotFound { .. }) => StatusCode::NOT_FOUND,
-            ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::Match(MatchError::Syntax(_))
-            | ApiError::NotText
-            | ApiError::Parameter { .. }
-            | ApiError::Features(FeaturesError::Parameter { .. }) => StatusCode::BAD_REQUEST,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Edit(crate::inventory::EditError::NotFound { .. }) => StatusCode::NOT_FOUND,
-            ApiError::Edit(crate::inventory::EditError::NotEditable(_)) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Edit(crate::inventory::EditError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Features(FeaturesError::Json(_)) => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::Match(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Tile(crate::tiles::TileError::OffGrid { .. }) => StatusCode::NOT_FOUND,
-            ApiError::Tile(crate::tiles::TileError::Datum(_)) => StatusCode::BAD_REQUEST,
-            ApiError::Tile(crate::tiles::TileError::Encode(_)) => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::NotReady => StatusCode::SERVICE_UNAVAILABLE,
-        }
+        problem_of(self.kind()).0
     }
 
     fn error_response(&self) -> HttpResponse {
-        let status = self.status_code();
+        let (status, slug) = problem_of(self.kind());
         let mut body = json!({
-            "type": format!("urn:chanye:problem:{}", self.slug()),
+            "type": format!("urn:chanye:problem:{slug}"),
             "title": status.canonical_reason().unwrap_or("Error"),
             "status": status.as_u16(),
             "detail": self.to_string(),
         });
-        match self {
-            ApiError::Match(e) => {
-                if let Some(field) = e.field_name() {
-                    body["field"] = json!(field);
-                }
-            }
-            ApiError::Parameter { parameter, .. } | ApiError::Features(FeaturesError::Parameter { parameter, .. }) => {
-                body["parameter"] = json!(parameter)
-            }
-            ApiError::Field { field, .. } => body["field"] = json!(field),
-            ApiError::Tile(crate::tiles::TileError::OffGrid { field, .. }) => body["parameter"] = json!(field),
-            ApiError::Tile(crate::tiles::TileError::Datum(_)) => body["parameter"] = json!("crs"),
-            ApiError::Edit(crate::inventory::EditError::Invalid(report)) | ApiError::Store(crate::store::StoreError::Invalid(report)) => {
+        match self.blame() {
+            Blame::Nothing => {}
+            Blame::Field(field) => body["field"] = json!(field),
+            Blame::Parameter(parameter) => body["parameter"] = json!(parameter),
+            Blame::Report(report) => {
                 let problems: Vec<&crate::inventory::Problem> = report.errors().collect();
                 if let Some(field) = problems.first().and_then(|p| p.field.as_deref()) {
                     body["field"] = json!(field);
                 }
                 body["problems"] = json!(problems);
             }
-            _ => {}
         }
-        if let ApiError::Store(e) = self {
-            if status.is_server_error() {
-                tracing::error!("store: {e}");
-                body["detail"] = json!("the store failed; see the server log");
-            }
+        if status.is_server_error() && self.kind() == ErrorKind::Internal {
+            // the cause may name files and queries: it goes to the log, not to the client
+            tracing::error!("internal error: {self}");
+            body["detail"] = json!("the service failed; see the server log");
         }
         let mut response = HttpResponse::build(status);
         if status == StatusCode::UNAUTHORIZED {
@@ -210,11 +199,11 @@ fn framework_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandl
     let status = res.status();
     let path = res.request().path().to_string();
     let (slug, detail) = match status {
-        StatusCode::NOT_FOUND => ("not-found", format!("there is no resource at {path}; GET /api lists the routes")),
-        StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", format!("{} is not allowed on {path}", res.request().method())),
+        StatusCode::NOT_FOUND => (problem_of(ErrorKind::NotFound).1, format!("there is no resource at {path}; GET /api lists the routes")),
+        StatusCode::METHOD_NOT_ALLOWED => (problem_of(ErrorKind::NotAllowed).1, format!("{} is not allowed on {path}", res.request().method())),
         StatusCode::PAYLOAD_TOO_LARGE => {
             let limit = res.request().app_data::<web::Data<super::AppState>>().map(|s| s.body_limit).unwrap_or_default();
-            ("body-too-large", format!("the body is larger than the limit of {limit} bytes"))
+            (problem_of(ErrorKind::TooLarge).1, format!("the body is larger than the limit of {limit} bytes"))
         }
         other => ("http", other.canonical_reason().unwrap_or("error").to_string()),
     };

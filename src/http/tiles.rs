@@ -3,7 +3,9 @@
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 
-use super::features::{base_url, cached_as, etag, fresh, only, personal, query_pairs};
+use super::auth::Caller;
+use super::caching::{cached_as, etag, fresh, personal};
+use super::params::{base_url, only, query_pairs};
 use super::problem::ApiError;
 use super::AppState;
 use crate::inventory::LayerName;
@@ -32,13 +34,13 @@ fn coordinate(name: &'static str, text: &str) -> Result<u32, ApiError> {
 
 /// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`: one tile, 204 when empty.
 #[get("/tiles/{layer}/{z}/{x}/{y}.mvt")]
-async fn tile(req: HttpRequest, path: web::Path<(String, String, String, String)>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn tile(req: HttpRequest, caller: Caller, path: web::Path<(String, String, String, String)>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let (layer, z, x, y) = path.into_inner();
     let layer = layer_of(&layer)?;
     let tile = TileId::new(coordinate("z", &z)?, coordinate("x", &x)?, coordinate("y", &y)?)?;
     let datum = datum(&req)?;
-    let audience = super::edits::actor(&req, &state)?.role;
-    let snapshot = state.cell.current();
+    let audience = caller.audience()?;
+    let snapshot = state.snapshot();
     let tag = etag(&snapshot, &req, audience);
     let mut response = if fresh(&req, &tag) {
         cached_as(&req, tag, MVT, Vec::new())
@@ -57,7 +59,7 @@ async fn tile(req: HttpRequest, path: web::Path<(String, String, String, String)
 async fn tilejson(req: HttpRequest, layer: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let layer = layer_of(&layer)?;
     let datum = datum(&req)?;
-    let snapshot = state.cell.current();
+    let snapshot = state.snapshot();
     let body = tiles::tilejson(&snapshot, layer, datum, &base_url(&req));
     let tag = etag(&snapshot, &req, crate::model::Role::Public);
     Ok(cached_as(&req, tag, "application/json", body.to_string().into_bytes()))

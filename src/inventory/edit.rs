@@ -163,6 +163,24 @@ pub enum EditError {
     Invalid(Report),
 }
 
+impl crate::error::Classified for EditError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind;
+        match self {
+            EditError::NotEditable(_) => ErrorKind::NotAllowed,
+            EditError::NotFound { .. } => ErrorKind::NotFound,
+            EditError::Invalid(_) => ErrorKind::InvalidData,
+        }
+    }
+
+    fn blame(&self) -> crate::error::Blame<'_> {
+        match self {
+            EditError::Invalid(report) => crate::error::Blame::Report(report),
+            EditError::NotEditable(_) | EditError::NotFound { .. } => crate::error::Blame::Nothing,
+        }
+    }
+}
+
 impl Snapshot {
     /// The parcel or building space with this id.
     pub fn space(&self, layer: LayerName, id: &str) -> Option<Space> {

@@ -27,3 +27,20 @@ pub enum InventoryError {
     #[error("{} error(s) in the layers; nothing was loaded", .0.error_count())]
     Invalid(Report),
 }
+
+impl crate::error::Classified for InventoryError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind;
+        match self {
+            InventoryError::Io { .. } => ErrorKind::Internal,
+            InventoryError::Catalogue(_) | InventoryError::Policies(_) | InventoryError::Invalid(_) => ErrorKind::InvalidData,
+        }
+    }
+
+    fn blame(&self) -> crate::error::Blame<'_> {
+        match self {
+            InventoryError::Invalid(report) => crate::error::Blame::Report(report),
+            InventoryError::Io { .. } | InventoryError::Catalogue(_) | InventoryError::Policies(_) => crate::error::Blame::Nothing,
+        }
+    }
+}

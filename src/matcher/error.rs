@@ -17,6 +17,23 @@ pub enum MatchError {
     },
 }
 
+impl crate::error::Classified for MatchError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind;
+        match self {
+            MatchError::Syntax(_) => ErrorKind::Malformed,
+            MatchError::Field { .. } => ErrorKind::InvalidField,
+        }
+    }
+
+    fn blame(&self) -> crate::error::Blame<'_> {
+        match self {
+            MatchError::Field { field, .. } => crate::error::Blame::Field(field),
+            MatchError::Syntax(_) => crate::error::Blame::Nothing,
+        }
+    }
+}
+
 impl MatchError {
     /// A field error.
     pub fn field(field: impl Into<String>, reason: impl Into<String>) -> MatchError {

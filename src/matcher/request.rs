@@ -188,17 +188,7 @@ impl ProjectRequest {
         // syntax first: read straight from text, serde_json reports a wrong type for an enum
         // (`"space": null`) as a syntax error
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| MatchError::Syntax(e.to_string()))?;
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if path == "." {
-                let message = inner.to_string();
-                let field = message.split('`').nth(1).unwrap_or("body").to_string();
-                MatchError::field(field, strip_position(&message))
-            } else {
-                MatchError::field(path, strip_position(&inner.to_string()))
-            }
-        })
+        crate::error::from_json_value(value, "body").map_err(|e| MatchError::field(e.field, strip_position(&e.reason)))
     }
 
     /// Converts the `near` point and the `within` area from GCJ-02 or BD-09, as Chinese web

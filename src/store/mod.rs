@@ -243,6 +243,30 @@ pub enum StoreError {
     Forbidden(String),
 }
 
+impl crate::error::Classified for StoreError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind;
+        match self {
+            StoreError::Invalid(_) => ErrorKind::InvalidData,
+            StoreError::NotFound { .. } => ErrorKind::NotFound,
+            StoreError::Conflict { .. } => ErrorKind::Conflict,
+            StoreError::Refused(_) => ErrorKind::Refused,
+            StoreError::Forbidden(_) => ErrorKind::Forbidden,
+            // what the store already holds failed to load: the service's fault, not the caller's
+            StoreError::Sqlite { .. } | StoreError::NotAStore { .. } | StoreError::Inventory(_) | StoreError::Missing(_) | StoreError::Failed(_) => {
+                ErrorKind::Internal
+            }
+        }
+    }
+
+    fn blame(&self) -> crate::error::Blame<'_> {
+        match self {
+            StoreError::Invalid(report) => crate::error::Blame::Report(report),
+            _ => crate::error::Blame::Nothing,
+        }
+    }
+}
+
 /// A store of record for the inventory.
 pub trait Store: Send + Sync {
     /// Loads everything the store holds into a snapshot (with its policy measures).

@@ -7,39 +7,45 @@ use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 
 use super::{Batch, Change, Committed, Edit, Store, StoreError};
-use crate::inventory::{LayerName, Snapshot, SnapshotCell, Space};
+use crate::inventory::{LayerName, Snapshot, Space};
 use crate::matcher::Matcher;
 
-/// The snapshot in force and the matcher over it, replaced together.
+/// The inventory in force: the matcher, which holds its snapshot, so that a reader always
+/// gets a snapshot and the matcher over it from one swap.
 pub struct Published {
-    /// The snapshot in force.
-    pub cell: Arc<SnapshotCell>,
-    matcher: RwLock<Arc<Matcher>>,
+    current: RwLock<Arc<Matcher>>,
 }
 
 impl Published {
-    /// Publishes the snapshot `cell` holds, with a matcher over it.
-    pub fn new(cell: Arc<SnapshotCell>) -> Published {
-        let matcher = Arc::new(Matcher::new(cell.current()));
-        Published { cell, matcher: RwLock::new(matcher) }
+    /// Publishes `snapshot`, with a matcher over it.
+    pub fn new(snapshot: Arc<Snapshot>) -> Published {
+        Published { current: RwLock::new(Arc::new(Matcher::new(snapshot))) }
     }
 
-    /// The matcher over the snapshot in force.
+    /// The matcher in force; its [`Matcher::snapshot`] is the snapshot in force.
     pub fn matcher(&self) -> Arc<Matcher> {
-        self.matcher.read().unwrap_or_else(|e| e.into_inner()).clone()
+        // a poisoned lock still holds a complete Arc: a swap is a single assignment
+        self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Publishes `next` and a matcher over it. When `next` differs from the snapshot in
-    /// force only in the statuses of `statuses_of`, the matcher is patched, not rebuilt.
-    pub fn publish(&self, next: Snapshot, statuses_of: Option<&[(LayerName, String)]>) {
+    /// The snapshot in force.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.matcher().snapshot().clone()
+    }
+
+    /// Publishes `next` (as the next revision) and a matcher over it, in one swap. When
+    /// `next` differs from the snapshot in force only in the statuses of `statuses_of`, the
+    /// matcher is patched, not rebuilt.
+    pub fn publish(&self, mut next: Snapshot, statuses_of: Option<&[(LayerName, String)]>) {
         // one publisher at a time (the writer's turn), so the matcher patched is the one in force
-        self.cell.replace(next);
-        let current = self.cell.current();
+        let before = self.matcher();
+        next.revision = before.snapshot().revision + 1;
+        let next = Arc::new(next);
         let matcher = match statuses_of {
-            Some(changed) => self.matcher().with_statuses(current, changed),
-            None => Matcher::new(current),
+            Some(changed) => before.with_statuses(next, changed),
+            None => Matcher::new(next),
         };
-        *self.matcher.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(matcher);
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(matcher);
     }
 }
 
@@ -119,7 +125,7 @@ impl Writer {
 
     /// Commits `jobs` in order (runs of independent jobs together), publishes, answers.
     fn run(&self, jobs: Vec<Job>) {
-        let snapshot = self.published.cell.current();
+        let snapshot = self.published.snapshot();
         let mut working = Working::default();
         let mut answers: Vec<(Arc<Slot>, Answer)> = Vec::with_capacity(jobs.len());
         let mut group: Vec<Job> = Vec::new();

@@ -45,6 +45,25 @@ pub enum TileError {
     Encode(String),
 }
 
+impl crate::error::Classified for TileError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind;
+        match self {
+            TileError::OffGrid { .. } => ErrorKind::NotFound,
+            TileError::Datum(_) => ErrorKind::InvalidParameter,
+            TileError::Encode(_) => ErrorKind::Internal,
+        }
+    }
+
+    fn blame(&self) -> crate::error::Blame<'_> {
+        match self {
+            TileError::OffGrid { field, .. } => crate::error::Blame::Parameter(field),
+            TileError::Datum(_) => crate::error::Blame::Parameter("crs"),
+            TileError::Encode(_) => crate::error::Blame::Nothing,
+        }
+    }
+}
+
 /// The datum the tile's Web Mercator coordinates stand on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Datum {

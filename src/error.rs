@@ -1,0 +1,164 @@
+//! What kind of failure an error is, in terms every layer shares (like [`std::io::ErrorKind`]).
+//! Each layer's error type says its kind and what it blames; the HTTP edge maps each kind to
+//! one status and problem type, in one table.
+
+use crate::inventory::Report;
+
+/// The kind of a failure, whatever layer raised it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// No such feature, collection, resource or tile.
+    NotFound,
+    /// The body cannot be read at all (not UTF-8, not JSON).
+    Malformed,
+    /// A query parameter is unknown or invalid.
+    InvalidParameter,
+    /// A body field is missing, of the wrong type or out of range.
+    InvalidField,
+    /// Data that does not validate (an import or an edit); the report lists every problem.
+    InvalidData,
+    /// A change the rules do not allow (a workflow transition).
+    Refused,
+    /// The thing changed since the caller read it (a stale version).
+    Conflict,
+    /// A write that does not say which version it changes.
+    PreconditionRequired,
+    /// No valid credentials.
+    Unauthorized,
+    /// Credentials that do not allow this.
+    Forbidden,
+    /// The resource exists but does not take this operation.
+    NotAllowed,
+    /// The body is larger than the service takes.
+    TooLarge,
+    /// The service holds no store, so it cannot write.
+    ReadOnly,
+    /// The service is not ready yet.
+    NotReady,
+    /// A failure of the service itself, not of the request.
+    Internal,
+}
+
+/// What an error blames, for the client to point at.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Blame<'a> {
+    /// Nothing in particular.
+    #[default]
+    Nothing,
+    /// A body field, by its path (`land_area_mu.min`).
+    Field(&'a str),
+    /// A query or path parameter.
+    Parameter(&'a str),
+    /// Every problem of a validation.
+    Report(&'a Report),
+}
+
+/// An error that knows its kind and what it blames.
+pub trait Classified {
+    /// The kind of failure.
+    fn kind(&self) -> ErrorKind;
+
+    /// The field, parameter or report at fault, if any.
+    fn blame(&self) -> Blame<'_> {
+        Blame::Nothing
+    }
+}
+
+/// A body field or query parameter that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Its path (`land_area_mu.min`, `land_use[1]`), or what the whole input is called.
+    pub field: String,
+    /// serde's reason.
+    pub reason: String,
+}
+
+/// Deserializes `T`, naming the field at fault from serde's path. serde gives no path for a
+/// required field left out at the top (`.`); that one is found by asking `T` itself which
+/// field it needs first, and named when the input (whose top-level keys are `given`) lacks it;
+/// otherwise (or when the input is no map: `given` is none) the error blames `whole`.
+pub fn deserialize_named<'de, T, D>(deserializer: D, given: Option<&[&str]>, whole: &str) -> Result<T, FieldError>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let reason = e.into_inner().to_string();
+        let field = if path == "." {
+            given.and_then(|given| first_required::<T>().filter(|f| !given.contains(f))).unwrap_or(whole).to_string()
+        } else {
+            path
+        };
+        FieldError { field, reason }
+    })
+}
+
+/// Reads `T` from a JSON value, naming the field at fault (see [`deserialize_named`]).
+pub fn from_json_value<T: serde::de::DeserializeOwned>(value: serde_json::Value, whole: &str) -> Result<T, FieldError> {
+    let keys: Option<Vec<String>> = value.as_object().map(|o| o.keys().cloned().collect());
+    let keys: Option<Vec<&str>> = keys.as_ref().map(|k| k.iter().map(String::as_str).collect());
+    deserialize_named(value, keys.as_deref(), whole)
+}
+
+/// The first field `T` cannot do without, found by deserializing it from an empty map.
+fn first_required<'de, T: serde::Deserialize<'de>>() -> Option<&'static str> {
+    let empty = serde::de::value::MapDeserializer::<_, MissingField>::new(std::iter::empty::<(&str, &str)>());
+    T::deserialize(empty).err().and_then(|e| e.0)
+}
+
+/// An error that remembers which field serde found missing.
+#[derive(Debug)]
+struct MissingField(Option<&'static str>);
+
+impl std::fmt::Display for MissingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "missing field {:?}", self.0)
+    }
+}
+
+impl std::error::Error for MissingField {}
+
+impl serde::de::Error for MissingField {
+    fn custom<M: std::fmt::Display>(_: M) -> MissingField {
+        MissingField(None)
+    }
+
+    fn missing_field(field: &'static str) -> MissingField {
+        MissingField(Some(field))
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        note: Option<String>,
+        status: String,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        min: Option<f64>,
+    }
+
+    fn field_of(json: &str) -> String {
+        from_json_value::<Body>(serde_json::from_str(json).unwrap(), "body").unwrap_err().field
+    }
+
+    #[test]
+    fn the_field_at_fault_is_named_by_path_or_by_what_the_type_needs() {
+        assert_eq!(field_of(r#"{"status": "sold", "bogus": 1}"#), "bogus");
+        assert_eq!(field_of(r#"{"note": "x"}"#), "status");
+        assert_eq!(field_of(r#"{"status": 3}"#), "status");
+        assert_eq!(field_of(r#"{"status": "sold", "inner": {"min": "a"}}"#), "inner.min");
+        assert_eq!(field_of("5"), "body");
+    }
+}
