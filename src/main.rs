@@ -11,7 +11,6 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use chanye::config::{LogFormat, ServeOptions, ServeSettings};
-use chanye::http::BasemapKind;
 use chanye::store::{Dataset, GpkgStore, Store};
 use chanye::generate::{generate, GenerateOptions};
 use chanye::matcher::{Matcher, ProjectRequest};
@@ -38,47 +37,9 @@ enum Command {
         /// environment variables override it.
         #[arg(long, env = "CHANYE_CONFIG")]
         config: Option<PathBuf>,
-        /// Address to listen on [default: 127.0.0.1:8080].
-        #[arg(long, env = "CHANYE_LISTEN")]
-        listen: Option<String>,
-        /// Data directory with the GeoJSON layers and industries.json, imported into a new
-        /// store when the store file does not exist yet [default: geodata].
-        #[arg(long, env = "CHANYE_DATA")]
-        data: Option<PathBuf>,
-        /// The GeoPackage store of record [default: chanye-data/chanye.gpkg].
-        #[arg(long, env = "CHANYE_STORE")]
-        store: Option<PathBuf>,
-        /// Largest request body accepted, bytes; larger ones get 413 [default: 1048576].
-        #[arg(long, env = "CHANYE_BODY_LIMIT")]
-        body_limit: Option<usize>,
-        /// Origins whose pages may call the API (CORS), comma-separated; `*` for any.
-        #[arg(long, env = "CHANYE_CORS_ORIGINS", value_delimiter = ',')]
-        cors_origin: Option<Vec<String>>,
-        /// Log lines as text or JSON [default: text].
-        #[arg(long, env = "CHANYE_LOG_FORMAT", value_enum)]
-        log_format: Option<LogFormat>,
-        /// The least role that may match projects and rank districts: public (anyone, the
-        /// default), promoter, editor or admin.
-        #[arg(long, env = "CHANYE_MATCH_ROLE")]
-        match_role: Option<String>,
-        /// Serve the web page's files from this directory instead of the embedded ones (for
-        /// work on the page: rebuild with npm and reload, no cargo build).
-        #[arg(long, env = "CHANYE_WEB_DIR")]
-        web_dir: Option<PathBuf>,
-        /// A base map for the web page: a raster tile URL template with {z}/{x}/{y}, or a
-        /// MapLibre style URL (--basemap-kind style). None: the districts are the base.
-        #[arg(long, env = "CHANYE_BASEMAP_URL")]
-        basemap_url: Option<String>,
-        /// What --basemap-url points at [default: raster].
-        #[arg(long, env = "CHANYE_BASEMAP_KIND", value_enum)]
-        basemap_kind: Option<BasemapKind>,
-        /// The base map's datum, WGS84 (CGCS2000 too) or GCJ-02 (AMap): the page's layers
-        /// follow it [default: WGS84].
-        #[arg(long, env = "CHANYE_BASEMAP_CRS")]
-        basemap_crs: Option<String>,
-        /// The base map's credit line.
-        #[arg(long, env = "CHANYE_BASEMAP_ATTRIBUTION")]
-        basemap_attribution: Option<String>,
+        /// The settings given as flags or environment variables.
+        #[command(flatten)]
+        options: ServeOptions,
     },
     /// Validate a data directory or one layer file; exits non-zero on errors.
     Validate {
@@ -357,23 +318,9 @@ fn validate(path: &Path) -> Result<bool, String> {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Serve { config, listen, data, store, body_limit, cors_origin, log_format, match_role, web_dir, basemap_url, basemap_kind, basemap_crs, basemap_attribution } => {
-            let file = config.as_deref().map(ServeOptions::read).transpose()?.unwrap_or_default();
-            let over = ServeOptions {
-                listen,
-                data,
-                store,
-                body_limit,
-                cors_origins: cors_origin,
-                log_format,
-                match_role,
-                web_dir,
-                basemap_url,
-                basemap_kind,
-                basemap_crs,
-                basemap_attribution,
-            };
-            let settings = ServeSettings::merge(file, over)?;
+        Command::Serve { config, options } => {
+            let file = config.as_deref().map(ServeOptions::read).transpose().map_err(|e| e.to_string())?.unwrap_or_default();
+            let settings = ServeSettings::merge(file, options).map_err(|e| e.to_string())?;
             init_logs(settings.log_format);
             let (store, loaded) = open_store(&settings.store, &settings.data)?;
             let listen = settings.listen;
