@@ -79,13 +79,7 @@ pub fn describe(layer: LayerName) -> (&'static str, &'static str) {
 
 /// The bounding box of a layer, WGS84.
 pub fn extent(snapshot: &Snapshot, layer: LayerName) -> Option<Rect> {
-    match layer {
-        LayerName::Districts => snapshot.districts.extent(),
-        LayerName::Parks => snapshot.parks.extent(),
-        LayerName::Zones => snapshot.zones.extent(),
-        LayerName::Parcels => snapshot.parcels.extent(),
-        LayerName::Buildings => snapshot.buildings.extent(),
-    }
+    crate::inventory::with_layer!(snapshot, layer, |l| l.extent())
 }
 
 /// The first and last `available_from` dates of the parcels (none when no parcel has one).

@@ -255,7 +255,8 @@ impl Selection {
 
     /// Reads a CQL2 text filter against the collection's queryables; geometry literals are
     /// in `filter_crs` (x, y in its axis order).
-    fn read_filter<T: Collected>(&mut self, text: &str, filter_crs: Crs) -> Result<(), FeaturesError> {
+    /// Reads a CQL2 filter against the queryables of `layer`'s features.
+    fn read_filter<T: Collected>(&mut self, _layer: &Layer<T>, text: &str, filter_crs: Crs) -> Result<(), FeaturesError> {
         if text.len() > MAX_FILTER_LEN {
             return Err(bad("filter", format!("is longer than {MAX_FILTER_LEN} bytes")));
         }
@@ -310,13 +311,7 @@ impl Selection {
         for (name, value) in params {
             match name.as_str() {
                 "bbox-crs" | "filter-crs" | "filter-lang" => {}
-                "filter" => match layer {
-                    LayerName::Districts => selection.read_filter::<District>(value, filter_crs)?,
-                    LayerName::Parks => selection.read_filter::<Park>(value, filter_crs)?,
-                    LayerName::Zones => selection.read_filter::<Zone>(value, filter_crs)?,
-                    LayerName::Parcels => selection.read_filter::<Parcel>(value, filter_crs)?,
-                    LayerName::Buildings => selection.read_filter::<Building>(value, filter_crs)?,
-                },
+                "filter" => crate::inventory::with_layer!(snapshot, layer, |l| selection.read_filter(l, value, filter_crs))?,
                 n if extra.contains(&n) => rest.push((name.as_str(), value.as_str())),
                 _ => selection.apply(snapshot, name, value, bbox_crs)?,
             }
@@ -526,11 +521,5 @@ fn select_in<T: Filtered>(snapshot: &Snapshot, layer: &Layer<T>, selection: &Sel
 
 /// The positions, in load order, of the features of `layer` that `selection` selects.
 pub fn select(snapshot: &Snapshot, layer: LayerName, selection: &Selection) -> Vec<u32> {
-    match layer {
-        LayerName::Districts => select_in(snapshot, &snapshot.districts, selection),
-        LayerName::Parks => select_in(snapshot, &snapshot.parks, selection),
-        LayerName::Zones => select_in(snapshot, &snapshot.zones, selection),
-        LayerName::Parcels => select_in(snapshot, &snapshot.parcels, selection),
-        LayerName::Buildings => select_in(snapshot, &snapshot.buildings, selection),
-    }
+    crate::inventory::with_layer!(snapshot, layer, |l| select_in(snapshot, l, selection))
 }

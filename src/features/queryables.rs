@@ -5,7 +5,7 @@ use serde_json::{json, Value as Json};
 
 use super::cql2::{Item, PropertyId, Schema, Type, Value};
 use crate::inventory::export::Exported;
-use crate::inventory::{LayerName, Shape};
+use crate::inventory::{Layer, LayerName, Shape};
 use crate::model::{Building, District, Parcel, Park, Zone};
 
 /// One queryable property of the features of type `T`.
@@ -49,8 +49,8 @@ impl<T: Collected> Item for Row<'_, T> {
     }
 }
 
-/// The queryables document (JSON Schema 2020-12) of a collection.
-pub fn document<T: Collected>(self_url: &str) -> Json {
+/// The queryables document (JSON Schema 2020-12) of a collection (the layer names the type).
+pub fn document_of<T: Collected>(_layer: &Layer<T>, self_url: &str) -> Json {
     let properties: serde_json::Map<String, Json> = T::queryables()
         .iter()
         .map(|q| {

@@ -14,8 +14,7 @@ use crate::features::query::select;
 use crate::features::{self, crs_list, queryables, Collected, ItemQuery, Output};
 use crate::geometry::Crs;
 use crate::geometry::crs::CRS84_URI;
-use crate::inventory::{Layer, LayerName, Snapshot};
-use crate::model::{Building, District, Parcel, Park, Zone};
+use crate::inventory::{with_layer, Layer, LayerName, Snapshot};
 
 const GEOJSON: &str = "application/geo+json";
 const OPENAPI_JSON: &str = "application/vnd.oai.openapi+json;version=3.0";
@@ -149,14 +148,9 @@ async fn queryables_of(state: web::Data<AppState>, req: HttpRequest, path: web::
     let layer = collection_of(&path)?;
     json_only(&req)?;
     let url = format!("{}/collections/{}/queryables", base_url(&req), layer);
-    let document = match layer {
-        LayerName::Districts => queryables::document::<District>(&url),
-        LayerName::Parks => queryables::document::<Park>(&url),
-        LayerName::Zones => queryables::document::<Zone>(&url),
-        LayerName::Parcels => queryables::document::<Parcel>(&url),
-        LayerName::Buildings => queryables::document::<Building>(&url),
-    };
-    Ok(cached(&req, &state.snapshot(), "application/schema+json", document.to_string().into_bytes()))
+    let snapshot = state.snapshot();
+    let document = with_layer!(snapshot, layer, |l| queryables::document_of(l, &url));
+    Ok(cached(&req, &snapshot, "application/schema+json", document.to_string().into_bytes()))
 }
 
 /// Reads `crs` and `f` from what the item parameters left over.
@@ -225,13 +219,7 @@ async fn items(state: web::Data<AppState>, req: HttpRequest, caller: Caller, pat
     tail.insert("numberReturned".into(), json!(page.len()));
     tail.insert("timeStamp".into(), json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
     tail.insert("links".into(), Value::Array(links));
-    let body = match layer {
-        LayerName::Districts => page_of(&snapshot.districts, page, &output, &tail)?,
-        LayerName::Parks => page_of(&snapshot.parks, page, &output, &tail)?,
-        LayerName::Zones => page_of(&snapshot.zones, page, &output, &tail)?,
-        LayerName::Parcels => page_of(&snapshot.parcels, page, &output, &tail)?,
-        LayerName::Buildings => page_of(&snapshot.buildings, page, &output, &tail)?,
-    };
+    let body = with_layer!(snapshot, layer, |l| page_of(l, page, &output, &tail))?;
     let mut response = cached_as(&req, etag(&snapshot, &req, audience), GEOJSON, body);
     response.headers_mut().insert(header::HeaderName::from_static("content-crs"), content_crs(crs));
     personal(&mut response, audience);
@@ -266,13 +254,7 @@ async fn item(state: web::Data<AppState>, req: HttpRequest, caller: Caller, path
         link(format!("{base}/collections/{layer}"), "collection", "application/json", "the collection"),
     ]);
     let snapshot = state.snapshot();
-    let body = match layer {
-        LayerName::Districts => one_feature(&snapshot.districts, &id, &output, &links)?,
-        LayerName::Parks => one_feature(&snapshot.parks, &id, &output, &links)?,
-        LayerName::Zones => one_feature(&snapshot.zones, &id, &output, &links)?,
-        LayerName::Parcels => one_feature(&snapshot.parcels, &id, &output, &links)?,
-        LayerName::Buildings => one_feature(&snapshot.buildings, &id, &output, &links)?,
-    };
+    let body = with_layer!(snapshot, layer, |l| one_feature(l, &id, &output, &links))?;
     // the plain representation carries the feature's version, the one writes name in If-Match
     let version = snapshot.version(layer, &id);
     let tag = if req.query_string().is_empty() { version_tag(version) } else { etag(&snapshot, &req, audience) };

@@ -12,7 +12,7 @@ use crate::features::query::{parse_crs, select};
 use crate::features::table::{self, Layout};
 use crate::features::{encode, Collected, Output, Selection};
 use crate::geometry::Crs;
-use crate::inventory::{stats, Layer, LayerName};
+use crate::inventory::{stats, with_layer, Layer, LayerName};
 
 /// `GET /api/v1/stats`: available land and vacant floor area by district, park, zone, land
 /// use, status and industry category.
@@ -101,13 +101,7 @@ async fn export(state: web::Data<AppState>, req: HttpRequest, path: web::Path<St
     }
     let body = super::blocking(move || {
         let positions = select(&snapshot, layer, &selection);
-        match layer {
-            LayerName::Districts => write(&snapshot.districts, &positions, format, crs),
-            LayerName::Parks => write(&snapshot.parks, &positions, format, crs),
-            LayerName::Zones => write(&snapshot.zones, &positions, format, crs),
-            LayerName::Parcels => write(&snapshot.parcels, &positions, format, crs),
-            LayerName::Buildings => write(&snapshot.buildings, &positions, format, crs),
-        }
+        with_layer!(snapshot, layer, |l| write(l, &positions, format, crs))
     })
     .await?;
     Ok(HttpResponse::Ok()

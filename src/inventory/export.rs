@@ -288,13 +288,7 @@ impl Exported for Building {
 
 /// One layer of a snapshot as a FeatureCollection.
 pub fn layer_collection(snapshot: &Snapshot, layer: LayerName) -> FeatureCollection {
-    let features: Vec<GeoFeature> = match layer {
-        LayerName::Districts => snapshot.districts.items().iter().map(|f| f.to_feature()).collect(),
-        LayerName::Parks => snapshot.parks.items().iter().map(|f| f.to_feature()).collect(),
-        LayerName::Zones => snapshot.zones.items().iter().map(|f| f.to_feature()).collect(),
-        LayerName::Parcels => snapshot.parcels.items().iter().map(|f| f.to_feature()).collect(),
-        LayerName::Buildings => snapshot.buildings.items().iter().map(|f| f.to_feature()).collect(),
-    };
+    let features: Vec<GeoFeature> = super::with_layer!(snapshot, layer, |l| l.items().iter().map(|f| f.to_feature()).collect());
     let mut fc = FeatureCollection::new(features);
     let mut members = JsonObject::new();
     members.insert("name".into(), json!(layer.as_str()));

@@ -23,3 +23,4 @@ pub use load::{check_policies, load, load_dir, load_dir_strict, read_dir, read_p
 pub use progress::{NoProgress, Progress};
 pub use report::{FeatureRef, Problem, Report, Severity};
 pub use snapshot::{Snapshot, SnapshotCell};
+pub(crate) use snapshot::with_layer;

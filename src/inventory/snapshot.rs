@@ -5,6 +5,38 @@ use std::sync::{Arc, RwLock};
 use super::layer::{Layer, LayerName};
 use crate::model::{Building, Catalogue, District, Parcel, Park, PolicyCatalogue, Zone};
 
+/// Runs `$body` with `$layer` bound to the snapshot's layer named `$name` (a `&Layer<T>` of
+/// that layer's feature type), so that code generic over the feature type is dispatched in
+/// one place: `with_layer!(snapshot, name, |layer| layer.extent())`.
+macro_rules! with_layer {
+    ($snapshot:expr, $name:expr, |$layer:ident| $body:expr) => {{
+        let snapshot = &$snapshot;
+        match $name {
+            $crate::inventory::LayerName::Districts => {
+                let $layer = &snapshot.districts;
+                $body
+            }
+            $crate::inventory::LayerName::Parks => {
+                let $layer = &snapshot.parks;
+                $body
+            }
+            $crate::inventory::LayerName::Zones => {
+                let $layer = &snapshot.zones;
+                $body
+            }
+            $crate::inventory::LayerName::Parcels => {
+                let $layer = &snapshot.parcels;
+                $body
+            }
+            $crate::inventory::LayerName::Buildings => {
+                let $layer = &snapshot.buildings;
+                $body
+            }
+        }
+    }};
+}
+pub(crate) use with_layer;
+
 /// Everything the matcher and the API read: all layers, indexed, plus the catalogue.
 /// Never mutated; an edit or reload builds a new one.
 #[derive(Debug, Clone, Default)]
@@ -51,13 +83,7 @@ impl Snapshot {
 
     /// Feature count of each layer.
     pub fn counts(&self) -> [(LayerName, usize); 5] {
-        [
-            (LayerName::Districts, self.districts.len()),
-            (LayerName::Parks, self.parks.len()),
-            (LayerName::Zones, self.zones.len()),
-            (LayerName::Parcels, self.parcels.len()),
-            (LayerName::Buildings, self.buildings.len()),
-        ]
+        LayerName::ALL.map(|name| (name, with_layer!(self, name, |layer| layer.len())))
     }
 }
 

@@ -146,13 +146,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
         query = widen(query, GCJ_MARGIN_DEG);
     }
     let mut shaper = Shaper::new(tile.projection(), |c| datum.shift(c));
-    let candidates = sorted(match layer {
-        LayerName::Districts => snapshot.districts.bbox_candidates(query),
-        LayerName::Parks => snapshot.parks.bbox_candidates(query),
-        LayerName::Zones => snapshot.zones.bbox_candidates(query),
-        LayerName::Parcels => snapshot.parcels.bbox_candidates(query),
-        LayerName::Buildings => snapshot.buildings.bbox_candidates(query),
-    });
+    let candidates = sorted(crate::inventory::with_layer!(snapshot, layer, |l| l.bbox_candidates(query)));
     let mut out = LayerBuilder::new(layer.as_str(), fields(layer), candidates.len());
     let promoter = audience >= Role::Promoter;
     match layer {
@@ -349,13 +343,7 @@ pub fn fields(layer: LayerName) -> &'static [(&'static str, &'static str)] {
 /// The TileJSON 3.0 document of a layer; `base` is the service's root URL.
 pub fn tilejson(snapshot: &Snapshot, layer: LayerName, datum: Datum, base: &str) -> TileJSON {
     let (minzoom, maxzoom) = zooms(layer);
-    let extent = match layer {
-        LayerName::Districts => snapshot.districts.extent(),
-        LayerName::Parks => snapshot.parks.extent(),
-        LayerName::Zones => snapshot.zones.extent(),
-        LayerName::Parcels => snapshot.parcels.extent(),
-        LayerName::Buildings => snapshot.buildings.extent(),
-    };
+    let extent = crate::features::extent(snapshot, layer);
     let extent = extent.map(|r| Rect::new(datum.shift(r.min()), datum.shift(r.max())));
     let bounds = extent.map_or(Bounds::new(-180.0, -85.051_129, 180.0, 85.051_129), |r| Bounds::new(r.min().x, r.min().y, r.max().x, r.max().y));
     let center = extent.map_or(Center::new(0.0, 0.0, 0), |r| {
