@@ -13,14 +13,13 @@ mod import;
 mod schema;
 mod tokens;
 
-pub use tokens::TokenInfo;
-
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Actor, AuditEntry, AuditQuery, Batch, Committed, Dataset, Edit, Imported, Store, StoreError};
+use super::{Actor, AuditEntry, AuditQuery, Batch, Committed, Dataset, Documents, Edit, Imported, Store, StoreError, TokenInfo};
+use crate::model::Role;
 use crate::export::gpkg::quote;
 use crate::inventory::{self, LayerName, Loaded};
 use import::{load_all, read_all, Stored};
@@ -145,5 +144,25 @@ impl Store for GpkgStore {
 
     fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
         edits::audit(self, query)
+    }
+
+    fn create_token(&self, name: &str, role: Role) -> Result<String, StoreError> {
+        tokens::create(self, name, role)
+    }
+
+    fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        tokens::list(self)
+    }
+
+    fn revoke_token(&self, name: &str) -> Result<bool, StoreError> {
+        tokens::revoke(self, name)
+    }
+
+    fn documents(&self) -> Result<Documents, StoreError> {
+        export::documents(self)
+    }
+
+    fn copy_to(&self, out: &Path) -> Result<(), StoreError> {
+        export::copy_to(self, out)
     }
 }
