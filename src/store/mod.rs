@@ -6,16 +6,18 @@
 //! can implement it without the matcher or the HTTP layer changing); [`GpkgStore`] is the
 //! embedded one, an OGC GeoPackage that QGIS and GDAL open directly.
 
+mod dataset;
 mod export;
 mod gpkg;
 mod writer;
 
+pub use dataset::Dataset;
 pub use gpkg::GpkgStore;
 pub use writer::{Outcome, Published, Writer};
 
 use std::path::Path;
 
-use crate::inventory::{InventoryError, LayerName, LayerSource, Loaded, Report, Space};
+use crate::inventory::{InventoryError, LayerName, Loaded, Report, Space};
 use crate::model::{Role, SpaceStatus};
 
 /// Who makes a request.
@@ -174,17 +176,6 @@ pub struct AuditQuery {
     pub since: Option<String>,
     /// At most this many, newest last.
     pub limit: usize,
-}
-
-/// What an import brings: whole layers, and optionally a new catalogue or policy file.
-#[derive(Debug, Clone, Default)]
-pub struct Dataset {
-    /// Layer files; each replaces its layer.
-    pub layers: Vec<LayerSource>,
-    /// `industries.json` text, replacing the catalogue.
-    pub catalogue: Option<String>,
-    /// `policies.json` text, replacing the policy measures.
-    pub policies: Option<String>,
 }
 
 /// The documents a store keeps beside its layers, as the texts imported.

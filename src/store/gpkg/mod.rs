@@ -21,9 +21,8 @@ use rusqlite::{Connection, OpenFlags};
 use super::{Actor, AuditEntry, AuditQuery, Batch, Committed, Dataset, Documents, Edit, Imported, Store, StoreError, TokenInfo};
 use crate::model::Role;
 use crate::export::gpkg::quote;
-use crate::inventory::{self, LayerName, Loaded};
+use crate::inventory::{LayerName, Loaded};
 use import::{load_all, read_all, Stored};
-use schema::{CATALOGUE, POLICIES};
 
 /// A GeoPackage store. One connection, used by one writer at a time.
 pub struct GpkgStore {
@@ -69,24 +68,30 @@ impl GpkgStore {
         Ok(GpkgStore { path: path.to_path_buf(), db: Mutex::new(db) })
     }
 
+    /// Creates a store at `path` holding `dataset`; when the import is refused, no file is
+    /// left behind (the file must not exist).
+    pub fn import_new(path: &Path, dataset: &Dataset) -> Result<(GpkgStore, Imported), StoreError> {
+        let store = GpkgStore::create(path)?;
+        match store.import(dataset) {
+            Ok(imported) => Ok((store, imported)),
+            Err(e) => {
+                drop(store);
+                // a store that never held data is not worth keeping
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+                Err(e)
+            }
+        }
+    }
+
     /// Opens the store at `path`, or creates it and imports the data directory `seed` into it.
     pub fn open_or_seed(path: &Path, seed: &Path) -> Result<GpkgStore, StoreError> {
         if path.exists() {
             return GpkgStore::open(path);
         }
-        let (layers, _) = inventory::read_dir(seed).map_err(StoreError::Inventory)?;
-        let read = |name: &str| std::fs::read_to_string(seed.join(name)).ok();
-        let dataset = Dataset { layers, catalogue: read(CATALOGUE), policies: read(POLICIES) };
-        let store = GpkgStore::create(path)?;
-        if let Err(e) = store.import(&dataset) {
-            drop(store);
-            // a store that never held data is not worth keeping
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
-            return Err(e);
-        }
-        Ok(store)
+        let dataset = Dataset::from_dir(seed)?;
+        GpkgStore::import_new(path, &dataset).map(|(store, _)| store)
     }
 
     /// The store file.
@@ -164,5 +169,38 @@ impl Store for GpkgStore {
 
     fn copy_to(&self, out: &Path) -> Result<(), StoreError> {
         export::copy_to(self, out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_support::sample_dataset;
+
+    #[test]
+    fn a_refused_first_import_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.gpkg");
+        let mut dataset = sample_dataset();
+        dataset.catalogue = None;
+        let e = GpkgStore::import_new(&path, &dataset).err().expect("no catalogue, no store");
+        assert!(matches!(e, StoreError::Missing(_)), "{e}");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn a_first_import_makes_a_store_that_opens_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.gpkg");
+        let (store, imported) = GpkgStore::import_new(&path, &sample_dataset()).unwrap();
+        assert_eq!((imported.layers.len(), imported.catalogue, imported.policies), (5, true, true));
+        let counts = store.snapshot().unwrap().snapshot.counts();
+        drop(store);
+        assert_eq!(GpkgStore::open(&path).unwrap().snapshot().unwrap().snapshot.counts(), counts);
+        // an existing file is never replaced, nor removed
+        let e = GpkgStore::import_new(&path, &sample_dataset()).err().expect("the file exists");
+        assert!(matches!(e, StoreError::NotAStore { .. }), "{e}");
+        assert!(GpkgStore::open(&path).is_ok());
     }
 }
