@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use chanye::config::{LogFormat, ServeOptions, ServeSettings};
-use chanye::store::{Dataset, GpkgStore, Store};
+use chanye::store::{Dataset, GpkgStore, Imported, Store, StoreError};
 use chanye::generate::{generate, GenerateOptions};
 use chanye::matcher::{Matcher, ProjectRequest};
 use chanye::inventory::{self, stats, LayerName, LayerSource, LoadOptions, Progress, SnapshotCell};
@@ -237,41 +237,6 @@ fn open_store(path: &Path, seed: &Path) -> Result<(Arc<dyn Store>, inventory::Lo
     Ok((Arc::new(store), loaded))
 }
 
-/// Reads import files: layers by file name, and industries.json / policies.json.
-fn read_dataset(files: &[PathBuf]) -> Result<Dataset, String> {
-    let mut dataset = Dataset::default();
-    for path in files {
-        if path.extension().is_some_and(|e| e == "gpkg") {
-            for source in GpkgStore::read_layers(path).map_err(|e| e.to_string())? {
-                if dataset.layers.iter().any(|s| s.layer == source.layer) {
-                    return Err(format!("{} is given twice", source.layer));
-                }
-                dataset.layers.push(source);
-            }
-            continue;
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-        if name == inventory::CATALOGUE_FILE {
-            dataset.catalogue = Some(text);
-        } else if name == inventory::POLICIES_FILE {
-            dataset.policies = Some(text);
-        } else if let Some(layer) = LayerName::parse(stem) {
-            if dataset.layers.iter().any(|s| s.layer == layer) {
-                return Err(format!("{} is given twice", layer));
-            }
-            dataset.layers.push(LayerSource { layer, origin: path.display().to_string(), text });
-        } else {
-            return Err(format!(
-                "{}: name a layer file after its layer (districts, parks, zones, parcels, buildings .geojson), or give industries.json or policies.json",
-                path.display()
-            ));
-        }
-    }
-    Ok(dataset)
-}
-
 /// Logs the feature count of every layer.
 fn log_counts(snapshot: &inventory::Snapshot) {
     for (layer, n) in snapshot.counts() {
@@ -366,17 +331,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { files, into } => {
-            let dataset = read_dataset(&files)?;
-            let created = !into.exists();
-            let store = if created { GpkgStore::create(&into) } else { GpkgStore::open(&into) }.map_err(|e| e.to_string())?;
-            let imported = store.import(&dataset);
-            if imported.is_err() && created {
-                drop(store);
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", into.display()));
+            let import = || -> Result<Imported, StoreError> {
+                let dataset = Dataset::from_files(&files)?;
+                if into.exists() {
+                    GpkgStore::open(&into)?.import(&dataset)
+                } else {
+                    GpkgStore::import_new(&into, &dataset).map(|(_, imported)| imported)
                 }
-            }
-            let imported = imported.map_err(|e| e.to_string())?;
+            };
+            let imported = import().map_err(|e| e.to_string())?;
             for (layer, n) in &imported.layers {
                 println!("{layer}: {n} features");
             }
@@ -390,7 +353,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Token { store, command } => {
-            let store = GpkgStore::open(&store).map_err(|e| e.to_string())?;
+            let store: &dyn Store = &GpkgStore::open(&store).map_err(|e| e.to_string())?;
             match command {
                 TokenCommand::Create { role, name } => {
                     let role: chanye::model::Role = role.parse().map_err(|e: chanye::model::UnknownValue| format!("--role: {e}"))?;
@@ -414,7 +377,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { from, format, out } => {
-            let store = GpkgStore::open(&from).map_err(|e| e.to_string())?;
+            let store: &dyn Store = &GpkgStore::open(&from).map_err(|e| e.to_string())?;
             match format {
                 ExportFormat::Gpkg => store.copy_to(&out).map_err(|e| e.to_string())?,
                 ExportFormat::Geojson => store.export_dir(&out).map_err(|e| e.to_string())?,

@@ -6,13 +6,18 @@
 //! can implement it without the matcher or the HTTP layer changing); [`GpkgStore`] is the
 //! embedded one, an OGC GeoPackage that QGIS and GDAL open directly.
 
+mod dataset;
+mod export;
 mod gpkg;
 mod writer;
 
-pub use gpkg::{GpkgStore, TokenInfo};
+pub use dataset::Dataset;
+pub use gpkg::GpkgStore;
 pub use writer::{Outcome, Published, Writer};
 
-use crate::inventory::{InventoryError, LayerName, LayerSource, Loaded, Report, Space};
+use std::path::Path;
+
+use crate::inventory::{InventoryError, LayerName, Loaded, Report, Space};
 use crate::model::{Role, SpaceStatus};
 
 /// Who makes a request.
@@ -29,6 +34,19 @@ impl Actor {
     pub fn anonymous() -> Actor {
         Actor { name: "anonymous".into(), role: Role::Public }
     }
+}
+
+/// A bearer token as listed (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// Its name, unique in the store.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+    /// When it was made (UTC, RFC 3339).
+    pub created_at: String,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
 }
 
 /// A status change of a parcel or building space.
@@ -160,14 +178,12 @@ pub struct AuditQuery {
     pub limit: usize,
 }
 
-/// What an import brings: whole layers, and optionally a new catalogue or policy file.
-#[derive(Debug, Clone, Default)]
-pub struct Dataset {
-    /// Layer files; each replaces its layer.
-    pub layers: Vec<LayerSource>,
-    /// `industries.json` text, replacing the catalogue.
+/// The documents a store keeps beside its layers, as the texts imported.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Documents {
+    /// `industries.json` text.
     pub catalogue: Option<String>,
-    /// `policies.json` text, replacing the policy measures.
+    /// `policies.json` text.
     pub policies: Option<String>,
 }
 
@@ -289,4 +305,49 @@ pub trait Store: Send + Sync {
 
     /// Audit entries, oldest first.
     fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Makes a bearer token for `name` with `role` and returns it; only its hash is kept, so
+    /// it is shown this once. Names are unique: a taken one is [`StoreError::Refused`].
+    fn create_token(&self, name: &str, role: Role) -> Result<String, StoreError>;
+
+    /// Every token, by name.
+    fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError>;
+
+    /// Revokes the token called `name`; false when there is no such live token.
+    fn revoke_token(&self, name: &str) -> Result<bool, StoreError>;
+
+    /// The catalogue and the policy measures as imported.
+    fn documents(&self) -> Result<Documents, StoreError>;
+
+    /// Writes everything the store holds (layers with their versions, documents, token
+    /// hashes, the audit trail) as one GeoPackage file at `out`, which must not exist.
+    fn copy_to(&self, out: &Path) -> Result<(), StoreError>;
+
+    /// Writes the inventory as a data directory that `serve --data` and `validate` read: one
+    /// GeoJSON file per layer, industries.json and policies.json; `out` must not exist.
+    fn export_dir(&self, out: &Path) -> Result<(), StoreError> {
+        export::write_dir(self, out)
+    }
+}
+
+/// The shipped sample, for the store's unit tests.
+#[cfg(test)]
+mod test_support {
+    use std::path::PathBuf;
+
+    use super::Dataset;
+    use crate::inventory::{self, CATALOGUE_FILE, POLICIES_FILE};
+
+    /// `geodata/`.
+    pub(crate) fn sample_dir() -> PathBuf {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata"))
+    }
+
+    /// The whole sample as one import.
+    pub(crate) fn sample_dataset() -> Dataset {
+        let dir = sample_dir();
+        let (layers, _) = inventory::read_dir(&dir).unwrap();
+        let read = |name: &str| Some(std::fs::read_to_string(dir.join(name)).unwrap());
+        Dataset { layers, catalogue: read(CATALOGUE_FILE), policies: read(POLICIES_FILE) }
+    }
 }

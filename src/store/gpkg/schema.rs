@@ -1,0 +1,160 @@
+//! The tables: GeoPackage's own, chanye's (documents, tokens, audit), and how a property's
+//! values are kept in a column.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::Value;
+
+use crate::export::gpkg::{create_metadata, quote};
+use crate::inventory::LayerName;
+use crate::store::StoreError;
+
+/// The catalogue's document name in `chanye_documents`.
+pub(super) const CATALOGUE: &str = "industries.json";
+/// The policy measures' document name.
+pub(super) const POLICIES: &str = "policies.json";
+
+/// How a column's values are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Text,
+    Real,
+    Json,
+}
+
+impl Kind {
+    pub(super) fn of(value: &Value) -> Option<Kind> {
+        match value {
+            Value::Null => None,
+            Value::Number(_) => Some(Kind::Real),
+            Value::Array(_) | Value::Object(_) => Some(Kind::Json),
+            Value::String(_) | Value::Bool(_) => Some(Kind::Text),
+        }
+    }
+
+    pub(super) fn sql(self) -> &'static str {
+        match self {
+            Kind::Text | Kind::Json => "TEXT",
+            Kind::Real => "REAL",
+        }
+    }
+}
+
+/// The tables of chanye's own: tokens and the audit trail (kept also in stores made
+/// before they existed).
+pub(super) fn ensure_tables(path: &Path, db: &Connection) -> Result<(), StoreError> {
+    let fail = |source| StoreError::Sqlite { path: path.display().to_string(), source };
+    db.execute_batch(
+        "CREATE TABLE IF NOT EXISTS chanye_tokens (
+            name TEXT PRIMARY KEY, role TEXT NOT NULL, hash BLOB NOT NULL UNIQUE,
+            created_at TEXT NOT NULL, revoked_at TEXT);
+         CREATE TABLE IF NOT EXISTS chanye_audit (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL,
+            layer TEXT NOT NULL, feature TEXT NOT NULL, action TEXT NOT NULL, before TEXT, after TEXT,
+            geometry_changed INTEGER NOT NULL, project TEXT, project_id TEXT, note TEXT);
+         CREATE INDEX IF NOT EXISTS chanye_audit_feature ON chanye_audit (feature, seq);
+         INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) VALUES
+            ('chanye_audit', 'attributes', 'chanye_audit', 'who changed what, when'),
+            ('chanye_tokens', 'attributes', 'chanye_tokens', 'API tokens (hashes only)');",
+    )
+    .map_err(fail)
+}
+
+/// The connection's settings, for every open.
+pub(super) fn configure(path: &Path, db: &Connection) -> Result<(), StoreError> {
+    let fail = |source| StoreError::Sqlite { path: path.display().to_string(), source };
+    // WAL: readers never block the writer; FULL: an acknowledged commit survives power loss
+    db.pragma_update(None, "journal_mode", "WAL").map_err(fail)?;
+    db.pragma_update(None, "synchronous", "FULL").map_err(fail)?;
+    db.pragma_update(None, "foreign_keys", "ON").map_err(fail)?;
+    db.busy_timeout(std::time::Duration::from_secs(10)).map_err(fail)?;
+    Ok(())
+}
+
+/// Whether the file holds chanye's tables (the open check after GeoPackage's application id).
+pub(super) fn has_documents(db: &Connection) -> rusqlite::Result<bool> {
+    db.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'chanye_documents'", [], |r| r.get::<_, i64>(0)).map(|n| n > 0)
+}
+
+/// The tables of a new store: GeoPackage's metadata, the data columns extension and
+/// chanye's own.
+pub(super) fn create_tables(path: &Path, db: &Connection) -> Result<(), StoreError> {
+    let fail = |source| StoreError::Sqlite { path: path.display().to_string(), source };
+    create_metadata(db).map_err(fail)?;
+    db.execute_batch(
+        "CREATE TABLE gpkg_extensions (
+            table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL,
+            scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+         CREATE TABLE gpkg_data_columns (
+            table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT, title TEXT, description TEXT,
+            mime_type TEXT, constraint_name TEXT,
+            CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name),
+            CONSTRAINT gdc_tn UNIQUE (table_name, name));
+         INSERT INTO gpkg_extensions VALUES
+            ('gpkg_data_columns', NULL, 'gpkg_schema', 'http://www.geopackage.org/spec/#extension_schema', 'read-write');
+         CREATE TABLE chanye_documents (name TEXT PRIMARY KEY, content TEXT NOT NULL);
+         INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+            VALUES ('chanye_documents', 'attributes', 'chanye_documents', 'the industry catalogue and the policy measures, as JSON');",
+    )
+    .map_err(fail)?;
+    ensure_tables(path, db)
+}
+
+/// A document of `chanye_documents`, if stored.
+pub(super) fn document(db: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
+    db.query_row("SELECT content FROM chanye_documents WHERE name = ?1", [name], |r| r.get(0)).optional()
+}
+
+/// Whether `gpkg_contents` lists the table.
+pub(super) fn has_table(db: &Connection, name: &str) -> rusqlite::Result<bool> {
+    db.query_row("SELECT count(*) FROM gpkg_contents WHERE table_name = ?1", [name], |r| r.get::<_, i64>(0)).map(|n| n > 0)
+}
+
+/// Whether SQLite has the table (a GDAL GeoPackage may lack the extension tables).
+pub(super) fn has_sqlite_table(db: &Connection, name: &str) -> rusqlite::Result<bool> {
+    db.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1", [name], |r| r.get::<_, i64>(0)).map(|n| n > 0)
+}
+
+/// The declared geometry type of a layer's table.
+pub(super) fn geometry_type(layer: LayerName) -> &'static str {
+    if layer == LayerName::Buildings {
+        "GEOMETRY"
+    } else {
+        "MULTIPOLYGON"
+    }
+}
+
+/// The columns of a feature table and how each is kept.
+pub(super) fn columns(tx: &Connection, table: &str) -> rusqlite::Result<HashMap<String, Kind>> {
+    let json: Vec<String> = tx
+        .prepare("SELECT column_name FROM gpkg_data_columns WHERE table_name = ?1 AND mime_type = 'application/json'")?
+        .query_map([table], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut q = tx.prepare(&format!("PRAGMA table_info({})", quote(table)))?;
+    let rows = q.query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    let mut kinds = HashMap::new();
+    for row in rows {
+        let (name, declared) = row?;
+        let kind = if json.contains(&name) {
+            Kind::Json
+        } else if declared.eq_ignore_ascii_case("REAL") || declared.eq_ignore_ascii_case("INTEGER") {
+            Kind::Real
+        } else {
+            Kind::Text
+        };
+        kinds.insert(name, kind);
+    }
+    Ok(kinds)
+}
+
+/// A property value as an SQLite value of the column's kind.
+pub(super) fn sql_value(value: &Value, kind: Kind) -> rusqlite::types::Value {
+    match (value, kind) {
+        (Value::Null, _) => rusqlite::types::Value::Null,
+        (Value::Number(n), Kind::Real) => rusqlite::types::Value::Real(n.as_f64().unwrap_or(f64::NAN)),
+        (Value::String(s), _) => rusqlite::types::Value::Text(s.clone()),
+        (other, _) => rusqlite::types::Value::Text(other.to_string()),
+    }
+}

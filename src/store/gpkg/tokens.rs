@@ -1,0 +1,99 @@
+//! Bearer tokens: made at random, kept only as SHA-256 hashes, revoked by name.
+
+use rusqlite::params;
+
+use super::{now, GpkgStore};
+use crate::model::Role;
+use crate::store::{Actor, StoreError, TokenInfo};
+
+/// Makes a token `cy_` + 64 hex digits for `name`; only its SHA-256 is kept.
+pub(super) fn create(store: &GpkgStore, name: &str, role: Role) -> Result<String, StoreError> {
+    if name.trim().is_empty() {
+        return Err(StoreError::Refused("a token needs a name".into()));
+    }
+    let mut secret = [0u8; 32];
+    getrandom::getrandom(&mut secret).map_err(|e| StoreError::Refused(format!("no randomness available: {e}")))?;
+    let token = format!("cy_{}", secret.iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let db = store.connection();
+    let taken: i64 = db.query_row("SELECT count(*) FROM chanye_tokens WHERE name = ?1", [name], |r| r.get(0)).map_err(store.error())?;
+    if taken > 0 {
+        return Err(StoreError::Refused(format!("a token named '{name}' exists; revoke it or choose another name")));
+    }
+    db.execute(
+        "INSERT INTO chanye_tokens (name, role, hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![name, role.as_str(), token_hash(&token).to_vec(), now()],
+    )
+    .map_err(store.error())?;
+    Ok(token)
+}
+
+/// Marks the live token called `name` revoked; false when there is none.
+pub(super) fn revoke(store: &GpkgStore, name: &str) -> Result<bool, StoreError> {
+    let n = store
+        .connection()
+        .execute("UPDATE chanye_tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL", params![name, now()])
+        .map_err(store.error())?;
+    Ok(n > 0)
+}
+
+/// Every token, by name.
+pub(super) fn list(store: &GpkgStore) -> Result<Vec<TokenInfo>, StoreError> {
+    let db = store.connection();
+    let mut q = db.prepare("SELECT name, role, created_at, revoked_at FROM chanye_tokens ORDER BY name").map_err(store.error())?;
+    let rows = q
+        .query_map([], |r| {
+            // roles are written from a Role, so one that does not parse is a damaged row
+            let role = r.get::<_, String>(1)?.parse::<Role>().map_err(|e| rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e)))?;
+            Ok(TokenInfo { name: r.get(0)?, role, created_at: r.get(2)?, revoked_at: r.get(3)? })
+        })
+        .map_err(store.error())?;
+    rows.collect::<Result<_, _>>().map_err(store.error())
+}
+
+/// The holder of a live token, comparing every live hash in constant time.
+pub(super) fn authenticate(store: &GpkgStore, token: &str) -> Result<Option<Actor>, StoreError> {
+    use subtle::ConstantTimeEq;
+    let wanted = token_hash(token);
+    let db = store.connection();
+    let mut q = db.prepare("SELECT name, role, hash FROM chanye_tokens WHERE revoked_at IS NULL").map_err(store.error())?;
+    let rows = q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?))).map_err(store.error())?;
+    let mut found = None;
+    // every live hash is compared, each in constant time, so timing says nothing of the token
+    for row in rows {
+        let (name, role, hash) = row.map_err(store.error())?;
+        if bool::from(hash.as_slice().ct_eq(&wanted)) {
+            found = role.parse::<Role>().ok().map(|role| Actor { name, role });
+        }
+    }
+    Ok(found)
+}
+
+/// What is kept of a token.
+fn token_hash(token: &str) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Role;
+    use crate::store::{GpkgStore, Store};
+
+    #[test]
+    fn a_token_is_made_once_listed_without_its_secret_and_revoked() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = GpkgStore::create(&dir.path().join("s.gpkg")).unwrap();
+        let secret = store.create_token("wang", Role::Promoter).unwrap();
+        assert!(secret.starts_with("cy_") && secret.len() == 67, "{secret}");
+        assert_eq!(store.authenticate(&secret).unwrap().map(|a| (a.name, a.role)), Some(("wang".into(), Role::Promoter)));
+        assert!(store.create_token("wang", Role::Admin).unwrap_err().to_string().contains("exists"));
+        assert!(store.create_token("  ", Role::Admin).is_err());
+        let listed = store.list_tokens().unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!((listed[0].name.as_str(), listed[0].role, listed[0].revoked_at.as_deref()), ("wang", Role::Promoter, None));
+        assert!(store.revoke_token("wang").unwrap());
+        assert!(!store.revoke_token("wang").unwrap(), "revoked already");
+        assert!(store.authenticate(&secret).unwrap().is_none());
+        assert!(store.list_tokens().unwrap()[0].revoked_at.is_some());
+    }
+}
