@@ -1,0 +1,250 @@
+//! The `chanye` command line: serve, validate, generate, match, recommend, stats, import,
+//! export and tokens. Each subcommand is a function of its own module returning a
+//! [`CliError`]; `main.rs` only parses, logs and prints the error.
+
+mod data;
+mod inventory;
+mod progress;
+mod project;
+mod serve;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{ConfigError, LogFormat, ServeOptions};
+use crate::generate::GenerateError;
+use crate::inventory::{InventoryError, Report};
+use crate::matcher::MatchError;
+use crate::store::StoreError;
+
+/// 产业地图: Beijing's industrial land and factory space, matched to investment projects.
+#[derive(Parser)]
+#[command(name = "chanye", version, about)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Load a data directory and serve it over HTTP.
+    Serve {
+        /// A TOML file of settings (the keys are the flags' names with `_`); flags and
+        /// environment variables override it.
+        #[arg(long, env = "CHANYE_CONFIG")]
+        config: Option<PathBuf>,
+        /// The settings given as flags or environment variables.
+        #[command(flatten)]
+        options: ServeOptions,
+    },
+    /// Validate a data directory or one layer file; exits non-zero on errors.
+    Validate {
+        /// A directory of layers, or one layer file (named after its layer).
+        path: PathBuf,
+    },
+    /// Generate a deterministic dataset (the sample, or large ones for benchmarks).
+    Generate {
+        /// Number of parcels.
+        #[arg(long, default_value_t = 300)]
+        parcels: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// The generator's inputs (district boundaries, park specifications).
+        #[arg(long, default_value = "geodata/sources")]
+        sources: PathBuf,
+    },
+    /// Rank land and building space for a project described in a JSON file.
+    Match(ProjectArgs),
+    /// Rank the districts for a project (首谈制); geojson prints the JSON.
+    Recommend(ProjectArgs),
+    /// Print counts and available area by district, land use and status.
+    Stats {
+        /// Data directory.
+        #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
+        data: PathBuf,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import layer files (GeoJSON named after their layers: parcels.geojson, …; or
+    /// GeoPackages, e.g. from ogr2ogr, with tables or file names after their layers), and
+    /// optionally industries.json and policies.json, into a GeoPackage store; all or nothing.
+    Import {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The store (created when missing).
+        #[arg(long)]
+        into: PathBuf,
+    },
+    /// Manage the bearer tokens of a store.
+    Token {
+        /// The store.
+        #[arg(long, env = "CHANYE_STORE", default_value = "chanye-data/chanye.gpkg", global = true)]
+        store: PathBuf,
+        /// What to do with the tokens.
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Export a store as a data directory of GeoJSON layers or as a GeoPackage copy.
+    Export {
+        /// The store.
+        #[arg(long)]
+        from: PathBuf,
+        /// geojson (a directory `serve --data` and `validate` read) or gpkg (one file).
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The directory (geojson) or file (gpkg) to write; must not exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Token management.
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Make a token; it is printed once and only its hash is kept.
+    Create {
+        /// public, promoter, editor or admin.
+        #[arg(long)]
+        role: String,
+        /// A unique name (who holds it); the audit trail shows it.
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a token by name.
+    Revoke {
+        /// The token's name.
+        #[arg(long)]
+        name: String,
+    },
+    /// List tokens (names, roles, dates; never the tokens).
+    List,
+}
+
+/// What `export` writes.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// A directory of GeoJSON layers with industries.json and policies.json.
+    Geojson,
+    /// A GeoPackage file.
+    Gpkg,
+}
+
+/// A project file, the data to match it against and the output format.
+#[derive(clap::Args)]
+pub struct ProjectArgs {
+    /// The project's requirements (JSON; see README).
+    #[arg(long)]
+    pub project: PathBuf,
+    /// Data directory.
+    #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
+    pub data: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// How `match` prints its result.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Ranked list with reasons.
+    Table,
+    /// The match result JSON.
+    Json,
+    /// The candidates as a GeoJSON FeatureCollection.
+    Geojson,
+}
+
+/// Why a command failed; its text is what the command prints after `error: `.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The settings are not usable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The generator failed.
+    #[error(transparent)]
+    Generate(#[from] GenerateError),
+    /// A data directory does not validate.
+    #[error("{report}\n{} is not loadable", .path.display())]
+    NotLoadable {
+        /// The directory.
+        path: PathBuf,
+        /// Every problem found.
+        report: Report,
+    },
+    /// The inventory could not be read.
+    #[error(transparent)]
+    Inventory(#[from] InventoryError),
+    /// A project file that cannot be matched.
+    #[error("{}: {source}", .path.display())]
+    Project {
+        /// The project file.
+        path: PathBuf,
+        /// Why.
+        source: MatchError,
+    },
+    /// A file that cannot be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A file or directory that cannot be used as given.
+    #[error("{}: {source}", .path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The arguments do not make sense together.
+    #[error("{0}")]
+    Usage(String),
+    /// The server could not start or stopped with an error.
+    #[error("{0}")]
+    Server(String),
+    /// Writing the JSON output failed.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
+/// Runs the command; the exit code says whether what it checked was fine.
+pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    match cli.command {
+        Command::Serve { config, options } => serve::serve(config.as_deref(), options),
+        Command::Validate { path } => inventory::validate(&path),
+        Command::Generate { parcels, seed, out, sources } => inventory::generate(parcels, seed, out, sources),
+        Command::Match(args) => project::matches(&args),
+        Command::Recommend(args) => project::recommend(&args),
+        Command::Import { files, into } => data::import(&files, &into),
+        Command::Token { store, command } => data::token(&store, command),
+        Command::Export { from, format, out } => data::export(&from, format, &out),
+        Command::Stats { data, json } => inventory::stats(&data, json),
+    }
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
+pub fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // a second init (serve sets the format after the others' default) is harmless
+    let _ = match format {
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).try_init(),
+        LogFormat::Json => logs.json().try_init(),
+    };
+}
