@@ -17,6 +17,8 @@
 //! Inside: `lexer` → `parser` (building the `ast`) → `eval`; `error` holds [`Cql2Error`].
 
 mod ast;
+#[cfg(test)]
+mod conformance;
 mod error;
 mod eval;
 mod lexer;
