@@ -9,7 +9,7 @@ use geo::{
 
 use super::ast::{ArrayArg, ArrayOp, LikePart, Node, Operand, Scalar, SpatialOp};
 use super::error::Cql2Error;
-use super::lexer::{lex, CmpOp, Tok, Token};
+use super::lexer::{lex, Tok, Token};
 use super::{Schema, Type, MAX_DEPTH};
 
 /// Parses a CQL2-text filter into its root node, checked against `schema`.
@@ -252,16 +252,8 @@ impl<'s> Parser<'s> {
         if let Tok::Cmp(op) = t.tok {
             self.advance();
             let right = self.parse_operand()?;
+            // Booleans order false < true: /conf/basic-cql2/comparison runs `b > true` too.
             self.check_comparable(op.symbol(), &left, &right)?;
-            if op != CmpOp::Eq && op != CmpOp::Ne && left.ty == Type::Bool {
-                return Err(self.err_at(
-                    t.start,
-                    format!(
-                        "booleans can only be compared with `=` or `<>`, not `{}`",
-                        op.symbol()
-                    ),
-                ));
-            }
             return Ok(Node::Compare {
                 op,
                 left: left.operand,

@@ -142,6 +142,13 @@ fn text_bool_and_literal_comparisons() {
     assert!(matches("vacant = TRUE", &p));
     assert!(!matches("vacant = false", &p));
     assert!(matches("vacant <> FALSE", &p));
+    // false < true, as in SQL.
+    assert!(matches("vacant > FALSE", &p));
+    assert!(matches("vacant >= TRUE", &p));
+    assert!(matches("vacant <= TRUE", &p));
+    assert!(!matches("vacant < TRUE", &p));
+    assert!(!matches("vacant > TRUE", &p));
+    assert!(matches("FALSE < vacant", &p));
     assert!(matches("1 < 2", &p));
     assert!(!matches("'a' = 'b'", &p));
     assert!(matches("TRUE", &p));
@@ -591,7 +598,6 @@ fn error_messages_name_the_problem_and_the_column() {
         ("1 = 'a'", "number 1 cannot be compared with text 'a' (column 5)"),
         ("available_from > '2026-01-01'", "`available_from` is a date; it cannot be compared with text '2026-01-01' (column 18)"),
         ("vacant = 1", "`vacant` is a boolean; it cannot be compared with number 1 (column 10)"),
-        ("vacant < TRUE", "booleans can only be compared with `=` or `<>`, not `<` (column 8)"),
         ("area_m2 IN (1, 'x')", "`area_m2` is a number; it cannot be compared with text 'x' (column 16)"),
         ("area_m2 BETWEEN 1 AND DATE('2026-01-01')", "`area_m2` is a number; it cannot be compared with DATE('2026-01-01') (column 23)"),
         ("status BETWEEN 'a' AND 'b'", "BETWEEN needs a number or a date, but `status` is text (column 1)"),
