@@ -10,9 +10,9 @@
 //! Supported: AND/OR/NOT, `= <> < <= > >=`, `IS (NOT) NULL`, `(NOT) LIKE` (`%`, `_`, `\`
 //! escape), `(NOT) BETWEEN`, `(NOT) IN`, DATE/TIMESTAMP (compared by UTC date), S_INTERSECTS,
 //! S_DISJOINT, S_WITHIN, S_CONTAINS, S_EQUALS, S_TOUCHES, S_OVERLAPS and S_CROSSES over BBOX
-//! and 2D WKT literals, and A_EQUALS/A_CONTAINS/A_CONTAINEDBY/A_OVERLAPS over text lists.
-//! Not supported, with an error that says so: CASEI, ACCENTI, T_* temporal operators,
-//! INTERVAL, arithmetic, GEOMETRYCOLLECTION and EMPTY geometries.
+//! and 2D WKT literals (GEOMETRYCOLLECTION too), and A_EQUALS/A_CONTAINS/A_CONTAINEDBY/
+//! A_OVERLAPS over text lists. Not supported, with an error that says so: CASEI, ACCENTI, T_*
+//! temporal operators, INTERVAL, arithmetic and EMPTY geometries.
 //!
 //! Inside: `lexer` → `parser` (building the `ast`) → `eval`; `error` holds [`Cql2Error`].
 

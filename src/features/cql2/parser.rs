@@ -35,17 +35,20 @@ pub(super) fn parse(text: &str, schema: &dyn Schema) -> Result<Node, Cql2Error> 
 /// Words that are never property names unless double-quoted.
 const RESERVED: &[&str] = &["AND", "OR", "NOT", "LIKE", "BETWEEN", "IN", "IS", "NULL"];
 
-/// Geometry literal keywords (WKT plus CQL2's BBOX).
-const GEOMETRY_WORDS: &[&str] = &[
+/// The WKT keywords of single geometries: what a GEOMETRYCOLLECTION may hold.
+const WKT_WORDS: &[&str] = &[
     "POINT",
     "LINESTRING",
     "POLYGON",
     "MULTIPOINT",
     "MULTILINESTRING",
     "MULTIPOLYGON",
-    "GEOMETRYCOLLECTION",
-    "BBOX",
 ];
+
+/// Whether `upper` starts a geometry literal (WKT plus CQL2's BBOX).
+fn is_geometry_word(upper: &str) -> bool {
+    WKT_WORDS.contains(&upper) || upper == "GEOMETRYCOLLECTION" || upper == "BBOX"
+}
 
 /// A comparison operand as written, kept with what error messages need to say about it.
 struct Arg {
@@ -520,7 +523,7 @@ impl<'s> Parser<'s> {
             }
             "CASEI" | "ACCENTI" => Err(self.err_at(offset, format!("{upper} is not supported"))),
             "INTERVAL" => Err(self.err_at(offset, "INTERVAL is not supported; compare dates with <, >, = or BETWEEN")),
-            _ if GEOMETRY_WORDS.contains(&upper) => Err(self.err_at(
+            _ if is_geometry_word(upper) => Err(self.err_at(
                 offset,
                 format!("the geometry literal {upper}(…) can only be used inside S_INTERSECTS, S_DISJOINT, S_WITHIN or S_CONTAINS"),
             )),
@@ -644,7 +647,7 @@ impl<'s> Parser<'s> {
         let literal_follows = next.tok == Tok::LParen
             || self.is_keyword(&next, "Z")
             || self.is_keyword(&next, "EMPTY");
-        if GEOMETRY_WORDS.contains(&upper.as_str()) && literal_follows {
+        if is_geometry_word(&upper) && literal_follows {
             return self.parse_geometry().map(Some);
         }
         if RESERVED.contains(&upper.as_str()) {
@@ -678,15 +681,14 @@ impl<'s> Parser<'s> {
         if upper == "BBOX" {
             return self.parse_bbox(t.start);
         }
-        if upper == "GEOMETRYCOLLECTION" {
-            return Err(self.err_at(
-                t.start,
-                "GEOMETRYCOLLECTION is not supported; use a MULTI… geometry",
-            ));
-        }
         self.eat_keyword("Z");
         if self.is_keyword(self.peek(), "EMPTY") {
             return Err(self.err_at(self.peek().start, format!("{upper} EMPTY is not supported")));
+        }
+        if upper == "GEOMETRYCOLLECTION" {
+            // Its members are validated one by one, as they are parsed.
+            let members = self.list_of(Self::collection_member)?;
+            return Ok(Geometry::GeometryCollection(GeometryCollection(members)));
         }
         let geometry = match upper.as_str() {
             "POINT" => {
@@ -711,6 +713,18 @@ impl<'s> Parser<'s> {
             return Err(self.err_at(t.start, format!("invalid {upper}: {e}")));
         }
         Ok(geometry)
+    }
+
+    /// One geometry of a GEOMETRYCOLLECTION: WKT, but neither BBOX nor another collection.
+    fn collection_member(&mut self) -> Result<Geometry, Cql2Error> {
+        let t = self.peek();
+        let word = self.lexeme(t).to_ascii_uppercase();
+        if matches!(t.tok, Tok::Word(_)) && WKT_WORDS.contains(&word.as_str()) {
+            return self.parse_geometry();
+        }
+        Err(self.expected(
+            "POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING or MULTIPOLYGON in the GEOMETRYCOLLECTION",
+        ))
     }
 
     /// `(` item `,` item … `)`.

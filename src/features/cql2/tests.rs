@@ -377,6 +377,14 @@ fn spatial_predicates_in_both_argument_orders() {
         ("S_OVERLAPS(geometry, BBOX(116.1, 39.0, 116.4, 39.2))", true),
         ("S_CROSSES(geometry, LINESTRING(115 39.1, 117 39.1))", true),
         ("S_INTERSECTS(POINT(1 1), BBOX(0, 0, 2, 2))", true),
+        // A collection meets the parcel if any member does.
+        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(POINT(0 0), POLYGON((116.1 39.1, 117 39.1, 117 40, 116.1 39.1))))", true),
+        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(POINT(0 0), LINESTRING(1 1, 2 2)))", false),
+        ("S_INTERSECTS(GEOMETRYCOLLECTION Z (POINT Z (116.1 39.1 5), POINT(0 0)), geometry)", true),
+        ("S_DISJOINT(geometry, GEOMETRYCOLLECTION(POINT(0 0), LINESTRING(1 1, 2 2)))", true),
+        ("S_WITHIN(geometry, GEOMETRYCOLLECTION(POLYGON((115 38, 118 38, 118 41, 115 41, 115 38)), POINT(0 0)))", true),
+        ("S_CONTAINS(geometry, GEOMETRYCOLLECTION(POINT(116.1 39.1), POINT(116.15 39.15)))", true),
+        ("S_CONTAINS(geometry, GEOMETRYCOLLECTION(POINT(116.1 39.1), POINT(0 0)))", false),
         ("S_INTERSECTS(POINT(3 1), BBOX(0, 0, 2, 2))", false),
     ];
     for (filter, want) in cases {
@@ -491,6 +499,10 @@ fn bbox_hint_bounds_spatial_filters_only_when_safe() {
     );
     assert_eq!(hint("NOT S_INTERSECTS(geometry, BBOX(0, 0, 1, 1))"), None);
     assert_eq!(hint("S_DISJOINT(geometry, BBOX(0, 0, 1, 1))"), None);
+    assert_eq!(
+        hint("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(POINT(0 0), POINT(5 6)))"),
+        r(0.0, 0.0, 5.0, 6.0)
+    );
     assert_eq!(hint("S_INTERSECTS(POINT(0 0), BBOX(0, 0, 1, 1))"), None);
     assert_eq!(hint("status = 'x'"), None);
 }
@@ -642,7 +654,10 @@ fn error_messages_name_the_problem_and_the_column() {
         ("S_INTERSECTS(geometry, POLYGON((0 0, 1 1, 1 0, 0 1, 0 0)))", "invalid POLYGON: exterior ring has a self-intersection (column 24)"),
         ("S_INTERSECTS(geometry, LINESTRING(0 0))", "a line needs at least 2 points (column 34)"),
         ("S_INTERSECTS(geometry, POINT EMPTY)", "POINT EMPTY is not supported (column 30)"),
-        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(POINT(1 2)))", "GEOMETRYCOLLECTION is not supported; use a MULTI… geometry (column 24)"),
+        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION EMPTY)", "GEOMETRYCOLLECTION EMPTY is not supported (column 43)"),
+        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(GEOMETRYCOLLECTION(POINT(1 2))))", "expected POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING or MULTIPOLYGON in the GEOMETRYCOLLECTION at column 43, found `GEOMETRYCOLLECTION`"),
+        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(POINT(1 2), BBOX(0, 0, 1, 1)))", "expected POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING or MULTIPOLYGON in the GEOMETRYCOLLECTION at column 55, found `BBOX`"),
+        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(POINT(1 2), POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))))", "invalid POLYGON: exterior ring has a self-intersection (column 55)"),
         ("POINT(1 2) = 1", "the geometry literal POINT(…) can only be used inside S_INTERSECTS, S_DISJOINT, S_WITHIN or S_CONTAINS (column 1)"),
         ("A_CONTAINS(status, ('a'))", "`status` is text; A_CONTAINS needs a list property or an array like ('a', 'b') (column 12)"),
         ("A_CONTAINS(industries, (1))", "expected a text in single quotes in the A_CONTAINS array at column 25, found number 1"),
@@ -708,6 +723,7 @@ fn never_panics_on_prefixes_and_garbage() {
         "A_CONTAINS(industries, ('C27', 'C35')) AND NOT status LIKE '可%' AND \"in\" IN ('a', 'b')",
         "available_from >= TIMESTAMP('2026-01-31T00:00:00Z') AND S_DISJOINT(BBOX(170, -1, -170, 1), geometry)",
         "S_INTERSECTS(geometry, MULTILINESTRING((0 0, 1 1), (2 2, 3 3))) AND vacant = TRUE",
+        "S_WITHIN(geometry, GEOMETRYCOLLECTION Z (POINT(1 2), LINESTRING(0 0, 1 1), POLYGON((0 0, 1 0, 1 1, 0 0))))",
     ];
     let p = parcel();
     let mut rejected = 0;
