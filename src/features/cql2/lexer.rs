@@ -106,11 +106,31 @@ fn number_end(src: &str, i: usize) -> Option<usize> {
 }
 
 /// Reads a quoted run starting at the opening `quote`; a doubled quote stands for itself.
+/// In text, a backslash escapes a quote and writes the controls `\a \b \t \n \v \f \r`
+/// (/req/cql2-text/escaping); before any other character it stays, so that LIKE still reads
+/// `\%`, `\_` and `\\`.
 fn quoted_end(src: &str, start: usize, quote: char) -> Option<(String, usize)> {
     let mut out = String::new();
     let mut chars = src.get(start + 1..)?.char_indices().peekable();
     while let Some((k, c)) = chars.next() {
-        if c == quote {
+        if c == '\\' && quote == '\'' {
+            // A backslash just before the end leaves the text open.
+            let (_, e) = chars.next()?;
+            match e {
+                '\'' => out.push('\''),
+                'a' => out.push('\u{7}'),
+                'b' => out.push('\u{8}'),
+                't' => out.push('\t'),
+                'n' => out.push('\n'),
+                'v' => out.push('\u{b}'),
+                'f' => out.push('\u{c}'),
+                'r' => out.push('\r'),
+                _ => {
+                    out.push('\\');
+                    out.push(e);
+                }
+            }
+        } else if c == quote {
             if chars.peek().map(|&(_, n)| n) == Some(quote) {
                 out.push(quote);
                 chars.next();

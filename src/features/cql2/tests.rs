@@ -213,6 +213,36 @@ fn like_with_wildcards_and_escapes() {
     assert!(!like_matches(&compile_like("%a%b%c").unwrap(), "xxaxxcxxb"));
     assert!(like_matches(&compile_like("").unwrap(), ""));
     assert!(!like_matches(&compile_like("").unwrap(), "a"));
+    // Text can no longer end in a lone backslash (`\'` is a quote), but the check stays.
+    assert_eq!(
+        compile_like("a\\"),
+        Err("LIKE pattern 'a\\' ends with the escape character `\\`".to_string())
+    );
+}
+
+#[test]
+fn backslash_escapes_in_text() {
+    let with = |status| TestItem { status, ..parcel() };
+    // /req/cql2-text/escaping B: `''` and `\'` both write a quote.
+    assert!(matches("status = 'it''s'", &with("it's")));
+    assert!(matches(r"status = 'it\'s'", &with("it's")));
+    assert!(matches(r"status LIKE 'it\'%'", &with("it's")));
+    // C: the control characters.
+    assert!(matches(r"status = 'a\tb'", &with("a\tb")));
+    assert!(matches(
+        r"status = '\a\b\t\n\v\f\r'",
+        &with("\u{7}\u{8}\t\n\u{b}\u{c}\r")
+    ));
+    assert!(!matches(r"status = 'a\tb'", &with(r"a\tb")));
+    // Any other backslash stays for LIKE: `\%` is a percent sign, `\\` a backslash.
+    assert!(matches(r"status LIKE '50\%'", &with("50%")));
+    assert!(matches(r"status LIKE 'a\\b'", &with(r"a\b")));
+    assert!(matches(r"status = 'a\\'", &with(r"a\\")));
+    assert!(matches(r"status = 'a\\' AND area_m2 = 5000", &with(r"a\\")));
+    // Quoted property names have no escapes.
+    assert!(error(r#""st\"atus" = 'a'"#)
+        .message
+        .contains("never closed"));
 }
 
 #[test]
@@ -664,7 +694,8 @@ fn error_messages_name_the_problem_and_the_column() {
         ("A_CONTAINS(industries, ('a')", "expected `)` at column 29, found end of input"),
         ("status IN ()", "expected a property or a value at column 12, found `)`"),
         ("status IN ('a' 'b')", "expected `,` or `)` in the IN list at column 16, found text 'b'"),
-        ("status LIKE 'a\\'", "LIKE pattern 'a\\' ends with the escape character `\\` (column 13)"),
+        // `\'` is a quote, so this text never ends.
+        ("status LIKE 'a\\'", "text starting with `'` is never closed (column 13)"),
         ("状态 = 'x'", "`状态` is not a queryable of this collection (column 1)"),
         ("status = '可租' AND 颜色 = 'x'", "`颜色` is not a queryable of this collection (column 19)"),
         ("\"col\"\"our\" = 1", "`col\"our` is not a queryable of this collection (column 1)"),
