@@ -1,0 +1,912 @@
+//! A recursive-descent parser for CQL2 text that type-checks every property and literal
+//! against the collection's queryables as it goes.
+
+use chrono::NaiveDate;
+use geo::{
+    Coord, Geometry, GeometryCollection, LineString, MultiLineString, MultiPoint, MultiPolygon,
+    Point, Polygon, Validation,
+};
+
+use super::ast::{ArrayArg, ArrayOp, LikePart, Node, Operand, Scalar, SpatialOp};
+use super::error::Cql2Error;
+use super::lexer::{lex, Tok, Token};
+use super::{Schema, Type, MAX_DEPTH};
+
+/// Parses a CQL2-text filter into its root node, checked against `schema`.
+pub(super) fn parse(text: &str, schema: &dyn Schema) -> Result<Node, Cql2Error> {
+    let toks = lex(text)?;
+    let mut parser = Parser {
+        src: text,
+        toks,
+        pos: 0,
+        depth: 0,
+        schema,
+    };
+    if parser.peek().tok == Tok::End {
+        return Err(Cql2Error::at(text, 0, "the filter is empty"));
+    }
+    let root = parser.parse_or()?;
+    if parser.peek().tok != Tok::End {
+        return Err(parser.expected("`AND`, `OR` or the end of the filter"));
+    }
+    Ok(root)
+}
+
+/// Words that are never property names unless double-quoted.
+const RESERVED: &[&str] = &["AND", "OR", "NOT", "LIKE", "BETWEEN", "IN", "IS", "NULL"];
+
+/// The WKT keywords of single geometries: what a GEOMETRYCOLLECTION may hold.
+const WKT_WORDS: &[&str] = &[
+    "POINT",
+    "LINESTRING",
+    "POLYGON",
+    "MULTIPOINT",
+    "MULTILINESTRING",
+    "MULTIPOLYGON",
+];
+
+/// Whether `upper` starts a geometry literal (WKT plus CQL2's BBOX).
+fn is_geometry_word(upper: &str) -> bool {
+    WKT_WORDS.contains(&upper) || upper == "GEOMETRYCOLLECTION" || upper == "BBOX"
+}
+
+/// A comparison operand as written, kept with what error messages need to say about it.
+struct Arg {
+    operand: Operand,
+    ty: Type,
+    /// "`area_m2`" or "text 'big'".
+    desc: String,
+    offset: usize,
+}
+
+impl Arg {
+    fn is_property(&self) -> bool {
+        matches!(self.operand, Operand::Property(_))
+    }
+}
+
+fn type_name(ty: Type) -> &'static str {
+    match ty {
+        Type::Text => "text",
+        Type::Number => "a number",
+        Type::Date => "a date",
+        Type::Bool => "a boolean",
+        Type::TextList => "a list of texts",
+        Type::Geometry => "the geometry",
+    }
+}
+
+/// Quotes user text for a message, shortened so a huge literal cannot flood the error.
+fn show_text(s: &str) -> String {
+    const LIMIT: usize = 40;
+    if s.chars().count() > LIMIT {
+        format!("'{}…'", s.chars().take(LIMIT).collect::<String>())
+    } else {
+        format!("'{s}'")
+    }
+}
+
+struct Parser<'s> {
+    src: &'s str,
+    toks: Vec<Token>,
+    pos: usize,
+    depth: usize,
+    schema: &'s dyn Schema,
+}
+
+impl<'s> Parser<'s> {
+    // --- token plumbing -------------------------------------------------------------------
+
+    fn peek(&self) -> &Token {
+        self.peek_at(0)
+    }
+
+    /// The token `ahead` places on; the `End` token repeats forever.
+    fn peek_at(&self, ahead: usize) -> &Token {
+        let last = self.toks.len().saturating_sub(1);
+        &self.toks[(self.pos + ahead).min(last)]
+    }
+
+    fn advance(&mut self) -> Token {
+        let t = self.peek().clone();
+        if self.pos + 1 < self.toks.len() {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn describe(&self, t: &Token) -> String {
+        match &t.tok {
+            Tok::End => "end of input".to_string(),
+            Tok::Text(s) => format!("text {}", show_text(s)),
+            Tok::Number(_) => format!("number {}", self.lexeme(t)),
+            _ => format!("`{}`", self.lexeme(t)),
+        }
+    }
+
+    fn lexeme(&self, t: &Token) -> &str {
+        self.src.get(t.start..t.end).unwrap_or("")
+    }
+
+    /// A syntax error at the current token.
+    fn expected(&self, what: &str) -> Cql2Error {
+        let t = self.peek();
+        Cql2Error::expected(self.src, t.start, what, &self.describe(t))
+    }
+
+    fn err_at(&self, offset: usize, message: impl Into<String>) -> Cql2Error {
+        Cql2Error::at(self.src, offset, message)
+    }
+
+    fn is_keyword(&self, t: &Token, kw: &str) -> bool {
+        matches!(&t.tok, Tok::Word(w) if w.eq_ignore_ascii_case(kw))
+    }
+
+    fn eat_keyword(&mut self, kw: &str) -> bool {
+        if self.is_keyword(self.peek(), kw) {
+            self.advance();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect_keyword(&mut self, kw: &str) -> Result<(), Cql2Error> {
+        if self.eat_keyword(kw) {
+            Ok(())
+        } else {
+            Err(self.expected(&format!("`{kw}`")))
+        }
+    }
+
+    fn expect(&mut self, tok: Tok, shown: &str) -> Result<Token, Cql2Error> {
+        if self.peek().tok == tok {
+            Ok(self.advance())
+        } else {
+            Err(self.expected(shown))
+        }
+    }
+
+    fn next_is_lparen(&self) -> bool {
+        self.peek_at(1).tok == Tok::LParen
+    }
+
+    /// One level deeper, for the `(` or `NOT` at `offset`.
+    fn enter(&mut self, offset: usize) -> Result<(), Cql2Error> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err_at(
+                offset,
+                format!("the filter nests parentheses or NOT more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    // --- boolean structure ----------------------------------------------------------------
+
+    fn parse_or(&mut self) -> Result<Node, Cql2Error> {
+        let first = self.parse_and()?;
+        if !self.is_keyword(self.peek(), "OR") {
+            return Ok(first);
+        }
+        let mut items = vec![first];
+        while self.eat_keyword("OR") {
+            items.push(self.parse_and()?);
+        }
+        Ok(Node::Or(items))
+    }
+
+    fn parse_and(&mut self) -> Result<Node, Cql2Error> {
+        let first = self.parse_not()?;
+        if !self.is_keyword(self.peek(), "AND") {
+            return Ok(first);
+        }
+        let mut items = vec![first];
+        while self.eat_keyword("AND") {
+            items.push(self.parse_not()?);
+        }
+        Ok(Node::And(items))
+    }
+
+    fn parse_not(&mut self) -> Result<Node, Cql2Error> {
+        let start = self.peek().start;
+        if self.eat_keyword("NOT") {
+            self.enter(start)?;
+            let inner = self.parse_not()?;
+            self.leave();
+            return Ok(Node::Not(Box::new(inner)));
+        }
+        self.parse_primary()
+    }
+
+    fn parse_primary(&mut self) -> Result<Node, Cql2Error> {
+        if self.peek().tok == Tok::LParen {
+            let open = self.advance();
+            self.enter(open.start)?;
+            let inner = self.parse_or()?;
+            self.expect(Tok::RParen, "`)`")?;
+            self.leave();
+            return Ok(inner);
+        }
+        if let Tok::Word(w) = &self.peek().tok {
+            if self.next_is_lparen() {
+                let upper = w.to_ascii_uppercase();
+                if let Some(op) = SpatialOp::from_name(&upper) {
+                    return self.parse_spatial(op, &upper);
+                }
+                if let Some(op) = ArrayOp::from_name(&upper) {
+                    return self.parse_array_function(op, &upper);
+                }
+            }
+        }
+        self.parse_predicate()
+    }
+
+    // --- scalar predicates ----------------------------------------------------------------
+
+    fn parse_predicate(&mut self) -> Result<Node, Cql2Error> {
+        let left = self.parse_operand()?;
+        let t = self.peek().clone();
+        if let Tok::Cmp(op) = t.tok {
+            self.advance();
+            let right = self.parse_operand()?;
+            // Booleans order false < true: /conf/basic-cql2/comparison runs `b > true` too.
+            self.check_comparable(op.symbol(), &left, &right)?;
+            return Ok(Node::Compare {
+                op,
+                left: left.operand,
+                right: right.operand,
+            });
+        }
+        if self.eat_keyword("IS") {
+            let negated = self.eat_keyword("NOT");
+            self.expect_keyword("NULL")?;
+            let node = match left.operand {
+                // Features always have a geometry.
+                Operand::Property(_) if left.ty == Type::Geometry => Node::Const(false),
+                Operand::Property(id) => Node::IsNull(id),
+                Operand::Literal(_) => {
+                    return Err(self.err_at(
+                        left.offset,
+                        format!("IS NULL needs a property, found {}", left.desc),
+                    ));
+                }
+            };
+            return Ok(if negated {
+                Node::Not(Box::new(node))
+            } else {
+                node
+            });
+        }
+        let negated = self.eat_keyword("NOT");
+        let node = if self.eat_keyword("LIKE") {
+            self.parse_like(left)?
+        } else if self.eat_keyword("BETWEEN") {
+            self.parse_between(left)?
+        } else if self.eat_keyword("IN") {
+            self.parse_in(left)?
+        } else if negated {
+            return Err(self.expected("`LIKE`, `BETWEEN` or `IN` after `NOT`"));
+        } else if let Operand::Literal(Scalar::Bool(b)) = left.operand {
+            // A bare TRUE or FALSE is a predicate of its own in CQL2.
+            Node::Const(b)
+        } else {
+            return Err(self.expected(&format!(
+                "a comparison (=, <>, <, <=, >, >=, LIKE, BETWEEN, IN or IS NULL) after {}",
+                left.desc
+            )));
+        };
+        Ok(if negated {
+            Node::Not(Box::new(node))
+        } else {
+            node
+        })
+    }
+
+    fn parse_like(&mut self, left: Arg) -> Result<Node, Cql2Error> {
+        if left.ty != Type::Text {
+            let what = if left.is_property() {
+                format!("{} is {}", left.desc, type_name(left.ty))
+            } else {
+                format!("{} is not text", left.desc)
+            };
+            return Err(self.err_at(left.offset, format!("LIKE needs text, but {what}")));
+        }
+        let t = self.peek().clone();
+        let Tok::Text(pattern) = &t.tok else {
+            if self.is_keyword(&t, "CASEI") || self.is_keyword(&t, "ACCENTI") {
+                return Err(self.err_at(
+                    t.start,
+                    format!("{} is not supported", self.lexeme(&t).to_ascii_uppercase()),
+                ));
+            }
+            return Err(self.expected("a pattern in single quotes after `LIKE`"));
+        };
+        self.advance();
+        let pattern = compile_like(pattern).map_err(|m| self.err_at(t.start, m))?;
+        Ok(Node::Like {
+            operand: left.operand,
+            pattern,
+        })
+    }
+
+    fn parse_between(&mut self, left: Arg) -> Result<Node, Cql2Error> {
+        if !matches!(left.ty, Type::Number | Type::Date) {
+            return Err(self.err_at(
+                left.offset,
+                format!(
+                    "BETWEEN needs a number or a date, but {} is {}",
+                    left.desc,
+                    type_name(left.ty)
+                ),
+            ));
+        }
+        let low = self.parse_operand()?;
+        self.check_comparable("BETWEEN", &left, &low)?;
+        self.expect_keyword("AND")?;
+        let high = self.parse_operand()?;
+        self.check_comparable("BETWEEN", &left, &high)?;
+        Ok(Node::Between {
+            operand: left.operand,
+            low: low.operand,
+            high: high.operand,
+        })
+    }
+
+    fn parse_in(&mut self, left: Arg) -> Result<Node, Cql2Error> {
+        self.expect(Tok::LParen, "`(` to open the IN list")?;
+        let mut list = Vec::new();
+        loop {
+            let item = self.parse_operand()?;
+            self.check_comparable("IN", &left, &item)?;
+            match item.operand {
+                Operand::Literal(s) => list.push(s),
+                Operand::Property(_) => {
+                    return Err(self.err_at(
+                        item.offset,
+                        format!("IN lists hold values, found property {}", item.desc),
+                    ));
+                }
+            }
+            if self.peek().tok == Tok::Comma {
+                self.advance();
+            } else {
+                break;
+            }
+        }
+        self.expect(Tok::RParen, "`,` or `)` in the IN list")?;
+        Ok(Node::In {
+            operand: left.operand,
+            list,
+        })
+    }
+
+    /// Rejects comparing values of different types, lists and geometries.
+    fn check_comparable(&self, op: &str, a: &Arg, b: &Arg) -> Result<(), Cql2Error> {
+        for x in [a, b] {
+            match x.ty {
+                Type::TextList => {
+                    return Err(self.err_at(x.offset, format!(
+                        "{} is a list of texts; `{op}` cannot compare it — use A_OVERLAPS({}, ('…', '…')) to match any of the values, or A_CONTAINS to require all of them",
+                        x.desc,
+                        x.desc.trim_matches('`'),
+                    )));
+                }
+                Type::Geometry => {
+                    return Err(self.err_at(x.offset, format!(
+                        "{} is the geometry; `{op}` cannot compare it — use S_INTERSECTS, S_WITHIN, S_CONTAINS or S_DISJOINT",
+                        x.desc
+                    )));
+                }
+                _ => {}
+            }
+        }
+        if a.ty == b.ty {
+            return Ok(());
+        }
+        let message = match (a.is_property(), b.is_property()) {
+            (true, true) => format!(
+                "{} is {}; it cannot be compared with {}, which is {}",
+                a.desc,
+                type_name(a.ty),
+                b.desc,
+                type_name(b.ty)
+            ),
+            (true, false) => format!(
+                "{} is {}; it cannot be compared with {}",
+                a.desc,
+                type_name(a.ty),
+                b.desc
+            ),
+            (false, true) => format!(
+                "{} is {}; it cannot be compared with {}",
+                b.desc,
+                type_name(b.ty),
+                a.desc
+            ),
+            (false, false) => format!("{} cannot be compared with {}", a.desc, b.desc),
+        };
+        Err(self.err_at(b.offset, message))
+    }
+
+    /// A property or a literal value.
+    fn parse_operand(&mut self) -> Result<Arg, Cql2Error> {
+        let t = self.peek().clone();
+        let offset = t.start;
+        let literal = |s: Scalar, ty: Type, desc: String| Arg {
+            operand: Operand::Literal(s),
+            ty,
+            desc,
+            offset,
+        };
+        match &t.tok {
+            Tok::Text(s) => {
+                self.advance();
+                Ok(literal(
+                    Scalar::Text(s.clone()),
+                    Type::Text,
+                    format!("text {}", show_text(s)),
+                ))
+            }
+            Tok::Number(n) => {
+                self.advance();
+                Ok(literal(
+                    Scalar::Number(*n),
+                    Type::Number,
+                    format!("number {}", self.lexeme(&t)),
+                ))
+            }
+            Tok::Quoted(name) => {
+                self.advance();
+                self.property(name, offset)
+            }
+            Tok::Word(word) => {
+                let upper = word.to_ascii_uppercase();
+                if self.next_is_lparen() {
+                    return self.function_operand(&upper, offset);
+                }
+                match upper.as_str() {
+                    "TRUE" | "FALSE" => {
+                        self.advance();
+                        Ok(literal(Scalar::Bool(upper == "TRUE"), Type::Bool, upper.clone()))
+                    }
+                    "NULL" => Err(self.err_at(offset, "NULL is not a value here; test for a missing value with `property IS NULL`")),
+                    _ if RESERVED.contains(&upper.as_str()) => Err(self.expected("a property or a value")),
+                    _ => {
+                        self.advance();
+                        self.property(word, offset)
+                    }
+                }
+            }
+            _ => Err(self.expected("a property or a value")),
+        }
+    }
+
+    fn property(&self, name: &str, offset: usize) -> Result<Arg, Cql2Error> {
+        match self.schema.property(name) {
+            Some((id, ty)) => Ok(Arg {
+                operand: Operand::Property(id),
+                ty,
+                desc: format!("`{name}`"),
+                offset,
+            }),
+            None => Err(self.err_at(
+                offset,
+                format!("`{name}` is not a queryable of this collection"),
+            )),
+        }
+    }
+
+    /// `NAME(` in value position: DATE and TIMESTAMP literals, or an explanation of why not.
+    fn function_operand(&mut self, upper: &str, offset: usize) -> Result<Arg, Cql2Error> {
+        match upper {
+            "DATE" | "TIMESTAMP" => {
+                self.advance();
+                self.advance();
+                let t = self.peek().clone();
+                let Tok::Text(s) = &t.tok else {
+                    return Err(self.expected(&format!("a quoted {} inside {upper}(…)", if upper == "DATE" { "date like '2026-01-31'" } else { "timestamp like '2026-01-31T00:00:00Z'" })));
+                };
+                self.advance();
+                self.expect(Tok::RParen, "`)`")?;
+                let date = if upper == "DATE" { parse_date(s) } else { parse_timestamp(s) };
+                let Some(date) = date else {
+                    let form = if upper == "DATE" { "YYYY-MM-DD" } else { "YYYY-MM-DDThh:mm:ssZ" };
+                    return Err(self.err_at(t.start, format!("{upper}({}) is not a valid {} (expected {form})", show_text(s), upper.to_ascii_lowercase())));
+                };
+                Ok(Arg { operand: Operand::Literal(Scalar::Date(date)), ty: Type::Date, desc: format!("{upper}({})", show_text(s)), offset })
+            }
+            "CASEI" | "ACCENTI" => Err(self.err_at(offset, format!("{upper} is not supported"))),
+            "INTERVAL" => Err(self.err_at(offset, "INTERVAL is not supported; compare dates with <, >, = or BETWEEN")),
+            _ if is_geometry_word(upper) => Err(self.err_at(
+                offset,
+                format!("the geometry literal {upper}(…) can only be used inside S_INTERSECTS, S_DISJOINT, S_WITHIN or S_CONTAINS"),
+            )),
+            _ if upper.starts_with("T_") => Err(self.err_at(
+                offset,
+                format!("the temporal operator {upper} is not supported; compare dates with <, >, = or BETWEEN"),
+            )),
+            _ if SpatialOp::from_name(upper).is_some() || ArrayOp::from_name(upper).is_some() => {
+                Err(self.err_at(offset, format!("{upper}(…) is a condition, not a value; it cannot be compared")))
+            }
+            _ => Err(self.err_at(offset, format!("unknown function `{upper}`"))),
+        }
+    }
+
+    // --- array functions ------------------------------------------------------------------
+
+    fn parse_array_function(&mut self, op: ArrayOp, name: &str) -> Result<Node, Cql2Error> {
+        self.advance();
+        self.advance();
+        let left = self.parse_array_arg(name)?;
+        self.expect(Tok::Comma, "`,`")?;
+        let right = self.parse_array_arg(name)?;
+        self.expect(Tok::RParen, "`)`")?;
+        Ok(Node::Array { op, left, right })
+    }
+
+    fn parse_array_arg(&mut self, name: &str) -> Result<ArrayArg, Cql2Error> {
+        let t = self.peek().clone();
+        match &t.tok {
+            Tok::LParen => {
+                self.advance();
+                let mut items = Vec::new();
+                if self.peek().tok == Tok::RParen {
+                    self.advance();
+                    return Ok(ArrayArg::Literal(items));
+                }
+                loop {
+                    let v = self.peek().clone();
+                    match &v.tok {
+                        Tok::Text(s) => items.push(s.clone()),
+                        _ => {
+                            return Err(self.expected(&format!(
+                                "a text in single quotes in the {name} array"
+                            )));
+                        }
+                    }
+                    self.advance();
+                    if self.peek().tok == Tok::Comma {
+                        self.advance();
+                    } else {
+                        break;
+                    }
+                }
+                self.expect(Tok::RParen, "`,` or `)` in the array")?;
+                Ok(ArrayArg::Literal(items))
+            }
+            Tok::Word(w) | Tok::Quoted(w) => {
+                let reserved = RESERVED.iter().any(|r| w.eq_ignore_ascii_case(r));
+                if reserved && matches!(t.tok, Tok::Word(_)) {
+                    return Err(self.expected(&format!(
+                        "a list property or an array like ('a', 'b') in {name}"
+                    )));
+                }
+                self.advance();
+                let arg = self.property(w, t.start)?;
+                match arg.operand {
+                    Operand::Property(id) if arg.ty == Type::TextList => Ok(ArrayArg::Property(id)),
+                    _ => Err(self.err_at(
+                        t.start,
+                        format!(
+                            "`{w}` is {}; {name} needs a list property or an array like ('a', 'b')",
+                            type_name(arg.ty)
+                        ),
+                    )),
+                }
+            }
+            _ => Err(self.expected(&format!(
+                "a list property or an array like ('a', 'b') in {name}"
+            ))),
+        }
+    }
+
+    // --- spatial functions ----------------------------------------------------------------
+
+    fn parse_spatial(&mut self, op: SpatialOp, name: &str) -> Result<Node, Cql2Error> {
+        let start = self.peek().start;
+        self.advance();
+        self.advance();
+        let a = self.parse_geometry_arg(name)?;
+        self.expect(Tok::Comma, "`,`")?;
+        let b = self.parse_geometry_arg(name)?;
+        self.expect(Tok::RParen, "`)`")?;
+        match (a, b) {
+            (None, Some(g)) => Ok(Node::Spatial { op, subject: None, geometry: g }),
+            (Some(g), None) => Ok(Node::Spatial { op: op.converse(), subject: None, geometry: g }),
+            (Some(a), Some(b)) => Ok(Node::Spatial { op, subject: Some(a), geometry: b }),
+            (None, None) => Err(self.err_at(
+                start,
+                format!("{name} compares the geometry with itself; one argument must be a geometry literal such as BBOX(…) or POLYGON(…)"),
+            )),
+        }
+    }
+
+    /// `None` for the feature's geometry property, `Some` for a literal.
+    fn parse_geometry_arg(&mut self, name: &str) -> Result<Option<Geometry>, Cql2Error> {
+        let t = self.peek().clone();
+        let word = match &t.tok {
+            Tok::Word(w) => w.clone(),
+            Tok::Quoted(w) => {
+                self.advance();
+                return self.geometry_property(w, t.start, name).map(|()| None);
+            }
+            _ => {
+                return Err(self.expected(&format!(
+                    "the geometry property or a geometry literal in {name}"
+                )))
+            }
+        };
+        let upper = word.to_ascii_uppercase();
+        let next = self.peek_at(1).clone();
+        let literal_follows = next.tok == Tok::LParen
+            || self.is_keyword(&next, "Z")
+            || self.is_keyword(&next, "EMPTY");
+        if is_geometry_word(&upper) && literal_follows {
+            return self.parse_geometry().map(Some);
+        }
+        if RESERVED.contains(&upper.as_str()) {
+            return Err(self.expected(&format!(
+                "the geometry property or a geometry literal in {name}"
+            )));
+        }
+        self.advance();
+        self.geometry_property(&word, t.start, name).map(|()| None)
+    }
+
+    fn geometry_property(&self, word: &str, offset: usize, name: &str) -> Result<(), Cql2Error> {
+        let arg = self.property(word, offset)?;
+        if arg.ty == Type::Geometry {
+            Ok(())
+        } else {
+            Err(self.err_at(
+                offset,
+                format!(
+                    "`{word}` is {}; {name} needs the geometry property and a geometry literal",
+                    type_name(arg.ty)
+                ),
+            ))
+        }
+    }
+
+    /// A geometry literal: BBOX(…) or WKT.
+    fn parse_geometry(&mut self) -> Result<Geometry, Cql2Error> {
+        let t = self.advance();
+        let upper = self.lexeme(&t).to_ascii_uppercase();
+        if upper == "BBOX" {
+            return self.parse_bbox(t.start);
+        }
+        self.eat_keyword("Z");
+        if self.is_keyword(self.peek(), "EMPTY") {
+            return Err(self.err_at(self.peek().start, format!("{upper} EMPTY is not supported")));
+        }
+        if upper == "GEOMETRYCOLLECTION" {
+            // Its members are validated one by one, as they are parsed.
+            let members = self.list_of(Self::collection_member)?;
+            return Ok(Geometry::GeometryCollection(GeometryCollection(members)));
+        }
+        let geometry = match upper.as_str() {
+            "POINT" => {
+                self.expect(Tok::LParen, "`(`")?;
+                let c = self.coord()?;
+                self.expect(Tok::RParen, "`)`")?;
+                Geometry::Point(Point(c))
+            }
+            "LINESTRING" => Geometry::LineString(self.line_string()?),
+            "POLYGON" => Geometry::Polygon(self.polygon()?),
+            "MULTIPOINT" => Geometry::MultiPoint(self.multi_point()?),
+            "MULTILINESTRING" => {
+                let lines = self.list_of(Self::line_string)?;
+                Geometry::MultiLineString(MultiLineString(lines))
+            }
+            _ => {
+                let polygons = self.list_of(Self::polygon)?;
+                Geometry::MultiPolygon(MultiPolygon(polygons))
+            }
+        };
+        if let Err(e) = geometry.check_validation() {
+            return Err(self.err_at(t.start, format!("invalid {upper}: {e}")));
+        }
+        Ok(geometry)
+    }
+
+    /// One geometry of a GEOMETRYCOLLECTION: WKT, but neither BBOX nor another collection.
+    fn collection_member(&mut self) -> Result<Geometry, Cql2Error> {
+        let t = self.peek();
+        let word = self.lexeme(t).to_ascii_uppercase();
+        if matches!(t.tok, Tok::Word(_)) && WKT_WORDS.contains(&word.as_str()) {
+            return self.parse_geometry();
+        }
+        Err(self.expected(
+            "POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING or MULTIPOLYGON in the GEOMETRYCOLLECTION",
+        ))
+    }
+
+    /// `(` item `,` item … `)`.
+    fn list_of<T>(
+        &mut self,
+        item: fn(&mut Self) -> Result<T, Cql2Error>,
+    ) -> Result<Vec<T>, Cql2Error> {
+        self.expect(Tok::LParen, "`(`")?;
+        let mut out = vec![item(self)?];
+        while self.peek().tok == Tok::Comma {
+            self.advance();
+            out.push(item(self)?);
+        }
+        self.expect(Tok::RParen, "`,` or `)`")?;
+        Ok(out)
+    }
+
+    fn number(&mut self) -> Result<f64, Cql2Error> {
+        match self.peek().tok {
+            Tok::Number(n) => {
+                self.advance();
+                Ok(n)
+            }
+            _ => Err(self.expected("a number")),
+        }
+    }
+
+    /// `x y` or `x y z`; z is read and dropped.
+    fn coord(&mut self) -> Result<Coord, Cql2Error> {
+        let x = self.number()?;
+        let y = self.number()?;
+        if matches!(self.peek().tok, Tok::Number(_)) {
+            self.advance();
+        }
+        Ok(Coord { x, y })
+    }
+
+    fn line_string(&mut self) -> Result<LineString, Cql2Error> {
+        let start = self.peek().start;
+        let coords = self.list_of(Self::coord)?;
+        if coords.len() < 2 {
+            return Err(self.err_at(start, "a line needs at least 2 points"));
+        }
+        Ok(LineString(coords))
+    }
+
+    fn ring(&mut self) -> Result<LineString, Cql2Error> {
+        let start = self.peek().start;
+        let coords = self.list_of(Self::coord)?;
+        if coords.len() < 4 {
+            return Err(self.err_at(
+                start,
+                format!(
+                    "a polygon ring needs at least 4 points, found {}",
+                    coords.len()
+                ),
+            ));
+        }
+        if coords.first() != coords.last() {
+            return Err(self.err_at(start, "a polygon ring must end at its first point"));
+        }
+        Ok(LineString(coords))
+    }
+
+    fn polygon(&mut self) -> Result<Polygon, Cql2Error> {
+        let mut rings = self.list_of(Self::ring)?.into_iter();
+        let exterior = rings.next().unwrap_or_else(|| LineString(Vec::new()));
+        Ok(Polygon::new(exterior, rings.collect()))
+    }
+
+    /// Both `MULTIPOINT((1 2), (3 4))` and `MULTIPOINT(1 2, 3 4)`.
+    fn multi_point(&mut self) -> Result<MultiPoint, Cql2Error> {
+        let points = self.list_of(|p| {
+            if p.peek().tok == Tok::LParen {
+                p.advance();
+                let c = p.coord()?;
+                p.expect(Tok::RParen, "`)`")?;
+                Ok(Point(c))
+            } else {
+                p.coord().map(Point)
+            }
+        })?;
+        Ok(MultiPoint(points))
+    }
+
+    /// `BBOX(minx, miny, maxx, maxy)` or the 6-number 3D form.
+    fn parse_bbox(&mut self, start: usize) -> Result<Geometry, Cql2Error> {
+        let numbers = self.list_of(Self::number)?;
+        let (minx, miny, maxx, maxy) = match numbers[..] {
+            [a, b, c, d] => (a, b, c, d),
+            [a, b, _, d, e, _] => (a, b, d, e),
+            _ => {
+                return Err(self.err_at(
+                    start,
+                    format!(
+                        "BBOX needs 4 numbers (minx, miny, maxx, maxy), found {}",
+                        numbers.len()
+                    ),
+                ));
+            }
+        };
+        if miny > maxy {
+            return Err(self.err_at(
+                start,
+                format!("BBOX has miny {miny} greater than maxy {maxy}"),
+            ));
+        }
+        if minx <= maxx {
+            return Ok(box_geometry(minx, miny, maxx, maxy));
+        }
+        // minx > maxx: the box crosses the antimeridian, so it is two boxes either side of it.
+        if minx > 180.0 || maxx < -180.0 {
+            return Err(self.err_at(
+                start,
+                format!("BBOX has minx {minx} greater than maxx {maxx}, which only makes sense across the antimeridian (longitudes within -180..180)"),
+            ));
+        }
+        let east = box_geometry(minx, miny, 180.0, maxy);
+        let west = box_geometry(-180.0, miny, maxx, maxy);
+        Ok(match (east, west) {
+            (Geometry::Polygon(e), Geometry::Polygon(w)) => {
+                Geometry::MultiPolygon(MultiPolygon(vec![e, w]))
+            }
+            (e, w) => Geometry::GeometryCollection(GeometryCollection(vec![e, w])),
+        })
+    }
+}
+
+/// A box as a valid geometry: a polygon, or a line or point when it has no width or height.
+fn box_geometry(minx: f64, miny: f64, maxx: f64, maxy: f64) -> Geometry {
+    let (lo, hi) = (Coord { x: minx, y: miny }, Coord { x: maxx, y: maxy });
+    if lo == hi {
+        Geometry::Point(Point(lo))
+    } else if minx == maxx || miny == maxy {
+        Geometry::LineString(LineString(vec![lo, hi]))
+    } else {
+        // A polygon (not a Rect) so that transform_geometries moves all four corners; the ring
+        // starts at (minx, miny) as written.
+        let ring = vec![
+            lo,
+            Coord { x: maxx, y: miny },
+            hi,
+            Coord { x: minx, y: maxy },
+            lo,
+        ];
+        Geometry::Polygon(Polygon::new(LineString(ring), Vec::new()))
+    }
+}
+
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    // chrono accepts unpadded fields; CQL2 dates are exactly YYYY-MM-DD.
+    if s.len() != 10 {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// The UTC calendar date of an RFC 3339 timestamp; filters compare timestamps by date.
+fn parse_timestamp(s: &str) -> Option<NaiveDate> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.naive_utc().date())
+}
+
+pub(super) fn compile_like(pattern: &str) -> Result<Vec<LikePart>, String> {
+    let mut out = Vec::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        out.push(match c {
+            '%' => LikePart::Any,
+            '_' => LikePart::One,
+            '\\' => match chars.next() {
+                Some(e) => LikePart::Char(e),
+                None => {
+                    return Err(format!(
+                        "LIKE pattern {} ends with the escape character `\\`",
+                        show_text(pattern)
+                    ))
+                }
+            },
+            c => LikePart::Char(c),
+        });
+    }
+    Ok(out)
+}
