@@ -308,6 +308,12 @@ fn cql2_filters_select_and_explain_their_errors() {
     assert!(body["detail"].as_str().unwrap().contains("colour"), "{body}");
     let (status, _, body) = get(&filter("area_mu > 'big'"));
     assert_eq!((status, body["parameter"].as_str()), (400, Some("filter")), "{body}");
+    // the CQL2 spatial classes' test of an invalid coordinate (OGC 21-065r2, Annex A)
+    for off_globe in ["S_INTERSECTS(geometry, POINT(90 180))", "S_DISJOINT(geometry, MULTIPOINT(7.02 49.92, 90 180))"] {
+        let (status, _, body) = get(&filter(off_globe));
+        assert_eq!((status, body["parameter"].as_str()), (400, Some("filter")), "{off_globe}: {body}");
+        assert!(body["detail"].as_str().unwrap().contains("off the globe"), "{body}");
+    }
 }
 
 fn urlencode(text: &str) -> String {

@@ -253,23 +253,31 @@ impl Selection {
         Ok(())
     }
 
-    /// Reads a CQL2 text filter against the collection's queryables; geometry literals are
-    /// in `filter_crs` (x, y in its axis order).
-    /// Reads a CQL2 filter against the queryables of `layer`'s features.
+    /// Reads a CQL2 text filter against the queryables of `layer`'s features; geometry
+    /// literals are in `filter_crs` (x, y in its axis order) and must fall on the globe once
+    /// in WGS84 (the CQL2 spatial classes refuse `POINT(90 180)`).
     fn read_filter<T: Collected>(&mut self, _layer: &Layer<T>, text: &str, filter_crs: Crs) -> Result<(), FeaturesError> {
         if text.len() > MAX_FILTER_LEN {
             return Err(bad("filter", format!("is longer than {MAX_FILTER_LEN} bytes")));
         }
         let mut expr = cql2::parse(text, &SchemaOf(T::queryables())).map_err(|e| bad("filter", e.to_string()))?;
-        if filter_crs != Crs::Crs84 {
-            let transformer = filter_crs.thread_transformer().map_err(|e| bad("filter-crs", e.to_string()))?;
-            let north_first = filter_crs.north_first();
-            expr.transform_geometries(&|c: Coord| {
-                let c = if north_first { Coord { x: c.y, y: c.x } } else { c };
-                transformer.to_wgs84(c).map_err(|e| e.to_string())
-            })
-            .map_err(|e| bad("filter", format!("a geometry cannot be mapped from {filter_crs}: {e}")))?;
-        }
+        let transformer = match filter_crs {
+            Crs::Crs84 => None,
+            crs => Some(crs.thread_transformer().map_err(|e| bad("filter-crs", e.to_string()))?),
+        };
+        let north_first = filter_crs.north_first();
+        expr.transform_geometries(&|c: Coord| {
+            let c = if north_first { Coord { x: c.y, y: c.x } } else { c };
+            let wgs84 = match &transformer {
+                Some(t) => t.to_wgs84(c).map_err(|e| e.to_string())?,
+                None => c,
+            };
+            if !((-180.0..=180.0).contains(&wgs84.x) && (-90.0..=90.0).contains(&wgs84.y)) {
+                return Err(format!("({}, {}) lies off the globe: longitude must be within ±180 and latitude within ±90", c.x, c.y));
+            }
+            Ok(wgs84)
+        })
+        .map_err(|e| bad("filter", format!("a geometry in {filter_crs} cannot be used: {e}")))?;
         self.filter = Some(expr);
         Ok(())
     }

@@ -1545,7 +1545,8 @@ fn known_deviations_from_the_ats() {
     let cases: &[(&Collection, &str, Outcome)] = &[
         // /conf/basic-spatial-functions/s_intersects, basic-spatial-functions-plus/s_intersects,
         // spatial-functions/s_intersects and s_disjoint want latitude 180 refused. The parser
-        // cannot: it does not know the filter-crs, and projected ones have any coordinates.
+        // cannot (it does not know the filter-crs, and projected ones have any coordinates):
+        // the items query refuses it once in WGS84 (features::query, tested in tests/ogc.rs).
         (&c, "S_INTERSECTS(geom,POINT(90 180))", Ok(&[])),
         (
             &c,
