@@ -573,6 +573,26 @@ pub(crate) fn count_failures(masks: &[u32], excluded: &mut [usize]) {
     }
 }
 
+/// Counts the rows of `kind` that the R-tree left out as outside the area of interest's
+/// box, as [`scope`] names them: under the district or park limit their place fails, and
+/// under `within` otherwise, as the rows inside the box are counted.
+pub(crate) fn count_outside(ctx: &Ctx, kind: OfferKind, hits: &[(u32, Option<f64>)], excluded: &mut [usize]) {
+    let t = &ctx.thresholds;
+    let offers = match kind {
+        OfferKind::Land => &ctx.offers.land,
+        OfferKind::Building => &ctx.offers.buildings,
+    };
+    let mut outside = ctx.offers.columns(kind).site_rows.clone();
+    for &(i, _) in hits {
+        outside[usize::from(offers[i as usize].site)] -= 1;
+    }
+    for (site, n) in outside.into_iter().enumerate() {
+        let scope = t.site_mask[site] & SCOPE_BITS;
+        let c = if scope == 0 { Constraint::Within as u32 } else { scope.trailing_zeros() };
+        excluded[c as usize] += n as usize;
+    }
+}
+
 /// ORs `c`'s bit into each mask whose row fails, and returns how many of those rows are in
 /// scope (a row out of scope counts under its scope constraint alone).
 fn mark(masks: &mut [u32], c: Constraint, failed: impl Iterator<Item = bool>) -> usize {

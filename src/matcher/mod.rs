@@ -492,7 +492,11 @@ impl Matcher {
         let offers = self.offers(kind);
         let order = &self.offers.columns(kind).order;
         let hits = self.located(ctx.req, kind).map(|(hits, constraint)| {
-            excluded[constraint as usize] += offers.len() - hits.len();
+            match constraint {
+                // rows outside the box may fail a district or park limit, which names them
+                Constraint::Within => constraints::count_outside(ctx, kind, &hits, excluded),
+                _ => excluded[constraint as usize] += offers.len() - hits.len(),
+            }
             hits
         });
         let mut masks = scratch::take();
@@ -771,3 +775,26 @@ fn failure(r: &Rejection) -> Failure {
     Failure { constraint: r.constraint().name().to_string(), detail_zh, detail_en }
 }
 
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn rows_outside_the_box_of_the_area_of_interest_count_under_the_park_limit_they_fail() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
+        let snapshot = crate::inventory::load_dir_strict(&dir).expect("the sample loads").snapshot;
+        let matcher = Matcher::new(Arc::new(snapshot));
+        let s = matcher.snapshot();
+        let park = s.parks.items()[0].id.clone();
+        let inside = s.parcels.items().iter().find(|p| p.park.as_deref() == Some(park.as_str())).expect("a parcel in the park");
+        let c = geo::Centroid::centroid(&inside.geometry).expect("a centroid");
+        let (x0, y0, x1, y1) = (c.x() - 0.002, c.y() - 0.002, c.x() + 0.002, c.y() + 0.002);
+        let body = serde_json::json!({"industry": "医疗器械", "space": "land", "parks": [park], "as_of": "2026-11-23",
+            "within": {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}});
+        let result = matcher.run(&ProjectRequest::from_json(&body.to_string()).expect("a request")).expect("runs");
+        // every parcel of another park, or of none, fails the park limit, near the area or far from it
+        let elsewhere = s.parcels.items().iter().filter(|p| p.park.as_deref() != Some(park.as_str())).count();
+        assert_eq!(result.excluded_counts.get("park"), Some(&elsewhere), "{:?}", result.excluded_counts);
+    }
+}
