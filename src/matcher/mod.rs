@@ -23,6 +23,8 @@ pub mod districts;
 mod error;
 pub mod explain;
 mod offers;
+#[cfg(test)]
+mod reference;
 pub mod request;
 pub mod result;
 
