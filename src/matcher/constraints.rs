@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 
 use super::offers::{day_number, supply_bit, Offer, Offers, Site};
 use super::request::AreaRange;
-use super::{Ctx, Requirements, ScopeLimits};
+use super::context::ScopeLimits;
+use super::{Ctx, Requirements};
 use crate::inventory::Snapshot;
 use crate::model::{BuildingType, Industry, LandUse, OfferKind, SpaceStatus, M2_PER_MU};
 

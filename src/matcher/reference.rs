@@ -15,7 +15,8 @@ use serde_json::json;
 
 use super::constraints::{check, scope, Constraint};
 use super::request::{Near, Range, SpaceWanted};
-use super::{assembly, criteria, round1, CandidateKind, Ctx, MatchResult, Matcher, ProjectRequest, Requirements};
+use super::render::round1;
+use super::{assembly, criteria, CandidateKind, Ctx, MatchResult, Matcher, ProjectRequest, Requirements};
 use crate::inventory::Snapshot;
 use crate::model::{BuildingType, OfferKind, SpaceStatus, SupplyMode, M2_PER_MU};
 
