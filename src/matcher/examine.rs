@@ -43,13 +43,6 @@ fn fails_exactly(mask: u32, n: u32) -> bool {
     }
 }
 
-/// Constraints whose failure rules out a near miss.
-static NOT_NEGOTIABLE: std::sync::LazyLock<u32> =
-    std::sync::LazyLock::new(|| Constraint::ALL.iter().filter(|c| !c.allows_near_miss()).fold(0, |bits, c| bits | c.bit()));
-/// The size constraints an assembly member may fail.
-pub(super) static SIZE: std::sync::LazyLock<u32> =
-    std::sync::LazyLock::new(|| Constraint::ALL.iter().filter(|c| c.is_size()).fold(0, |bits, c| bits | c.bit()));
-
 /// The rows of one kind a match examined.
 pub(super) struct Examined<'a> {
     /// Land or building.
@@ -133,7 +126,7 @@ impl Matcher {
             assert_eq!(mask, explained_mask(ctx, &offers[index as usize]), "the fast constraint pass disagrees on row {index}");
         }
         // gathered without a branch per row: whether a row can still be a near miss is random
-        let not_negotiable = *NOT_NEGOTIABLE;
+        let not_negotiable = constraints::NOT_NEGOTIABLE;
         let mut open = scratch::take();
         open.resize(masks.len(), 0);
         let mut n_open = 0;

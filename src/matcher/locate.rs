@@ -3,7 +3,7 @@
 
 use geo::Rect;
 
-use super::constraints::Constraint;
+use super::constraints::{distance, Constraint};
 use super::{Matcher, Requirements};
 use crate::geometry::distance::{area_distance_bounds_m, bbox_around};
 use crate::model::OfferKind;
@@ -38,7 +38,7 @@ impl Matcher {
                             }
                         }
                         let d = self.distance_to(kind, i, p);
-                        (d <= max).then_some((i, Some(d)))
+                        (!distance::fails(max, d)).then_some((i, Some(d)))
                     })
                     .collect();
                 Some((hits, Constraint::Distance))

@@ -44,7 +44,7 @@ pub use error::MatchError;
 pub use request::{ProjectRequest, Requirements, SpaceWanted};
 pub use result::{Candidate, CandidateKind, Failure, MatchResult, NearMiss};
 
-use constraints::{check, scope, Constraint, Rejection};
+use constraints::{check, distance, scope, Constraint, Rejection};
 use context::Ctx;
 use criteria::Relation;
 use offers::{Offer, Offers};
@@ -178,8 +178,8 @@ impl Matcher {
         let mut rejections: Vec<Rejection> = scope(&ctx, offer).into_iter().collect();
         if let Some((p, Some(max_m))) = req.near {
             let metres = self.distance_to(kind, index, p);
-            if metres > max_m {
-                rejections.push(Rejection::Distance { metres, max_m });
+            if distance::fails(max_m, metres) {
+                rejections.push(distance::rejection(max_m, metres));
             }
         }
         check(&ctx, offer, &mut |r| rejections.push(r));

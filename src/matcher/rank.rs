@@ -2,7 +2,8 @@
 //! pass are known), adds parcel assemblies when single parcels are too few, and keeps the
 //! best candidates and near misses.
 
-use super::examine::{Examined, SIZE};
+use super::constraints::SIZE;
+use super::examine::Examined;
 use super::offers::{Facts, Known, Offer, ScoreFacts};
 use super::{assembly, criteria, CandidateKind, Ctx, Matcher};
 use crate::model::OfferKind;
@@ -159,7 +160,6 @@ impl Matcher {
     /// big; the largest first, as they need the fewest partners, at most
     /// [`assembly::MAX_POOL`].
     fn assembly_pool(&self, ctx: &Ctx, examined: &[Examined]) -> Vec<u32> {
-        let size = *SIZE;
         let too_big_m2 = ctx.req.land_area.and_then(|r| r.max_m2).unwrap_or(f64::INFINITY);
         let columns = &self.offers.land_columns;
         let mut pool: Vec<(f64, u32)> = examined
@@ -168,7 +168,7 @@ impl Matcher {
             .flat_map(|e| e.open_positions())
             .filter(|&(pos, _, mask)| {
                 let in_park = self.offers.sites[usize::from(columns.site[pos as usize])].park().is_some();
-                mask != 0 && mask & !size == 0 && columns.area_m2[pos as usize] <= too_big_m2 && in_park
+                mask != 0 && mask & !SIZE == 0 && columns.area_m2[pos as usize] <= too_big_m2 && in_park
             })
             .map(|(pos, index, _)| (columns.area_m2[pos as usize], index))
             .collect();

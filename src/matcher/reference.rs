@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
-use super::constraints::{check, scope, Constraint};
+use super::constraints::{check, distance, scope, Constraint};
 use super::request::{Near, Range, SpaceWanted};
 use super::render::round1;
 use super::{assembly, criteria, CandidateKind, Ctx, MatchResult, Matcher, ProjectRequest, Requirements};
@@ -78,9 +78,7 @@ fn reference(m: &Matcher, req: &Requirements) -> Outcome {
             considered += 1;
             let distance_m = req.near.map(|(p, _)| m.distance_to(kind, o.index, p));
             if let (Some((_, Some(max_m))), Some(d)) = (req.near, distance_m) {
-                // an unknown (NaN) distance is not within the limit
-                let within_limit = d <= max_m;
-                if !within_limit {
+                if distance::fails(max_m, d) {
                     excluded[Constraint::Distance as usize] += 1;
                     continue;
                 }
