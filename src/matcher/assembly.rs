@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use geo::Coord;
 
-use super::constraints::check;
+use super::constraints::{check, size_ok};
 use super::offers::{Offer, Offers};
 use super::Ctx;
 use crate::geometry::distance::area_gap_m;
@@ -60,14 +60,6 @@ pub(crate) fn combine(rows: &Offers, members: &[u32]) -> Offer {
     offer.set_available_day(parts.iter().filter_map(|o| o.available_day()).max());
     offer.set_zone(if parts.iter().all(|o| o.zone() == first.zone()) { first.zone() } else { None }, rows);
     offer
-}
-
-/// Whether the group's size meets the project: area within the range and floor area fitting.
-fn size_ok(ctx: &Ctx, o: &Offer) -> bool {
-    let req = ctx.req;
-    let area_ok = req.land_area.is_none_or(|r| r.min_m2.is_none_or(|m| o.area_m2 >= m) && r.max_m2.is_none_or(|m| o.area_m2 <= m));
-    let floor_ok = req.floor_area_m2.is_none_or(|need| o.buildable_m2.get().is_some_and(|b| b >= need));
-    area_ok && floor_ok
 }
 
 /// Pairs of pool members that are adjacent and in the same park.

@@ -180,6 +180,8 @@ pub(crate) struct Columns {
     pub available: usize,
     /// Positions `available..available + idle` hold idle rows.
     pub idle: usize,
+    /// Per entry of [`Offers::sites`]: the rows there, whatever their status.
+    pub site_rows: Vec<u32>,
     /// [`Offer::site`].
     pub site: Vec<u16>,
     /// [`Offer::land_use`].
@@ -298,7 +300,7 @@ impl Columns {
         self.facts[position].idle = status == SpaceStatus::Idle;
     }
 
-    fn of(layer: &[Offer], details: &[BuildingDetail]) -> Columns {
+    fn of(layer: &[Offer], details: &[BuildingDetail], sites: usize) -> Columns {
         let class = |o: &Offer| class_of(o.status);
         let mut order: Vec<u32> = (0..layer.len() as u32).collect();
         order.sort_by_key(|&i| class(&layer[i as usize]));
@@ -309,7 +311,12 @@ impl Columns {
         for (pos, &i) in order.iter().enumerate() {
             position[i as usize] = pos as u32;
         }
+        let mut site_rows = vec![0u32; sites];
+        for o in layer {
+            site_rows[usize::from(o.site)] += 1;
+        }
         Columns {
+            site_rows,
             position,
             facts: rows.iter().map(|o| ScoreFacts::of(o)).collect(),
             available: rows.iter().filter(|o| class(o) == 0).count(),
@@ -608,8 +615,8 @@ impl Offers {
             .map(|b| BuildingDetail { floor_load: b.floor_load_kn_m2, clearance: b.clearance_m })
             .collect();
         Offers {
-            land_columns: Arc::new(Columns::of(&land, &details)),
-            building_columns: Arc::new(Columns::of(&buildings, &details)),
+            land_columns: Arc::new(Columns::of(&land, &details, sites.len())),
+            building_columns: Arc::new(Columns::of(&buildings, &details, sites.len())),
             sites: Arc::new(sites),
             site_positions: Arc::new(site_positions),
             leading: Arc::new(leading),

@@ -1,0 +1,34 @@
+//! `rent`: rent within the project's maximum (land and building space).
+
+use super::{Constraint, Rejection, RowCheck, Thresholds};
+use crate::matcher::context::Ctx;
+use crate::matcher::offers::{Columns, Offer, Offers};
+
+/// [`Constraint::Rent`].
+pub(crate) struct Check;
+
+impl RowCheck for Check {
+    const CONSTRAINT: Constraint = Constraint::Rent;
+    type Value = f64;
+    type Bound<'t> = f64;
+    #[inline]
+    fn bound(t: &Thresholds) -> Option<f64> {
+        t.max_rent
+    }
+    /// A rent not listed (NaN) passes: it is negotiable.
+    #[inline]
+    fn fails(max: f64, have: f64) -> bool {
+        have > max
+    }
+    #[inline]
+    fn value(_: &Offers, o: &Offer) -> f64 {
+        o.rent.0
+    }
+    #[inline]
+    fn column(c: &Columns, n: usize) -> impl Iterator<Item = f64> + '_ {
+        c.rent[..n].iter().copied()
+    }
+    fn rejection<'a>(_: &Ctx<'a>, o: &Offer, max: f64) -> Rejection<'a> {
+        Rejection::Rent { have: o.rent.0, max }
+    }
+}
