@@ -190,27 +190,24 @@ impl<'s> Parser<'s> {
     // --- boolean structure ----------------------------------------------------------------
 
     fn parse_or(&mut self) -> Result<Node, Cql2Error> {
-        let first = self.parse_and()?;
-        if !self.is_keyword(self.peek(), "OR") {
-            return Ok(first);
-        }
-        let mut items = vec![first];
-        while self.eat_keyword("OR") {
-            items.push(self.parse_and()?);
-        }
-        Ok(Node::Or(items))
+        self.parse_chain("OR", Self::parse_and, Node::Or)
     }
 
     fn parse_and(&mut self) -> Result<Node, Cql2Error> {
-        let first = self.parse_not()?;
-        if !self.is_keyword(self.peek(), "AND") {
+        self.parse_chain("AND", Self::parse_not, Node::And)
+    }
+
+    /// `operand (keyword operand)*`: the operand alone when the keyword does not follow it.
+    fn parse_chain(&mut self, keyword: &str, operand: fn(&mut Self) -> Result<Node, Cql2Error>, join: fn(Vec<Node>) -> Node) -> Result<Node, Cql2Error> {
+        let first = operand(self)?;
+        if !self.is_keyword(self.peek(), keyword) {
             return Ok(first);
         }
         let mut items = vec![first];
-        while self.eat_keyword("AND") {
-            items.push(self.parse_not()?);
+        while self.eat_keyword(keyword) {
+            items.push(operand(self)?);
         }
-        Ok(Node::And(items))
+        Ok(join(items))
     }
 
     fn parse_not(&mut self) -> Result<Node, Cql2Error> {
