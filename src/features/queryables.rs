@@ -58,6 +58,7 @@ pub fn document_of<T: Collected>(_layer: &Layer<T>, self_url: &str) -> Json {
                 Type::Text => json!({ "type": "string" }),
                 Type::Number => json!({ "type": "number" }),
                 Type::Date => json!({ "type": "string", "format": "date" }),
+                Type::Timestamp => json!({ "type": "string", "format": "date-time" }),
                 Type::Bool => json!({ "type": "boolean" }),
                 Type::TextList => json!({ "type": "array", "items": { "type": "string" } }),
                 Type::Geometry => json!({

@@ -1,6 +1,6 @@
 //! The parsed expression: what the parser builds and the evaluator walks.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use geo::Geometry;
 
 use super::lexer::CmpOp;
@@ -13,6 +13,7 @@ pub(super) enum Scalar {
     Number(f64),
     Bool(bool),
     Date(NaiveDate),
+    Timestamp(DateTime<Utc>),
 }
 
 impl Scalar {
@@ -22,6 +23,7 @@ impl Scalar {
             Scalar::Number(n) => Value::Number(*n),
             Scalar::Bool(b) => Value::Bool(*b),
             Scalar::Date(d) => Value::Date(*d),
+            Scalar::Timestamp(t) => Value::Timestamp(*t),
         }
     }
 }

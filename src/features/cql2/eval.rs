@@ -18,12 +18,16 @@ fn and3(a: Option<bool>, b: Option<bool>) -> Option<bool> {
     }
 }
 
-/// Orders two values of the same type; `None` when either is null or they do not match.
+/// Orders two values of the same type (a date and a timestamp by the timestamp's UTC date);
+/// `None` when either is null or they do not match.
 fn compare(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.partial_cmp(y),
         (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
         (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::Timestamp(x), Value::Timestamp(y)) => Some(x.cmp(y)),
+        (Value::Date(x), Value::Timestamp(y)) => Some(x.cmp(&y.date_naive())),
+        (Value::Timestamp(x), Value::Date(y)) => Some(x.date_naive().cmp(y)),
         (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
         _ => None,
     }

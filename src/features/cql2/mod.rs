@@ -8,7 +8,8 @@
 //! - [`Expr::matches`] evaluates it against an [`Item`].
 //!
 //! Supported: AND/OR/NOT, `= <> < <= > >=`, `IS (NOT) NULL`, `(NOT) LIKE` (`%`, `_`, `\`
-//! escape), `(NOT) BETWEEN`, `(NOT) IN`, DATE/TIMESTAMP (compared by UTC date), S_INTERSECTS,
+//! escape), `(NOT) BETWEEN`, `(NOT) IN`, DATE and TIMESTAMP (a date and a timestamp compare by the timestamp's UTC
+//! date), S_INTERSECTS,
 //! S_DISJOINT, S_WITHIN, S_CONTAINS, S_EQUALS, S_TOUCHES, S_OVERLAPS and S_CROSSES over BBOX
 //! and 2D WKT literals (GEOMETRYCOLLECTION too), and A_EQUALS/A_CONTAINS/A_CONTAINEDBY/
 //! A_OVERLAPS over text lists. Not supported, with an error that says so: CASEI, ACCENTI, T_*
@@ -26,7 +27,7 @@ mod parser;
 #[cfg(test)]
 mod tests;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use geo::{Coord, Rect};
 
 use crate::inventory::Shape;
@@ -47,6 +48,8 @@ pub enum Type {
     Number,
     /// A calendar date.
     Date,
+    /// An instant (UTC).
+    Timestamp,
     /// true/false.
     Bool,
     /// A list of texts (industry codes, supply modes).
@@ -68,6 +71,8 @@ pub enum Value<'a> {
     Text(&'a str),
     /// A date.
     Date(NaiveDate),
+    /// An instant.
+    Timestamp(DateTime<Utc>),
     /// A list of texts.
     List(Vec<&'a str>),
 }

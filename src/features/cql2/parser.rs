@@ -1,7 +1,7 @@
 //! A recursive-descent parser for CQL2 text that type-checks every property and literal
 //! against the collection's queryables as it goes.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use geo::{
     Coord, Geometry, GeometryCollection, LineString, MultiLineString, MultiPoint, MultiPolygon,
     Point, Polygon, Validation,
@@ -70,6 +70,7 @@ fn type_name(ty: Type) -> &'static str {
         Type::Text => "text",
         Type::Number => "a number",
         Type::Date => "a date",
+        Type::Timestamp => "a timestamp",
         Type::Bool => "a boolean",
         Type::TextList => "a list of texts",
         Type::Geometry => "the geometry",
@@ -333,7 +334,7 @@ impl<'s> Parser<'s> {
     }
 
     fn parse_between(&mut self, left: Arg) -> Result<Node, Cql2Error> {
-        if !matches!(left.ty, Type::Number | Type::Date) {
+        if !matches!(left.ty, Type::Number | Type::Date | Type::Timestamp) {
             return Err(self.err_at(
                 left.offset,
                 format!(
@@ -403,7 +404,7 @@ impl<'s> Parser<'s> {
                 _ => {}
             }
         }
-        if a.ty == b.ty {
+        if a.ty == b.ty || is_temporal(a.ty) && is_temporal(b.ty) {
             return Ok(());
         }
         let message = match (a.is_property(), b.is_property()) {
@@ -511,12 +512,16 @@ impl<'s> Parser<'s> {
                 };
                 self.advance();
                 self.expect(Tok::RParen, "`)`")?;
-                let date = if upper == "DATE" { parse_date(s) } else { parse_timestamp(s) };
-                let Some(date) = date else {
+                let literal = if upper == "DATE" {
+                    parse_date(s).map(|d| (Scalar::Date(d), Type::Date))
+                } else {
+                    parse_timestamp(s).map(|t| (Scalar::Timestamp(t), Type::Timestamp))
+                };
+                let Some((scalar, ty)) = literal else {
                     let form = if upper == "DATE" { "YYYY-MM-DD" } else { "YYYY-MM-DDThh:mm:ssZ" };
                     return Err(self.err_at(t.start, format!("{upper}({}) is not a valid {} (expected {form})", show_text(s), upper.to_ascii_lowercase())));
                 };
-                Ok(Arg { operand: Operand::Literal(Scalar::Date(date)), ty: Type::Date, desc: format!("{upper}({})", show_text(s)), offset })
+                Ok(Arg { operand: Operand::Literal(scalar), ty, desc: format!("{upper}({})", show_text(s)), offset })
             }
             "CASEI" | "ACCENTI" => Err(self.err_at(offset, format!("{upper} is not supported"))),
             "INTERVAL" => Err(self.err_at(offset, "INTERVAL is not supported; compare dates with <, >, = or BETWEEN")),
@@ -879,11 +884,16 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-/// The UTC calendar date of an RFC 3339 timestamp; filters compare timestamps by date.
-fn parse_timestamp(s: &str) -> Option<NaiveDate> {
-    chrono::DateTime::parse_from_rfc3339(s)
+/// An RFC 3339 timestamp, as UTC.
+fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
         .ok()
-        .map(|t| t.naive_utc().date())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Dates and timestamps compare with each other (/per/basic-cql2/type-casts).
+fn is_temporal(ty: Type) -> bool {
+    matches!(ty, Type::Date | Type::Timestamp)
 }
 
 pub(super) fn compile_like(pattern: &str) -> Result<Vec<LikePart>, String> {
