@@ -539,7 +539,10 @@ fn class_logical(p: &[Truth]) -> Truth {
 /// Ten combinations of a class's predicates in the class_logical template, as the ATS asks
 /// (it picks them at random; these are fixed), with their worked-out ids. Each predicate is
 /// parenthesised, since some are `… and …` and `NOT {p1}` would bind to the first half.
-fn class_combinations(c: &Collection, preds: &[(&str, &[&str])]) {
+/// The predicates are those of `tables`: a class's own and those of the class it builds on.
+fn class_combinations(c: &Collection, tables: &[&[(&'static str, &'static [&'static str])]]) {
+    let preds: Vec<(&str, &[&str])> = tables.concat();
+    let preds = preds.as_slice();
     let n = preds.len();
     let cases: Vec<(String, Vec<&str>)> = (0..10)
         .map(|i| {
@@ -1106,12 +1109,7 @@ fn advanced_comparison_operators() {
 
 #[test]
 fn advanced_comparison_operators_logical() {
-    let stored: Vec<(&str, &[&str])> = ADVANCED_PLACES
-        .iter()
-        .chain(BASIC_PLACES)
-        .copied()
-        .collect();
-    class_combinations(&places(), &stored);
+    class_combinations(&places(), &[ADVANCED_PLACES, BASIC_PLACES]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1171,18 +1169,8 @@ fn basic_spatial_functions() {
 
 #[test]
 fn basic_spatial_functions_logical() {
-    let stored: Vec<(&str, &[&str])> = BASIC_SPATIAL_COUNTRIES
-        .iter()
-        .chain(BASIC_COUNTRIES)
-        .copied()
-        .collect();
-    class_combinations(&countries(), &stored);
-    let stored: Vec<(&str, &[&str])> = BASIC_SPATIAL_PLACES
-        .iter()
-        .chain(BASIC_PLACES)
-        .copied()
-        .collect();
-    class_combinations(&places(), &stored);
+    class_combinations(&countries(), &[BASIC_SPATIAL_COUNTRIES, BASIC_COUNTRIES]);
+    class_combinations(&places(), &[BASIC_SPATIAL_PLACES, BASIC_PLACES]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1248,12 +1236,7 @@ fn basic_spatial_functions_plus() {
 
 #[test]
 fn basic_spatial_functions_plus_logical() {
-    let stored: Vec<(&str, &[&str])> = SPATIAL_PLUS_COUNTRIES
-        .iter()
-        .chain(BASIC_SPATIAL_COUNTRIES)
-        .copied()
-        .collect();
-    class_combinations(&countries(), &stored);
+    class_combinations(&countries(), &[SPATIAL_PLUS_COUNTRIES, BASIC_SPATIAL_COUNTRIES]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1469,14 +1452,8 @@ fn spatial_functions() {
 
 #[test]
 fn spatial_functions_logical() {
-    let stored: Vec<(&str, &[&str])> = SPATIAL_COUNTRIES
-        .iter()
-        .chain(SPATIAL_PLUS_COUNTRIES)
-        .copied()
-        .collect();
-    class_combinations(&countries(), &stored);
-    let stored: Vec<(&str, &[&str])> = SPATIAL_PLACES.iter().chain(BASIC_PLACES).copied().collect();
-    class_combinations(&places(), &stored);
+    class_combinations(&countries(), &[SPATIAL_COUNTRIES, SPATIAL_PLUS_COUNTRIES]);
+    class_combinations(&places(), &[SPATIAL_PLACES, BASIC_PLACES]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1507,8 +1484,7 @@ fn array_functions() {
 
 #[test]
 fn array_functions_logical() {
-    let stored: Vec<(&str, &[&str])> = ARRAY_PLACES.iter().chain(BASIC_PLACES).copied().collect();
-    class_combinations(&places(), &stored);
+    class_combinations(&places(), &[ARRAY_PLACES, BASIC_PLACES]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -498,43 +498,25 @@ fn array_functions_in_both_argument_orders() {
 
 #[test]
 fn bbox_hint_bounds_spatial_filters_only_when_safe() {
-    let hint = |f: &str| parse_ok(f).bbox_hint();
-    let r = |x0: f64, y0: f64, x1: f64, y1: f64| {
-        Some(Rect::new(coord! { x: x0, y: y0 }, coord! { x: x1, y: y1 }))
-    };
-    assert_eq!(
-        hint("S_INTERSECTS(geometry, BBOX(1, 2, 3, 4))"),
-        r(1.0, 2.0, 3.0, 4.0)
-    );
-    assert_eq!(
-        hint("S_WITHIN(BBOX(1, 2, 3, 4), geometry)"),
-        r(1.0, 2.0, 3.0, 4.0)
-    );
-    assert_eq!(
-        hint("status = 'x' AND S_WITHIN(geometry, BBOX(1, 2, 3, 4))"),
-        r(1.0, 2.0, 3.0, 4.0)
-    );
-    // Under AND the smaller box wins; under OR the union.
-    assert_eq!(
-        hint("S_INTERSECTS(geometry, BBOX(0, 0, 10, 10)) AND S_INTERSECTS(geometry, BBOX(1, 1, 2, 2))"),
-        r(1.0, 1.0, 2.0, 2.0)
-    );
-    assert_eq!(
-        hint("S_INTERSECTS(geometry, BBOX(0, 0, 1, 1)) OR S_CONTAINS(geometry, POINT(5 6))"),
-        r(0.0, 0.0, 5.0, 6.0)
-    );
-    assert_eq!(
-        hint("S_INTERSECTS(geometry, BBOX(0, 0, 1, 1)) OR status = 'x'"),
-        None
-    );
-    assert_eq!(hint("NOT S_INTERSECTS(geometry, BBOX(0, 0, 1, 1))"), None);
-    assert_eq!(hint("S_DISJOINT(geometry, BBOX(0, 0, 1, 1))"), None);
-    assert_eq!(
-        hint("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(POINT(0 0), POINT(5 6)))"),
-        r(0.0, 0.0, 5.0, 6.0)
-    );
-    assert_eq!(hint("S_INTERSECTS(POINT(0 0), BBOX(0, 0, 1, 1))"), None);
-    assert_eq!(hint("status = 'x'"), None);
+    let none = None;
+    let r = |x0: f64, y0: f64, x1: f64, y1: f64| Some(Rect::new(coord! { x: x0, y: y0 }, coord! { x: x1, y: y1 }));
+    let cases = [
+        ("S_INTERSECTS(geometry, BBOX(1, 2, 3, 4))", r(1.0, 2.0, 3.0, 4.0)),
+        ("S_WITHIN(BBOX(1, 2, 3, 4), geometry)", r(1.0, 2.0, 3.0, 4.0)),
+        ("status = 'x' AND S_WITHIN(geometry, BBOX(1, 2, 3, 4))", r(1.0, 2.0, 3.0, 4.0)),
+        // Under AND the smaller box wins; under OR the union.
+        ("S_INTERSECTS(geometry, BBOX(0, 0, 10, 10)) AND S_INTERSECTS(geometry, BBOX(1, 1, 2, 2))", r(1.0, 1.0, 2.0, 2.0)),
+        ("S_INTERSECTS(geometry, BBOX(0, 0, 1, 1)) OR S_CONTAINS(geometry, POINT(5 6))", r(0.0, 0.0, 5.0, 6.0)),
+        ("S_INTERSECTS(geometry, BBOX(0, 0, 1, 1)) OR status = 'x'", none),
+        ("NOT S_INTERSECTS(geometry, BBOX(0, 0, 1, 1))", none),
+        ("S_DISJOINT(geometry, BBOX(0, 0, 1, 1))", none),
+        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(POINT(0 0), POINT(5 6)))", r(0.0, 0.0, 5.0, 6.0)),
+        ("S_INTERSECTS(POINT(0 0), BBOX(0, 0, 1, 1))", none),
+        ("status = 'x'", none),
+    ];
+    for (filter, hint) in cases {
+        assert_eq!(parse_ok(filter).bbox_hint(), hint, "{filter}");
+    }
 }
 
 #[test]

@@ -5,16 +5,16 @@ use super::{below, Constraint, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{Columns, Offer, Offers};
 
-/// Whether `capacity_m2` falls short of `need_m2`; an unknown capacity (NaN) does.
-#[inline]
-fn fails(need_m2: f64, capacity_m2: f64) -> bool {
-    below(capacity_m2, need_m2)
-}
+/// [`Constraint::FloorArea`]: on land (`BUILDING = false`) the buildable area, on building
+/// space the vacant area.
+pub(crate) struct Check<const BUILDING: bool>;
 
-/// [`Constraint::FloorArea`] on land: the buildable area.
-pub(crate) struct Land;
+/// On land.
+pub(crate) type Land = Check<false>;
+/// On building space.
+pub(crate) type Building = Check<true>;
 
-impl RowCheck for Land {
+impl<const BUILDING: bool> RowCheck for Check<BUILDING> {
     const CONSTRAINT: Constraint = Constraint::FloorArea;
     type Value = f64;
     type Bound<'t> = f64;
@@ -22,47 +22,22 @@ impl RowCheck for Land {
     fn bound(t: &Thresholds) -> Option<f64> {
         t.floor_need
     }
+    /// An unknown capacity (NaN) falls short.
     #[inline]
-    fn fails(need_m2: f64, buildable_m2: f64) -> bool {
-        fails(need_m2, buildable_m2)
-    }
-    #[inline]
-    fn value(_: &Offers, o: &Offer) -> f64 {
-        o.buildable_m2.0
-    }
-    #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = f64> + '_ {
-        c.buildable_m2[..n].iter().copied()
-    }
-    fn rejection<'a>(_: &Ctx<'a>, o: &Offer, need_m2: f64) -> Rejection<'a> {
-        Rejection::FloorArea { capacity_m2: o.buildable_m2.get(), need_m2, building: false }
-    }
-}
-
-/// [`Constraint::FloorArea`] on building space: the vacant area.
-pub(crate) struct Building;
-
-impl RowCheck for Building {
-    const CONSTRAINT: Constraint = Constraint::FloorArea;
-    type Value = f64;
-    type Bound<'t> = f64;
-    #[inline]
-    fn bound(t: &Thresholds) -> Option<f64> {
-        t.floor_need
-    }
-    #[inline]
-    fn fails(need_m2: f64, vacant_m2: f64) -> bool {
-        fails(need_m2, vacant_m2)
+    fn fails(need_m2: f64, capacity_m2: f64) -> bool {
+        below(capacity_m2, need_m2)
     }
     #[inline]
     fn value(_: &Offers, o: &Offer) -> f64 {
-        o.area_m2
+        if BUILDING { o.area_m2 } else { o.buildable_m2.0 }
     }
     #[inline]
     fn column(c: &Columns, n: usize) -> impl Iterator<Item = f64> + '_ {
-        c.area_m2[..n].iter().copied()
+        let column = if BUILDING { &c.area_m2 } else { &c.buildable_m2 };
+        column[..n].iter().copied()
     }
     fn rejection<'a>(_: &Ctx<'a>, o: &Offer, need_m2: f64) -> Rejection<'a> {
-        Rejection::FloorArea { capacity_m2: Some(o.area_m2), need_m2, building: true }
+        let capacity_m2 = if BUILDING { Some(o.area_m2) } else { o.buildable_m2.get() };
+        Rejection::FloorArea { capacity_m2, need_m2, building: BUILDING }
     }
 }
