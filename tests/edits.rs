@@ -34,7 +34,7 @@ fn server() -> &'static Server {
             .iter()
             .map(|l| LayerSource { layer: LayerName::parse(l).unwrap(), origin: l.to_string(), text: read(&format!("{l}.geojson")) })
             .collect();
-        store.import(&Dataset { layers, catalogue: Some(read("industries.json")), policies: Some(read("policies.json")) }).unwrap();
+        store.import(&Dataset { layers, catalogue: Some(read("industries.json")), policies: Some(read("policies.json")) }, &chanye::store::Import::default()).unwrap();
         let promoter = store.create_token("promoter-wang", Role::Promoter).unwrap();
         let editor = store.create_token("editor-li", Role::Editor).unwrap();
         let public = store.create_token("reader", Role::Public).unwrap();
@@ -486,4 +486,73 @@ fn matching_can_be_kept_for_promoters() {
     }
     // reads stay public
     assert_eq!(response(ureq::get(&format!("{url}/collections/parcels/items?limit=1")).call()).status(), 200);
+}
+
+/// `ogrinfo` of one SQL statement on a file (read-only unless `update`): (success, output).
+fn ogr_sql(path: &std::path::Path, sql: &str, update: bool) -> (bool, String) {
+    let mut command = std::process::Command::new("ogrinfo");
+    if !update {
+        command.arg("-ro");
+    }
+    let out = command.args([path.to_str().unwrap(), "-sql", sql]).output().unwrap();
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn the_main_file_alone_is_a_complete_geopackage_shortly_after_a_write() {
+    let s = server();
+    let id = parcels_with("available")[5].clone();
+    let (status, body, _) = change(&id, Some(&s.promoter), Some(&etag_of(&id)), TALKS);
+    assert_eq!(status, 200, "{body}");
+    let copies = tempfile::tempdir().unwrap();
+    let copy = copies.path().join("backup.gpkg");
+    let sql = format!("SELECT status, version FROM parcels WHERE id = '{id}'");
+    let mut last = String::new();
+    // the checkpointer runs every second; give it a few
+    for _ in 0..50 {
+        std::fs::copy(&s.store_path, &copy).unwrap();
+        let (ok, out) = ogr_sql(&copy, &sql, false);
+        if ok && out.contains("status (String) = negotiating") {
+            assert!(!out.contains("application_id"), "GeoPackage's application_id is set: {out}");
+            assert!(out.contains("version (Integer") && out.contains("= 2"), "{out}");
+            return;
+        }
+        last = out;
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    panic!("a copy of the main file alone never held the edit: {last}");
+}
+
+#[test]
+fn writes_that_do_not_come_through_chanye_are_refused() {
+    let s = server();
+    let id = parcels_with("available")[6].clone();
+    let tag = etag_of(&id);
+    let audit_len = |s: &Server| {
+        let (_, _, audit) = answer(ureq::get(&format!("{}/api/v1/audit?feature={id}", s.url)).set("Authorization", &format!("Bearer {}", s.promoter)).call());
+        audit["entries"].as_array().unwrap().len()
+    };
+    let entries = audit_len(s);
+    // GDAL, as QGIS would edit the layer
+    let (ok, out) = ogr_sql(&s.store_path, &format!("UPDATE parcels SET status = 'sold' WHERE id = '{id}'"), true);
+    assert!(out.contains("edit_this_store_through_chanye"), "GDAL is told why ({ok}): {out}");
+    let (_, out) = ogr_sql(&s.store_path, "DELETE FROM buildings", true);
+    assert!(out.contains("edit_this_store_through_chanye"), "{out}");
+    // any other SQLite client: the store's own tables too
+    let db = rusqlite::Connection::open(&s.store_path).unwrap();
+    for sql in [
+        format!("UPDATE parcels SET status = 'sold' WHERE id = '{id}'"),
+        "INSERT INTO chanye_tokens (name, role, hash, created_at) VALUES ('x', 'admin', x'00', 'now')".to_string(),
+        "DELETE FROM chanye_audit".to_string(),
+    ] {
+        let e = db.execute(&sql, []).expect_err(&sql).to_string();
+        assert!(e.contains("edit_this_store_through_chanye"), "{sql}: {e}");
+    }
+    let status: String = db.query_row("SELECT status FROM parcels WHERE id = ?1", [&id], |r| r.get(0)).unwrap();
+    assert_eq!(status, "available");
+    drop(db);
+    assert_eq!((etag_of(&id), audit_len(s)), (tag.clone(), entries), "nothing changed");
+    // while chanye's own writes go on
+    let (status, body, _) = change(&id, Some(&s.promoter), Some(&tag), TALKS);
+    assert_eq!(status, 200, "{body}");
 }

@@ -25,7 +25,7 @@ fn every_match_agrees_with_the_snapshot_it_came_from() {
     let sample = common::sample_dir();
     let read = |name: &str| std::fs::read_to_string(sample.join(name)).unwrap();
     let layers = LayerName::ALL.iter().map(|l| LayerSource { layer: *l, origin: l.to_string(), text: read(&format!("{l}.geojson")) }).collect();
-    store.import(&Dataset { layers, catalogue: Some(read("industries.json")), policies: Some(read("policies.json")) }).unwrap();
+    store.import(&Dataset { layers, catalogue: Some(read("industries.json")), policies: Some(read("policies.json")) }, &chanye::store::Import::default()).unwrap();
     let snapshot = Arc::new(store.snapshot().unwrap().snapshot);
     let request = ProjectRequest::from_json(r#"{"industry": "医疗器械", "space": "land", "limit": 1000}"#).unwrap();
     // the parcels the burst toggles: those the request ranks, so every change moves the answer

@@ -47,7 +47,7 @@ fn an_imported_store_opens_in_gdal_and_loads_the_same_inventory() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.gpkg");
     let store = GpkgStore::create(&path).unwrap();
-    let imported = store.import(&sample_dataset()).unwrap();
+    let imported = store.import(&sample_dataset(), &chanye::store::Import::default()).unwrap();
     assert_eq!(imported.layers.len(), 5);
     let sample = load_dir_strict(&common::sample_dir()).unwrap().snapshot;
     for (layer, n) in sample.counts() {
@@ -77,7 +77,7 @@ fn a_geopackage_made_by_ogr2ogr_imports() {
         dataset.layers.extend(GpkgStore::read_layers(file).unwrap());
     }
     let store = GpkgStore::create(&dir.path().join("store.gpkg")).unwrap();
-    store.import(&dataset).unwrap();
+    store.import(&dataset, &chanye::store::Import::default()).unwrap();
     let loaded = store.snapshot().unwrap().snapshot;
     let expected = load_dir_strict(&sample).unwrap().snapshot;
     assert_eq!(loaded.counts(), expected.counts());
@@ -90,7 +90,7 @@ fn a_geopackage_made_by_ogr2ogr_imports() {
 fn a_refused_import_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = GpkgStore::create(&dir.path().join("store.gpkg")).unwrap();
-    store.import(&sample_dataset()).unwrap();
+    store.import(&sample_dataset(), &chanye::store::Import::default()).unwrap();
     let before = features(&store.snapshot().unwrap().snapshot);
     let mut parcels = common::sample_layer("parcels");
     parcels["features"][7]["properties"]["status"] = "flying".into();
@@ -103,7 +103,7 @@ fn a_refused_import_changes_nothing() {
         ],
         ..Dataset::default()
     };
-    let e = store.import(&bad).unwrap_err().to_string();
+    let e = store.import(&bad, &chanye::store::Import::default()).unwrap_err().to_string();
     let id = parcels["features"][7]["properties"]["id"].as_str().unwrap();
     assert!(e.contains(id) && e.contains("flying") && e.contains("nothing was written"), "{e}");
     assert_eq!(features(&store.snapshot().unwrap().snapshot), before, "the valid buildings layer was not written either");
@@ -121,7 +121,7 @@ fn cli_import_and_export_round_trip() {
     let chanye = env!("CARGO_BIN_EXE_chanye");
     let out = Command::new(chanye).args(&args).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("parcels: 300 features"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("parcels: 300 added, 0 updated, 0 unchanged, 0 deleted; 300 features"));
 
     let exported = dir.path().join("out");
     let out = Command::new(chanye).args(["export", "--from", store.to_str().unwrap(), "--format", "geojson", "--out", exported.to_str().unwrap()]).output().unwrap();
@@ -143,11 +143,72 @@ fn cli_import_and_export_round_trip() {
     assert!(!fresh.exists());
 }
 
+/// `chanye import` of a store with these files; stdin is not a terminal.
+fn import_cli(files: &[&Path], store: &Path, extra: &[&str]) -> (bool, String, String) {
+    let mut args: Vec<String> = vec!["import".into()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    args.extend(["--store".into(), store.display().to_string()]);
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let out = Command::new(env!("CARGO_BIN_EXE_chanye")).args(&args).stdin(std::process::Stdio::null()).output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn an_import_updates_by_id_and_deletes_only_with_replace_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.gpkg");
+    GpkgStore::create(&path).unwrap().import(&sample_dataset(), &chanye::store::Import::default()).unwrap();
+    let stored = common::sample_layer("buildings");
+    let total = stored["features"].as_array().unwrap().len();
+    let mut two = stored.clone();
+    let list = two["features"].as_array_mut().unwrap();
+    list.truncate(2);
+    let changed = list[0]["properties"]["id"].as_str().unwrap().to_string();
+    let kept = list[1]["properties"]["id"].as_str().unwrap().to_string();
+    list[0]["properties"]["name"] = "改过名的厂房".into();
+    list[1]["properties"]["id"] = "B-NEW-IMPORT".into();
+    list[1]["id"] = "B-NEW-IMPORT".into();
+    let file = dir.path().join("buildings.geojson");
+    std::fs::write(&file, two.to_string()).unwrap();
+
+    let (ok, out, err) = import_cli(&[&file], &path, &[]);
+    assert!(ok, "{err}");
+    assert!(out.contains(&format!("buildings: 1 added, 1 updated, {} unchanged, 0 deleted; {} features", total - 1, total + 1)), "{out}");
+    let store = GpkgStore::open(&path).unwrap();
+    let buildings = store.snapshot().unwrap().snapshot.buildings;
+    assert_eq!(buildings.len(), total + 1, "the other stored buildings stay");
+    assert!(buildings.items().iter().any(|b| b.id == kept), "{kept} was not in the file and stays");
+    let snapshot = store.snapshot().unwrap().snapshot;
+    assert_eq!(snapshot.version(LayerName::Buildings, &changed), 2, "an update bumps the version");
+    assert_eq!(snapshot.version(LayerName::Buildings, &kept), 1);
+    let audit = |id: &str| store.audit(&chanye::store::AuditQuery { feature: Some(id.into()), since: None, limit: 10 }).unwrap();
+    let entry = audit(&changed);
+    assert_eq!(entry.len(), 1, "{entry:?}");
+    assert_eq!((entry[0].action.as_str(), entry[0].after["name"].as_str()), ("update", Some("改过名的厂房")));
+    assert!(entry[0].actor.starts_with("import"), "{:?}", entry[0]);
+    assert_eq!(audit("B-NEW-IMPORT")[0].action, "create");
+
+    // --replace off a terminal without --yes: listed, refused, nothing changed
+    let before = features(&store.snapshot().unwrap().snapshot);
+    let (ok, _, err) = import_cli(&[&file], &path, &["--replace"]);
+    assert!(!ok);
+    assert!(err.contains(&format!("--replace deletes {} of buildings", total - 1)) && err.contains(&kept) && err.contains("--yes"), "{err}");
+    assert_eq!(features(&store.snapshot().unwrap().snapshot), before);
+
+    let (ok, out, err) = import_cli(&[&file], &path, &["--replace", "--yes"]);
+    assert!(ok, "{err}");
+    assert!(out.contains(&format!("buildings: 0 added, 0 updated, 2 unchanged, {} deleted; 2 features", total - 1)), "{out}");
+    let store = GpkgStore::open(&path).unwrap();
+    assert_eq!(store.snapshot().unwrap().snapshot.buildings.len(), 2);
+    assert_eq!(audit(&kept).last().unwrap().action, "delete");
+    assert!(ogrinfo(&path, "buildings").contains("Feature Count: 2"));
+}
+
 #[test]
 fn tokens_are_shown_once_kept_as_hashes_and_revocable() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.gpkg");
-    GpkgStore::create(&path).unwrap().import(&sample_dataset()).unwrap();
+    GpkgStore::create(&path).unwrap().import(&sample_dataset(), &chanye::store::Import::default()).unwrap();
     let chanye = env!("CARGO_BIN_EXE_chanye");
     let token = |args: &[&str]| Command::new(chanye).arg("token").args(args).args(["--store", path.to_str().unwrap()]).output().unwrap();
     let made = token(&["create", "--role", "promoter", "--name", "wang"]);

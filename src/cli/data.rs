@@ -1,19 +1,78 @@
 //! `import`, `export` and `token`: the store of record from the command line.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::{CliError, ExportFormat, TokenCommand};
 use crate::model::{Role, UnknownValue};
-use crate::store::{Dataset, GpkgStore, Store};
+use crate::store::{Actor, Dataset, GpkgStore, Import, ImportMode, Imported, Store};
 
 /// `import`: layer files (and catalogues) into a store, all or nothing; a new store that
-/// the import refused is not left behind.
-pub(super) fn import(files: &[PathBuf], into: &Path) -> Result<ExitCode, CliError> {
+/// the import refused is not left behind. With `replace`, what it deletes is listed first and
+/// must be confirmed.
+pub(super) fn import(files: &[PathBuf], into: &Path, replace: bool, yes: bool) -> Result<ExitCode, CliError> {
     let dataset = Dataset::from_files(files)?;
-    let imported = if into.exists() { GpkgStore::open(into)?.import(&dataset)? } else { GpkgStore::import_new(into, &dataset)?.1 };
-    for (layer, n) in &imported.layers {
-        println!("{layer}: {n} features");
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    let how = Import { mode: if replace { ImportMode::Replace } else { ImportMode::Merge }, actor: Actor { name: format!("import by {user}"), role: Role::Admin }, dry_run: false };
+    if !into.exists() {
+        let (_, imported) = GpkgStore::import_new(into, &dataset, &how)?;
+        print_imported(&imported, into);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let store = GpkgStore::open(into)?;
+    if replace {
+        let plan = store.import(&dataset, &Import { dry_run: true, ..how.clone() })?;
+        let removed: usize = plan.layers.iter().map(|(_, c)| c.removed.len()).sum();
+        if removed > 0 {
+            for (layer, changes) in &plan.layers {
+                if !changes.removed.is_empty() {
+                    let ids: Vec<&str> = changes.removed.iter().map(|c| c.id.as_str()).collect();
+                    eprintln!("--replace deletes {} of {layer}: {}", ids.len(), shortened(&ids, 20));
+                }
+            }
+            if !yes && !confirmed(removed)? {
+                return Err(CliError::Usage(format!(
+                    "--replace would delete {removed} stored features; nothing was imported. Confirm with --yes, or import without --replace to keep them"
+                )));
+            }
+        }
+    }
+    let imported = store.import(&dataset, &how)?;
+    print_imported(&imported, into);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Up to `n` ids, then how many more.
+fn shortened(ids: &[&str], n: usize) -> String {
+    let mut text = ids.iter().take(n).copied().collect::<Vec<_>>().join(", ");
+    if ids.len() > n {
+        text.push_str(&format!(" … and {} more", ids.len() - n));
+    }
+    text
+}
+
+/// Asks at a terminal whether to delete; off a terminal the answer is no.
+fn confirmed(removed: usize) -> Result<bool, CliError> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    eprint!("delete these {removed} features? [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).map_err(|e| CliError::Usage(format!("cannot read the answer: {e}")))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+fn print_imported(imported: &Imported, into: &Path) {
+    for (layer, c) in &imported.layers {
+        println!(
+            "{layer}: {} added, {} updated, {} unchanged, {} deleted; {} features",
+            c.added.len(),
+            c.updated.len(),
+            c.unchanged,
+            c.removed.len(),
+            c.total
+        );
     }
     if imported.catalogue {
         println!("industries.json: imported");
@@ -22,7 +81,6 @@ pub(super) fn import(files: &[PathBuf], into: &Path) -> Result<ExitCode, CliErro
         println!("policies.json: imported");
     }
     println!("into {}", into.display());
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `token create|revoke|list`.

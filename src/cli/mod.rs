@@ -78,13 +78,21 @@ pub enum Command {
     /// Import layer files (GeoJSON named after their layers: parcels.geojson, …; or
     /// GeoPackages, e.g. from ogr2ogr, with tables or file names after their layers), and
     /// optionally industries.json and policies.json, into a GeoPackage store; all or nothing.
+    /// Features are updated by id and new ids added; the others stay unless `--replace`.
     Import {
         /// The files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// The store (created when missing).
-        #[arg(long)]
+        #[arg(long, alias = "store")]
         into: PathBuf,
+        /// The files are the whole layers: stored features they do not name are deleted
+        /// (listed first; confirmed at a terminal, or with --yes).
+        #[arg(long)]
+        replace: bool,
+        /// Confirms what --replace deletes without asking.
+        #[arg(long, requires = "replace")]
+        yes: bool,
     },
     /// Manage the bearer tokens of a store.
     Token {
@@ -231,7 +239,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Generate { parcels, seed, out, sources } => inventory::generate(parcels, seed, out, sources),
         Command::Match(args) => project::matches(&args),
         Command::Recommend(args) => project::recommend(&args),
-        Command::Import { files, into } => data::import(&files, &into),
+        Command::Import { files, into, replace, yes } => data::import(&files, &into, replace, yes),
         Command::Token { store, command } => data::token(&store, command),
         Command::Export { from, format, out } => data::export(&from, format, &out),
         Command::Stats { data, json } => inventory::stats(&data, json),

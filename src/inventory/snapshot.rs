@@ -7,29 +7,35 @@ use crate::model::{Building, Catalogue, District, Parcel, Park, PolicyCatalogue,
 
 /// Runs `$body` with `$layer` bound to the snapshot's layer named `$name` (a `&Layer<T>` of
 /// that layer's feature type), so that code generic over the feature type is dispatched in
-/// one place: `with_layer!(snapshot, name, |layer| layer.extent())`.
+/// one place: `with_layer!(snapshot, name, |layer| layer.extent())`, or over two snapshots:
+/// `with_layer!((old, new), name, |was, is| …)`.
 macro_rules! with_layer {
     ($snapshot:expr, $name:expr, |$layer:ident| $body:expr) => {{
         let snapshot = &$snapshot;
+        $crate::inventory::with_layer!((*snapshot, *snapshot), $name, |$layer, _same| $body)
+    }};
+    // two snapshots' layers of one name, e.g. to compare them
+    (($a:expr, $b:expr), $name:expr, |$x:ident, $y:ident| $body:expr) => {{
+        let (a, b) = (&$a, &$b);
         match $name {
             $crate::inventory::LayerName::Districts => {
-                let $layer = &snapshot.districts;
+                let ($x, $y) = (&a.districts, &b.districts);
                 $body
             }
             $crate::inventory::LayerName::Parks => {
-                let $layer = &snapshot.parks;
+                let ($x, $y) = (&a.parks, &b.parks);
                 $body
             }
             $crate::inventory::LayerName::Zones => {
-                let $layer = &snapshot.zones;
+                let ($x, $y) = (&a.zones, &b.zones);
                 $body
             }
             $crate::inventory::LayerName::Parcels => {
-                let $layer = &snapshot.parcels;
+                let ($x, $y) = (&a.parcels, &b.parcels);
                 $body
             }
             $crate::inventory::LayerName::Buildings => {
-                let $layer = &snapshot.buildings;
+                let ($x, $y) = (&a.buildings, &b.buildings);
                 $body
             }
         }

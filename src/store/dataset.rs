@@ -104,7 +104,7 @@ mod tests {
     fn geopackages_go_by_table_or_by_the_name_of_a_file_with_one_table() {
         let dir = tempfile::tempdir().unwrap();
         let store = dir.path().join("store.gpkg");
-        GpkgStore::import_new(&store, &sample_dataset()).unwrap();
+        GpkgStore::import_new(&store, &sample_dataset(), &crate::store::Import::default()).unwrap();
         let from_store = Dataset::from_files(std::slice::from_ref(&store)).unwrap();
         // tables come in name order
         let mut layers: Vec<LayerName> = from_store.layers.iter().map(|s| s.layer).collect();

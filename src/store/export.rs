@@ -42,7 +42,7 @@ mod tests {
     fn a_data_directory_holds_the_layers_and_the_documents_as_imported() {
         let dir = tempfile::tempdir().unwrap();
         let store = GpkgStore::create(&dir.path().join("s.gpkg")).unwrap();
-        store.import(&sample_dataset()).unwrap();
+        store.import(&sample_dataset(), &crate::store::Import::default()).unwrap();
         let out = dir.path().join("out");
         store.export_dir(&out).unwrap();
         for name in [CATALOGUE_FILE, POLICIES_FILE] {

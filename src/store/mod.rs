@@ -1,6 +1,6 @@
 //! The store of record: where the inventory lives between runs. The server builds its
-//! in-memory snapshot from it; imports replace layers in one transaction, so a failed import
-//! leaves the store as it was.
+//! in-memory snapshot from it; imports update layers by id in one transaction (with versions
+//! and audit entries), so a failed import leaves the store as it was.
 //!
 //! [`Store`] is the seam for other backends (a PostGIS store for several stateless replicas
 //! can implement it without the matcher or the HTTP layer changing); [`GpkgStore`] is the
@@ -9,10 +9,12 @@
 mod dataset;
 mod export;
 mod gpkg;
+mod merge;
 mod writer;
 
 pub use dataset::Dataset;
 pub use gpkg::GpkgStore;
+pub use merge::{FeatureChange, ImportMode, LayerChanges};
 pub use writer::{Outcome, Published, Writer};
 
 use std::path::Path;
@@ -187,11 +189,28 @@ pub struct Documents {
     pub policies: Option<String>,
 }
 
-/// What an import changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How to import, and who does it.
+#[derive(Debug, Clone)]
+pub struct Import {
+    /// Whether stored features the files do not name are kept.
+    pub mode: ImportMode,
+    /// Who imports, for the audit trail.
+    pub actor: Actor,
+    /// Work out the changes and write nothing.
+    pub dry_run: bool,
+}
+
+impl Default for Import {
+    fn default() -> Self {
+        Import { mode: ImportMode::Merge, actor: Actor { name: "import".into(), role: Role::Admin }, dry_run: false }
+    }
+}
+
+/// What an import changed (or, in a dry run, would change).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Imported {
-    /// Features now in each replaced layer.
-    pub layers: Vec<(LayerName, usize)>,
+    /// The changes in each imported layer.
+    pub layers: Vec<(LayerName, LayerChanges)>,
     /// Whether the catalogue was replaced.
     pub catalogue: bool,
     /// Whether the policy measures were replaced.
@@ -288,9 +307,11 @@ pub trait Store: Send + Sync {
     /// Loads everything the store holds into a snapshot (with its policy measures).
     fn snapshot(&self) -> Result<Loaded, StoreError>;
 
-    /// Replaces the given layers (and catalogue or policies) in one transaction, after
-    /// validating them together with what the store keeps; on any error nothing changes.
-    fn import(&self, dataset: &Dataset) -> Result<Imported, StoreError>;
+    /// Lays the given layers over the stored ones by id (replacing them whole with
+    /// [`ImportMode::Replace`]) and replaces the catalogue or policies given, in one
+    /// transaction, after validating everything together; changed features go one version up,
+    /// each change with its audit entry. On any error nothing changes.
+    fn import(&self, dataset: &Dataset, how: &Import) -> Result<Imported, StoreError>;
 
     /// The version of every feature of a layer, by id.
     fn versions(&self, layer: LayerName) -> Result<std::collections::HashMap<String, u64>, StoreError>;

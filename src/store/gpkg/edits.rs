@@ -2,11 +2,12 @@
 //! back.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::schema::{columns, sql_value, Kind};
+use super::schema::{columns, ensure_columns, write_feature, Write, WriteError};
 use super::{now, GpkgStore};
-use crate::export::gpkg::{geometry_blob, quote};
+use crate::export::gpkg::quote;
+use crate::store::merge::changed_properties;
 use crate::inventory::{LayerName, Space};
 use crate::model::{check_transition, Role, SpaceStatus};
 use crate::store::{Actor, AuditEntry, AuditQuery, Batch, Change, Committed, Edit, StoreError};
@@ -41,70 +42,33 @@ fn checked_version(tx: &Connection, layer: LayerName, id: &str, expected: u64) -
 fn write_row(tx: &Connection, space: &Space, insert: bool) -> Result<(), Failure> {
     let table = space.layer().as_str();
     let properties = space.stored_properties();
-    let mut kinds = columns(tx, table)?;
-    for (key, value) in &properties {
-        if kinds.contains_key(key) {
-            continue;
-        }
-        let kind = Kind::of(value).unwrap_or(Kind::Text);
-        tx.execute(&format!("ALTER TABLE {} ADD COLUMN {} {}", quote(table), quote(key), kind.sql()), [])?;
-        if kind == Kind::Json {
-            tx.execute("INSERT INTO gpkg_data_columns (table_name, column_name, name, mime_type) VALUES (?1, ?2, ?2, 'application/json')", params![table, key])?;
-        }
-        kinds.insert(key.clone(), kind);
-    }
-    let blob = geometry_blob(&space.geometry()).map_err(|e| Failure::Refusal(StoreError::Refused(format!("{} {}: {e}", space.layer(), space.id()))))?;
-    let mut values = vec![rusqlite::types::Value::Blob(blob)];
-    let mut names = vec!["geom".to_string()];
-    for (key, value) in &properties {
-        names.push(quote(key));
-        values.push(sql_value(value, kinds[key]));
-    }
-    let sql = if insert {
-        let slots: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-        format!("INSERT INTO {} ({}, version) VALUES ({}, 1)", quote(table), names.join(", "), slots.join(", "))
-    } else {
-        let sets: Vec<String> = names.iter().enumerate().map(|(i, n)| format!("{n} = ?{}", i + 1)).collect();
-        values.push(rusqlite::types::Value::Text(space.id().to_string()));
-        format!("UPDATE {} SET {}, version = version + 1 WHERE id = ?{}", quote(table), sets.join(", "), values.len())
-    };
-    match tx.execute(&sql, rusqlite::params_from_iter(values)) {
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+    let kinds = ensure_columns(tx, table, &properties)?;
+    let how = if insert { Write::Insert } else { Write::Update };
+    match write_feature(tx, table, &kinds, &properties, &space.geometry(), how) {
+        Ok(()) => Ok(()),
+        Err(WriteError::Geometry(e)) => Err(Failure::Refusal(StoreError::Refused(format!("{} {}: {e}", space.layer(), space.id())))),
+        Err(WriteError::Sql(rusqlite::Error::SqliteFailure(e, _))) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
             Err(Failure::Refusal(StoreError::Refused(format!("{} already has '{}'", space.layer(), space.id()))))
         }
-        other => other.map(|_| ()).map_err(Failure::Sql),
+        Err(WriteError::Sql(e)) => Err(Failure::Sql(e)),
     }
-}
-
-/// The properties that differ between two property maps: (before, after).
-fn changed(before: &Map<String, Value>, after: &Map<String, Value>) -> (Value, Value) {
-    let mut old = Map::new();
-    let mut new = Map::new();
-    for key in before.keys().chain(after.keys().filter(|k| !before.contains_key(*k))) {
-        let (a, b) = (before.get(key).unwrap_or(&Value::Null), after.get(key).unwrap_or(&Value::Null));
-        if a != b {
-            old.insert(key.clone(), a.clone());
-            new.insert(key.clone(), b.clone());
-        }
-    }
-    (Value::Object(old), Value::Object(new))
 }
 
 /// An audit entry in the making.
-struct Entry<'a> {
-    layer: LayerName,
-    feature: &'a str,
-    action: &'a str,
-    before: Value,
-    after: Value,
-    geometry_changed: bool,
-    project: Option<&'a str>,
-    project_id: Option<&'a str>,
-    note: Option<&'a str>,
+pub(super) struct Entry<'a> {
+    pub(super) layer: LayerName,
+    pub(super) feature: &'a str,
+    pub(super) action: &'a str,
+    pub(super) before: Value,
+    pub(super) after: Value,
+    pub(super) geometry_changed: bool,
+    pub(super) project: Option<&'a str>,
+    pub(super) project_id: Option<&'a str>,
+    pub(super) note: Option<&'a str>,
 }
 
 /// Writes an audit entry and returns its place in the trail.
-fn record(tx: &Connection, actor: &Actor, e: Entry) -> rusqlite::Result<i64> {
+pub(super) fn record(tx: &Connection, actor: &Actor, e: Entry) -> rusqlite::Result<i64> {
     let text = |v: &Value| (!v.is_null()).then(|| v.to_string());
     tx.execute(
         "INSERT INTO chanye_audit (at, actor, role, layer, feature, action, before, after, geometry_changed, project, project_id, note)
@@ -185,7 +149,7 @@ fn apply_one(tx: &Connection, edit: &Edit) -> Result<Committed, Failure> {
         Change::Update { expected_version, before, after } => {
             let version = checked_version(tx, after.layer(), after.id(), *expected_version)?;
             write_row(tx, after, false)?;
-            let (old, new) = changed(&before.stored_properties(), &after.stored_properties());
+            let (old, new) = changed_properties(&before.stored_properties(), &after.stored_properties());
             let geometry_changed = !before.same_geometry(after);
             let entry = Entry { layer: after.layer(), feature: after.id(), action: "update", before: old, after: new, geometry_changed, project: None, project_id: None, note: None };
             Ok(Committed { version: version + 1, audit_seq: record(tx, actor, entry)? })

@@ -34,7 +34,7 @@ mod tests {
     fn a_copy_holds_the_layers_their_versions_and_the_tokens() {
         let dir = tempfile::tempdir().unwrap();
         let store = GpkgStore::create(&dir.path().join("s.gpkg")).unwrap();
-        store.import(&sample_dataset()).unwrap();
+        store.import(&sample_dataset(), &crate::store::Import::default()).unwrap();
         let secret = store.create_token("li", Role::Editor).unwrap();
         let copy = dir.path().join("copy.gpkg");
         store.copy_to(&copy).unwrap();

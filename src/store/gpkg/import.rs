@@ -1,7 +1,6 @@
-//! Imports: layers read from feature tables (the store's own and GDAL's), validated together
-//! with what the store keeps, and written back as fresh tables in one transaction.
+//! Imports: layers read from feature tables (the store's own and GDAL's), laid over what the
+//! store keeps, validated together, and written back change by change in one transaction.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -11,13 +10,15 @@ use geozero::wkb::GpkgWkb;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde_json::{Map, Value};
 
-use super::schema::{document, geometry_type, has_sqlite_table, has_table, sql_value, Kind, CATALOGUE, POLICIES};
+use super::edits::{record, Entry};
+use super::schema::{document, ensure_columns, geometry_type, has_sqlite_table, has_table, write_feature, Kind, Write, WriteError, CATALOGUE, POLICIES};
 use super::GpkgStore;
-use crate::export::gpkg::{geometry_blob, quote, register_feature_table};
+use crate::export::gpkg::{quote, register_feature_table};
 use crate::inventory::export::Exported;
-use crate::inventory::{self, check_policies, Layer, LayerName, LayerSource, LoadOptions, Loaded, NoProgress, Shape, Snapshot};
+use crate::inventory::{self, check_policies, with_layer, Layer, LayerName, LayerSource, LoadOptions, Loaded, NoProgress, Shape};
 use crate::model::Catalogue;
-use crate::store::{Dataset, Imported, StoreError};
+use crate::store::merge::{changes, overlay};
+use crate::store::{Dataset, Import, Imported, LayerChanges, StoreError};
 
 /// What the store holds besides versions and tokens.
 pub(super) struct Stored {
@@ -158,94 +159,124 @@ pub(super) fn load_all(layers: &[LayerSource], catalogue: &str, policies: Option
     Ok(loaded)
 }
 
-/// Writes one layer of a validated snapshot as a fresh feature table.
-fn write_layer<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName) -> Result<usize, StoreError> {
-    let fail = |e: rusqlite::Error| StoreError::Sqlite { path: name.to_string(), source: e };
-    let properties: Vec<Map<String, Value>> = layer.items().iter().map(|f| f.stored_properties()).collect();
-    // columns in property order; a column's kind is that of its first non-null value
+/// Creates a layer's feature table with the columns its properties need (in property
+/// order, each of the kind of its first non-null value).
+fn create_layer_table(db: &Connection, name: LayerName, properties: &[Map<String, Value>], extent: Option<geo::Rect>) -> rusqlite::Result<()> {
     let mut keys: Vec<&String> = Vec::new();
     for key in properties.iter().flat_map(|m| m.keys()) {
         if !keys.contains(&key) {
             keys.push(key);
         }
     }
-    let columns: Vec<(String, Kind)> = keys
-        .into_iter()
-        .map(|key| (key.clone(), properties.iter().find_map(|m| m.get(key).and_then(Kind::of)).unwrap_or(Kind::Text)))
-        .collect();
     let table = name.as_str();
-    db.execute(&format!("DROP TABLE IF EXISTS {}", quote(table)), []).map_err(fail)?;
-    for meta in ["gpkg_geometry_columns", "gpkg_data_columns", "gpkg_contents"] {
-        db.execute(&format!("DELETE FROM {meta} WHERE table_name = ?1"), [table]).map_err(fail)?;
-    }
     let mut ddl = format!("CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {}", quote(table), geometry_type(name));
-    for (key, kind) in &columns {
+    let mut json = Vec::new();
+    for key in keys {
+        let kind = properties.iter().find_map(|m| m.get(key).and_then(Kind::of)).unwrap_or(Kind::Text);
         ddl.push_str(&format!(", {} {}", quote(key), kind.sql()));
         if key == "id" {
             ddl.push_str(" NOT NULL UNIQUE");
         }
+        if kind == Kind::Json {
+            json.push(key);
+        }
     }
     ddl.push_str(", version INTEGER NOT NULL DEFAULT 1)");
-    db.execute(&ddl, []).map_err(fail)?;
-    let extent = layer.extent();
+    db.execute(&ddl, [])?;
     let (title, description) = crate::features::describe(name);
-    register_feature_table(db, table, &format!("{title}: {description}"), geometry_type(name), extent).map_err(fail)?;
-    for (key, _) in columns.iter().filter(|(_, kind)| *kind == Kind::Json) {
-        db.execute(
-            "INSERT INTO gpkg_data_columns (table_name, column_name, name, mime_type) VALUES (?1, ?2, ?2, 'application/json')",
-            params![table, key],
-        )
+    register_feature_table(db, table, &format!("{title}: {description}"), geometry_type(name), extent)?;
+    for key in json {
+        db.execute("INSERT INTO gpkg_data_columns (table_name, column_name, name, mime_type) VALUES (?1, ?2, ?2, 'application/json')", params![table, key])?;
+    }
+    super::guard::protect(db, table)
+}
+
+/// Writes what the import changes in one layer of the validated snapshot: new rows, updated
+/// rows one version up, removed rows deleted, each with its audit entry (a new layer gets
+/// one entry for the whole import).
+fn write_changes<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName, changes: &LayerChanges, how: &Import, origin: &str) -> Result<(), StoreError> {
+    let fail = |e: rusqlite::Error| StoreError::Sqlite { path: name.to_string(), source: e };
+    let table = name.as_str();
+    let note = format!("import of {origin}");
+    if changes.new_layer {
+        let properties: Vec<Map<String, Value>> = layer.items().iter().map(|f| f.stored_properties()).collect();
+        create_layer_table(db, name, &properties, layer.extent()).map_err(fail)?;
+    } else {
+        db.execute("UPDATE gpkg_contents SET min_x = ?2, min_y = ?3, max_x = ?4, max_y = ?5, last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?1", {
+            let e = layer.extent();
+            params![table, e.map(|r| r.min().x), e.map(|r| r.min().y), e.map(|r| r.max().x), e.map(|r| r.max().y)]
+        })
         .map_err(fail)?;
     }
-    let names: Vec<String> = std::iter::once("geom".to_string()).chain(columns.iter().map(|(k, _)| quote(k))).collect();
-    let slots: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-    let mut insert = db.prepare(&format!("INSERT INTO {} ({}) VALUES ({})", quote(table), names.join(", "), slots.join(", "))).map_err(fail)?;
-    for (item, map) in layer.items().iter().zip(&properties) {
+    for removed in &changes.removed {
+        db.execute(&format!("DELETE FROM {} WHERE id = ?1", quote(table)), [&removed.id]).map_err(fail)?;
+    }
+    let writes = changes.added.iter().map(|c| (c, Write::Insert)).chain(changes.updated.iter().map(|c| (c, Write::Update)));
+    for (change, write) in writes {
+        let Some(item) = layer.get(&change.id) else { continue };
+        let properties = item.stored_properties();
+        let kinds = ensure_columns(db, table, &properties).map_err(fail)?;
         let geometry = match item.shape() {
             Shape::Area(a) => Geometry::MultiPolygon(a.clone()),
             Shape::Point(p) => Geometry::Point(p),
         };
-        let blob = geometry_blob(&geometry).map_err(|e| StoreError::Missing(format!("{name} {}: {e}", item.id())))?;
-        let mut values = vec![rusqlite::types::Value::Blob(blob)];
-        for (key, kind) in &columns {
-            values.push(sql_value(map.get(key.as_str()).unwrap_or(&Value::Null), *kind));
+        write_feature(db, table, &kinds, &properties, &geometry, write).map_err(|e| match e {
+            WriteError::Geometry(e) => StoreError::Refused(format!("{name} {}: {e}", change.id)),
+            WriteError::Sql(e) => fail(e),
+        })?;
+    }
+    let entry = |feature: &str, action: &str, before: &Value, after: &Value, geometry_changed: bool| {
+        let e = Entry { layer: name, feature, action, before: before.clone(), after: after.clone(), geometry_changed, project: None, project_id: None, note: Some(&note) };
+        record(db, &how.actor, e).map(|_| ()).map_err(fail)
+    };
+    if changes.new_layer {
+        return entry("*", "import", &Value::Null, &serde_json::json!({ "features": changes.total }), true);
+    }
+    for (action, list) in [("create", &changes.added), ("update", &changes.updated), ("delete", &changes.removed)] {
+        for c in list {
+            entry(&c.id, action, &c.before, &c.after, c.geometry_changed)?;
         }
-        insert.execute(rusqlite::params_from_iter(values)).map_err(fail)?;
     }
-    Ok(layer.len())
+    Ok(())
 }
 
-/// Writes one layer of a validated snapshot, whatever its feature type.
-fn write_snapshot_layer(db: &Connection, snapshot: &Snapshot, layer: LayerName) -> Result<usize, StoreError> {
-    match layer {
-        LayerName::Districts => write_layer(db, &snapshot.districts, layer),
-        LayerName::Parks => write_layer(db, &snapshot.parks, layer),
-        LayerName::Zones => write_layer(db, &snapshot.zones, layer),
-        LayerName::Parcels => write_layer(db, &snapshot.parcels, layer),
-        LayerName::Buildings => write_layer(db, &snapshot.buildings, layer),
-    }
-}
-
-/// Replaces the dataset's layers and documents after validating them with what is kept.
-pub(super) fn import(store: &GpkgStore, dataset: &Dataset) -> Result<Imported, StoreError> {
+/// Lays the dataset's layers over the stored ones (see [`crate::store::merge`]), validates
+/// everything together, and writes the changes and documents in one transaction.
+pub(super) fn import(store: &GpkgStore, dataset: &Dataset, how: &Import) -> Result<Imported, StoreError> {
     let mut db = store.connection();
     let Stored { layers: kept, catalogue: stored_catalogue, policies: stored_policies } = read_all(store, &db)?;
-    let replaced: Vec<LayerName> = dataset.layers.iter().map(|s| s.layer).collect();
-    let mut layers: Vec<LayerSource> = kept.into_iter().filter(|s| !replaced.contains(&s.layer)).collect();
-    layers.extend(dataset.layers.iter().cloned());
+    let imported: Vec<LayerName> = dataset.layers.iter().map(|s| s.layer).collect();
+    let mut layers: Vec<LayerSource> = kept.iter().filter(|s| !imported.contains(&s.layer)).cloned().collect();
+    for file in &dataset.layers {
+        layers.push(overlay(kept.iter().find(|s| s.layer == file.layer), file, how.mode)?);
+    }
     let catalogue = dataset
         .catalogue
         .clone()
-        .or(stored_catalogue)
+        .or(stored_catalogue.clone())
         .ok_or_else(|| StoreError::Missing("no industry catalogue: import industries.json with the layers".into()))?;
     let policies = dataset.policies.clone().or(stored_policies);
     // validate everything together before writing anything
     let loaded = load_all(&layers, &catalogue, policies.as_deref())?;
+    // what the store held, to compare with; policies do not take part
+    let before = match (&stored_catalogue, kept.iter().any(|s| imported.contains(&s.layer))) {
+        (Some(stored_catalogue), true) => Some(load_all(&kept, stored_catalogue, None)?),
+        _ => None,
+    };
+    let mut changed = Vec::new();
+    for layer in LayerName::ALL.into_iter().filter(|l| imported.contains(l)) {
+        let had = kept.iter().any(|s| s.layer == layer);
+        changed.push((layer, changes(before.as_ref().map(|l| &l.snapshot), &loaded.snapshot, layer, had)));
+    }
+    let result = Imported { layers: changed, catalogue: dataset.catalogue.is_some(), policies: dataset.policies.is_some() };
+    if how.dry_run {
+        return Ok(result);
+    }
     let fail = store.error();
     let tx = db.transaction().map_err(&fail)?;
-    let mut counts = BTreeMap::new();
-    for layer in LayerName::ALL.into_iter().filter(|l| replaced.contains(l)) {
-        counts.insert(layer, write_snapshot_layer(&tx, &loaded.snapshot, layer)?);
+    for (layer, changes) in &result.layers {
+        let origin = dataset.layers.iter().find(|s| s.layer == *layer).map_or("", |s| s.origin.as_str());
+        with_layer!(loaded.snapshot, *layer, |items| write_changes(&tx, items, *layer, changes, how, origin))?;
     }
     for (name, text) in [(CATALOGUE, &dataset.catalogue), (POLICIES, &dataset.policies)] {
         if let Some(text) = text {
@@ -253,5 +284,7 @@ pub(super) fn import(store: &GpkgStore, dataset: &Dataset) -> Result<Imported, S
         }
     }
     tx.commit().map_err(&fail)?;
-    Ok(Imported { layers: counts.into_iter().collect(), catalogue: dataset.catalogue.is_some(), policies: dataset.policies.is_some() })
+    drop(db);
+    store.checkpoint();
+    Ok(result)
 }

@@ -9,25 +9,64 @@
 
 mod edits;
 mod export;
+mod guard;
 mod import;
 mod schema;
 mod tokens;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{mpsc, Mutex};
+use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Actor, AuditEntry, AuditQuery, Batch, Committed, Dataset, Documents, Edit, Imported, Store, StoreError, TokenInfo};
+use super::{Actor, AuditEntry, AuditQuery, Batch, Committed, Dataset, Documents, Edit, Import, Imported, Store, StoreError, TokenInfo};
 use crate::model::Role;
 use crate::export::gpkg::quote;
 use crate::inventory::{LayerName, Loaded};
 use import::{load_all, read_all, Stored};
 
-/// A GeoPackage store. One connection, used by one writer at a time.
+/// A GeoPackage store. One connection, used by one writer at a time, and a checkpointer.
 pub struct GpkgStore {
     path: PathBuf,
     db: Mutex<Connection>,
+    /// Dropped with the store, which stops the checkpointer.
+    _checkpointer: mpsc::Sender<()>,
+}
+
+/// How soon after a commit the main file has it.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// Copies committed pages from the write-ahead log into the main file within
+/// [`CHECKPOINT_EVERY`] of any commit (by any connection), so that the `.gpkg` file alone is a
+/// complete GeoPackage shortly after a write; SQLite would wait for 1000 pages of log. It runs
+/// on a connection of its own and stops when `stop` is dropped.
+fn start_checkpointer(path: &Path) -> Result<mpsc::Sender<()>, StoreError> {
+    let fail = |source| StoreError::Sqlite { path: path.display().to_string(), source };
+    let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(fail)?;
+    db.busy_timeout(Duration::from_secs(1)).map_err(fail)?;
+    let (stop, stopped) = mpsc::channel::<()>();
+    let shown = path.display().to_string();
+    std::thread::Builder::new()
+        .name("gpkg-checkpoint".into())
+        .spawn(move || {
+            let version = |db: &Connection| db.pragma_query_value(None, "data_version", |r| r.get::<_, i64>(0)).ok();
+            let mut seen = None;
+            while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+                let now = version(&db);
+                if now == seen {
+                    continue;
+                }
+                // (busy, log frames, frames checkpointed): done when all frames are in the file
+                match db.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))) {
+                    Ok((0, log, done)) if log == done => seen = now,
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(store = %shown, error = %e, "checkpoint failed; retrying"),
+                }
+            }
+        })
+        .map_err(|e| StoreError::Failed(format!("cannot start the checkpointer: {e}")))?;
+    Ok(stop)
 }
 
 impl GpkgStore {
@@ -53,7 +92,7 @@ impl GpkgStore {
         }
         schema::configure(path, &db)?;
         schema::ensure_tables(path, &db)?;
-        Ok(GpkgStore { path: path.to_path_buf(), db: Mutex::new(db) })
+        Ok(GpkgStore { path: path.to_path_buf(), db: Mutex::new(db), _checkpointer: start_checkpointer(path)? })
     }
 
     /// Creates an empty store; the file must not exist.
@@ -65,14 +104,14 @@ impl GpkgStore {
         let db = Connection::open(path).map_err(fail)?;
         schema::configure(path, &db)?;
         schema::create_tables(path, &db)?;
-        Ok(GpkgStore { path: path.to_path_buf(), db: Mutex::new(db) })
+        Ok(GpkgStore { path: path.to_path_buf(), db: Mutex::new(db), _checkpointer: start_checkpointer(path)? })
     }
 
     /// Creates a store at `path` holding `dataset`; when the import is refused, no file is
     /// left behind (the file must not exist).
-    pub fn import_new(path: &Path, dataset: &Dataset) -> Result<(GpkgStore, Imported), StoreError> {
+    pub fn import_new(path: &Path, dataset: &Dataset, how: &Import) -> Result<(GpkgStore, Imported), StoreError> {
         let store = GpkgStore::create(path)?;
-        match store.import(dataset) {
+        match store.import(dataset, how) {
             Ok(imported) => Ok((store, imported)),
             Err(e) => {
                 drop(store);
@@ -91,12 +130,21 @@ impl GpkgStore {
             return GpkgStore::open(path);
         }
         let dataset = Dataset::from_dir(seed)?;
-        GpkgStore::import_new(path, &dataset).map(|(store, _)| store)
+        GpkgStore::import_new(path, &dataset, &Import::default()).map(|(store, _)| store)
     }
 
     /// The store file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Copies the whole write-ahead log into the main file now and empties it (after an
+    /// import: a large write the main file should hold at once). Best effort: a reader may
+    /// hold it back, and the checkpointer then finishes.
+    fn checkpoint(&self) {
+        if let Err(e) = self.connection().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
+            tracing::warn!(store = %self.path.display(), error = %e, "checkpoint failed");
+        }
     }
 
     /// The one connection.
@@ -125,8 +173,8 @@ impl Store for GpkgStore {
         Ok(loaded)
     }
 
-    fn import(&self, dataset: &Dataset) -> Result<Imported, StoreError> {
-        import::import(self, dataset)
+    fn import(&self, dataset: &Dataset, how: &Import) -> Result<Imported, StoreError> {
+        import::import(self, dataset, how)
     }
 
     fn versions(&self, layer: LayerName) -> Result<std::collections::HashMap<String, u64>, StoreError> {
@@ -183,7 +231,7 @@ mod tests {
         let path = dir.path().join("s.gpkg");
         let mut dataset = sample_dataset();
         dataset.catalogue = None;
-        let e = GpkgStore::import_new(&path, &dataset).err().expect("no catalogue, no store");
+        let e = GpkgStore::import_new(&path, &dataset, &Import::default()).err().expect("no catalogue, no store");
         assert!(matches!(e, StoreError::Missing(_)), "{e}");
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert!(left.is_empty(), "{left:?}");
@@ -193,13 +241,14 @@ mod tests {
     fn a_first_import_makes_a_store_that_opens_again() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.gpkg");
-        let (store, imported) = GpkgStore::import_new(&path, &sample_dataset()).unwrap();
+        let (store, imported) = GpkgStore::import_new(&path, &sample_dataset(), &Import::default()).unwrap();
         assert_eq!((imported.layers.len(), imported.catalogue, imported.policies), (5, true, true));
+        assert!(imported.layers.iter().all(|(_, c)| c.new_layer && c.added.len() == c.total && c.total > 0));
         let counts = store.snapshot().unwrap().snapshot.counts();
         drop(store);
         assert_eq!(GpkgStore::open(&path).unwrap().snapshot().unwrap().snapshot.counts(), counts);
         // an existing file is never replaced, nor removed
-        let e = GpkgStore::import_new(&path, &sample_dataset()).err().expect("the file exists");
+        let e = GpkgStore::import_new(&path, &sample_dataset(), &crate::store::Import::default()).err().expect("the file exists");
         assert!(matches!(e, StoreError::NotAStore { .. }), "{e}");
         assert!(GpkgStore::open(&path).is_ok());
     }

@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension};
-use serde_json::Value;
+use geo::Geometry;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{Map, Value};
 
 use crate::export::gpkg::{create_metadata, quote};
 use crate::inventory::LayerName;
@@ -59,7 +60,8 @@ pub(super) fn ensure_tables(path: &Path, db: &Connection) -> Result<(), StoreErr
             ('chanye_audit', 'attributes', 'chanye_audit', 'who changed what, when'),
             ('chanye_tokens', 'attributes', 'chanye_tokens', 'API tokens (hashes only)');",
     )
-    .map_err(fail)
+    .map_err(fail)?;
+    super::guard::protect_all(db).map_err(fail)
 }
 
 /// The connection's settings, for every open.
@@ -70,7 +72,7 @@ pub(super) fn configure(path: &Path, db: &Connection) -> Result<(), StoreError> 
     db.pragma_update(None, "synchronous", "FULL").map_err(fail)?;
     db.pragma_update(None, "foreign_keys", "ON").map_err(fail)?;
     db.busy_timeout(std::time::Duration::from_secs(10)).map_err(fail)?;
-    Ok(())
+    super::guard::register(db).map_err(fail)
 }
 
 /// Whether the file holds chanye's tables (the open check after GeoPackage's application id).
@@ -157,4 +159,66 @@ pub(super) fn sql_value(value: &Value, kind: Kind) -> rusqlite::types::Value {
         (Value::String(s), _) => rusqlite::types::Value::Text(s.clone()),
         (other, _) => rusqlite::types::Value::Text(other.to_string()),
     }
+}
+
+/// The columns of a feature table, adding those `properties` need (JSON ones declared so).
+pub(super) fn ensure_columns(tx: &Connection, table: &str, properties: &Map<String, Value>) -> rusqlite::Result<HashMap<String, Kind>> {
+    let mut kinds = columns(tx, table)?;
+    for (key, value) in properties {
+        if kinds.contains_key(key) {
+            continue;
+        }
+        let kind = Kind::of(value).unwrap_or(Kind::Text);
+        tx.execute(&format!("ALTER TABLE {} ADD COLUMN {} {}", quote(table), quote(key), kind.sql()), [])?;
+        if kind == Kind::Json {
+            tx.execute("INSERT INTO gpkg_data_columns (table_name, column_name, name, mime_type) VALUES (?1, ?2, ?2, 'application/json')", params![table, key])?;
+        }
+        kinds.insert(key.clone(), kind);
+    }
+    Ok(kinds)
+}
+
+/// How [`write_feature`] writes a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Write {
+    /// A new row at version 1.
+    Insert,
+    /// The row of the same `id`, one version up; columns the properties lack become null.
+    Update,
+}
+
+/// Writes one feature's row; the table must have every column of `properties` (see
+/// [`ensure_columns`]). A constraint violation (a taken id) comes back as SQLite's error.
+pub(super) fn write_feature(tx: &Connection, table: &str, kinds: &HashMap<String, Kind>, properties: &Map<String, Value>, geometry: &Geometry, how: Write) -> Result<(), WriteError> {
+    let blob = crate::export::gpkg::geometry_blob(geometry).map_err(|e| WriteError::Geometry(e.to_string()))?;
+    let mut values = vec![rusqlite::types::Value::Blob(blob)];
+    let mut names = vec!["geom".to_string()];
+    for (key, kind) in kinds {
+        if matches!(key.as_str(), "fid" | "geom" | "version") || (how == Write::Insert && !properties.contains_key(key)) {
+            continue;
+        }
+        names.push(quote(key));
+        values.push(sql_value(properties.get(key).unwrap_or(&Value::Null), *kind));
+    }
+    let sql = match how {
+        Write::Insert => {
+            let slots: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+            format!("INSERT INTO {} ({}, version) VALUES ({}, 1)", quote(table), names.join(", "), slots.join(", "))
+        }
+        Write::Update => {
+            let sets: Vec<String> = names.iter().enumerate().map(|(i, n)| format!("{n} = ?{}", i + 1)).collect();
+            let id = properties.get("id").and_then(Value::as_str).unwrap_or_default();
+            values.push(rusqlite::types::Value::Text(id.to_string()));
+            format!("UPDATE {} SET {}, version = version + 1 WHERE id = ?{}", quote(table), sets.join(", "), values.len())
+        }
+    };
+    tx.execute(&sql, rusqlite::params_from_iter(values)).map(|_| ()).map_err(WriteError::Sql)
+}
+
+/// Why a row could not be written.
+pub(super) enum WriteError {
+    /// The geometry cannot be encoded.
+    Geometry(String),
+    /// SQLite refused.
+    Sql(rusqlite::Error),
 }

@@ -1,0 +1,215 @@
+//! Imports into a store that already holds a layer: the file's features are laid over the
+//! stored ones by id, and what that changes is worked out per feature (added, updated,
+//! unchanged, removed), so that versions and the audit trail stay true. Store-independent.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::StoreError;
+use crate::inventory::export::{Exported, CONFIDENTIAL_PROPERTIES};
+use crate::inventory::{Layer, LayerName, LayerSource, Shape, Snapshot};
+
+/// How an import treats the stored features its files do not name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportMode {
+    /// Update the features named by id, add new ids, keep every other stored feature.
+    #[default]
+    Merge,
+    /// The files are the whole layers: stored features they do not name are deleted.
+    Replace,
+}
+
+/// One feature's change in an import: its id and the properties before and after (as kept
+/// in the store; null for an added or removed side).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureChange {
+    /// Feature id.
+    pub id: String,
+    /// The stored properties before (null when added).
+    pub before: Value,
+    /// The stored properties after (null when removed).
+    pub after: Value,
+    /// Whether the geometry changed.
+    pub geometry_changed: bool,
+}
+
+/// What an import does to one layer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LayerChanges {
+    /// Features new to the store.
+    pub added: Vec<FeatureChange>,
+    /// Stored features whose properties or geometry the file changes.
+    pub updated: Vec<FeatureChange>,
+    /// Stored features the file names without changing them.
+    pub unchanged: usize,
+    /// Stored features deleted (only with [`ImportMode::Replace`]).
+    pub removed: Vec<FeatureChange>,
+    /// Features in the layer afterwards.
+    pub total: usize,
+    /// Whether the store held no such layer before.
+    pub new_layer: bool,
+}
+
+/// The stored layer text with the file's features laid over it by id: the file's features
+/// first, in its order (so a validation report's index is the file's), then, unless
+/// replacing, the stored features the file does not name. A stored confidential property
+/// (`project`, `project_id`, `internal_note`) that a named feature does not carry is kept.
+pub fn overlay(stored: Option<&LayerSource>, file: &LayerSource, mode: ImportMode) -> Result<LayerSource, StoreError> {
+    let Some(stored) = stored else {
+        return Ok(file.clone());
+    };
+    let parse = |source: &LayerSource| -> Result<Vec<Value>, StoreError> {
+        let mut doc: Value = serde_json::from_str(&source.text).map_err(|e| StoreError::Refused(format!("{}: not GeoJSON: {e}", source.origin)))?;
+        match doc.get_mut("features").map(Value::take) {
+            Some(Value::Array(features)) => Ok(features),
+            _ => Err(StoreError::Refused(format!("{}: not a FeatureCollection (no `features` array)", source.origin))),
+        }
+    };
+    let mut incoming = parse(file)?;
+    let kept = parse(stored)?;
+    let mut stored_by_id: HashMap<String, Value> = kept.iter().filter_map(|f| feature_id(f).map(|id| (id, f.clone()))).collect();
+    let mut kept_order: Vec<String> = kept.iter().filter_map(feature_id).collect();
+    let mut named = HashSet::new();
+    for feature in &mut incoming {
+        let Some(id) = feature_id(feature) else { continue };
+        if let Some(old) = stored_by_id.remove(&id) {
+            keep_confidential(&old, feature);
+        }
+        named.insert(id);
+    }
+    let mut features = incoming;
+    if mode == ImportMode::Merge {
+        kept_order.retain(|id| !named.contains(id));
+        let mut rest: Vec<Value> = kept_order.into_iter().filter_map(|id| stored_by_id.remove(&id)).collect();
+        features.append(&mut rest);
+    }
+    let text = serde_json::json!({ "type": "FeatureCollection", "features": features }).to_string();
+    let origin = match mode {
+        ImportMode::Merge => format!("{} (over the stored {} layer)", file.origin, file.layer),
+        ImportMode::Replace => file.origin.clone(),
+    };
+    Ok(LayerSource { layer: file.layer, origin, text })
+}
+
+/// A feature's id: the `id` member, else `properties.id` (as the loader reads it).
+fn feature_id(feature: &Value) -> Option<String> {
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    feature.get("id").and_then(text).or_else(|| feature.get("properties")?.get("id").and_then(text))
+}
+
+/// Copies the stored confidential properties the new feature does not carry.
+fn keep_confidential(old: &Value, new: &mut Value) {
+    let Some(old) = old.get("properties").and_then(Value::as_object) else { return };
+    let Some(Value::Object(props)) = new.get_mut("properties") else { return };
+    for key in CONFIDENTIAL_PROPERTIES {
+        if let (false, Some(value)) = (props.contains_key(key), old.get(key)) {
+            props.insert(key.to_string(), value.clone());
+        }
+    }
+}
+
+/// What the import changes in `layer`: the stored snapshot (none for a new store) against the
+/// validated one, feature by feature.
+pub fn changes(old: Option<&Snapshot>, new: &Snapshot, layer: LayerName, had_layer: bool) -> LayerChanges {
+    let empty = Snapshot::default();
+    let old = old.unwrap_or(&empty);
+    crate::inventory::with_layer!((old, new), layer, |was, is| diff(was, is, !had_layer))
+}
+
+fn diff<T: Exported>(old: &Layer<T>, new: &Layer<T>, new_layer: bool) -> LayerChanges {
+    let mut out = LayerChanges { total: new.len(), new_layer, ..LayerChanges::default() };
+    for item in new.items() {
+        let after = item.stored_properties();
+        match old.get(item.id()) {
+            None => out.added.push(FeatureChange { id: item.id().to_string(), before: Value::Null, after: Value::Object(after), geometry_changed: true }),
+            Some(was) => {
+                let before = was.stored_properties();
+                let geometry_changed = !same_shape(&was.shape(), &item.shape());
+                if before == after && !geometry_changed {
+                    out.unchanged += 1;
+                } else {
+                    let (before, after) = changed_properties(&before, &after);
+                    out.updated.push(FeatureChange { id: item.id().to_string(), before, after, geometry_changed });
+                }
+            }
+        }
+    }
+    for was in old.items() {
+        if new.get(was.id()).is_none() {
+            out.removed.push(FeatureChange { id: was.id().to_string(), before: Value::Object(was.stored_properties()), after: Value::Null, geometry_changed: true });
+        }
+    }
+    out
+}
+
+fn same_shape(a: &Shape, b: &Shape) -> bool {
+    match (a, b) {
+        (Shape::Area(x), Shape::Area(y)) => x == y,
+        (Shape::Point(x), Shape::Point(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// The properties that differ between two property maps: (before, after).
+pub(crate) fn changed_properties(before: &Map<String, Value>, after: &Map<String, Value>) -> (Value, Value) {
+    let mut old = Map::new();
+    let mut new = Map::new();
+    for key in before.keys().chain(after.keys().filter(|k| !before.contains_key(*k))) {
+        let (a, b) = (before.get(key).unwrap_or(&Value::Null), after.get(key).unwrap_or(&Value::Null));
+        if a != b {
+            old.insert(key.clone(), a.clone());
+            new.insert(key.clone(), b.clone());
+        }
+    }
+    (Value::Object(old), Value::Object(new))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(features: Value) -> LayerSource {
+        LayerSource { layer: LayerName::Buildings, origin: "buildings.geojson".into(), text: serde_json::json!({ "type": "FeatureCollection", "features": features }).to_string() }
+    }
+
+    fn ids(source: &LayerSource) -> Vec<String> {
+        let doc: Value = serde_json::from_str(&source.text).unwrap();
+        doc["features"].as_array().unwrap().iter().filter_map(feature_id).collect()
+    }
+
+    #[test]
+    fn a_merge_keeps_what_the_file_does_not_name_and_a_replace_does_not() {
+        let stored = source(serde_json::json!([
+            { "type": "Feature", "properties": { "id": "a", "project": "secret" }, "geometry": null },
+            { "type": "Feature", "properties": { "id": "b" }, "geometry": null },
+            { "type": "Feature", "properties": { "id": "c" }, "geometry": null },
+        ]));
+        let file = source(serde_json::json!([
+            { "type": "Feature", "id": "c", "properties": { "name": "new c" }, "geometry": null },
+            { "type": "Feature", "properties": { "id": "a", "name": "new a" }, "geometry": null },
+            { "type": "Feature", "properties": { "id": "d" }, "geometry": null },
+        ]));
+        let merged = overlay(Some(&stored), &file, ImportMode::Merge).unwrap();
+        assert_eq!(ids(&merged), ["c", "a", "d", "b"]);
+        let doc: Value = serde_json::from_str(&merged.text).unwrap();
+        assert_eq!(doc["features"][1]["properties"]["project"], "secret", "a confidential field the file lacks is kept");
+        assert_eq!(doc["features"][0]["properties"]["name"], "new c");
+        let replaced = overlay(Some(&stored), &file, ImportMode::Replace).unwrap();
+        assert_eq!(ids(&replaced), ["c", "a", "d"]);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_collection_is_refused_by_name() {
+        let stored = source(serde_json::json!([]));
+        let bad = LayerSource { layer: LayerName::Parcels, origin: "parcels.geojson".into(), text: "{\"type\":\"Feature\"}".into() };
+        let e = overlay(Some(&stored), &bad, ImportMode::Merge).unwrap_err().to_string();
+        assert!(e.contains("parcels.geojson") && e.contains("features"), "{e}");
+    }
+}
