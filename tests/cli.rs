@@ -174,3 +174,69 @@ fn match_prints_the_ranked_list_as_table_json_and_geojson() {
     assert!(!ok);
     assert!(text.contains("bad.json: land_use[0]: 'M7' is not one of M1, M4, M1/M4"), "{text}");
 }
+
+#[test]
+fn match_recommend_and_stats_read_a_store_with_its_changes() {
+    let sample = common::sample_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    let mut files: Vec<String> = ["districts", "parks", "zones", "parcels", "buildings"].iter().map(|l| sample.join(format!("{l}.geojson")).display().to_string()).collect();
+    files.extend(["industries.json", "policies.json"].iter().map(|f| sample.join(f).display().to_string()));
+    let mut args: Vec<&str> = vec!["import"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["--into", store.to_str().unwrap()]);
+    let (ok, text) = run(&args);
+    assert!(ok, "{text}");
+    let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/projects/miyun-fosun-emergency-medicine.json");
+    let matched = |from: &[&str]| -> Value {
+        let out = chanye().args(["match", "--project", project.to_str().unwrap(), "--format", "json"]).args(from).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let from_store = ["--store", store.to_str().unwrap()];
+    let before = matched(&from_store);
+    assert_eq!(before["candidates"], matched(&["--data", sample.to_str().unwrap()])["candidates"], "the store holds the sample");
+
+    // the top candidate's parcels are sold in the store only
+    let top = &before["candidates"][0];
+    let sold: Vec<String> = match top["members"].as_array() {
+        Some(members) if !members.is_empty() => members.iter().map(|m| m.as_str().or(m["id"].as_str()).unwrap().to_string()).collect(),
+        _ => vec![top["id"].as_str().unwrap().to_string()],
+    };
+    let mut parcels = common::sample_layer("parcels");
+    let list = parcels["features"].as_array_mut().unwrap();
+    list.retain(|f| sold.iter().any(|id| f["id"] == id.as_str()));
+    assert_eq!(list.len(), sold.len(), "{sold:?}");
+    for f in list.iter_mut() {
+        f["properties"]["status"] = json!("sold");
+    }
+    let file = dir.path().join("parcels.geojson");
+    std::fs::write(&file, parcels.to_string()).unwrap();
+    let (ok, text) = run(&["import", file.to_str().unwrap(), "--into", store.to_str().unwrap()]);
+    assert!(ok, "{text}");
+    let after = matched(&from_store);
+    assert_ne!(after["candidates"][0]["id"], top["id"], "the store's sold parcels are no longer offered");
+
+    let out = chanye().args(["stats", "--json"]).args(from_store).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stats = String::from_utf8_lossy(&out.stdout).into_owned();
+    let out = chanye().args(["stats", "--json", "--data", sample.to_str().unwrap()]).output().unwrap();
+    assert_ne!(stats, String::from_utf8_lossy(&out.stdout), "stats of the store count the sold parcels");
+    let out = chanye().args(["recommend", "--project", project.to_str().unwrap(), "--format", "json"]).args(from_store).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let missing = dir.path().join("none.gpkg");
+    let (ok, text) = run(&["stats", "--store", missing.to_str().unwrap()]);
+    assert!(!ok && text.contains("none.gpkg: no such store"), "{text}");
+}
+
+#[test]
+fn one_layer_file_validates_alone_against_the_data_directorys_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let alone = dir.path().join("parcels.geojson");
+    std::fs::copy(common::sample_dir().join("parcels.geojson"), &alone).unwrap();
+    let (ok, text) = run(&["validate", alone.to_str().unwrap(), "--data", common::sample_dir().to_str().unwrap()]);
+    assert!(ok, "{text}");
+    assert!(text.contains("parcels: 300 features") && text.contains("districts from ") && text.contains("industries.json from "), "{text}");
+    let (ok, text) = run(&["validate", alone.to_str().unwrap(), "--data", dir.path().join("nowhere").to_str().unwrap()]);
+    assert!(!ok && text.contains("no industries.json beside") && text.contains("--data"), "{text}");
+}

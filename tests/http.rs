@@ -237,7 +237,7 @@ fn match_reads_and_writes_gcj02_for_chinese_maps() {
     let (_, _, wgs) = post("/api/v1/match", DEVICES);
     let (status, _, gcj) = post("/api/v1/match?crs=gcj02", DEVICES);
     assert_eq!(status, 200);
-    let first = |v: &Value| v["candidates"][0]["geometry"]["coordinates"][0][0].clone();
+    let first = |v: &Value| v["candidates"][0]["geometry"]["coordinates"][0][0][0].clone();
     let (w, g) = (first(&wgs), first(&gcj));
     let dx = g[0].as_f64().unwrap() - w[0].as_f64().unwrap();
     assert!((dx - 0.0062).abs() < 0.001, "GCJ-02 lies about 0.006° east in Beijing: {w} {g}");

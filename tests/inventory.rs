@@ -79,7 +79,7 @@ fn good_parcel(id: &str) -> Value {
 #[test]
 fn every_validation_error_is_caught_with_its_feature_id() {
     let mut unclosed = good_parcel("unclosed");
-    unclosed["geometry"]["coordinates"][0].as_array_mut().unwrap().pop();
+    unclosed["geometry"]["coordinates"][0][0].as_array_mut().unwrap().pop();
     let mut short = good_parcel("short");
     short["geometry"] = json!({"type": "Polygon", "coordinates": [[[116.8, 40.34], [116.81, 40.34], [116.8, 40.34]]]});
     let mut bow = good_parcel("bowtie");
@@ -106,7 +106,7 @@ fn every_validation_error_is_caught_with_its_feature_id() {
     let dup_a = good_parcel("twice");
     let dup_b = good_parcel("twice");
     let mut both = good_parcel("geometry-and-status");
-    both["geometry"]["coordinates"][0].as_array_mut().unwrap().pop();
+    both["geometry"]["coordinates"][0][0].as_array_mut().unwrap().pop();
     both["properties"]["status"] = json!("vacant");
     let mut null_modes = good_parcel("nullmodes");
     null_modes["properties"]["supply_modes"] = json!(null);
@@ -209,7 +209,7 @@ fn a_failed_reload_leaves_the_published_snapshot_alone() {
     let cell = SnapshotCell::new(load(&sample_dir()).unwrap().snapshot);
     let before = cell.current();
     let mut parcels = features(&sample_layer("parcels"));
-    parcels[0]["geometry"]["coordinates"][0].as_array_mut().unwrap().pop();
+    parcels[0]["geometry"]["coordinates"][0][0].as_array_mut().unwrap().pop();
     let dir = dataset_with(&[("parcels", collection(parcels))]);
     assert!(load(dir.path()).is_err());
     assert!(Arc::ptr_eq(&before, &cell.current()));
@@ -387,7 +387,7 @@ fn clockwise_rings_give_the_same_area() {
     let original = load(&sample_dir()).unwrap().snapshot;
     let mut parcels = features(&sample_layer("parcels"));
     for f in parcels.iter_mut().take(20) {
-        f["geometry"]["coordinates"][0].as_array_mut().unwrap().reverse();
+        f["geometry"]["coordinates"][0][0].as_array_mut().unwrap().reverse();
     }
     let dir = dataset_with(&[("parcels", collection(parcels.clone()))]);
     let reversed = load(dir.path()).unwrap().snapshot;
@@ -414,5 +414,47 @@ fn exported_layers_reload_to_the_same_inventory() {
         let q = second.snapshot.parcels.get(&p.id).unwrap();
         assert!((p.area.0 - q.area.0).abs() < 0.5, "{}", p.id);
         assert_eq!((&p.status, &p.land_use, &p.supply_modes, &p.available_from), (&q.status, &q.land_use, &q.supply_modes, &q.available_from));
+    }
+}
+
+/// The sample's parcels and buildings with coordinates moved by `shift`, and with or without the
+/// places they name.
+fn shifted_spaces(shift: fn(Coord) -> Coord, keep_places: bool) -> tempfile::TempDir {
+    let layer = |name: &str| {
+        let mut collection = sample_layer(name);
+        for f in collection["features"].as_array_mut().unwrap() {
+            map_coords(&mut f["geometry"], &|x, y| {
+                let c = shift(Coord { x, y });
+                (c.x, c.y)
+            });
+            if !keep_places {
+                for key in ["district", "park", "zone"] {
+                    f["properties"].as_object_mut().unwrap().remove(key);
+                }
+            }
+        }
+        collection
+    };
+    dataset_with(&[("parcels", layer("parcels")), ("buildings", layer("buildings"))])
+}
+
+fn crs_warnings(dir: &std::path::Path) -> Vec<Problem> {
+    let loaded = inventory::load_dir(dir, LoadOptions { strict: false }, &NoProgress).unwrap();
+    loaded.report.problems.into_iter().filter(|p| p.field.as_deref() == Some("crs")).collect()
+}
+
+#[test]
+fn a_layer_that_fits_its_places_only_once_shifted_from_gcj02_or_bd09_is_named() {
+    use chanye::geometry::china::{wgs84_to_bd09, wgs84_to_gcj02};
+    assert!(crs_warnings(&sample_dir()).is_empty(), "the sample is WGS84 and gets no datum warning");
+    for (shift, datum, keep) in [(wgs84_to_gcj02 as fn(Coord) -> Coord, "GCJ-02", true), (wgs84_to_bd09, "BD-09", false), (wgs84_to_gcj02, "GCJ-02", false)] {
+        let dir = shifted_spaces(shift, keep);
+        let warnings = crs_warnings(dir.path());
+        let layers: Vec<LayerName> = warnings.iter().map(|w| w.layer).collect();
+        assert_eq!(layers, [LayerName::Parcels, LayerName::Buildings], "{datum} keeping places {keep}: {warnings:?}");
+        for w in &warnings {
+            assert_eq!(w.severity, Severity::Warning);
+            assert!(w.reason.contains(&format!("looks like {datum} coordinates")) && w.reason.contains("未声明 crs"), "{}", w.reason);
+        }
     }
 }

@@ -15,3 +15,4 @@ mod projects;
 mod publish;
 mod store;
 mod tiles;
+mod winding;

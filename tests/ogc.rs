@@ -185,7 +185,7 @@ fn datetime_selects_parcels_available_by_the_end_of_the_interval() {
 #[test]
 fn bbox_selects_intersecting_features_and_handles_the_antimeridian() {
     let parcel = ok("/collections/parcels/items?limit=1");
-    let ring = parcel["features"][0]["geometry"]["coordinates"][0].as_array().unwrap();
+    let ring = parcel["features"][0]["geometry"]["coordinates"][0][0].as_array().unwrap();
     let (x, y) = (ring[0][0].as_f64().unwrap(), ring[0][1].as_f64().unwrap());
     let id = parcel["features"][0]["id"].clone();
     let around = ok(&format!("/collections/parcels/items?bbox={},{},{},{}&limit=100", x - 1e-4, y - 1e-4, x + 1e-4, y + 1e-4));
@@ -229,8 +229,8 @@ fn crs_4548_output_is_within_a_metre_of_proj() {
     let mut compared = 0;
     for (a, b) in plain["features"].as_array().unwrap().iter().zip(projected["features"].as_array().unwrap()) {
         assert_eq!(a["id"], b["id"]);
-        let lonlat = &a["geometry"]["coordinates"][0][0];
-        let northing_easting = &b["geometry"]["coordinates"][0][0];
+        let lonlat = &a["geometry"]["coordinates"][0][0][0];
+        let northing_easting = &b["geometry"]["coordinates"][0][0][0];
         let (n, e) = cs2cs(lonlat[0].as_f64().unwrap(), lonlat[1].as_f64().unwrap(), "EPSG:4548");
         let (got_n, got_e) = (northing_easting[0].as_f64().unwrap(), northing_easting[1].as_f64().unwrap());
         assert!((got_n - n).abs() < 1.0 && (got_e - e).abs() < 1.0, "ours ({got_n}, {got_e}), PROJ ({n}, {e})");
@@ -251,7 +251,7 @@ fn gcj02_and_bd09_output_moves_beijing_by_the_known_offsets() {
     let id = wgs["features"][0]["id"].as_str().unwrap().to_string();
     let first = |body: &Value| -> (f64, f64) {
         let g = &body["geometry"];
-        let c = if g["type"] == "Point" { g["coordinates"].clone() } else { g["coordinates"][0][0].clone() };
+        let c = if g["type"] == "Point" { g["coordinates"].clone() } else { g["coordinates"][0][0][0].clone() };
         (c[0].as_f64().unwrap(), c[1].as_f64().unwrap())
     };
     let w = first(&ok(&format!("/collections/buildings/items/{id}")));

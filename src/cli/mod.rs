@@ -46,6 +46,10 @@ pub enum Command {
     Validate {
         /// A directory of layers, or one layer file (named after its layer).
         path: PathBuf,
+        /// For one layer file: where the catalogue and places it is checked against come from
+        /// when they are not beside it.
+        #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
+        data: PathBuf,
     },
     /// Generate a deterministic dataset (the sample, or large ones for benchmarks).
     Generate {
@@ -68,9 +72,9 @@ pub enum Command {
     Recommend(ProjectArgs),
     /// Print counts and available area by district, land use and status.
     Stats {
-        /// Data directory.
-        #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
-        data: PathBuf,
+        /// Where the inventory is read from.
+        #[command(flatten)]
+        from: InventoryArgs,
         /// Print JSON instead of tables.
         #[arg(long)]
         json: bool,
@@ -154,12 +158,24 @@ pub struct ProjectArgs {
     /// The project's requirements (JSON; see README).
     #[arg(long)]
     pub project: PathBuf,
-    /// Data directory.
-    #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
-    pub data: PathBuf,
+    /// Where the inventory is read from.
+    #[command(flatten)]
+    pub from: InventoryArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// The inventory a command reads: a store, or else a data directory.
+#[derive(clap::Args)]
+pub struct InventoryArgs {
+    /// Data directory.
+    #[arg(long, env = "CHANYE_DATA", default_value = "geodata")]
+    pub data: PathBuf,
+    /// A GeoPackage store to read instead of the data directory (as `serve` has it, edits
+    /// included).
+    #[arg(long, env = "CHANYE_STORE")]
+    pub store: Option<PathBuf>,
 }
 
 /// How `match` prints its result.
@@ -235,14 +251,14 @@ pub enum CliError {
 pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Serve { config, options } => serve::serve(config.as_deref(), options),
-        Command::Validate { path } => inventory::validate(&path),
+        Command::Validate { path, data } => inventory::validate(&path, &data),
         Command::Generate { parcels, seed, out, sources } => inventory::generate(parcels, seed, out, sources),
         Command::Match(args) => project::matches(&args),
         Command::Recommend(args) => project::recommend(&args),
         Command::Import { files, into, replace, yes } => data::import(&files, &into, replace, yes),
         Command::Token { store, command } => data::token(&store, command),
         Command::Export { from, format, out } => data::export(&from, format, &out),
-        Command::Stats { data, json } => inventory::stats(&data, json),
+        Command::Stats { from, json } => inventory::stats(&from, json),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `match` and `recommend`: a project file against a data directory.
+//! `match` and `recommend`: a project file against a data directory or a store.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -11,7 +11,7 @@ impl ProjectArgs {
     fn open(&self) -> Result<(ProjectRequest, Matcher), CliError> {
         let text = std::fs::read_to_string(&self.project).map_err(|source| CliError::Read { path: self.project.clone(), source })?;
         let request = ProjectRequest::from_json(&text).map_err(|source| CliError::Project { path: self.project.clone(), source })?;
-        let loaded = super::inventory::load(&self.data)?;
+        let loaded = super::inventory::load(&self.from)?;
         Ok((request, Matcher::new(Arc::new(loaded.snapshot))))
     }
 }

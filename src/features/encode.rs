@@ -95,20 +95,15 @@ impl Output {
     }
 
     fn write_area(&self, out: &mut Vec<u8>, area: &MultiPolygon) -> Result<(), FeaturesError> {
-        if let [single] = area.0.as_slice() {
-            out.extend_from_slice(br#"{"type":"Polygon","coordinates":"#);
-            self.write_polygon(out, single)?;
-        } else {
-            out.extend_from_slice(br#"{"type":"MultiPolygon","coordinates":["#);
-            for (i, polygon) in area.0.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                self.write_polygon(out, polygon)?;
+        // always MultiPolygon, as `inventory::export::area_geometry` explains
+        out.extend_from_slice(br#"{"type":"MultiPolygon","coordinates":["#);
+        for (i, polygon) in area.0.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
             }
-            out.push(b']');
+            self.write_polygon(out, polygon)?;
         }
-        out.push(b'}');
+        out.extend_from_slice(b"]}");
         Ok(())
     }
 
@@ -258,8 +253,8 @@ mod test {
             let mut out = Vec::new();
             Output::new(crs).unwrap().write_shape(&mut out, &parcel.shape()).unwrap();
             let g: geojson::Geometry = serde_json::from_slice(&out).unwrap();
-            let geojson::GeometryValue::Polygon { coordinates } = g.value else { panic!("a polygon") };
-            coordinates[0][0].clone()
+            let geojson::GeometryValue::MultiPolygon { coordinates } = g.value else { panic!("a multipolygon") };
+            coordinates[0][0][0].clone()
         };
         let lon_lat = write(Crs::Crs84);
         let lat_lon = write(Crs::Epsg(4326));

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
+use geo::orient::{Direction, Orient};
 use geo::{Coord, MapCoords, MultiPolygon, Point};
 use proj::Proj;
 
@@ -159,9 +160,11 @@ pub trait CrsTransformer {
     #[allow(clippy::wrong_self_convention)]
     fn from_wgs84(&self, c: Coord) -> Result<Coord, GeometryError>;
 
-    /// Transforms every coordinate of a multipolygon to WGS84.
+    /// Transforms every coordinate of a multipolygon to WGS84, wound as RFC 7946 asks: exterior
+    /// rings counter-clockwise, holes clockwise. Every area enters the inventory here, so every
+    /// output written from it is wound so.
     fn multipolygon_to_wgs84(&self, mp: &MultiPolygon) -> Result<MultiPolygon, GeometryError> {
-        mp.try_map_coords(|c| self.to_wgs84(c))
+        mp.try_map_coords(|c| self.to_wgs84(c)).map(|wgs| wgs.orient(Direction::Default))
     }
 
     /// Transforms every coordinate of a multipolygon from WGS84.

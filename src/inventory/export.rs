@@ -15,7 +15,7 @@ fn round7(x: f64) -> f64 {
     (x * 1e7).round() / 1e7
 }
 
-/// A multipolygon as GeoJSON: a Polygon when it has one part.
+/// A multipolygon as a GeoJSON MultiPolygon, coordinates rounded to 1e-7°.
 pub fn area_geometry(area: &MultiPolygon) -> Geometry {
     let polygon = |p: &geo::Polygon| -> Vec<Vec<Vec<f64>>> {
         std::iter::once(p.exterior())
@@ -23,11 +23,9 @@ pub fn area_geometry(area: &MultiPolygon) -> Geometry {
             .map(|ring| ring.0.iter().map(|c| vec![round7(c.x), round7(c.y)]).collect())
             .collect()
     };
-    let value = match area.0.as_slice() {
-        [single] => GeometryValue::new_polygon(polygon(single)),
-        parts => GeometryValue::new_multi_polygon(parts.iter().map(polygon).collect::<Vec<_>>()),
-    };
-    Geometry::new(value)
+    // one geometry type per layer, as its GeoPackage table declares: QGIS types a GeoJSON layer
+    // by its first feature, so a one-part area is a MultiPolygon too
+    Geometry::new(GeometryValue::new_multi_polygon(area.0.iter().map(polygon).collect::<Vec<_>>()))
 }
 
 /// A GeoJSON point, rounded like the areas.

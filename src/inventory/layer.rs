@@ -46,6 +46,11 @@ impl LayerName {
         }
     }
 
+    /// Whether it is a layer of places (districts, parks, zones) that spaces are joined to.
+    pub fn is_place(self) -> bool {
+        matches!(self, LayerName::Districts | LayerName::Parks | LayerName::Zones)
+    }
+
     /// The layer named `name`, if any.
     pub fn parse(name: &str) -> Option<LayerName> {
         LayerName::ALL.into_iter().find(|l| l.as_str() == name)

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use geo::{InteriorPoint, MultiPolygon, Point};
+use geo::{Coord, InteriorPoint, MultiPolygon, Point};
 
 use super::decode::{self, Fields, GivenRefs};
 use super::join::{resolve, Locus};
@@ -347,6 +347,15 @@ pub fn decode_spaces(snapshot: &Snapshot, sources: &[LayerSource], report: &mut 
         };
         decode::building(f, id, location, footprint)
     });
+
+    let parcel_points: Vec<(Coord, &GivenRefs)> =
+        parcels.items.iter().zip(&parcels.refs).filter_map(|(p, (given, _))| Some((p.geometry.interior_point()?.0, given))).collect();
+    let building_points: Vec<(Coord, &GivenRefs)> = buildings.items.iter().zip(&buildings.refs).map(|(b, (given, _))| (b.location.0, given)).collect();
+    for (layer, points) in [(LayerName::Parcels, parcel_points), (LayerName::Buildings, building_points)] {
+        if let Some(hint) = super::datum::likely_datum(snapshot, &points) {
+            Collector { report: &mut *report, layer }.push(Severity::Warning, None, Some("crs"), hint.message());
+        }
+    }
 
     progress.begin("spatial join", (parcels.items.len() + buildings.items.len()) as u64);
     let mut c = Collector { report: &mut *report, layer: LayerName::Parcels };

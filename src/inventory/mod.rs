@@ -1,6 +1,7 @@
 //! The inventory: loading and validating GeoJSON layers, the spatial join, R-tree indexes and
 //! the immutable snapshot everything above reads.
 
+pub mod datum;
 pub mod decode;
 pub mod edit;
 mod error;

@@ -58,15 +58,13 @@ fn km(metres: f64) -> String {
 
 /// The Chinese and English names of a status.
 pub fn status_names(s: SpaceStatus) -> (&'static str, &'static str) {
-    match s {
-        SpaceStatus::Available => ("可供应", "available"),
-        SpaceStatus::Negotiating => ("洽谈中", "under negotiation"),
-        SpaceStatus::Reserved => ("已预留", "reserved"),
-        SpaceStatus::Leased => ("已出租", "leased"),
-        SpaceStatus::Sold => ("已出让", "sold"),
-        SpaceStatus::UnderConstruction => ("在建", "under construction"),
-        SpaceStatus::Idle => ("闲置/低效", "idle or under-used"),
-    }
+    let en = match s {
+        SpaceStatus::Negotiating => "under negotiation",
+        SpaceStatus::UnderConstruction => "under construction",
+        SpaceStatus::Idle => "idle or under-used",
+        other => other.as_str(),
+    };
+    (s.zh(), en)
 }
 
 fn supply_names(bits: u8) -> (String, String) {

@@ -15,8 +15,19 @@ pub struct UnknownValue {
     pub allowed: &'static str,
 }
 
+/// The Chinese label when one is given, else the contract spelling.
+macro_rules! zh_or_text {
+    ($text:literal) => {
+        $text
+    };
+    ($text:literal, $zh:literal) => {
+        $zh
+    };
+}
+
+// `Variant => "spelling" @ "中文" | "alias"`: the Chinese label is read as well as written
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident, $allowed:literal, { $($(#[$vmeta:meta])* $variant:ident => $text:literal $(| $alias:literal)*),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $allowed:literal, { $($(#[$vmeta:meta])* $variant:ident => $text:literal $(@ $zh:literal)? $(| $alias:literal)*),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
@@ -29,6 +40,11 @@ macro_rules! vocabulary {
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
+
+            /// The Chinese label (the contract spelling where that is Chinese already).
+            pub fn zh(self) -> &'static str {
+                match self { $($name::$variant => zh_or_text!($text $(, $zh)?)),+ }
+            }
         }
 
         impl FromStr for $name {
@@ -37,7 +53,7 @@ macro_rules! vocabulary {
                 // exact spelling first: the common case, and no allocation
                 $(if s == $text { return Ok($name::$variant); })+
                 let key = normalize_text(s);
-                $(if key == normalize_text($text) $(|| key == normalize_text($alias))* { return Ok($name::$variant); })+
+                $(if key == normalize_text($text) $(|| key == normalize_text($zh))? $(|| key == normalize_text($alias))* { return Ok($name::$variant); })+
                 Err(UnknownValue { given: s.to_string(), allowed: $allowed })
             }
         }
@@ -51,22 +67,22 @@ macro_rules! vocabulary {
 vocabulary!(
     /// Where a parcel or a building space stands in the supply cycle.
     SpaceStatus,
-    "available, negotiating, reserved, leased, sold, under_construction, idle",
+    "available, negotiating, reserved, leased, sold, under_construction, idle (或 可供应、洽谈中、已预留、已出租、已出让、在建、闲置/低效)",
     {
         /// Open for new projects.
-        Available => "available",
+        Available => "available" @ "可供应",
         /// A project is in talks for it.
-        Negotiating => "negotiating",
+        Negotiating => "negotiating" @ "洽谈中",
         /// Held for a named project.
-        Reserved => "reserved",
+        Reserved => "reserved" @ "已预留",
         /// Let to a tenant.
-        Leased => "leased",
+        Leased => "leased" @ "已出租",
         /// Sold (出让 completed).
-        Sold => "sold",
+        Sold => "sold" @ "已出让",
         /// Being built.
-        UnderConstruction => "under_construction",
+        UnderConstruction => "under_construction" @ "在建",
         /// Idle or low-efficiency (闲置/低效), a candidate for renewal.
-        Idle => "idle",
+        Idle => "idle" @ "闲置/低效" | "闲置" | "低效",
     }
 );
 
@@ -172,6 +188,19 @@ impl fmt::Display for LandUse {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    #[test]
+    fn statuses_read_their_chinese_labels() {
+        for &status in SpaceStatus::ALL {
+            assert_eq!(status.zh().parse::<SpaceStatus>(), Ok(status));
+            assert_eq!(status.as_str().parse::<SpaceStatus>(), Ok(status));
+        }
+        assert_eq!("洽谈中".parse::<SpaceStatus>(), Ok(SpaceStatus::Negotiating));
+        assert_eq!("闲置".parse::<SpaceStatus>(), Ok(SpaceStatus::Idle));
+        let e = "待定".parse::<SpaceStatus>().unwrap_err().to_string();
+        assert!(e.contains("'待定' is not one of available") && e.contains("洽谈中"), "{e}");
+        assert_eq!(SupplyMode::Lease.zh(), "租赁", "a Chinese spelling is its own label");
+    }
 
     #[test]
     fn land_use_codes_parse_and_normalise() {

@@ -29,6 +29,13 @@ impl Dataset {
                 }
                 continue;
             }
+            let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+            if !matches!(extension.as_str(), "geojson" | "json") {
+                return Err(StoreError::Refused(format!(
+                    "{}: 导入只读取 GeoJSON（.geojson、.json）和 GeoPackage（.gpkg）文件，尚不读取 .{extension} 表格；请先转换，例如 ogr2ogr -f GeoJSON parcels.geojson 表格文件                      (import reads GeoJSON (.geojson, .json) and GeoPackage (.gpkg) files, not .{extension}; convert it first, e.g. with ogr2ogr -f GeoJSON parcels.geojson FILE)",
+                    path.display()
+                )));
+            }
             let text = std::fs::read_to_string(path).map_err(|e| StoreError::Missing(format!("cannot read {}: {e}", path.display())))?;
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
@@ -149,6 +156,10 @@ mod tests {
         assert!(e.contains("lots.geojson: name a layer file after its layer"), "{e}");
         let e = Dataset::from_files(&[dir.path().join("parcels.geojson")]).unwrap_err().to_string();
         assert!(e.starts_with("cannot read ") && e.contains("parcels.geojson"), "{e}");
+        let sheet = dir.path().join("list.xlsx");
+        std::fs::write(&sheet, [0x50, 0x4b, 0x03, 0x04]).unwrap();
+        let e = Dataset::from_files(&[sheet]).unwrap_err().to_string();
+        assert!(e.contains("list.xlsx") && e.contains("GeoJSON (.geojson, .json) and GeoPackage (.gpkg)") && e.contains("not .xlsx"), "{e}");
     }
 
     #[test]
