@@ -1,12 +1,14 @@
-//! RFC 7946 §3.1.6 ring orientation (exterior rings counter-clockwise, holes clockwise) in every
-//! output with GeoJSON coordinates: the shipped `geodata/`, OGC API items, the export route in
-//! GeoJSON and GeoPackage, `chanye export`, and the match result.
+//! Geometry conventions of every output: RFC 7946 §3.1.6 ring orientation (exterior rings
+//! counter-clockwise, holes clockwise) and one geometry type per layer (buildings are points with
+//! a `footprint` property, areas MultiPolygons) in the shipped `geodata/`, OGC API items, the
+//! export route in GeoJSON and GeoPackage, `chanye export`, the store and the match result.
 
 use crate::common::{self, answer, response, sample_server};
 
 use std::path::Path;
 use std::process::Command;
 
+use chanye::store::Store as _;
 use serde_json::Value;
 
 const LAYERS: [&str; 5] = ["districts", "parks", "zones", "parcels", "buildings"];
@@ -127,4 +129,129 @@ fn clockwise_input_is_rewound_on_import() {
     let written = chanye::inventory::export::Exported::to_feature(snapshot.parcels.items()[0].as_ref());
     let value = serde_json::to_value(written).unwrap();
     assert_eq!(check_collection(&serde_json::json!({"features": [value]}), "rewound parcel"), 1);
+}
+
+/// The geometry type each layer has in every output.
+fn expected_type(layer: &str) -> &'static str {
+    if layer == "buildings" { "Point" } else { "MultiPolygon" }
+}
+
+/// The geometry types of a collection's features.
+fn types(collection: &Value) -> std::collections::BTreeSet<String> {
+    collection["features"].as_array().unwrap().iter().map(|f| f["geometry"]["type"].as_str().unwrap_or("null").to_string()).collect()
+}
+
+/// What `ogrinfo -so` says a GeoPackage layer's geometry is.
+fn ogr_declared(gpkg: &Path, layer: &str) -> String {
+    let out = Command::new("ogrinfo").args(["-ro", "-so", gpkg.to_str().unwrap(), layer]).output().expect("ogrinfo runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.lines().find_map(|l| l.strip_prefix("Geometry: ")).unwrap_or_else(|| panic!("{text}")).to_string()
+}
+
+#[test]
+fn every_layer_has_one_geometry_type_and_buildings_keep_their_footprints() {
+    let base = sample_server();
+    let footprints = common::features(&common::sample_layer("buildings")).iter().filter(|b| b["properties"]["footprint"].is_object()).count();
+    assert!(footprints > 0, "the sample has buildings with footprints");
+    let dir = tempfile::tempdir().unwrap();
+    for layer in LAYERS {
+        let want = std::collections::BTreeSet::from([expected_type(layer).to_string()]);
+        assert_eq!(types(&common::sample_layer(layer)), want, "geodata/{layer}.geojson");
+        let items = get_json(&format!("{base}/collections/{layer}/items?limit=1000"));
+        assert_eq!(types(&items), want, "items of {layer}");
+        let gpkg = dir.path().join(format!("{layer}.gpkg"));
+        let bytes = response(ureq::get(&format!("{base}/api/v1/export/{layer}?format=gpkg")).call());
+        let mut body = Vec::new();
+        std::io::copy(&mut bytes.into_reader(), &mut body).unwrap();
+        std::fs::write(&gpkg, body).unwrap();
+        let declared = ogr_declared(&gpkg, layer);
+        assert_eq!(declared, if layer == "buildings" { "Point" } else { "Multi Polygon" }, "GeoPackage export of {layer}");
+        assert_eq!(types(&ogr_geojson(&gpkg, layer)), want.iter().map(|t| t.to_string()).collect(), "GeoPackage export of {layer}");
+    }
+
+    // the footprint is a property in the output CRS
+    let items = get_json(&format!("{base}/collections/buildings/items?limit=1000"));
+    let gcj = get_json(&format!("{base}/collections/buildings/items?limit=1000&crs=GCJ-02"));
+    let with: Vec<(&Value, &Value)> = items["features"].as_array().unwrap().iter().zip(gcj["features"].as_array().unwrap()).filter(|(a, _)| !a["properties"]["footprint"].is_null()).collect();
+    assert_eq!(with.len(), footprints);
+    for (wgs, gcj) in with {
+        assert_eq!(wgs["properties"]["footprint"]["type"], "MultiPolygon");
+        let (a, b) = (&wgs["properties"]["footprint"]["coordinates"][0][0][0], &gcj["properties"]["footprint"]["coordinates"][0][0][0]);
+        let dx = b[0].as_f64().unwrap() - a[0].as_f64().unwrap();
+        assert!((dx - 0.006).abs() < 0.002, "GCJ-02 footprint lies about 0.006° east: {a} {b}");
+    }
+
+    // the store declares points and keeps the footprints through a round trip
+    let store = dir.path().join("s.gpkg");
+    chanye::store::GpkgStore::create(&store).unwrap().import(&common_dataset(), &chanye::store::Import::default()).unwrap();
+    assert_eq!(ogr_declared(&store, "buildings"), "Point");
+    let snapshot = chanye::store::Store::snapshot(&chanye::store::GpkgStore::open(&store).unwrap()).unwrap().snapshot;
+    assert_eq!(snapshot.buildings.items().iter().filter(|b| b.footprint.is_some()).count(), footprints);
+}
+
+/// The shipped sample as a dataset to import.
+fn common_dataset() -> chanye::store::Dataset {
+    let dir = common::sample_dir();
+    let mut files: Vec<std::path::PathBuf> = LAYERS.iter().map(|l| dir.join(format!("{l}.geojson"))).collect();
+    files.extend(["industries.json", "policies.json"].iter().map(|f| dir.join(f)));
+    chanye::store::Dataset::from_files(&files).unwrap()
+}
+
+/// A GeoPackage geometry blob (little-endian, no envelope, EPSG:4326) of a GeoJSON
+/// MultiPolygon's coordinates, as an older store kept a footprint.
+fn gpkg_multipolygon(coordinates: &Value) -> Vec<u8> {
+    let mut blob = vec![b'G', b'P', 0, 1];
+    blob.extend(4326i32.to_le_bytes());
+    blob.push(1);
+    blob.extend(6u32.to_le_bytes());
+    let polygons = coordinates.as_array().unwrap();
+    blob.extend((polygons.len() as u32).to_le_bytes());
+    for polygon in polygons {
+        blob.push(1);
+        blob.extend(3u32.to_le_bytes());
+        let rings = polygon.as_array().unwrap();
+        blob.extend((rings.len() as u32).to_le_bytes());
+        for ring in rings {
+            let points = ring.as_array().unwrap();
+            blob.extend((points.len() as u32).to_le_bytes());
+            for p in points {
+                blob.extend(p[0].as_f64().unwrap().to_le_bytes());
+                blob.extend(p[1].as_f64().unwrap().to_le_bytes());
+            }
+        }
+    }
+    blob
+}
+
+#[test]
+fn a_store_of_mixed_building_geometries_is_rewritten_as_points_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("old.gpkg");
+    chanye::store::GpkgStore::create(&store).unwrap().import(&common_dataset(), &chanye::store::Import::default()).unwrap();
+    let sample = common::sample_layer("buildings");
+    let with_footprint: Vec<&Value> = sample["features"].as_array().unwrap().iter().filter(|b| b["properties"]["footprint"].is_object()).collect();
+    {
+        // as stores were before: footprints in a GEOMETRY column, no footprint property
+        let db = rusqlite::Connection::open(&store).unwrap();
+        for event in ["insert", "update", "delete"] {
+            db.execute(&format!("DROP TRIGGER \"chanye_guard_buildings_{event}\""), []).unwrap();
+        }
+        db.execute("UPDATE gpkg_geometry_columns SET geometry_type_name = 'GEOMETRY' WHERE table_name = 'buildings'", []).unwrap();
+        for b in &with_footprint {
+            let blob = gpkg_multipolygon(&b["properties"]["footprint"]["coordinates"]);
+            db.execute("UPDATE buildings SET geom = ?1, footprint = NULL WHERE id = ?2", rusqlite::params![blob, b["id"].as_str().unwrap()]).unwrap();
+        }
+    }
+    assert_eq!(ogr_declared(&store, "buildings"), "Unknown (any)");
+    let opened = chanye::store::GpkgStore::open(&store).unwrap();
+    let snapshot = chanye::store::Store::snapshot(&opened).unwrap().snapshot;
+    drop(opened);
+    assert_eq!(ogr_declared(&store, "buildings"), "Point");
+    assert_eq!(types(&ogr_geojson(&store, "buildings")), std::collections::BTreeSet::from(["Point".to_string()]));
+    for b in &with_footprint {
+        let id = b["id"].as_str().unwrap();
+        let building = snapshot.buildings.get(id).unwrap();
+        assert!(building.footprint.is_some(), "{id} keeps its footprint");
+        assert_eq!(snapshot.version(chanye::inventory::LayerName::Buildings, id), 1, "a format change is not an edit");
+    }
 }

@@ -172,7 +172,7 @@ impl Output {
         out.extend_from_slice(br#"{"type":"Feature","id":"#);
         serde_json::to_writer(&mut *out, item.id()).map_err(FeaturesError::json)?;
         out.extend_from_slice(br#","geometry":"#);
-        self.write_shape(out, &item.shape())?;
+        self.write_shape(out, &item.written_shape())?;
         out.extend_from_slice(br#","properties":"#);
         match item.confidential().filter(|c| self.audience >= Role::Promoter && !c.is_empty()) {
             Some(c) => {
@@ -180,6 +180,17 @@ impl Output {
                 serde_json::to_writer(&mut *out, &both).map_err(FeaturesError::json)?;
             }
             None => serde_json::to_writer(&mut *out, &item.properties()).map_err(FeaturesError::json)?,
+        }
+        if let Some(footprint) = item.footprint() {
+            // the properties object is never empty: its closing brace gives way to the footprint,
+            // written in the output CRS like the geometry
+            out.pop();
+            out.extend_from_slice(b",\"footprint\":");
+            match footprint {
+                Some(area) => self.write_shape(out, &Shape::Area(area))?,
+                None => out.extend_from_slice(b"null"),
+            }
+            out.push(b'}');
         }
         if let Some(links) = links {
             out.extend_from_slice(br#","links":"#);

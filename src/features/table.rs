@@ -7,7 +7,7 @@ use geo::{Geometry, InteriorPoint};
 use super::{Collected, FeaturesError, Output};
 use crate::export::gpkg::FeatureTable;
 use crate::export::{Cell, Table};
-use crate::inventory::export::Exported;
+use crate::inventory::export::{area_geometry, Exported, FOOTPRINT};
 use crate::inventory::{LayerName, Shape};
 
 /// The Chinese label of a public property, for spreadsheet headers.
@@ -85,7 +85,7 @@ pub fn table<'a, T: Exported + 'a>(title: &str, items: impl IntoIterator<Item = 
     let mut rows = Vec::with_capacity(property_rows.len());
     for (item, cells) in property_rows {
         let mut row = match layout {
-            Layout::Gis => vec![Cell::Text(output.wkt(&item.shape())?)],
+            Layout::Gis => vec![Cell::Text(output.wkt(&item.written_shape())?)],
             Layout::Spreadsheet => {
                 let inside = match item.shape() {
                     Shape::Area(a) => a.interior_point().map(|p| p.0),
@@ -101,8 +101,13 @@ pub fn table<'a, T: Exported + 'a>(title: &str, items: impl IntoIterator<Item = 
             }
         };
         row.extend(cells);
+        if let (Layout::Gis, Some(footprint)) = (layout, item.footprint()) {
+            row.push(footprint.map_or(Ok(Cell::Empty), |f| output.wkt(&Shape::Area(f)).map(Cell::Text))?);
+        }
         rows.push(row);
     }
+    let footprint_column = (layout == Layout::Gis && rows.first().is_some_and(|r| r.len() > names.len() + 1)).then(|| FOOTPRINT.to_string());
+    let names: Vec<String> = names.into_iter().chain(footprint_column).collect();
     let (first, labelled): (Vec<String>, bool) = match layout {
         Layout::Gis => (vec!["WKT".into()], false),
         Layout::Spreadsheet if output.crs.is_geographic() => (vec!["中心经度 lon".into(), "中心纬度 lat".into()], true),
@@ -120,22 +125,28 @@ pub fn table<'a, T: Exported + 'a>(title: &str, items: impl IntoIterator<Item = 
 
 /// The items as a GeoPackage feature table (WGS84).
 pub fn feature_table<'a, T: Collected + 'a>(items: impl IntoIterator<Item = &'a T>) -> Result<FeatureTable, FeaturesError> {
-    let (columns, property_rows) = property_rows(items)?;
-    let rows = property_rows
+    let (mut columns, property_rows) = property_rows(items)?;
+    let rows: Vec<(Geometry, Vec<Cell>)> = property_rows
         .into_iter()
-        .map(|(item, cells)| {
-            let geometry = match item.shape() {
+        .map(|(item, mut cells)| {
+            let geometry = match item.written_shape() {
                 Shape::Area(a) => Geometry::MultiPolygon(a.clone()),
                 Shape::Point(p) => Geometry::Point(p),
             };
+            if let Some(footprint) = item.footprint() {
+                cells.push(footprint.map_or(Cell::Empty, |f| Cell::Text(serde_json::to_string(&area_geometry(f)).unwrap_or_default())));
+            }
             (geometry, cells)
         })
         .collect();
+    if rows.first().is_some_and(|(_, cells)| cells.len() > columns.len()) {
+        columns.push(FOOTPRINT.to_string());
+    }
     let (title, description) = super::describe(T::LAYER);
     Ok(FeatureTable {
         name: T::LAYER.as_str().to_string(),
         description: format!("{title}: {description}"),
-        geometry_type: if T::LAYER == LayerName::Buildings { "GEOMETRY" } else { "MULTIPOLYGON" },
+        geometry_type: if T::LAYER == LayerName::Buildings { "POINT" } else { "MULTIPOLYGON" },
         columns,
         rows,
     })

@@ -81,9 +81,14 @@ impl Space {
         }
     }
 
-    /// The geometry as stored: the parcel's area, the building's footprint or else its point.
+    /// The geometry as stored: the parcel's area, the building's point (its footprint is a
+    /// property).
     pub fn geometry(&self) -> geo::Geometry {
-        match self.shape() {
+        let written = match self {
+            Space::Parcel(p) => p.written_shape(),
+            Space::Building(b) => b.written_shape(),
+        };
+        match written {
             Shape::Area(a) => geo::Geometry::MultiPolygon(a.clone()),
             Shape::Point(p) => geo::Geometry::Point(p),
         }
@@ -94,13 +99,6 @@ impl Space {
         match self {
             Space::Parcel(p) => Exported::geometry(p),
             Space::Building(b) => Exported::geometry(b),
-        }
-    }
-
-    fn shape(&self) -> Shape<'_> {
-        match self {
-            Space::Parcel(p) => p.shape(),
-            Space::Building(b) => b.shape(),
         }
     }
 

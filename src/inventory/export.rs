@@ -50,10 +50,7 @@ pub trait Exported: Feature {
     /// buildings every confidential one (null when not recorded), so the store's tables
     /// always have those columns.
     fn stored_properties(&self) -> JsonObject {
-        let mut map = match serde_json::to_value(self.properties()) {
-            Ok(JsonValue::Object(map)) => map,
-            _ => JsonObject::new(),
-        };
+        let mut map = self.public_properties();
         if let Some(c) = self.confidential() {
             for (key, value) in [("project", &c.project), ("project_id", &c.project_id), ("internal_note", &c.internal_note)] {
                 map.insert(key.into(), value.as_deref().map_or(JsonValue::Null, |v| JsonValue::String(v.into())));
@@ -61,24 +58,42 @@ pub trait Exported: Feature {
         }
         map
     }
-    /// The geometry written for it: the area, or a building's footprint else its point.
+    /// The geometry every output writes: its shape, but a building's point, so that each layer
+    /// has one geometry type (QGIS and GDAL type a layer by one feature).
+    fn written_shape(&self) -> Shape<'_> {
+        self.shape()
+    }
+    /// A building's footprint (`Some(None)` when it has none), written as its `footprint`
+    /// property; `None` for layers without one.
+    fn footprint(&self) -> Option<Option<&MultiPolygon>> {
+        None
+    }
+    /// The public properties with the footprint, as GeoJSON writes them (WGS84).
+    fn public_properties(&self) -> JsonObject {
+        let mut map = match serde_json::to_value(self.properties()) {
+            Ok(JsonValue::Object(map)) => map,
+            _ => JsonObject::new(),
+        };
+        if let Some(footprint) = self.footprint() {
+            let value = footprint.map(|f| serde_json::to_value(area_geometry(f)).unwrap_or(JsonValue::Null));
+            map.insert(FOOTPRINT.into(), value.unwrap_or(JsonValue::Null));
+        }
+        map
+    }
+    /// The geometry written for it: the area, or a building's point.
     fn geometry(&self) -> Geometry {
-        match self.shape() {
+        match self.written_shape() {
             Shape::Area(a) => area_geometry(a),
             Shape::Point(p) => point_geometry(p),
         }
     }
     /// The item as a GeoJSON feature.
     fn to_feature(&self) -> GeoFeature {
-        let properties = match serde_json::to_value(self.properties()) {
-            Ok(JsonValue::Object(map)) => Some(map),
-            _ => None,
-        };
         GeoFeature {
             bbox: None,
             geometry: Some(self.geometry()),
             id: Some(geojson::feature::Id::String(self.id().to_string())),
-            properties,
+            properties: Some(self.public_properties()),
             foreign_members: None,
         }
     }
@@ -100,6 +115,9 @@ impl<'a> From<&'a Confidential> for ConfidentialProperties<'a> {
         ConfidentialProperties { project: c.project.as_deref(), project_id: c.project_id.as_deref(), internal_note: c.internal_note.as_deref() }
     }
 }
+
+/// The property holding a building's footprint (a GeoJSON MultiPolygon, or null).
+pub const FOOTPRINT: &str = "footprint";
 
 /// The names of the confidential properties.
 pub const CONFIDENTIAL_PROPERTIES: [&str; 3] = ["project", "project_id", "internal_note"];
@@ -261,6 +279,12 @@ struct BuildingProperties<'a> {
 impl Exported for Building {
     fn confidential(&self) -> Option<&Confidential> {
         Some(&self.confidential)
+    }
+    fn written_shape(&self) -> Shape<'_> {
+        Shape::Point(self.location)
+    }
+    fn footprint(&self) -> Option<Option<&MultiPolygon>> {
+        Some(self.footprint.as_ref())
     }
     fn properties(&self) -> impl Serialize + '_ {
         BuildingProperties {

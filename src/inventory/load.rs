@@ -13,9 +13,10 @@ use rayon::prelude::*;
 use geo::{Coord, InteriorPoint, MultiPolygon, Point};
 
 use super::decode::{self, Fields, GivenRefs};
+use super::export::FOOTPRINT;
 use super::join::{resolve, Locus};
 use super::layer::{Layer, LayerName};
-use super::raw::{parse_collection, parse_feature, RawShape};
+use super::raw::{parse_collection, parse_feature, parse_geometry, RawShape};
 use super::report::{FeatureRef, Problem, Report, Severity};
 use super::snapshot::Snapshot;
 use super::{InventoryError, NoProgress, Progress};
@@ -71,6 +72,8 @@ pub struct Loaded {
 enum Geometry {
     Area(MultiPolygon),
     Point(Point),
+    /// A building's point with the footprint its `footprint` property gives.
+    Located(Point, MultiPolygon),
 }
 
 struct Collector<'a> {
@@ -95,7 +98,7 @@ impl Collector<'_> {
 }
 
 /// Checks and transforms a feature's geometry; points are allowed only where `points_ok`.
-fn geometry(shape: &Result<RawShape, GeometryProblem>, crs: Crs, t: &dyn CrsTransformer, points_ok: bool) -> Result<Geometry, Vec<GeometryProblem>> {
+fn geometry_of(shape: &Result<RawShape, GeometryProblem>, crs: Crs, t: &dyn CrsTransformer, points_ok: bool) -> Result<Geometry, Vec<GeometryProblem>> {
     let expected = if points_ok { "Point, Polygon or MultiPolygon" } else { "Polygon or MultiPolygon" };
     match shape {
         Err(GeometryProblem::WrongType { found, .. }) => Err(vec![GeometryProblem::WrongType { found: found.clone(), expected }]),
@@ -178,16 +181,35 @@ fn decode_one<T>(
             return Outcome { feature: FeatureRef { index, id: bad.id }, item: None, notes: vec![error(bad.field, bad.reason)] };
         }
     };
+    let mut f = f;
     let feature = FeatureRef { index, id: f.id.clone() };
     let mut notes = Vec::new();
     if f.id.is_none() {
         notes.push(error("id", "feature has no id (neither the GeoJSON id member nor properties.id)".to_string()));
     }
+    let footprint = if points_ok { f.properties.remove(FOOTPRINT).filter(|v| !v.is_null()) } else { None };
     let geometry = match transformer {
         None => Err(vec![GeometryProblem::Transform(format!("no transformation from {crs}"))]),
-        Some(t) => geometry(&f.shape, crs, t, points_ok),
+        Some(t) => geometry_of(&f.shape, crs, t, points_ok),
     };
-    let geometry = geometry.map_err(|problems| notes.extend(problems.iter().map(|p| error("geometry", p.to_string())))).ok();
+    let mut geometry = geometry.map_err(|problems| notes.extend(problems.iter().map(|p| error("geometry", p.to_string())))).ok();
+    if let (Some(given), Some(t)) = (footprint, transformer) {
+        geometry = match geometry {
+            Some(Geometry::Point(p)) => match parse_geometry(&given).and_then(|shape| geometry_of(&Ok(shape), crs, t, false)) {
+                Ok(Geometry::Area(area)) => Some(Geometry::Located(p, area)),
+                Ok(_) => None,
+                Err(problems) => {
+                    notes.extend(problems.iter().map(|p| error(FOOTPRINT, p.to_string())));
+                    None
+                }
+            },
+            Some(_) => {
+                notes.push(error(FOOTPRINT, "is given beside a polygon geometry: give the building's point as the geometry, or the footprint alone".into()));
+                None
+            }
+            None => None,
+        };
+    }
     let valid = f.id.is_some() && geometry.is_some();
     // properties are decoded even when the id or geometry failed, so every problem is reported;
     // then the item and any warnings about the stand-in geometry are dropped
@@ -269,7 +291,7 @@ fn decode_layer<T: Send>(
 fn area_of(g: Geometry) -> Option<MultiPolygon> {
     match g {
         Geometry::Area(a) => Some(a),
-        Geometry::Point(_) => None,
+        Geometry::Point(_) | Geometry::Located(..) => None,
     }
 }
 
@@ -337,6 +359,7 @@ pub fn decode_spaces(snapshot: &Snapshot, sources: &[LayerSource], report: &mut 
     let buildings = decode_layer(LayerName::Buildings, &of(LayerName::Buildings), cat, report, progress, |f, id, g, notes| {
         let (location, footprint) = match g {
             Geometry::Point(p) => (p, None),
+            Geometry::Located(p, footprint) => (p, Some(footprint)),
             Geometry::Area(a) => match a.interior_point() {
                 Some(p) => (p, Some(a)),
                 None => {

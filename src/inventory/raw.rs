@@ -121,6 +121,21 @@ fn parse_shape(g: &RawGeometry) -> Result<RawShape, GeometryProblem> {
     }
 }
 
+/// Reads a GeoJSON geometry object given as a JSON value, or as its text as GDAL writes JSON
+/// fields (a building's `footprint`).
+pub fn parse_geometry(value: &Value) -> Result<RawShape, Vec<GeometryProblem>> {
+    let text = match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    let raw: RawGeometry = serde_json::from_str(&text)
+        .map_err(|_| vec![GeometryProblem::Malformed("must be a GeoJSON Polygon or MultiPolygon object".into())])?;
+    match parse_shape(&raw) {
+        Ok(RawShape::Point(_)) => Err(vec![GeometryProblem::WrongType { found: "Point".into(), expected: "Polygon or MultiPolygon" }]),
+        other => other.map_err(|p| vec![p]),
+    }
+}
+
 /// Splits a FeatureCollection into its features. `Err` is a problem with the whole file.
 pub fn parse_collection(text: &str) -> Result<ParsedCollection<'_>, String> {
     let collection: RawCollection = serde_json::from_str(text).map_err(|e| format!("not a GeoJSON FeatureCollection: {e}"))?;

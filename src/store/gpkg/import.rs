@@ -172,7 +172,7 @@ fn create_layer_table(db: &Connection, name: LayerName, properties: &[Map<String
     let mut ddl = format!("CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {}", quote(table), geometry_type(name));
     let mut json = Vec::new();
     for key in keys {
-        let kind = properties.iter().find_map(|m| m.get(key).and_then(Kind::of)).unwrap_or(Kind::Text);
+        let kind = properties.iter().find_map(|m| m.get(key).and_then(Kind::of)).unwrap_or(Kind::for_nulls(key));
         ddl.push_str(&format!(", {} {}", quote(key), kind.sql()));
         if key == "id" {
             ddl.push_str(" NOT NULL UNIQUE");
@@ -216,7 +216,7 @@ fn write_changes<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName
         let Some(item) = layer.get(&change.id) else { continue };
         let properties = item.stored_properties();
         let kinds = ensure_columns(db, table, &properties).map_err(fail)?;
-        let geometry = match item.shape() {
+        let geometry = match item.written_shape() {
             Shape::Area(a) => Geometry::MultiPolygon(a.clone()),
             Shape::Point(p) => Geometry::Point(p),
         };

@@ -11,6 +11,7 @@ mod edits;
 mod export;
 mod guard;
 mod import;
+mod migrate;
 mod schema;
 mod tokens;
 
@@ -92,7 +93,9 @@ impl GpkgStore {
         }
         schema::configure(path, &db)?;
         schema::ensure_tables(path, &db)?;
-        Ok(GpkgStore { path: path.to_path_buf(), db: Mutex::new(db), _checkpointer: start_checkpointer(path)? })
+        let store = GpkgStore { path: path.to_path_buf(), db: Mutex::new(db), _checkpointer: start_checkpointer(path)? };
+        migrate::buildings_as_points(&store)?;
+        Ok(store)
     }
 
     /// Creates an empty store; the file must not exist.

@@ -35,6 +35,15 @@ impl Kind {
         }
     }
 
+    /// The kind of a column whose values are all null so far: text, but JSON for a footprint.
+    pub(super) fn for_nulls(key: &str) -> Kind {
+        if key == crate::inventory::export::FOOTPRINT {
+            Kind::Json
+        } else {
+            Kind::Text
+        }
+    }
+
     pub(super) fn sql(self) -> &'static str {
         match self {
             Kind::Text | Kind::Json => "TEXT",
@@ -122,7 +131,7 @@ pub(super) fn has_sqlite_table(db: &Connection, name: &str) -> rusqlite::Result<
 /// The declared geometry type of a layer's table.
 pub(super) fn geometry_type(layer: LayerName) -> &'static str {
     if layer == LayerName::Buildings {
-        "GEOMETRY"
+        "POINT"
     } else {
         "MULTIPOLYGON"
     }
@@ -168,7 +177,7 @@ pub(super) fn ensure_columns(tx: &Connection, table: &str, properties: &Map<Stri
         if kinds.contains_key(key) {
             continue;
         }
-        let kind = Kind::of(value).unwrap_or(Kind::Text);
+        let kind = Kind::of(value).unwrap_or(Kind::for_nulls(key));
         tx.execute(&format!("ALTER TABLE {} ADD COLUMN {} {}", quote(table), quote(key), kind.sql()), [])?;
         if kind == Kind::Json {
             tx.execute("INSERT INTO gpkg_data_columns (table_name, column_name, name, mime_type) VALUES (?1, ?2, ?2, 'application/json')", params![table, key])?;
