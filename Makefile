@@ -32,6 +32,8 @@ test: deps web
 	cargo check --benches --locked
 	# the page in Debian's chromium, against the debug binary cargo test built (screenshots: target/browser-test)
 	node web/tests/browser.mjs
+	# a MapLibre-like page on another origin: anonymous reads pass, writes need --cors-origin
+	node web/tests/cors.mjs
 	@if [ -x ../shared/tools/check-contract ]; then ../shared/tools/check-contract geodata; fi
 
 # Regenerate the shipped sample from geodata/sources (deterministic).

@@ -114,8 +114,27 @@ fn cors_admits_the_configured_origin_only() {
     let url = format!("{}/collections", base());
     let allowed = common::response(ureq::get(&url).set("Origin", "https://map.example.cn").call());
     assert_eq!(allowed.header("Access-Control-Allow-Origin"), Some("https://map.example.cn"));
+    // any other origin may read anonymously, as a MapLibre page elsewhere does
     let other = common::response(ureq::get(&url).set("Origin", "https://elsewhere.example.com").call());
-    assert_ne!(other.header("Access-Control-Allow-Origin"), Some("https://elsewhere.example.com"));
+    assert_eq!(other.header("Access-Control-Allow-Origin"), Some("https://elsewhere.example.com"));
+    let tokened = common::response(ureq::get(&url).set("Origin", "https://elsewhere.example.com").set("Authorization", "Bearer x").call());
+    assert_eq!(tokened.header("Access-Control-Allow-Origin"), None, "an authorised read is not for any origin");
+    let preflight = |origin: &str, method: &str, headers: &str| {
+        common::response(
+            ureq::request("OPTIONS", &format!("{}/collections/parcels/items/x", base()))
+                .set("Origin", origin)
+                .set("Access-Control-Request-Method", method)
+                .set("Access-Control-Request-Headers", headers)
+                .call(),
+        )
+    };
+    assert_eq!(preflight("https://elsewhere.example.com", "GET", "accept").status(), 200);
+    for (method, headers) in [("PATCH", "if-match, content-type"), ("GET", "authorization")] {
+        let refused = preflight("https://elsewhere.example.com", method, headers);
+        assert_eq!((refused.status(), refused.content_type()), (403, "application/problem+json"), "{method} {headers}");
+        let detail = refused.into_string().unwrap();
+        assert!(detail.contains("--cors-origin https://elsewhere.example.com") && detail.contains("只能匿名读取"), "{detail}");
+    }
     let preflight = common::response(
         ureq::request("OPTIONS", &format!("{}/api/v1/match", base()))
             .set("Origin", "https://map.example.cn")

@@ -3,6 +3,7 @@
 
 mod auth;
 mod caching;
+mod cors;
 mod edits;
 mod features;
 mod inventory;
@@ -19,7 +20,6 @@ pub use page::{Basemap, BasemapKind, PageSettings};
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_cors::Cors;
 use actix_web::body::BoxBody;
 use actix_web::dev::{Service as _, ServiceRequest, ServiceResponse};
 use actix_web::{get, middleware, web, App, HttpResponse, HttpServer, ResponseError};
@@ -162,19 +162,6 @@ pub fn configure(state: web::Data<AppState>, settings: &Settings) -> impl FnOnce
     }
 }
 
-/// Browsers on the configured origins may call every route.
-fn cors(origins: &[String]) -> Cors {
-    let cors = Cors::default()
-        .allowed_methods(["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"])
-        .allow_any_header()
-        .expose_any_header()
-        .max_age(3600);
-    if origins.iter().any(|o| o == "*") {
-        return cors.allow_any_origin();
-    }
-    origins.iter().fold(cors, |cors, origin| cors.allowed_origin(origin))
-}
-
 /// HEAD gets GET's status and headers without the body (link checkers and proxies probe
 /// pages with HEAD; the routes take GET only).
 fn answer_head_as_get<S, B>(mut req: ServiceRequest, service: &S) -> impl std::future::Future<Output = Result<ServiceResponse<BoxBody>, actix_web::Error>>
@@ -197,13 +184,18 @@ where
 pub fn run(cell: Arc<SnapshotCell>, store: Option<Arc<dyn Store>>, listener: TcpListener, settings: Settings) -> std::io::Result<()> {
     let state = web::Data::new(AppState::new(cell, store, &settings));
     actix_web::rt::System::new().block_on(async move {
+        let origins = cors::Origins::new(&settings.cors_origins);
         HttpServer::new(move || {
             let metrics = state.metrics.clone();
             App::new()
                 .configure(configure(state.clone(), &settings))
                 .wrap_fn(answer_head_as_get)
                 .wrap(middleware::Compress::default())
-                .wrap(cors(&settings.cors_origins))
+                .wrap(origins.middleware())
+                .wrap_fn({
+                    let origins = origins.clone();
+                    move |req, service| cors::explain_refusal(&origins, req, service)
+                })
                 .wrap(problem::json_errors())
                 .wrap_fn(move |req, service| {
                     let timer = metrics.start(&req);
