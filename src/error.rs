@@ -84,7 +84,7 @@ where
 {
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
-        let reason = e.into_inner().to_string();
+        let reason = plain_reason(&e.into_inner().to_string());
         let field = if path == "." {
             given.and_then(|given| first_required::<T>().filter(|f| !given.contains(f))).unwrap_or(whole).to_string()
         } else {
@@ -92,6 +92,30 @@ where
         };
         FieldError { field, reason }
     })
+}
+
+/// serde's reason in the words of the input rather than of Rust's types: `f64` is a number,
+/// a struct an object, a sequence a list.
+pub fn plain_reason(reason: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for word in reason.split(' ') {
+        let (core, tail) = word.split_at(word.trim_end_matches([',', ')']).len());
+        let plain = match core.trim_matches('`') {
+            "f32" | "f64" => "a number".to_string(),
+            "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_string(),
+            "sequence" => "list".to_string(),
+            "map" => "object".to_string(),
+            _ if core.starts_with('`') && core.ends_with('`') && core.len() > 1 => format!("'{}'", core.trim_matches('`')),
+            _ => core.to_string(),
+        };
+        words.push(plain + tail);
+    }
+    let text = words.join(" ").replace("invalid type: ", "").replace("invalid value: ", "");
+    // "expected struct Name with 3 elements" and "expected struct Name": an object
+    match text.find("expected struct ") {
+        Some(at) => format!("{}expected an object", &text[..at]),
+        None => text,
+    }
 }
 
 /// Reads `T` from a JSON value, naming the field at fault (see [`deserialize_named`]).
@@ -126,6 +150,24 @@ impl serde::de::Error for MissingField {
 
     fn missing_field(field: &'static str) -> MissingField {
         MissingField(Some(field))
+    }
+}
+
+#[cfg(test)]
+mod plain_reasons {
+    use super::plain_reason;
+
+    #[test]
+    fn no_rust_type_names_reach_the_reader() {
+        for (serde, plain) in [
+            ("invalid type: string \"a\", expected f64", "string \"a\", expected a number"),
+            ("invalid type: floating point `1.5`, expected u32", "floating point '1.5', expected a whole number"),
+            ("invalid length 1, expected struct Thing with 32 elements", "invalid length 1, expected an object"),
+            ("unknown field `f`, expected `crs` or `format`", "unknown field 'f', expected 'crs' or 'format'"),
+            ("invalid type: map, expected a sequence", "object, expected a list"),
+        ] {
+            assert_eq!(plain_reason(serde), plain);
+        }
     }
 }
 

@@ -50,6 +50,20 @@ fn bad_match_requests_are_problems_naming_the_field() {
     assert!(body["type"].as_str().unwrap().starts_with("urn:chanye:problem:"));
     let (status, _, body) = post("/api/v1/match", r#"{"industry": "医疗器械", "land_area_mu": {"min": 50, "max": 10}}"#);
     assert_eq!((status, body["field"].as_str()), (422, Some("land_area_mu")));
+    // the reasons speak of the input, not of Rust's types
+    for (request, field, words) in [
+        (r#"{"industry": "医疗器械", "land_area_mu": "big"}"#, "land_area_mu", "expected a range such as"),
+        (r#"{"industry": "医疗器械", "land_area_mu": {"min": "a"}}"#, "land_area_mu.min", "expected a number"),
+        (r#"[]"#, "body", "expected a project object"),
+    ] {
+        let (status, _, body) = post("/api/v1/match", request);
+        let detail = body["detail"].as_str().unwrap();
+        assert_eq!((status, body["field"].as_str()), (422, Some(field)), "{body}");
+        assert!(detail.contains(words) && !detail.contains("struct") && !detail.contains("f64"), "{detail}");
+    }
+    let (status, _, body) = post("/api/v1/match?f=x", DEVICES);
+    assert_eq!(status, 400);
+    assert!(!body["detail"].as_str().unwrap().contains('`'), "{body}");
 }
 
 #[test]

@@ -49,7 +49,7 @@ impl SpaceWanted {
 
 /// An inclusive range; either bound may be left out.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a range such as {\"min\": 10, \"max\": 50}")]
 pub struct Range {
     /// Lower bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,7 +75,7 @@ pub struct Near {
 /// A project's requirements, as sent. Every field but `industry` is optional; unknown
 /// fields are refused so that a misspelt name does not pass silently.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a project object such as {\"industry\": \"医疗器械\", \"land_area_mu\": {\"min\": 50}}")]
 pub struct ProjectRequest {
     /// Project name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
