@@ -238,3 +238,42 @@ fn simplified_outlines_stay_valid_rings() {
         }
     }
 }
+
+/// The numeric id and the `id` property of every feature of a tile's first layer.
+fn numeric_ids_in(bytes: &[u8]) -> Vec<(Option<u64>, String)> {
+    let tile = Tile::decode(bytes).expect("a protobuf tile");
+    let layer = &tile.layers[0];
+    let key = layer.keys.iter().position(|k| k == "id").expect("an id key") as u32;
+    layer
+        .features
+        .iter()
+        .map(|f| {
+            let value = f.tags.chunks(2).find(|kv| kv[0] == key).expect("every feature has an id")[1];
+            (f.id, layer.values[value as usize].string_value.clone().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn every_tile_feature_has_a_stable_numeric_id() {
+    let corner = first_corner(&first_parcel());
+    for layer in ["parcels", "buildings", "parks", "zones", "districts"] {
+        let mut seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+        for z in [12, 13, 14] {
+            let (x, y) = tile_of(corner, z);
+            let (status, bytes, _) = tile(&format!("/tiles/{layer}/{z}/{x}/{y}.mvt"));
+            if status == 204 {
+                continue;
+            }
+            assert_eq!(status, 200, "{layer} {z}/{x}/{y}");
+            for (id, name) in numeric_ids_in(&bytes) {
+                let id = id.unwrap_or_else(|| panic!("{layer} {name} has no feature id"));
+                assert!(id < 1 << 53, "{layer} {name}: {id} is beyond JavaScript's exact integers");
+                assert_eq!(*seen.entry(name.clone()).or_insert(id), id, "{layer} {name} keeps its id across zooms");
+            }
+        }
+        assert!(!seen.is_empty(), "{layer}: the tiles around the first parcel hold features");
+        let distinct: std::collections::HashSet<&u64> = seen.values().collect();
+        assert_eq!(distinct.len(), seen.len(), "{layer}: different features have different ids");
+    }
+}

@@ -164,7 +164,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
             for &i in &candidates {
                 let p = snapshot.parks.at(i);
                 if shape_area(&mut shaper, &snapshot.parks, i, datum) {
-                    out.add(None, &shaper.geometry, [
+                    out.add(Some(feature_id(&p.id)), &shaper.geometry, [
                         Prop::text(&p.id),
                         Prop::text(&p.name),
                         Prop::text(&p.district),
@@ -178,7 +178,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
             for &i in &candidates {
                 let z = snapshot.zones.at(i);
                 if shape_area(&mut shaper, &snapshot.zones, i, datum) {
-                    out.add(None, &shaper.geometry, [Prop::text(&z.id), Prop::text(&z.name), Prop::text(&z.park), Prop::Owned(z.industries.join(","))])?;
+                    out.add(Some(feature_id(&z.id)), &shaper.geometry, [Prop::text(&z.id), Prop::text(&z.name), Prop::text(&z.park), Prop::Owned(z.industries.join(","))])?;
                 }
             }
         }
@@ -194,7 +194,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
                 let industries = leading.value(&mut out, label.zone, label.park, label.district);
                 let project = if promoter { snapshot.parcels.at(i).confidential.project.as_deref() } else { None };
                 let area = SquareMetres(label.measures[0]);
-                out.add(None, &shaper.geometry, [
+                out.add(Some(feature_id(label.id)), &shaper.geometry, [
                     Prop::Distinct(label.id),
                     Prop::distinct(label.name),
                     Prop::text(label.status),
@@ -223,7 +223,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
                     Prop::Owned(b.industries.join(","))
                 };
                 let project = if promoter { b.confidential.project.as_deref() } else { None };
-                out.add(None, &shaper.geometry, [
+                out.add(Some(feature_id(label.id)), &shaper.geometry, [
                     Prop::Distinct(label.id),
                     Prop::distinct(label.name),
                     Prop::text(label.status),
@@ -245,6 +245,16 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
 /// Shapes the area at position `i` of a layer: from the layer's Web Mercator outlines on
 /// WGS84 tiles (without touching the feature), else (GCJ-02) from its lon/lat geometry moved
 /// datum first.
+/// A tile feature's numeric id (MapLibre's `promoteId`, feature state): FNV-1a of the feature's
+/// id, kept to 53 bits so JavaScript numbers hold it exactly. The same in every tile and zoom and
+/// across restarts; districts use their adcode instead.
+pub fn feature_id(id: &str) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let hash = id.bytes().fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME));
+    hash & ((1 << 53) - 1)
+}
+
 fn shape_area<T: Feature, D: Fn(Coord) -> Coord>(shaper: &mut Shaper<D>, layer: &Layer<T>, i: u32, datum: Datum) -> bool {
     match datum {
         Datum::Wgs84 => shaper.outline(layer.outlines().rings(i)),
