@@ -391,6 +391,32 @@ async function main() {
     return `zoom ${v.z.toFixed(2)}, view/district ${rx.toFixed(2)} × ${ry.toFixed(2)}`;
   });
 
+  // The view, and how much of it a bbox fills: the bbox must fit and fill it in one direction.
+  const viewOver = async (b) => {
+    const v = await page.evaluate(() => {
+      const m = window.chanyeMap.getBounds();
+      return { w: m.getWest(), s: m.getSouth(), e: m.getEast(), n: m.getNorth(), z: window.chanyeMap.getZoom() };
+    });
+    const fits = v.w <= b[0] && v.s <= b[1] && v.e >= b[2] && v.n >= b[3];
+    return { ...v, fits, ratio: Math.min((v.e - v.w) / (b[2] - b[0]), (v.n - v.s) / (b[3] - b[1])) };
+  };
+  await check('choosing a park zooms onto it, and "all parks" goes back to the district', async () => {
+    const parks = (await api(`/collections/parks/items?district=${miyun.properties.id}&limit=100`)).features;
+    assert(parks.length > 0, 'the API has no park in 密云区');
+    const park = parks[0];
+    const b = bboxOf(park.geometry);
+    await afterMove(page, () => page.selectOption('[data-testid=filter-park]', park.properties.id));
+    const v = await viewOver(b);
+    // Parks are fitted up to zoom 15: a small park may leave more room around it.
+    assert(v.fits, `the view ${JSON.stringify(v)} does not hold ${park.properties.id} ${b}`);
+    assert(v.ratio < 2 || v.z >= 14.99, `the view is ${v.ratio.toFixed(2)}× the park at zoom ${v.z.toFixed(2)}`);
+    assert(new URL(page.url()).searchParams.get('park') === park.properties.id, 'URL lacks the park');
+    await afterMove(page, () => page.selectOption('[data-testid=filter-park]', ''));
+    const d = await viewOver(bboxOf(miyun.geometry));
+    assert(d.fits && d.ratio < 2, `back to all parks: the view ${JSON.stringify(d)} is not the district's`);
+    return `${park.properties.name}: zoom ${v.z.toFixed(2)}, view/park ${v.ratio.toFixed(2)}; district again at ${d.z.toFixed(2)}`;
+  });
+
   let setQ = '';
   await check('the filtered set counts and lists what the items API selects for the same filter', async () => {
     await page.click('[data-testid=filter-status-available]');
