@@ -16,6 +16,32 @@ function industryExpr(code) {
   return any;
 }
 
+// The land uses that pass a land-use filter, as the matcher reads a project's
+// land uses (LandUse::serves): mixed M1/M4 land serves M1, M4 and M1/M4.
+export const MIXED_LU = 'M1/M4';
+export function landUsesServing(wanted) {
+  const out = new Set(wanted);
+  if (wanted.some((w) => w === 'M1' || w === 'M4' || w === MIXED_LU)) out.add(MIXED_LU);
+  return [...out];
+}
+
+// The same selection as filterExpr, as query parameters of the items and export APIs.
+export function apiQuery(s, kind) {
+  const q = new URLSearchParams();
+  if (s.district) q.set('district', s.district);
+  if (s.park) q.set('park', s.park);
+  if (s.status.length) q.set('status', s.status.join(','));
+  if (s.industry) q.set('industry', s.industry);
+  if (kind === 'parcels') {
+    if (s.lu.length) q.set('land_use', landUsesServing(s.lu).join(','));
+    const cql = [];
+    if (s.min_mu != null) cql.push(`area_mu >= ${s.min_mu}`);
+    if (s.max_mu != null) cql.push(`area_mu <= ${s.max_mu}`);
+    if (cql.length) q.set('filter', cql.join(' AND '));
+  }
+  return q;
+}
+
 export function filterExpr(s, kind) {
   const all = ['all'];
   if (s.district) all.push(['==', ['get', 'district'], s.district]);
@@ -23,7 +49,7 @@ export function filterExpr(s, kind) {
   if (s.status.length) all.push(['in', ['get', 'status'], ['literal', s.status]]);
   if (s.industry) all.push(industryExpr(s.industry));
   if (kind === 'parcels') {
-    if (s.lu.length) all.push(['in', ['get', 'land_use'], ['literal', s.lu]]);
+    if (s.lu.length) all.push(['in', ['get', 'land_use'], ['literal', landUsesServing(s.lu)]]);
     if (s.min_mu != null) all.push(['>=', ['to-number', ['get', 'area_mu'], 0], s.min_mu]);
     if (s.max_mu != null) all.push(['<=', ['to-number', ['get', 'area_mu'], 0], s.max_mu]);
   }
@@ -36,18 +62,23 @@ export function buildingsFiltered(s) {
 }
 
 // A fieldset of one checkbox per value, each with its legend colour swatch.
-function checkboxes(testid, legendKey, colors, labelPrefix) {
+function checkboxes(testid, legendKey, colors, labelKey, note = '') {
   const boxes = Object.entries(colors).map(
     ([value, color]) => `<label class="chk"><input type="checkbox" value="${value}" data-testid="${testid}-${value}">
-          <i class="sw" style="background:${color}"></i><span data-i18n="${labelPrefix}.${value}"></span></label>`,
+          <i class="sw" style="background:${color}"></i><span data-i18n="${labelKey(value)}"></span></label>`,
   );
   return `<fieldset class="field checks" data-testid="${testid}">
       <legend data-i18n="${legendKey}"></legend>
       ${boxes.join('')}
+      ${note ? `<small class="note" data-testid="${testid}-note" data-i18n="${note}"></small>` : ''}
     </fieldset>`;
 }
 
-export function renderFilters(root) {
+// M1 and M4 say that they take in the mixed land as well.
+const luFilterLabel = (v) => (v === 'M1' || v === 'M4' ? `filters.lu.${v}` : `lu.${v}`);
+
+// zoomTo(kind, id): move the map onto the chosen district or park ('' = all of Beijing).
+export function renderFilters(root, { zoomTo = () => {} } = {}) {
   root.innerHTML = `
     <h2 data-i18n="filters.title"></h2>
     <p class="hint" data-i18n="filters.hint"></p>
@@ -59,8 +90,8 @@ export function renderFilters(root) {
       <label for="f-park" data-i18n="filters.park"></label>
       <select id="f-park" data-testid="filter-park"></select>
     </div>
-    ${checkboxes('filter-status', 'filters.status', STATUS_COLORS, 'status')}
-    ${checkboxes('filter-lu', 'filters.landuse', LANDUSE_COLORS, 'lu')}
+    ${checkboxes('filter-status', 'filters.status', STATUS_COLORS, (v) => `status.${v}`)}
+    ${checkboxes('filter-lu', 'filters.landuse', LANDUSE_COLORS, luFilterLabel, 'filters.lu.note')}
     <div class="field">
       <label data-i18n="filters.industry"></label>
       <div class="picker-slot"></div>
@@ -135,8 +166,15 @@ export function renderFilters(root) {
     const keepPark = park && (!dSel.value || park.district === dSel.value);
     update({ district: dSel.value, park: keepPark ? state.park : '' });
     fillParks();
+    if (keepPark && state.park) zoomTo('parks', state.park);
+    else zoomTo('districts', dSel.value);
   });
-  pSel.addEventListener('change', () => update({ park: pSel.value }));
+  pSel.addEventListener('change', () => {
+    update({ park: pSel.value });
+    // Back to "all parks": show the district (or the city) again.
+    if (pSel.value) zoomTo('parks', pSel.value);
+    else zoomTo('districts', state.district);
+  });
   root.querySelector('[data-testid=filter-status]').addEventListener('change', (e) => {
     const vals = [...root.querySelectorAll('[data-testid^=filter-status-]:checked')].map((c) => c.value);
     if (e.target.matches('input')) update({ status: vals });

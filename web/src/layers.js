@@ -5,7 +5,12 @@ export const PARCEL_LAYER = 'parcels-fill';
 export const BUILDING_LAYER = 'buildings-circle';
 export const HIGHLIGHT_LAYER = 'highlight-fill';
 export const HIGHLIGHT_BUILDING_LAYER = 'highlight-buildings';
-export const CLICKABLE = ['buildings-circle', 'parcels-fill', 'zones-fill', 'parks-fill', 'districts-fill'];
+// Below zoom 12 (where the parcel tiles begin) parcels are drawn as points or clusters.
+export const OVERVIEW_MAXZOOM = 12;
+export const CLUSTER_LAYER = 'overview-clusters';
+export const POINT_LAYER = 'overview-points';
+export const FUTURE_LAYER = 'parcels-future';
+export const CLICKABLE = [POINT_LAYER, CLUSTER_LAYER, 'buildings-circle', 'parcels-fill', 'zones-fill', 'parks-fill', 'districts-fill'];
 
 export const STATUS_COLORS = {
   available: '#2a9d48',
@@ -64,11 +69,36 @@ export function baseStyle(basemap) {
   return style;
 }
 
+// Diagonal white stripes laid over available-later parcels (drawn here: no sprite offline).
+function hatchImage(size = 8) {
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const on = (x + y) % size < 3;
+      data.set(on ? [255, 255, 255, 230] : [0, 0, 0, 0], (y * size + x) * 4);
+    }
+  }
+  return { width: size, height: size, data };
+}
+
+// Overview points: available-later parcels hollow, ringed in the available green.
+function pointColor(mode) {
+  return ['case', ['==', ['get', 'future'], true], '#ffffff', parcelColor(mode)];
+}
+
 export function addLayers(map, { gcj, hasBasemap, color }) {
   for (const layer of LAYERS) {
     map.addSource(layer, { type: 'vector', url: tileSourceUrl(layer, gcj) });
   }
   map.addSource('pick', { type: 'geojson', data: emptyFC() });
+  map.addSource('overview', {
+    type: 'geojson',
+    data: emptyFC(),
+    cluster: true,
+    clusterMaxZoom: 10,
+    clusterRadius: 40,
+  });
+  if (!map.hasImage('hatch')) map.addImage('hatch', hatchImage());
 
   map.addLayer({
     id: 'districts-fill',
@@ -123,6 +153,14 @@ export function addLayers(map, { gcj, hasBasemap, color }) {
     paint: { 'fill-color': parcelColor(color), 'fill-opacity': 0.75 },
   });
   map.addLayer({
+    id: FUTURE_LAYER,
+    type: 'fill',
+    source: 'parcels',
+    'source-layer': 'parcels',
+    filter: ['in', ['get', 'id'], ['literal', []]],
+    paint: { 'fill-pattern': 'hatch' },
+  });
+  map.addLayer({
     id: 'parcels-line',
     type: 'line',
     source: 'parcels',
@@ -144,6 +182,40 @@ export function addLayers(map, { gcj, hasBasemap, color }) {
       'circle-opacity': 0.85,
       'circle-stroke-color': '#1f2933',
       'circle-stroke-width': 1,
+    },
+  });
+  map.addLayer({
+    id: 'parcels-future-line',
+    type: 'line',
+    source: 'parcels',
+    'source-layer': 'parcels',
+    filter: ['in', ['get', 'id'], ['literal', []]],
+    paint: { 'line-color': '#1b6b34', 'line-width': 1.5, 'line-dasharray': [2, 1.5] },
+  });
+  map.addLayer({
+    id: CLUSTER_LAYER,
+    type: 'circle',
+    source: 'overview',
+    maxzoom: OVERVIEW_MAXZOOM,
+    filter: ['has', 'point_count'],
+    paint: {
+      'circle-radius': ['step', ['get', 'point_count'], 13, 10, 16, 50, 21, 200, 26],
+      'circle-color': 'rgba(47,93,138,0.82)',
+      'circle-stroke-color': '#ffffff',
+      'circle-stroke-width': 2,
+    },
+  });
+  map.addLayer({
+    id: POINT_LAYER,
+    type: 'circle',
+    source: 'overview',
+    maxzoom: OVERVIEW_MAXZOOM,
+    filter: ['!', ['has', 'point_count']],
+    paint: {
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 7, 4, 11, 6.5],
+      'circle-color': pointColor(color),
+      'circle-stroke-color': ['case', ['==', ['get', 'future'], true], STATUS_COLORS.available, '#ffffff'],
+      'circle-stroke-width': ['case', ['==', ['get', 'future'], true], 2.5, 1.2],
     },
   });
   // Candidates chosen in the match list; filtered by id, empty at first.
@@ -214,13 +286,27 @@ export function emptyFC() {
 
 export function setParcelColor(map, mode) {
   map.setPaintProperty(PARCEL_LAYER, 'fill-color', parcelColor(mode));
+  map.setPaintProperty(POINT_LAYER, 'circle-color', pointColor(mode));
+}
+
+// The filtered parcels as points for the city zoom.
+export function setOverview(map, points) {
+  map.getSource('overview').setData(points);
+}
+
+// Hatch the available-later parcels among those the filter keeps.
+export function setFuture(map, futureIds, parcelFilter) {
+  const f = ['in', ['get', 'id'], ['literal', futureIds]];
+  const both = parcelFilter ? ['all', parcelFilter, f] : f;
+  map.setFilter(FUTURE_LAYER, both);
+  map.setFilter('parcels-future-line', both);
 }
 
 const GROUPS = {
   districts: ['districts-fill', 'districts-line'],
   parks: ['parks-fill', 'parks-line'],
   zones: ['zones-fill', 'zones-line'],
-  parcels: [PARCEL_LAYER, 'parcels-line'],
+  parcels: [PARCEL_LAYER, FUTURE_LAYER, 'parcels-line', 'parcels-future-line', CLUSTER_LAYER, POINT_LAYER],
   buildings: [BUILDING_LAYER],
 };
 

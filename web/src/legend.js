@@ -3,7 +3,7 @@
 import { t, tv } from './i18n.js';
 import { STATUS_COLORS, LANDUSE_COLORS, OTHER_COLOR, SCORE_RAMP } from './layers.js';
 
-export function renderLegend(el, { color, choropleth }) {
+export function renderLegend(el, { color, choropleth, lu = [] }) {
   const rows = [];
   if (choropleth) {
     const stops = SCORE_RAMP.map(([s, c]) => `${c} ${s}%`).join(',');
@@ -19,8 +19,13 @@ export function renderLegend(el, { color, choropleth }) {
     rows.push(`<li data-key="${k}"><i class="sw" style="background:${c}"></i>${escapeHtml(tv(prefix, k))}</li>`);
   }
   rows.push(`<li><i class="sw" style="background:${OTHER_COLOR}"></i>${t('lu.other')}</li></ul>`);
+  // Hatched in either colouring: available, but only from a later month.
+  rows.push(`<ul class="lg-list"><li data-key="future" data-testid="legend-future"><i class="sw hatch"></i>${escapeHtml(t('legend.future'))}</li></ul>`);
+  // The filter reads land use as the matcher does; say so where it shows.
+  if (color === 'landuse' || lu.length) rows.push(`<p class="lg-note" data-testid="legend-lu-note">${escapeHtml(t('legend.lu_rule'))}</p>`);
   rows.push(`<ul class="lg-list">
     <li><i class="dot"></i>${t('legend.buildings')}</li>
+    <li><i class="dot cluster"></i>${t('legend.clusters')}</li>
     <li><i class="sw outline park"></i>${t('legend.park')}</li>
     <li><i class="sw outline zone"></i>${t('legend.zone')}</li>
     <li><i class="sw outline hl"></i>${t('legend.highlight')}</li>

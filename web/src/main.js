@@ -9,10 +9,13 @@ import { t, setLang, getLang, onLangChange } from './i18n.js';
 import { state, readUrl, update, onStateChange, writeUrl } from './state.js';
 import { loadCatalogue } from './catalogue.js';
 import {
-  addLayers, baseStyle, setParcelColor, setVisibility, setHighlight, setSelected, setPick, setChoropleth,
-  PARCEL_LAYER, BUILDING_LAYER, HIGHLIGHT_LAYER, HIGHLIGHT_BUILDING_LAYER, CLICKABLE, DEFAULT_VISIBLE,
+  addLayers, baseStyle, setParcelColor, setVisibility, setHighlight, setSelected, setPick, setChoropleth, setOverview, setFuture,
+  PARCEL_LAYER, BUILDING_LAYER, HIGHLIGHT_LAYER, HIGHLIGHT_BUILDING_LAYER, CLUSTER_LAYER, POINT_LAYER, FUTURE_LAYER, CLICKABLE, DEFAULT_VISIBLE,
 } from './layers.js';
-import { renderFilters, filterExpr, buildingsFiltered } from './filters.js';
+import { renderFilters, filterExpr, buildingsFiltered, apiQuery } from './filters.js';
+import { initSelection, refreshSelection, overviewPoints } from './selection.js';
+import { addClusterCounts, expandCluster } from './clusters.js';
+import { futureFrom } from './supply.js';
 import { renderLegend } from './legend.js';
 import { initPanel, showFeature, closePanel } from './panel.js';
 import { initMatch } from './match.js';
@@ -69,6 +72,9 @@ async function start() {
     buildings: BUILDING_LAYER,
     highlight: HIGHLIGHT_LAYER,
     highlightBuildings: HIGHLIGHT_BUILDING_LAYER,
+    clusters: CLUSTER_LAYER,
+    points: POINT_LAYER,
+    future: FUTURE_LAYER,
   };
 
   const message = document.getElementById('map-message');
@@ -96,7 +102,25 @@ async function start() {
   const legendEl = document.getElementById('legend');
   initPanel(document.getElementById('info'), { closed: () => setSelected(map, null) });
   initCompare(document.getElementById('compare'));
-  renderFilters(document.getElementById('view-map'));
+  const mapView = document.getElementById('view-map');
+  renderFilters(mapView, { zoomTo });
+  const setEl = document.createElement('div');
+  setEl.className = 'set';
+  mapView.append(setEl);
+  let futureIds = [];
+  initSelection(setEl, {
+    loaded(set) {
+      setOverview(map, overviewPoints(set.parcels, toShown));
+      futureIds = set.parcels.filter((f) => futureFrom(f.properties)).map((f) => f.properties.id);
+      setFuture(map, futureIds, filterExpr(state, 'parcels'));
+    },
+    open(kind, f) {
+      fitGeometry(f.geometry);
+      setSelected(map, kind === 'parcels' ? f.properties.id : null);
+      showFeature(kind, { ...f.properties });
+    },
+  });
+  addClusterCounts(map);
 
   let pickCallback = null;
   let fitSeq = 0;
@@ -122,37 +146,57 @@ async function start() {
       setChoropleth(map, state.tab === 'firsttalk' ? scores : null, hasBasemap);
       drawLegend();
     },
-    async flyToDistrict(adcode) {
-      try {
-        const f = await api.feature('districts', adcode);
-        fitGeometry(f.geometry, 12);
-      } catch {
-        // no geometry: stay
-      }
+    flyToDistrict(adcode) {
+      return zoomTo('districts', adcode);
     },
   };
   initMatch(document.getElementById('view-match'), mapApi);
   initFirstTalk(document.getElementById('view-firsttalk'), mapApi);
   initStats(document.getElementById('view-stats'));
 
+  // The district or park chosen in the filters; '' = the whole city.
+  let zoomSeq = 0;
+  async function zoomTo(layer, id) {
+    const my = ++zoomSeq;
+    if (!id) {
+      fitWgsBounds(BEIJING, 12);
+      return;
+    }
+    try {
+      const f = await api.feature(layer, id);
+      if (my === zoomSeq) fitGeometry(f.geometry, layer === 'districts' ? 12 : 15);
+    } catch {
+      // unknown or unreachable: the map stays where it is
+    }
+  }
+
+  function fitWgsBounds([[w, s], [e, n]], maxZoom) {
+    const narrow = window.innerWidth <= 700;
+    map.fitBounds([toShown(w, s), toShown(e, n)], { padding: narrow ? 40 : 80, maxZoom, duration: 800 });
+  }
+
   function fitGeometry(geometry, maxZoom = 16.5) {
     const b = bbox(geometry);
-    if (!b) return;
-    const sw = toShown(b[0], b[1]);
-    const ne = toShown(b[2], b[3]);
-    const narrow = window.innerWidth <= 700;
-    map.fitBounds([sw, ne], { padding: narrow ? 40 : 80, maxZoom, duration: 800 });
+    if (b) fitWgsBounds([[b[0], b[1]], [b[2], b[3]]], maxZoom);
   }
 
   function drawLegend() {
-    renderLegend(legendEl, { color: state.color, choropleth: state.tab === 'firsttalk' && !!firstTalkScores() });
+    renderLegend(legendEl, { color: state.color, lu: state.lu, choropleth: state.tab === 'firsttalk' && !!firstTalkScores() });
   }
 
+  let setKey = null;
   function applyState() {
     const pf = filterExpr(state, 'parcels');
     const bf = filterExpr(state, 'buildings');
     map.setFilter(PARCEL_LAYER, pf);
     map.setFilter('parcels-line', pf);
+    setFuture(map, futureIds, pf);
+    // Only a change of the filters needs the set read again (not colour, tab or language).
+    const key = `${apiQuery(state, 'parcels')}|${apiQuery(state, 'buildings')}|${buildingsFiltered(state)}`;
+    if (key !== setKey) {
+      setKey = key;
+      refreshSelection(state);
+    }
     // Land use and area do not apply to buildings: hide them rather than show unfiltered space.
     map.setFilter(BUILDING_LAYER, buildingsFiltered(state) ? ['==', ['get', 'id'], '\u0000'] : bf);
     setParcelColor(map, state.color);
@@ -231,7 +275,12 @@ async function start() {
       closePanel();
       return;
     }
-    const layer = f.sourceLayer || f.source;
+    if (f.layer.id === CLUSTER_LAYER) {
+      expandCluster(map, f).catch(() => {});
+      return;
+    }
+    // City-zoom points stand for parcels.
+    const layer = f.source === 'overview' ? 'parcels' : f.sourceLayer || f.source;
     setSelected(map, layer === 'parcels' ? f.properties.id : null);
     showFeature(layer, { ...f.properties });
   });

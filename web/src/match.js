@@ -9,6 +9,9 @@ import { M2_PER_MU } from './panel.js';
 import { openCompare } from './compare.js';
 
 const MATCH_LAND_USES = ['M1', 'M4', 'M1/M4'];
+// The form as last filled in, so a reload (or tomorrow's visit) starts from it.
+const STORE_KEY = 'chanye.match.form';
+const FIELDS = ['name', 'space', 'district', 'area_min', 'area_max', 'area_unit', 'floor_area', 'investment', 'output', 'tax', 'radius', 'limit'];
 
 let mapApi = null;
 let form = null;
@@ -78,14 +81,18 @@ export function initMatch(root, map) {
       <div class="submit-row">
         <label class="inline-label"><span data-i18n="match.limit"></span>
           <input name="limit" type="number" min="1" max="100" value="10" data-testid="match-limit"></label>
-        <button type="submit" class="primary" data-testid="match-submit" data-i18n="match.submit"></button>
+        <span class="buttons">
+          <button type="button" class="link" data-testid="match-reset" data-i18n="match.reset"></button>
+          <button type="submit" class="primary" data-testid="match-submit" data-i18n="match.submit"></button>
+        </span>
       </div>
+      <p class="hint" data-testid="match-restored" data-i18n="match.restored" hidden></p>
       <p class="error" data-testid="match-error" hidden></p>
     </form>
     <div class="results" data-testid="match-results"></div>`;
 
   form = root.querySelector('form');
-  picker = industryPicker({ testid: 'match-industry' });
+  picker = industryPicker({ testid: 'match-industry', onChange: saveForm });
   root.querySelector('.picker-slot').append(picker.el);
   const dSel = form.elements.district;
   const fillDistricts = () => {
@@ -117,14 +124,33 @@ export function initMatch(root, map) {
       pickBtn.textContent = t('match.pick');
       pickBtn.classList.remove('active');
       drawPicked();
+      saveForm();
     });
   });
   clearBtn.addEventListener('click', () => {
     picked = null;
     pickedShown = null;
     drawPicked();
+    saveForm();
   });
   form.elements.radius.addEventListener('input', drawPicked);
+  // Listeners on the form run after those on its fields (the unit conversion above).
+  form.addEventListener('input', saveForm);
+  form.addEventListener('change', saveForm);
+  form.querySelector('[data-testid=match-reset]').addEventListener('click', () => {
+    form.reset();
+    picker.set('');
+    picked = null;
+    pickedShown = null;
+    drawPicked();
+    form.querySelector('[data-testid=match-restored]').hidden = true;
+    try {
+      localStorage.removeItem(STORE_KEY);
+    } catch {
+      // storage off: nothing kept
+    }
+  });
+  if (restoreForm()) form.querySelector('[data-testid=match-restored]').hidden = false;
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -137,6 +163,51 @@ export function initMatch(root, map) {
     if (result) renderResults();
   });
   return { form };
+}
+
+function saveForm() {
+  const f = form.elements;
+  const saved = {
+    v: 1,
+    fields: Object.fromEntries(FIELDS.map((n) => [n, f[n].value])),
+    industry: picker.value,
+    land_use: [...form.querySelectorAll('input[name=lu]:checked')].map((c) => c.value),
+    picked,
+    pickedShown,
+  };
+  try {
+    localStorage.setItem(STORE_KEY, JSON.stringify(saved));
+  } catch {
+    // private mode or full: the form simply is not kept
+  }
+}
+
+// Fills the form from storage; false when nothing (usable) was kept.
+function restoreForm() {
+  let saved = null;
+  try {
+    saved = JSON.parse(localStorage.getItem(STORE_KEY) || 'null');
+  } catch {
+    return false;
+  }
+  if (!saved || saved.v !== 1) return false;
+  const f = form.elements;
+  for (const n of FIELDS) {
+    const v = saved.fields?.[n];
+    if (typeof v !== 'string') continue;
+    // A district no longer offered would leave the select blank: keep the default.
+    if (f[n].tagName === 'SELECT' && ![...f[n].options].some((o) => o.value === v)) continue;
+    f[n].value = v;
+  }
+  if (saved.industry) picker.set(saved.industry);
+  for (const c of form.querySelectorAll('input[name=lu]')) c.checked = (saved.land_use || []).includes(c.value);
+  const point = (p) => Array.isArray(p) && p.length === 2 && p.every(Number.isFinite);
+  if (point(saved.picked) && point(saved.pickedShown)) {
+    picked = saved.picked;
+    pickedShown = saved.pickedShown;
+  }
+  drawPicked();
+  return true;
 }
 
 function drawPicked() {
@@ -153,6 +224,7 @@ export function setLocation(wgs, shown) {
   picked = wgs;
   pickedShown = shown;
   drawPicked();
+  saveForm();
 }
 
 // The project as the API expects it; null (with a message) when incomplete.
@@ -373,6 +445,7 @@ export function fillForm(p) {
   f.tax.value = p.annual_tax_wan ?? '';
   f.district.value = p.districts?.[0] ?? '';
   if (p.limit) f.limit.value = p.limit;
+  saveForm();
 }
 
 export function projectSummary(p) {

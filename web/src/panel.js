@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { t, tv, fmt, pick, onLangChange } from './i18n.js';
 import { catalogue, industryLabel, industryList, districtLabel, parkLabel, zoneLabel } from './catalogue.js';
 import { escapeHtml } from './legend.js';
+import { statusChip } from './supply.js';
 
 export const M2_PER_MU = 10000 / 15;
 
@@ -41,10 +42,6 @@ function chips(codes) {
   const list = industryList(codes);
   if (!list.length) return null;
   return list.map((c) => `<span class="chip" title="${escapeHtml(c)}">${escapeHtml(industryLabel(c))}</span>`).join('');
-}
-
-function statusChip(s) {
-  return `<span class="status status-${escapeHtml(s)}">${escapeHtml(tv('status', s))}</span>`;
 }
 
 const ADM_UNITS = {
@@ -126,7 +123,7 @@ export async function showFeature(layer, props) {
 
   const rows = [];
   rows.push(row(t('info.id'), `<code>${escapeHtml(full.id)}</code>`));
-  if (full.status) rows.push(row(t('info.status'), statusChip(full.status)));
+  if (full.status) rows.push(row(t('info.status'), statusChip(full)));
   if (layer === 'parcels') {
     rows.push(row(t('info.land_use'), escapeHtml(full.land_use ? tv('lu', full.land_use) : null)));
     rows.push(row(t('info.area'), area(full.area_m2, full.area_mu)));
