@@ -116,7 +116,6 @@ fn paging_follows_next_to_the_end_and_the_counts_add_up() {
 fn bad_parameters_are_problems_naming_the_parameter() {
     for (query, parameter) in [
         ("limit=0", "limit"),
-        ("limit=10001", "limit"),
         ("limit=ten", "limit"),
         ("offset=-1", "offset"),
         ("colour=red", "colour"),
@@ -371,4 +370,134 @@ fn gpkg_exports_open_in_gdal() {
     assert!(String::from_utf8_lossy(&info.stdout).contains("area_mu: Real"));
     let (status, _, body) = get("/api/v1/export/parcels?format=gpkg&crs=EPSG:4548");
     assert_eq!((status, body["parameter"].as_str()), (400, Some("crs")));
+}
+
+#[test]
+fn a_limit_above_the_maximum_gives_the_largest_page() {
+    let page = ok("/collections/parcels/items?limit=10001");
+    let matched = page["numberMatched"].as_u64().unwrap() as usize;
+    assert!(matched > 10, "the sample has more parcels than the default page");
+    assert_eq!(page["features"].as_array().unwrap().len(), matched, "every parcel fits in one clamped page");
+    let page = ok("/collections/parcels/items?limit=99999999999999999999");
+    assert_eq!(page["numberReturned"].as_u64().unwrap() as usize, matched);
+}
+
+fn property<'v>(page: &'v Value, name: &str) -> Vec<&'v Value> {
+    page["features"].as_array().unwrap().iter().map(|f| &f["properties"][name]).collect()
+}
+
+#[test]
+fn sortby_orders_pages_by_queryables_with_nulls_last() {
+    let page = ok("/collections/parcels/items?limit=10000&sortby=-area_mu");
+    let areas: Vec<f64> = property(&page, "area_mu").iter().map(|v| v.as_f64().unwrap()).collect();
+    assert!(areas.windows(2).all(|w| w[0] >= w[1]), "descending area");
+    assert!(areas.first() > areas.last(), "the sample's areas differ");
+    // `+` unencoded arrives as a space; ties keep load order, so pages are stable
+    let page = ok("/collections/parcels/items?limit=10000&sortby=+status,id");
+    let keys: Vec<(String, String)> = page["features"].as_array().unwrap().iter().map(|f| (f["properties"]["status"].as_str().unwrap().to_string(), f["id"].as_str().unwrap().to_string())).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    // parcels without recorded power come after every other, whichever the direction
+    for direction in ["", "-"] {
+        let page = ok(&format!("/collections/parcels/items?limit=10000&sortby={direction}power_kva"));
+        let prices = property(&page, "power_kva");
+        let first_null = prices.iter().position(|p| p.is_null()).expect("the sample has parcels without power_kva");
+        assert!(prices[first_null..].iter().all(|p| p.is_null()), "{direction}: nulls last");
+        assert!(first_null > 0);
+    }
+    // paging a sorted selection walks it in order
+    let first = ok("/collections/parcels/items?limit=5&sortby=-area_mu");
+    let second = ok(&link(&first, "next").unwrap()["href"].as_str().unwrap().replace(base(), ""));
+    let all = ok("/collections/parcels/items?limit=10&sortby=-area_mu");
+    assert_eq!([ids(&first), ids(&second)].concat(), ids(&all));
+    for (query, reason) in [("sortby=colour", "not a queryable"), ("sortby=geometry", "geometry"), ("sortby=name,-name", "twice"), ("sortby=-", "empty")] {
+        let (status, _, body) = get(&format!("/collections/parcels/items?{query}"));
+        assert_eq!((status, body["parameter"].as_str()), (400, Some("sortby")), "{query}: {body}");
+        assert!(body["detail"].as_str().unwrap().contains(reason), "{query}: {body}");
+    }
+}
+
+#[test]
+fn properties_and_skip_geometry_trim_what_is_written() {
+    let page = ok("/collections/buildings/items?limit=3&properties=name,status,footprint&skipGeometry=true");
+    for f in page["features"].as_array().unwrap() {
+        let keys: Vec<&String> = f["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["name", "status", "footprint"], "{f}");
+        assert!(f["geometry"].is_null());
+        assert!(f["id"].is_string());
+    }
+    let page = ok("/collections/parcels/items?limit=2&properties=");
+    assert!(page["features"][0]["properties"].as_object().unwrap().is_empty());
+    assert!(page["features"][0]["geometry"]["type"] == "MultiPolygon");
+    // the confidential properties stay out of anonymous reads even when named
+    let page = ok("/collections/parcels/items?limit=2&properties=id,project");
+    assert_eq!(page["features"][0]["properties"].as_object().unwrap().keys().collect::<Vec<_>>(), ["id"]);
+    for (query, parameter) in [("properties=colour", "properties"), ("skipGeometry=yes", "skipGeometry")] {
+        let (status, _, body) = get(&format!("/collections/parcels/items?{query}"));
+        assert_eq!((status, body["parameter"].as_str()), (400, Some(parameter)), "{query}: {body}");
+    }
+}
+
+fn html(path: &str, accept: Option<&str>) -> (u16, String, String, Vec<String>) {
+    let mut request = ureq::get(&format!("{}{path}", base()));
+    if let Some(accept) = accept {
+        request = request.set("Accept", accept);
+    }
+    let r = response(request.call());
+    let vary: Vec<String> = r.all("Vary").iter().map(|v| v.to_string()).collect();
+    (r.status(), r.content_type().to_string(), r.into_string().unwrap(), vary)
+}
+
+#[test]
+fn html_views_for_browsers_and_f_html() {
+    const BROWSER: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    let first_parcel = sample_layer("parcels")["features"][0]["properties"]["id"].as_str().unwrap().to_string();
+    for (path, accept, expect) in [
+        ("/?f=html".to_string(), None, "数据集合"),
+        ("/collections?f=html".to_string(), None, "地块 Land parcels"),
+        ("/collections".to_string(), Some(BROWSER), "地块 Land parcels"),
+        ("/collections/parcels?f=html".to_string(), None, "TileJSON"),
+        ("/collections/parcels/items?limit=3&f=html".to_string(), None, "下一页"),
+        ("/collections/parcels/items?limit=3".to_string(), Some(BROWSER), &first_parcel),
+        (format!("/collections/parcels/items/{first_parcel}?f=html"), None, "在地图上查看"),
+    ] {
+        let (status, kind, body, vary) = html(&path, accept);
+        assert_eq!((status, kind.as_str()), (200, "text/html"), "{path}");
+        assert!(body.starts_with("<!doctype html>") && body.contains(expect), "{path}: {body}");
+        assert!(vary.iter().any(|v| v.contains("Accept")), "{path}: Vary {vary:?}");
+    }
+    // GIS clients and curl keep JSON on the same URLs, with the same Vary
+    let (status, kind, _, vary) = html("/collections/parcels/items?limit=3", Some("application/geo+json"));
+    assert_eq!((status, kind.as_str()), (200, "application/geo+json"));
+    assert!(vary.iter().any(|v| v.contains("Accept")));
+    let (_, kind, _, _) = html("/collections", None);
+    assert_eq!(kind, "application/json");
+    // the two representations have different validators
+    let tag = |accept: &str| response(ureq::get(&format!("{}/collections", base())).set("Accept", accept).call()).header("ETag").unwrap().to_string();
+    assert_ne!(tag(BROWSER), tag("application/json"));
+    let (status, _, body) = get("/collections?f=xml");
+    assert_eq!((status, body["parameter"].as_str()), (400, Some("f")));
+}
+
+#[test]
+fn collections_link_their_tiles_and_tilejson() {
+    let parcels = ok("/collections/parcels");
+    let tilejson = link(&parcels, "describedby").expect("a TileJSON link");
+    assert!(tilejson["href"].as_str().unwrap().ends_with("/tiles/parcels.json"));
+    let href = tilejson["href"].as_str().unwrap().replace(base(), "");
+    assert!(ok(&href)["tiles"][0].as_str().unwrap().contains("/tiles/parcels/"));
+    let tiles = link(&parcels, "item").expect("a tile template link");
+    assert_eq!(tiles["templated"], true);
+    assert!(tiles["href"].as_str().unwrap().ends_with("/tiles/parcels/{z}/{x}/{y}.mvt"));
+}
+
+#[test]
+fn a_latitude_first_bbox_gets_a_hint() {
+    let (status, _, body) = get("/collections/parcels/items?bbox=40.3,116.7,40.6,117.1");
+    assert_eq!((status, body["parameter"].as_str()), (400, Some("bbox")));
+    assert!(body["detail"].as_str().unwrap().contains("bbox=116.7,40.3,117.1,40.6"), "{body}");
+    let (status, _, body) = get("/collections/parcels/items?bbox=116.7,40.3,117.1,40.6&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4326");
+    assert_eq!(status, 400);
+    assert!(body["detail"].as_str().unwrap().contains("bbox=40.3,116.7,40.6,117.1"), "{body}");
 }

@@ -8,7 +8,8 @@ use geo::{Coord, LineString, MultiPolygon};
 
 use super::FeaturesError;
 use crate::geometry::{Crs, CrsTransformer};
-use crate::inventory::export::{ConfidentialProperties, Exported};
+use crate::inventory::export::{ConfidentialProperties, Exported, FOOTPRINT};
+use crate::model::Confidential;
 use crate::model::Role;
 use crate::inventory::Shape;
 
@@ -18,6 +19,10 @@ pub struct Output {
     pub crs: Crs,
     /// Who reads: promoters and up also get the confidential properties.
     pub audience: Role,
+    /// Only these properties (`properties`); `None` writes all.
+    pub properties: Option<Vec<String>>,
+    /// Write a null geometry (`skipGeometry`).
+    pub skip_geometry: bool,
     transformer: Option<Rc<dyn CrsTransformer>>,
     north_first: bool,
     scale: f64,
@@ -32,7 +37,14 @@ impl Output {
             other => Some(other.thread_transformer().map_err(|e| FeaturesError::Parameter { parameter: "crs".into(), reason: e.to_string() })?),
         };
         let scale = if crs.is_geographic() { 1e7 } else { 1e3 };
-        Ok(Output { crs, audience: Role::Public, transformer, north_first: crs.north_first(), scale })
+        Ok(Output { crs, audience: Role::Public, properties: None, skip_geometry: false, transformer, north_first: crs.north_first(), scale })
+    }
+
+    /// This output limited to `properties` (all when `None`), with or without geometry.
+    pub fn with_fields(mut self, properties: Option<Vec<String>>, skip_geometry: bool) -> Output {
+        self.properties = properties;
+        self.skip_geometry = skip_geometry;
+        self
     }
 
     /// This output for `audience`.
@@ -172,29 +184,77 @@ impl Output {
         out.extend_from_slice(br#"{"type":"Feature","id":"#);
         serde_json::to_writer(&mut *out, item.id()).map_err(FeaturesError::json)?;
         out.extend_from_slice(br#","geometry":"#);
-        self.write_shape(out, &item.written_shape())?;
-        out.extend_from_slice(br#","properties":"#);
-        match item.confidential().filter(|c| self.audience >= Role::Promoter && !c.is_empty()) {
-            Some(c) => {
-                let both = WithConfidential { public: item.properties(), confidential: ConfidentialProperties::from(c) };
-                serde_json::to_writer(&mut *out, &both).map_err(FeaturesError::json)?;
-            }
-            None => serde_json::to_writer(&mut *out, &item.properties()).map_err(FeaturesError::json)?,
+        if self.skip_geometry {
+            out.extend_from_slice(b"null");
+        } else {
+            self.write_shape(out, &item.written_shape())?;
         }
-        if let Some(footprint) = item.footprint() {
-            // the properties object is never empty: its closing brace gives way to the footprint,
-            // written in the output CRS like the geometry
-            out.pop();
-            out.extend_from_slice(b",\"footprint\":");
-            match footprint {
-                Some(area) => self.write_shape(out, &Shape::Area(area))?,
-                None => out.extend_from_slice(b"null"),
+        out.extend_from_slice(br#","properties":"#);
+        let confidential = item.confidential().filter(|c| self.audience >= Role::Promoter && !c.is_empty());
+        match &self.properties {
+            Some(names) => self.write_some_properties(out, item, confidential, names)?,
+            None => {
+                match confidential {
+                    Some(c) => {
+                        let both = WithConfidential { public: item.properties(), confidential: ConfidentialProperties::from(c) };
+                        serde_json::to_writer(&mut *out, &both).map_err(FeaturesError::json)?;
+                    }
+                    None => serde_json::to_writer(&mut *out, &item.properties()).map_err(FeaturesError::json)?,
+                }
+                if let Some(footprint) = item.footprint() {
+                    // the properties object is never empty: its closing brace gives way to the
+                    // footprint, written in the output CRS like the geometry
+                    out.pop();
+                    out.extend_from_slice(b",\"footprint\":");
+                    self.write_footprint(out, footprint)?;
+                    out.push(b'}');
+                }
             }
-            out.push(b'}');
         }
         if let Some(links) = links {
             out.extend_from_slice(br#","links":"#);
             serde_json::to_writer(&mut *out, links).map_err(FeaturesError::json)?;
+        }
+        out.push(b'}');
+        Ok(())
+    }
+
+    fn write_footprint(&self, out: &mut Vec<u8>, footprint: Option<&MultiPolygon>) -> Result<(), FeaturesError> {
+        match footprint {
+            Some(area) => self.write_shape(out, &Shape::Area(area)),
+            None => {
+                out.extend_from_slice(b"null");
+                Ok(())
+            }
+        }
+    }
+
+    /// The properties `names` lists, in its order; a confidential one only for promoters.
+    fn write_some_properties<T: Exported>(&self, out: &mut Vec<u8>, item: &T, confidential: Option<&Confidential>, names: &[String]) -> Result<(), FeaturesError> {
+        let public = serde_json::to_value(item.properties()).map_err(FeaturesError::json)?;
+        let secret = confidential.map(|c| serde_json::to_value(ConfidentialProperties::from(c))).transpose().map_err(FeaturesError::json)?;
+        out.push(b'{');
+        let mut first = true;
+        for name in names {
+            let mut separator = |out: &mut Vec<u8>| -> Result<(), FeaturesError> {
+                if !std::mem::take(&mut first) {
+                    out.push(b',');
+                }
+                serde_json::to_writer(&mut *out, name).map_err(FeaturesError::json)?;
+                out.push(b':');
+                Ok(())
+            };
+            if name == FOOTPRINT {
+                if let Some(footprint) = item.footprint() {
+                    separator(out)?;
+                    self.write_footprint(out, footprint)?;
+                }
+                continue;
+            }
+            if let Some(value) = public.get(name).or_else(|| secret.as_ref().and_then(|s| s.get(name))) {
+                separator(out)?;
+                serde_json::to_writer(&mut *out, value).map_err(FeaturesError::json)?;
+            }
         }
         out.push(b'}');
         Ok(())

@@ -1,12 +1,13 @@
 //! Item queries: reading the OGC query parameters of `/collections/{id}/items` into an
 //! [`ItemQuery`], and selecting the matching features of a snapshot in load order.
 
+use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use geo::{BoundingRect, Coord, Intersects, Rect};
 
-use super::cql2::{self, Expr};
+use super::cql2::{self, Expr, PropertyId, Type};
 use super::queryables::{Collected, Row, SchemaOf};
 use super::FeaturesError;
 use crate::geometry::Crs;
@@ -73,10 +74,26 @@ pub struct Selection {
 pub struct ItemQuery {
     /// What to select.
     pub selection: Selection,
-    /// Page size.
+    /// Page size (a larger `limit` is clamped to [`MAX_LIMIT`], as OGC API – Features asks).
     pub limit: usize,
     /// Features skipped before the page.
     pub offset: usize,
+    /// The order of `sortby`, before load order; empty keeps load order.
+    pub sort: Vec<SortKey>,
+    /// The properties `properties` names; `None` writes them all.
+    pub properties: Option<Vec<String>>,
+    /// `skipGeometry=true`: features are written with a null geometry.
+    pub skip_geometry: bool,
+}
+
+/// One key of `sortby`: a queryable (its position in the collection's queryables) and the
+/// direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortKey {
+    /// The queryable.
+    pub property: PropertyId,
+    /// `-name`: largest first.
+    pub descending: bool,
 }
 
 fn bad(parameter: &str, reason: impl Into<String>) -> FeaturesError {
@@ -111,8 +128,19 @@ pub fn parse_bbox(value: &str, crs: Crs) -> Result<Vec<Rect>, FeaturesError> {
         return Err(bad("bbox", "the lower corner lies north of the upper corner"));
     }
     if crs.is_geographic() {
-        if !(-90.0..=90.0).contains(&lo.1) || !(-90.0..=90.0).contains(&hi.1) || lo.0.abs() > 180.0 || hi.0.abs() > 180.0 {
-            return Err(bad("bbox", "longitudes must lie within ±180 and latitudes within ±90"));
+        let on_globe = |lo: (f64, f64), hi: (f64, f64)| (-90.0..=90.0).contains(&lo.1) && (-90.0..=90.0).contains(&hi.1) && lo.0.abs() <= 180.0 && hi.0.abs() <= 180.0;
+        if !on_globe(lo, hi) {
+            let mut reason = String::from("longitudes must lie within ±180 and latitudes within ±90");
+            if on_globe((lo.1, lo.0), (hi.1, hi.0)) {
+                // the usual mistake: latitude first where longitude comes first, or the reverse
+                let (order, swapped) = if crs.north_first() { ("latitude first", [lo.0, lo.1, hi.0, hi.1]) } else { ("longitude first", [lo.1, lo.0, hi.1, hi.0]) };
+                let swapped: Vec<String> = swapped.iter().map(f64::to_string).collect();
+                let _ = std::fmt::Write::write_fmt(
+                    &mut reason,
+                    format_args!("; the numbers look like the other axis order: {crs} takes {order}, so this box is bbox={} (or name the order you wrote with bbox-crs)", swapped.join(",")),
+                );
+            }
+            return Err(bad("bbox", reason));
         }
     } else if lo.0 > hi.0 {
         return Err(bad("bbox", "the lower corner lies east of the upper corner"));
@@ -337,27 +365,129 @@ impl ItemQuery {
         params: &'p [(String, String)],
         extra: &[&str],
     ) -> Result<(ItemQuery, Leftover<'p>), FeaturesError> {
-        let mut accepted: Vec<&str> = vec!["limit", "offset"];
+        let mut accepted: Vec<&str> = vec!["limit", "offset", "sortby", "properties", "skipGeometry"];
         accepted.extend_from_slice(extra);
         let (selection, rest) = Selection::from_params(snapshot, layer, params, &accepted)?;
-        let mut query = ItemQuery { selection, limit: DEFAULT_LIMIT, offset: 0 };
+        let mut query = ItemQuery { selection, limit: DEFAULT_LIMIT, offset: 0, sort: Vec::new(), properties: None, skip_geometry: false };
         let mut others = Vec::new();
         for (name, value) in rest {
             match name {
                 "limit" => {
-                    query.limit = value
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|n| (1..=MAX_LIMIT).contains(n))
-                        .ok_or_else(|| bad("limit", format!("'{value}' is not a whole number from 1 to {MAX_LIMIT}")))?;
+                    // above the maximum the page is the maximum (OGC API – Features 1, /req/core/fc-limit-response-1)
+                    let digits = value.trim();
+                    let whole = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && digits.bytes().any(|b| b != b'0');
+                    if !whole {
+                        return Err(bad("limit", format!("'{value}' is not a whole number of at least 1 (pages hold at most {MAX_LIMIT})")));
+                    }
+                    // any number of digits: past u64 it is still just "more than the maximum"
+                    query.limit = digits.parse::<usize>().map_or(MAX_LIMIT, |n| n.min(MAX_LIMIT));
                 }
                 "offset" => {
-                    query.offset = value.parse::<usize>().map_err(|_| bad("offset", format!("'{value}' is not a whole number ≥ 0")))?;
+                    query.offset = value.trim().parse::<usize>().map_err(|_| bad("offset", format!("'{value}' is not a whole number ≥ 0")))?;
+                }
+                "sortby" => query.sort = crate::inventory::with_layer!(snapshot, layer, |l| parse_sortby(l, value))?,
+                "properties" => query.properties = Some(crate::inventory::with_layer!(snapshot, layer, |l| parse_properties(l, value))?),
+                "skipGeometry" => {
+                    query.skip_geometry = match value.trim() {
+                        "true" => true,
+                        "false" => false,
+                        _ => return Err(bad("skipGeometry", format!("'{value}' is neither true nor false"))),
+                    }
                 }
                 _ => others.push((name, value)),
             }
         }
         Ok((query, others))
+    }
+}
+
+/// Reads `sortby`: queryables separated by commas, each with an optional `+` (ascending, the
+/// default) or `-` (descending) before it. A `+` left unencoded in a URL arrives as a space.
+fn parse_sortby<T: Collected>(_layer: &Layer<T>, value: &str) -> Result<Vec<SortKey>, FeaturesError> {
+    let schema = SchemaOf(T::queryables());
+    let mut keys: Vec<SortKey> = Vec::new();
+    for term in value.split(',') {
+        let term = term.trim();
+        let (name, descending) = match term.strip_prefix('-') {
+            Some(name) => (name.trim(), true),
+            None => (term.strip_prefix('+').unwrap_or(term).trim(), false),
+        };
+        if name.is_empty() {
+            return Err(bad("sortby", format!("'{value}' names an empty property; write e.g. sortby=-area_mu,name")));
+        }
+        let property = match cql2::Schema::property(&schema, name) {
+            Some((_, Type::Geometry)) => return Err(bad("sortby", format!("features cannot be sorted by their geometry ('{name}')"))),
+            Some((property, _)) => property,
+            None => return Err(bad("sortby", format!("'{name}' is not a queryable of {} (queryables: {})", T::LAYER, sortable_names::<T>()))),
+        };
+        if keys.iter().any(|k| k.property == property) {
+            return Err(bad("sortby", format!("'{name}' is named twice")));
+        }
+        keys.push(SortKey { property, descending });
+    }
+    Ok(keys)
+}
+
+fn sortable_names<T: Collected>() -> String {
+    T::queryables().iter().filter(|q| q.kind != Type::Geometry).map(|q| q.name).collect::<Vec<_>>().join(", ")
+}
+
+/// Reads `properties`: the property names to write, separated by commas (empty: none).
+fn parse_properties<T: Collected>(_layer: &Layer<T>, value: &str) -> Result<Vec<String>, FeaturesError> {
+    let known = T::property_names();
+    let mut names: Vec<String> = Vec::new();
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        if !known.contains(&name) {
+            return Err(bad("properties", format!("'{name}' is not a property of {} (properties: {})", T::LAYER, known.join(", "))));
+        }
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    Ok(names)
+}
+
+/// Orders values for `sortby`: by [`cql2::compare`], with nulls (and values that do not
+/// compare) after every value whatever the direction.
+fn sort_order(a: &cql2::Value<'_>, b: &cql2::Value<'_>, descending: bool) -> Ordering {
+    use cql2::Value::Null;
+    match (a, b) {
+        (Null, Null) => Ordering::Equal,
+        (Null, _) => Ordering::Greater,
+        (_, Null) => Ordering::Less,
+        _ => {
+            let order = match (a, b) {
+                (cql2::Value::List(x), cql2::Value::List(y)) => x.cmp(y),
+                _ => cql2::compare(a, b).unwrap_or(Ordering::Equal),
+            };
+            if descending {
+                order.reverse()
+            } else {
+                order
+            }
+        }
+    }
+}
+
+fn sort_in<T: Collected>(layer: &Layer<T>, positions: &mut [u32], keys: &[SortKey]) {
+    let queryables = T::queryables();
+    // stable, so equal keys keep load order and pages stay the same from one request to the next
+    positions.sort_by(|&a, &b| {
+        let (a, b) = (layer.at(a), layer.at(b));
+        keys.iter()
+            .map(|k| {
+                let get = queryables[k.property.0 as usize].get;
+                sort_order(&get(a), &get(b), k.descending)
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or(Ordering::Equal)
+    });
+}
+
+/// Puts selected positions in `sortby` order.
+pub fn sort(snapshot: &Snapshot, layer: LayerName, positions: &mut [u32], keys: &[SortKey]) {
+    if !keys.is_empty() {
+        crate::inventory::with_layer!(snapshot, layer, |l| sort_in(l, positions, keys));
     }
 }
 

@@ -4,7 +4,7 @@
 use serde_json::{json, Value as Json};
 
 use super::cql2::{Item, PropertyId, Schema, Type, Value};
-use crate::inventory::export::Exported;
+use crate::inventory::export::{Exported, CONFIDENTIAL_PROPERTIES};
 use crate::inventory::{Layer, LayerName, Shape};
 use crate::model::{Building, District, Parcel, Park, Zone};
 
@@ -26,6 +26,12 @@ pub trait Collected: Exported + Sized + 'static {
     const LAYER: LayerName;
     /// The queryables, geometry included.
     fn queryables() -> &'static [Queryable<Self>];
+    /// Properties written but not queryable (objects, the footprint, the confidential ones).
+    const UNQUERYABLE: &'static [&'static str] = &[];
+    /// Every property a feature may be written with, in the order `properties` lists them.
+    fn property_names() -> Vec<&'static str> {
+        Self::queryables().iter().filter(|q| q.kind != Type::Geometry).map(|q| q.name).chain(Self::UNQUERYABLE.iter().copied()).collect()
+    }
 }
 
 /// The schema of a feature type, for the CQL2 parser.
@@ -123,6 +129,7 @@ impl Collected for District {
 
 impl Collected for Park {
     const LAYER: LayerName = LayerName::Parks;
+    const UNQUERYABLE: &'static [&'static str] = &["admission"];
     fn queryables() -> &'static [Queryable<Park>] {
         static Q: &[Queryable<Park>] = &[
             queryable!("id", Text, "park id", |p| text(&p.id)),
@@ -158,6 +165,7 @@ impl Collected for Zone {
 
 impl Collected for Parcel {
     const LAYER: LayerName = LayerName::Parcels;
+    const UNQUERYABLE: &'static [&'static str] = &CONFIDENTIAL_PROPERTIES;
     fn queryables() -> &'static [Queryable<Parcel>] {
         static Q: &[Queryable<Parcel>] = &[
             queryable!("id", Text, "parcel id", |p| text(&p.id)),
@@ -189,6 +197,8 @@ impl Collected for Parcel {
 
 impl Collected for Building {
     const LAYER: LayerName = LayerName::Buildings;
+    // FOOTPRINT, then CONFIDENTIAL_PROPERTIES
+    const UNQUERYABLE: &'static [&'static str] = &["footprint", "project", "project_id", "internal_note"];
     fn queryables() -> &'static [Queryable<Building>] {
         static Q: &[Queryable<Building>] = &[
             queryable!("id", Text, "building space id", |b| text(&b.id)),
@@ -239,5 +249,23 @@ mod test {
         check(s.parcels.at(0));
         check(s.buildings.at(0));
         assert!(names::<Parcel>().contains(&"available_from") && names::<Building>().contains(&"vacant_area_m2"));
+    }
+
+    /// `properties` accepts exactly the properties the store keeps, so none is unreachable.
+    #[test]
+    fn property_names_are_the_stored_properties() {
+        fn check<T: Collected>(item: &T) {
+            let mut stored: Vec<String> = item.stored_properties().keys().cloned().collect();
+            let mut named: Vec<String> = T::property_names().iter().map(|n| n.to_string()).collect();
+            stored.sort();
+            named.sort();
+            assert_eq!(named, stored, "{}", T::LAYER);
+        }
+        let s = crate::inventory::load_dir_strict(std::path::Path::new("geodata")).expect("sample loads").snapshot;
+        check(s.districts.at(0));
+        check(s.parks.at(0));
+        check(s.zones.at(0));
+        check(s.parcels.at(0));
+        check(s.buildings.at(0));
     }
 }

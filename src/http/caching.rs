@@ -53,9 +53,18 @@ pub fn cached(req: &HttpRequest, snapshot: &Snapshot, content_type: &str, body: 
     cached_as(req, etag(snapshot, req, Role::Public), content_type, body)
 }
 
+/// Adds `name` to the answer's `Vary`, keeping what is there.
+pub fn vary(response: &mut HttpResponse, name: &'static str) {
+    let headers = response.headers_mut();
+    let listed = headers.get_all(header::VARY).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|v| v.trim().eq_ignore_ascii_case(name));
+    if !listed {
+        headers.append(header::VARY, HeaderValue::from_static(name));
+    }
+}
+
 /// Marks an answer that carries confidential properties as the caller's own.
 pub fn personal(response: &mut HttpResponse, audience: Role) {
-    response.headers_mut().insert(header::VARY, HeaderValue::from_static("Authorization"));
+    vary(response, "Authorization");
     if audience >= Role::Promoter {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     }

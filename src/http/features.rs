@@ -6,7 +6,8 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
 use super::auth::Caller;
-use super::caching::{cached, cached_as, etag, personal, version_tag};
+use super::caching::{cached, cached_as, etag, personal, vary, version_tag};
+use super::html::{self, Format};
 use super::params::{base_url, only, query_pairs};
 use super::problem::ApiError;
 use super::AppState;
@@ -37,11 +38,14 @@ pub const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/cql2/1.0/conf/array-functions",
 ];
 
-/// Checks `f`: only JSON (GeoJSON for features) is offered.
-fn check_format(value: Option<&str>) -> Result<(), ApiError> {
-    match value {
-        None | Some("json" | "geojson" | "application/json" | "application/geo+json") => Ok(()),
-        Some(other) => Err(ApiError::parameter("f", format!("'{other}' is not offered; use json"))),
+/// Reads `f`: JSON (GeoJSON for features) or an HTML view; without `f`, a browser's
+/// `Accept` picks the view.
+fn format_of(req: &HttpRequest, value: Option<&str>) -> Result<Format, ApiError> {
+    match value.map(str::trim) {
+        None => Ok(if super::page::wants_html(req) { Format::Html } else { Format::Json }),
+        Some("json" | "geojson" | "application/json" | "application/geo+json") => Ok(Format::Json),
+        Some("html" | "text/html") => Ok(Format::Html),
+        Some(other) => Err(ApiError::parameter("f", format!("'{other}' is not offered; use json or html"))),
     }
 }
 
@@ -49,7 +53,31 @@ fn check_format(value: Option<&str>) -> Result<(), ApiError> {
 fn json_only(req: &HttpRequest) -> Result<(), ApiError> {
     let pairs = query_pairs(req)?;
     only(&pairs, &["f"])?;
-    check_format(pairs.first().map(|(_, v)| v.as_str()))
+    match pairs.first().map(|(_, v)| v.trim()) {
+        None | Some("json" | "application/json") => Ok(()),
+        Some(other) => Err(ApiError::parameter("f", format!("'{other}' is not offered here; use json"))),
+    }
+}
+
+/// Reads a request that takes `f` only.
+fn format_only(req: &HttpRequest) -> Result<Format, ApiError> {
+    let pairs = query_pairs(req)?;
+    only(&pairs, &["f"])?;
+    format_of(req, pairs.first().map(|(_, v)| v.as_str()))
+}
+
+/// A cacheable document as JSON or as its HTML view; the tag tells the two apart.
+fn negotiated(req: &HttpRequest, tag: String, format: Format, json_type: &str, json: Vec<u8>, view: impl FnOnce(&Value) -> String) -> Result<HttpResponse, ApiError> {
+    let mut response = match format {
+        Format::Json => cached_as(req, tag, json_type, json),
+        Format::Html => {
+            let doc: Value = serde_json::from_slice(&json).map_err(|_| ApiError::Internal)?;
+            let tag = tag.replacen('"', "\"h", 1);
+            cached_as(req, tag, html::HTML, view(&doc).into_bytes())
+        }
+    };
+    vary(&mut response, "Accept");
+    Ok(response)
 }
 
 fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
@@ -67,9 +95,9 @@ async fn landing(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     if req.query_string().is_empty() && super::page::wants_html(&req) {
         return Ok(super::page::page(&state));
     }
-    json_only(&req)?;
+    let format = format_only(&req)?;
     let base = base_url(&req);
-    Ok(HttpResponse::Ok().json(json!({
+    let doc = json!({
         "title": "chanye 产业地图",
         "description": "Beijing's industrial land parcels, factory and office space, parks, 园中园 zones and districts (OGC API – Features), and the project matcher.",
         "links": [
@@ -77,8 +105,13 @@ async fn landing(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
             link(format!("{base}/api"), "service-desc", OPENAPI_JSON, "the API definition (OpenAPI 3.0)"),
             link(format!("{base}/conformance"), "conformance", "application/json", "the conformance classes implemented"),
             link(format!("{base}/collections"), "data", "application/json", "the feature collections"),
+            link(format!("{base}/?f=html"), "alternate", html::HTML, "this document as HTML"),
+            link(format!("{base}/map/"), "alternate", html::HTML, "the 产业地图 web page"),
         ],
-    })))
+    });
+    let snapshot = state.snapshot();
+    let tag = etag(&snapshot, &req, crate::model::Role::Public);
+    negotiated(&req, tag, format, "application/json", doc.to_string().into_bytes(), |d| html::landing(d, &base))
 }
 
 /// `GET /conformance`.
@@ -114,6 +147,9 @@ fn collection_json(snapshot: &Snapshot, layer: LayerName, base: &str) -> Value {
             link(format!("{base}/collections/{id}"), "self", "application/json", title),
             link(format!("{base}/collections/{id}/items"), "items", GEOJSON, &format!("{title}: features")),
             link(format!("{base}/collections/{id}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", &format!("{title}: queryables")),
+            link(format!("{base}/collections/{id}?f=html"), "alternate", html::HTML, &format!("{title} as HTML")),
+            link(format!("{base}/tiles/{id}.json"), "describedby", "application/json", &format!("{title}: TileJSON 3.0 of the vector tiles")),
+            json!({ "href": format!("{base}/tiles/{id}/{{z}}/{{x}}/{{y}}.mvt"), "rel": "item", "type": super::tiles::MVT, "templated": true, "title": format!("{title}: vector tiles (Web Mercator XYZ)") }),
         ],
     })
 }
@@ -121,25 +157,31 @@ fn collection_json(snapshot: &Snapshot, layer: LayerName, base: &str) -> Value {
 /// `GET /collections`.
 #[get("/collections")]
 async fn collections(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    json_only(&req)?;
+    let format = format_only(&req)?;
     let snapshot = state.snapshot();
     let base = base_url(&req);
     let list: Vec<Value> = LayerName::ALL.iter().map(|&l| collection_json(&snapshot, l, &base)).collect();
     let body = json!({
         "collections": list,
-        "links": [link(format!("{base}/collections"), "self", "application/json", "the feature collections")],
+        "links": [
+            link(format!("{base}/collections"), "self", "application/json", "the feature collections"),
+            link(format!("{base}/collections?f=html"), "alternate", html::HTML, "the feature collections as HTML"),
+        ],
     });
-    Ok(cached(&req, &snapshot, "application/json", body.to_string().into_bytes()))
+    let tag = etag(&snapshot, &req, crate::model::Role::Public);
+    negotiated(&req, tag, format, "application/json", body.to_string().into_bytes(), |d| html::collections(d, &base))
 }
 
 /// `GET /collections/{collectionId}`.
 #[get("/collections/{collectionId}")]
 async fn collection(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let layer = collection_of(&path)?;
-    json_only(&req)?;
+    let format = format_only(&req)?;
     let snapshot = state.snapshot();
-    let body = collection_json(&snapshot, layer, &base_url(&req));
-    Ok(cached(&req, &snapshot, "application/json", body.to_string().into_bytes()))
+    let base = base_url(&req);
+    let body = collection_json(&snapshot, layer, &base);
+    let tag = etag(&snapshot, &req, crate::model::Role::Public);
+    negotiated(&req, tag, format, "application/json", body.to_string().into_bytes(), |d| html::collection(d, &base))
 }
 
 /// `GET /collections/{collectionId}/queryables`: a JSON Schema of what `filter` may name.
@@ -154,16 +196,17 @@ async fn queryables_of(state: web::Data<AppState>, req: HttpRequest, path: web::
 }
 
 /// Reads `crs` and `f` from what the item parameters left over.
-fn output_of(rest: &[(&str, &str)]) -> Result<Crs, ApiError> {
+fn output_of(req: &HttpRequest, rest: &[(&str, &str)]) -> Result<(Crs, Format), ApiError> {
     let mut crs = Crs::Crs84;
+    let mut format = None;
     for (name, value) in rest {
         match *name {
             "crs" => crs = features::query::parse_crs("crs", value)?,
-            "f" => check_format(Some(value))?,
+            "f" => format = Some(*value),
             _ => {}
         }
     }
-    Ok(crs)
+    Ok((crs, format_of(req, format)?))
 }
 
 /// The request's own URL with `offset` replaced.
@@ -191,10 +234,11 @@ async fn items(state: web::Data<AppState>, req: HttpRequest, caller: Caller, pat
     let pairs = query_pairs(&req)?;
     let snapshot = state.snapshot();
     let (query, rest) = ItemQuery::from_params(&snapshot, layer, &pairs, &["crs", "f"])?;
-    let crs = output_of(&rest)?;
+    let (crs, format) = output_of(&req, &rest)?;
     let audience = caller.audience()?;
-    let output = Output::new(crs)?.for_audience(audience);
-    let selected = select(&snapshot, layer, &query.selection);
+    let output = Output::new(crs)?.for_audience(audience).with_fields(query.properties.clone(), query.skip_geometry);
+    let mut selected = select(&snapshot, layer, &query.selection);
+    features::query::sort(&snapshot, layer, &mut selected, &query.sort);
     let start = query.offset.min(selected.len());
     let page = &selected[start..(start + query.limit).min(selected.len())];
     let base = base_url(&req);
@@ -220,7 +264,9 @@ async fn items(state: web::Data<AppState>, req: HttpRequest, caller: Caller, pat
     tail.insert("timeStamp".into(), json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
     tail.insert("links".into(), Value::Array(links));
     let body = with_layer!(snapshot, layer, |l| page_of(l, page, &output, &tail))?;
-    let mut response = cached_as(&req, etag(&snapshot, &req, audience), GEOJSON, body);
+    let self_href = page_url(&base, &req, &pairs, query.offset);
+    let title = features::describe(layer).0;
+    let mut response = negotiated(&req, etag(&snapshot, &req, audience), format, GEOJSON, body, |d| html::items(d, &base, layer.as_str(), title, &self_href))?;
     response.headers_mut().insert(header::HeaderName::from_static("content-crs"), content_crs(crs));
     personal(&mut response, audience);
     Ok(response)
@@ -245,7 +291,7 @@ async fn item(state: web::Data<AppState>, req: HttpRequest, caller: Caller, path
     let pairs = query_pairs(&req)?;
     only(&pairs, &["crs", "f"])?;
     let rest: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    let crs = output_of(&rest)?;
+    let (crs, format) = output_of(&req, &rest)?;
     let audience = caller.audience()?;
     let output = Output::new(crs)?.for_audience(audience);
     let base = base_url(&req);
@@ -257,8 +303,10 @@ async fn item(state: web::Data<AppState>, req: HttpRequest, caller: Caller, path
     let body = with_layer!(snapshot, layer, |l| one_feature(l, &id, &output, &links))?;
     // the plain representation carries the feature's version, the one writes name in If-Match
     let version = snapshot.version(layer, &id);
-    let tag = if req.query_string().is_empty() { version_tag(version) } else { etag(&snapshot, &req, audience) };
-    let mut response = cached_as(&req, tag, GEOJSON, body);
+    let tag = if req.query_string().is_empty() && format == Format::Json { version_tag(version) } else { etag(&snapshot, &req, audience) };
+    let self_href = format!("{base}{}", req.path());
+    let title = features::describe(layer).0;
+    let mut response = negotiated(&req, tag, format, GEOJSON, body, |d| html::item(d, &base, layer.as_str(), title, &self_href))?;
     response.headers_mut().insert(header::HeaderName::from_static("content-crs"), content_crs(crs));
     personal(&mut response, audience);
     Ok(response)

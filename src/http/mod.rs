@@ -6,6 +6,7 @@ mod caching;
 mod cors;
 mod edits;
 mod features;
+mod html;
 mod inventory;
 mod matching;
 mod openapi;

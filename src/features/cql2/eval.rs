@@ -20,7 +20,7 @@ fn and3(a: Option<bool>, b: Option<bool>) -> Option<bool> {
 
 /// Orders two values of the same type (a date and a timestamp by the timestamp's UTC date);
 /// `None` when either is null or they do not match.
-fn compare(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
+pub fn compare(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.partial_cmp(y),
         (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),

@@ -34,6 +34,7 @@ use crate::inventory::Shape;
 use ast::Node;
 
 pub use error::Cql2Error;
+pub use eval::compare;
 
 /// A queryable property, resolved once at parse time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
