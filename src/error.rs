@@ -62,6 +62,64 @@ pub trait Classified {
     fn blame(&self) -> Blame<'_> {
         Blame::Nothing
     }
+
+    /// The whole message in Chinese, where this error has one; otherwise readers of Chinese
+    /// get the kind and the blamed name in Chinese and the specifics in English.
+    fn detail_zh(&self) -> Option<String> {
+        None
+    }
+}
+
+/// A reason written the same way in many places, in Chinese; `None` for the others.
+pub fn reason_zh(reason: &str) -> Option<String> {
+    if let Some(rest) = reason.strip_prefix("is not a parameter of ") {
+        return Some(match rest.split_once("(known: ") {
+            Some((_, known)) => format!("不是此请求的参数（可用参数：{}）", known.trim_end_matches(')')),
+            None => "不是此请求的参数".into(),
+        });
+    }
+    if reason == "this request takes no query parameters" {
+        return Some("此请求不接受查询参数".into());
+    }
+    if let Some(value) = reason.strip_suffix(" is not offered; use json or html") {
+        return Some(format!("不提供 {value} 格式；请用 json 或 html"));
+    }
+    if let Some(path) = reason.strip_prefix("there is no resource at ").and_then(|r| r.strip_suffix("; GET /api lists the routes")) {
+        return Some(format!("{path} 没有资源；GET /api 列出全部路由"));
+    }
+    if let Some((method, rest)) = reason.split_once(" is not allowed on ") {
+        return Some(match rest.split_once("; use ") {
+            Some((path, methods)) => format!("{path} 不接受 {method} 请求；可用 {methods}"),
+            None => format!("{rest} 不接受 {method} 请求"),
+        });
+    }
+    if reason == "is given more than once" {
+        return Some("重复给出".into());
+    }
+    None
+}
+
+impl ErrorKind {
+    /// The title and opening sentence of a problem of this kind, in Chinese.
+    pub fn zh(self) -> (&'static str, &'static str) {
+        match self {
+            ErrorKind::NotFound => ("未找到", "没有这项资源"),
+            ErrorKind::Malformed => ("请求有误", "请求正文无法读取"),
+            ErrorKind::InvalidParameter => ("请求有误", "查询参数无效"),
+            ErrorKind::InvalidField => ("无法处理的内容", "请求字段无效"),
+            ErrorKind::InvalidData => ("无法处理的内容", "数据未通过校验"),
+            ErrorKind::Refused => ("无法处理的内容", "规则不允许这项变更"),
+            ErrorKind::Conflict => ("前提条件不成立", "要素已被他人修改（版本不符），请重新读取后再改"),
+            ErrorKind::PreconditionRequired => ("需要前提条件", "修改须带 If-Match（要素的 ETag）"),
+            ErrorKind::Unauthorized => ("未认证", "需要有效的令牌（Authorization: Bearer …）"),
+            ErrorKind::Forbidden => ("无权操作", "令牌的角色不允许这项操作"),
+            ErrorKind::NotAllowed => ("方法不允许", "此地址不接受这种请求方法"),
+            ErrorKind::TooLarge => ("请求过大", "请求正文超过上限"),
+            ErrorKind::ReadOnly => ("服务只读", "本服务未连接数据库，不能写入（serve --store）"),
+            ErrorKind::NotReady => ("服务未就绪", "库存数据尚未载入"),
+            ErrorKind::Internal => ("服务内部错误", "服务出错，详见服务器日志"),
+        }
+    }
 }
 
 /// A body field or query parameter that could not be read, and why.

@@ -320,3 +320,53 @@ fn head_answers_as_get_without_a_body() {
         assert!(r.into_string().unwrap().is_empty(), "HEAD {path} has no body");
     }
 }
+
+/// Status, problem body, `Content-Language` and `Vary` of a GET in the given languages.
+fn in_language(path: &str, languages: Option<&str>) -> (u16, Value, Option<String>, String) {
+    let mut request = ureq::get(&format!("{}{path}", base()));
+    if let Some(languages) = languages {
+        request = request.set("Accept-Language", languages);
+    }
+    let r = response(request.call());
+    let (status, language) = (r.status(), r.header("Content-Language").map(str::to_string));
+    let vary = r.all("Vary").join(",");
+    let body: Value = serde_json::from_str(&r.into_string().unwrap()).unwrap();
+    (status, body, language, vary)
+}
+
+#[test]
+fn problems_are_in_chinese_for_clients_that_read_chinese_first() {
+    let zh = Some("zh-CN,zh;q=0.9,en;q=0.8");
+    // a parameter error: the kind and the parameter in Chinese, same type and status
+    let (status, body, language, vary) = in_language("/collections/parcels/items?bbox=1,2,3", zh);
+    assert_eq!((status, body["type"].as_str(), body["parameter"].as_str()), (400, Some("urn:chanye:problem:invalid-parameter"), Some("bbox")));
+    assert_eq!(body["title"], "请求有误");
+    assert!(body["detail"].as_str().unwrap().starts_with("查询参数无效（参数 bbox）"), "{body}");
+    assert_eq!(language.as_deref(), Some("zh"));
+    assert!(vary.contains("Accept-Language"), "{vary}");
+    // an unknown parameter, whole in Chinese
+    let (_, body, _, _) = in_language("/collections/parcels/items?colour=red", zh);
+    assert!(body["detail"].as_str().unwrap().contains("colour：不是此请求的参数"), "{body}");
+    // actix's own answers too: no route, and the method not allowed keeps its Allow header
+    let (status, body, _, _) = in_language("/no/such/route", zh);
+    assert_eq!((status, body["title"].as_str()), (404, Some("未找到")));
+    assert!(body["detail"].as_str().unwrap().contains("没有资源"), "{body}");
+    let r = response(ureq::request("DELETE", &format!("{}/collections/districts/items/110118", base())).set("Accept-Language", "zh").call());
+    assert_eq!(r.status(), 405);
+    assert!(r.header("Allow").is_some());
+    let body: Value = serde_json::from_str(&r.into_string().unwrap()).unwrap();
+    assert_eq!(body["title"], "方法不允许");
+    // English for everyone else, with the same Vary
+    for languages in [None, Some("en-US,en;q=0.9,zh;q=0.8"), Some("fr, zh;q=0.5, en;q=0.7")] {
+        let (status, body, language, vary) = in_language("/collections/parcels/items?bbox=1,2,3", languages);
+        assert_eq!((status, body["title"].as_str()), (400, Some("Bad Request")), "{languages:?}");
+        assert!(body["detail"].as_str().unwrap().starts_with("bbox: needs 4 numbers"), "{languages:?}: {body}");
+        assert_eq!(language, None);
+        assert!(vary.contains("Accept-Language"));
+    }
+    // compressed answers are localised whole, not spliced into the compressed body
+    let r = response(ureq::get(&format!("{}/collections/parcels/items?limit=x", base())).set("Accept-Language", "zh").set("Accept-Encoding", "gzip").call());
+    assert_eq!(r.header("Content-Encoding"), None);
+    let body: Value = serde_json::from_str(&r.into_string().unwrap()).unwrap();
+    assert!(body["detail"].as_str().unwrap().contains("参数 limit"), "{body}");
+}

@@ -58,6 +58,13 @@ impl crate::error::Classified for FeaturesError {
             FeaturesError::Json(_) => crate::error::Blame::Nothing,
         }
     }
+
+    fn detail_zh(&self) -> Option<String> {
+        match self {
+            FeaturesError::Parameter { parameter, reason } => crate::error::reason_zh(reason).map(|r| format!("参数 {parameter}：{r}")),
+            FeaturesError::Json(_) => None,
+        }
+    }
 }
 
 impl FeaturesError {

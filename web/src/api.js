@@ -1,4 +1,11 @@
-// Thin client for the chanye JSON APIs. Errors carry the problem+json `detail`.
+// Thin client for the chanye JSON APIs. Errors carry the problem+json `detail`, in the
+// page's language (the server answers problems in Chinese to `Accept-Language: zh`).
+
+import { state } from './state.js';
+
+function language() {
+  return state.lang === 'en' ? 'en' : 'zh-CN,zh;q=0.9';
+}
 
 export class ApiError extends Error {
   constructor(message, status) {
@@ -20,7 +27,7 @@ async function check(res) {
 }
 
 export async function getJSON(path) {
-  const res = await check(await fetch(path, { headers: { Accept: 'application/json' } }));
+  const res = await check(await fetch(path, { headers: { Accept: 'application/json', 'Accept-Language': language() } }));
   return res.json();
 }
 
@@ -28,7 +35,7 @@ export async function postJSON(path, body) {
   const res = await check(
     await fetch(path, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Accept-Language': language() },
       body: JSON.stringify(body),
     }),
   );
@@ -40,7 +47,7 @@ export async function postDownload(path, body, fallbackName) {
   const res = await check(
     await fetch(path, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', 'Accept-Language': language() },
       body: JSON.stringify(body),
     }),
   );
