@@ -1,6 +1,7 @@
 //! Vector tiles and TileJSON over HTTP: GDAL's MVT driver reads a parcels tile with every
 //! parcel the API finds there, empty tiles answer 204, bad coordinates are refused by name,
-//! and GCJ-02 tiles sit where AMap draws the parcels.
+//! GCJ-02 tiles sit where AMap draws the parcels, zooms outside TileJSON's range answer as it
+//! says, HEAD answers as GET does, and other paths under /tiles name the tile URL.
 
 use crate::common;
 
@@ -159,10 +160,10 @@ fn gcj02_tiles_draw_parcels_where_amap_has_them() {
     let parcel = first_parcel();
     let id = parcel["id"].as_str().unwrap().to_string();
     let corner = first_corner(&parcel);
-    let z = 17;
+    let z = 16;
     let wgs = tile_of(corner, z);
     let gcj = tile_of(wgs84_to_gcj02(corner), z);
-    assert_ne!(wgs, gcj, "at zoom 17 the GCJ-02 offset (hundreds of metres) moves the corner to another tile");
+    assert_ne!(wgs, gcj, "at zoom 16 the GCJ-02 offset (hundreds of metres) moves the corner to another tile");
     let ids = |path: String| {
         let (status, bytes, _) = tile(&path);
         if status == 204 { Vec::new() } else { ids_in(&bytes) }
@@ -276,4 +277,210 @@ fn every_tile_feature_has_a_stable_numeric_id() {
         let distinct: std::collections::HashSet<&u64> = seen.values().collect();
         assert_eq!(distinct.len(), seen.len(), "{layer}: different features have different ids");
     }
+}
+
+fn tilejson(query: &str) -> impl Fn(&str) -> Value + '_ {
+    move |layer| {
+        let (status, _, doc) = answer(ureq::get(&format!("{}/tiles/{layer}.json{query}", base())).call());
+        assert_eq!(status, 200, "{layer}{query}");
+        doc
+    }
+}
+
+/// Each parcel's box in lon/lat, in WGS84 or moved to GCJ-02.
+fn parcel_boxes(gcj: bool) -> Vec<(String, [f64; 4])> {
+    let (_, _, page) = answer(ureq::get(&format!("{}/collections/parcels/items?limit=10000", base())).call());
+    let features = page["features"].as_array().unwrap();
+    assert_eq!(page["numberMatched"].as_u64(), Some(features.len() as u64), "one page holds every parcel");
+    features
+        .iter()
+        .map(|f| {
+            let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+            let mut geometry = f["geometry"].clone();
+            common::map_coords(&mut geometry, &|x, y| {
+                let c = if gcj { wgs84_to_gcj02(Coord { x, y }) } else { Coord { x, y } };
+                (c.x, c.y)
+            });
+            let text = geometry["coordinates"].to_string();
+            let numbers: Vec<f64> = text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-')).filter_map(|t| t.parse().ok()).collect();
+            for pair in numbers.chunks(2) {
+                b = [b[0].min(pair[0]), b[1].min(pair[1]), b[2].max(pair[0]), b[3].max(pair[1])];
+            }
+            (f["id"].as_str().unwrap().to_string(), b)
+        })
+        .collect()
+}
+
+#[test]
+fn tilejson_centres_every_layer_on_parcels_at_a_zoom_that_draws_them() {
+    let parcels_from = tilejson("")("parcels")["minzoom"].as_u64().unwrap();
+    assert_eq!(parcels_from, 12);
+    for (query, gcj) in [("", false), ("?crs=gcj02", true)] {
+        let boxes = parcel_boxes(gcj);
+        let mut centres = Vec::new();
+        for layer in ["districts", "parks", "zones", "parcels", "buildings"] {
+            let doc = tilejson(query)(layer);
+            let c: Vec<f64> = doc["center"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+            let (lon, lat, zoom) = (c[0], c[1], c[2] as u32);
+            assert!(u64::from(zoom) >= parcels_from, "{layer}{query}: the centre's zoom {zoom} draws no parcels");
+            assert!(zoom as u64 <= doc["maxzoom"].as_u64().unwrap(), "{layer}{query}: {c:?}");
+            // within about 20 m of a parcel's box
+            let margin = 0.0002;
+            let near = boxes.iter().find(|(_, b)| lon > b[0] - margin && lon < b[2] + margin && lat > b[1] - margin && lat < b[3] + margin);
+            assert!(near.is_some(), "{layer}{query}: no parcel at the centre {c:?}");
+            // and the tile a map opens on draws parcels
+            let (x, y) = tile_of(Coord { x: lon, y: lat }, zoom);
+            let (status, bytes, _) = tile(&format!("/tiles/parcels/{zoom}/{x}/{y}.mvt{query}"));
+            assert_eq!(status, 200, "{layer}{query}: the centre's tile {zoom}/{x}/{y}");
+            assert!(!ids_in(&bytes).is_empty());
+            centres.push((lon, lat));
+        }
+        assert!(centres.windows(2).all(|w| w[0] == w[1]), "every layer opens on the same place: {centres:?}");
+    }
+    let wgs = tilejson("")("districts")["center"][0].as_f64().unwrap();
+    let gcj = tilejson("?crs=gcj02")("districts")["center"][0].as_f64().unwrap();
+    assert!(gcj - wgs > 0.001, "the GCJ-02 centre lies east of the WGS84 one: {wgs} {gcj}");
+}
+
+#[test]
+fn zooms_outside_tilejson_answer_as_it_says() {
+    let corner = first_corner(&first_parcel());
+    for layer in ["districts", "parks", "zones", "parcels", "buildings"] {
+        let doc = tilejson("")(layer);
+        let (min, max) = (doc["minzoom"].as_u64().unwrap() as u32, doc["maxzoom"].as_u64().unwrap() as u32);
+        assert_eq!(max, 16, "{layer}");
+        assert_eq!((doc["vector_layers"][0]["minzoom"].as_u64(), doc["vector_layers"][0]["maxzoom"].as_u64()), (Some(min.into()), Some(max.into())));
+        // the deepest zoom is served where there are features
+        let (x, y) = tile_of(corner, max);
+        let status = tile(&format!("/tiles/{layer}/{max}/{x}/{y}.mvt")).0;
+        assert!(status == 200 || status == 204, "{layer} {max}/{x}/{y}: {status}");
+        // deeper is a 404 on `z`, on the grid or beyond it, saying clients overzoom
+        for z in [max + 1, 20, 24, 25, 31] {
+            let (x, y) = if z < 31 { tile_of(corner, z) } else { (0, 0) };
+            let path = format!("{}/tiles/{layer}/{z}/{x}/{y}.mvt", base());
+            let (status, kind, problem) = answer(ureq::get(&path).call());
+            assert_eq!((status, kind.as_str()), (404, "application/problem+json"), "{path}: {problem}");
+            assert_eq!(problem["type"], "urn:chanye:problem:not-found", "{path}");
+            assert_eq!(problem["parameter"], "z", "{path}: {problem}");
+            let detail = problem["detail"].as_str().unwrap();
+            assert!(detail.contains("maximum zoom, 16") && detail.contains("overzoom"), "{path}: {detail}");
+        }
+        let (status, _, problem) = answer(ureq::get(&format!("{}/tiles/{layer}/99999999999/0/0.mvt", base())).call());
+        assert_eq!((status, problem["parameter"].as_str()), (404, Some("z")), "{problem}");
+        // shallower than minzoom: empty, as where no feature falls
+        for z in 0..min {
+            let (x, y) = tile_of(corner, z);
+            let (status, bytes, _) = tile(&format!("/tiles/{layer}/{z}/{x}/{y}.mvt"));
+            assert_eq!((status, bytes.len()), (204, 0), "{layer} {z}/{x}/{y} is below minzoom {min}");
+        }
+    }
+}
+
+/// An answer read off the wire: status, headers (names lower-cased) and body bytes as sent.
+struct Raw {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Raw {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    fn all(&self, name: &str) -> Vec<&str> {
+        self.headers.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
+    }
+}
+
+/// One HTTP/1.1 request on its own connection, so nothing (ureq, a proxy) rewrites the answer.
+fn raw(method: &str, path: &str, headers: &[(&str, &str)]) -> Raw {
+    use std::io::{Read, Write};
+    let host = base().trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    let extra: String = headers.iter().map(|(n, v)| format!("{n}: {v}\r\n")).collect();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n").unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).unwrap();
+    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete head");
+    let head = String::from_utf8(bytes[..end].to_vec()).unwrap();
+    let mut lines = head.split("\r\n");
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers = lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string())).collect();
+    Raw { status, headers, body: bytes[end + 4..].to_vec() }
+}
+
+#[test]
+fn head_answers_with_the_headers_of_get() {
+    let (x, y) = tile_of(first_corner(&first_parcel()), 14);
+    let paths = [
+        format!("/tiles/parcels/14/{x}/{y}.mvt"),
+        format!("/tiles/parcels/14/{x}/{y}.mvt?crs=gcj02"),
+        "/tiles/parcels/14/8000/9000.mvt".to_string(),
+        "/tiles/parcels.json".to_string(),
+        "/tiles/districts.json?crs=gcj02".to_string(),
+    ];
+    for path in &paths {
+        for accept in [None, Some("gzip"), Some("br")] {
+            let headers: Vec<(&str, &str)> = accept.map(|a| ("Accept-Encoding", a)).into_iter().collect();
+            let get = raw("GET", path, &headers);
+            let head = raw("HEAD", path, &headers);
+            assert!(get.status == 200 || (get.status == 204 && path.contains("8000")), "{path}: {}", get.status);
+            assert_eq!(head.status, get.status, "{path} {accept:?}");
+            assert!(head.body.is_empty(), "HEAD {path} {accept:?} sent {} bytes", head.body.len());
+            if get.status == 200 {
+                match accept {
+                    // a plain answer says its length, and it is the body's
+                    None => assert_eq!(get.header("content-length"), Some(get.body.len().to_string().as_str()), "{path}"),
+                    Some(coding) => assert_eq!(get.header("content-encoding"), Some(coding), "{path}: the server compresses"),
+                }
+            }
+            for name in ["content-length", "transfer-encoding", "content-type", "content-encoding", "etag", "cache-control", "vary"] {
+                assert_eq!(head.all(name), get.all(name), "{name} of HEAD {path} {accept:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn other_paths_under_tiles_get_a_404_naming_the_tile_url() {
+    for (path, meant) in [
+        ("/tiles/parcels/14/13500/6200.pbf", Some("this one is /tiles/parcels/14/13500/6200.mvt")),
+        ("/tiles/parcels/14/13500/6200.pbf?crs=gcj02", Some("this one is /tiles/parcels/14/13500/6200.mvt?crs=gcj02")),
+        ("/tiles/buildings/14/13500/6200", Some("this one is /tiles/buildings/14/13500/6200.mvt")),
+        ("/tiles/parcels/14/13500.mvt", Some("/tiles/parcels.json")),
+        ("/tiles/parcels", Some("/tiles/parcels.json")),
+        ("/tiles/parcels.pbf", Some("/tiles/parcels.json")),
+        ("/tiles/parcels.json/", Some("/tiles/parcels.json")),
+        ("/tiles/roads/1/0/0.pbf", Some("parcels, buildings")),
+        ("/tiles/", None),
+        ("/tiles", None),
+    ] {
+        for method in ["GET", "POST", "HEAD"] {
+            let (status, kind, problem) = answer_of(method, path);
+            assert_eq!((status, kind.as_str()), (404, "application/problem+json"), "{method} {path}: {problem}");
+            if method == "HEAD" {
+                continue;
+            }
+            assert_eq!(problem["type"], "urn:chanye:problem:not-found", "{method} {path}");
+            let detail = problem["detail"].as_str().unwrap();
+            assert!(detail.contains("tiles are at /tiles/{layer}/{z}/{x}/{y}.mvt"), "{method} {path}: {detail}");
+            assert!(meant.is_none_or(|m| detail.contains(m)), "{method} {path}: {detail} does not say {meant:?}");
+            assert!(!detail.contains("not allowed"), "{method} {path}: {detail}");
+        }
+    }
+    // a served path asked with another method is still a 405 that names GET
+    for path in ["/tiles/parcels/14/13500/6200.mvt", "/tiles/parcels.json"] {
+        let r = response(ureq::request("DELETE", &format!("{}{path}", base())).call());
+        assert_eq!((r.status(), r.header("Allow")), (405, Some("GET")), "{path}");
+    }
+}
+
+/// Status, content type and JSON body (null when empty) of a request with any method.
+fn answer_of(method: &str, path: &str) -> (u16, String, Value) {
+    let r = response(ureq::request(method, &format!("{}{path}", base())).call());
+    let (status, kind) = (r.status(), r.content_type().to_string());
+    let text = r.into_string().unwrap();
+    (status, kind, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
 }

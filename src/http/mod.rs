@@ -175,10 +175,9 @@ where
         req.head_mut().method = actix_web::http::Method::GET;
     }
     let call = service.call(req);
-    async move {
-        let response = call.await?;
-        Ok(if head { response.map_body(|_, _| BoxBody::new(())) } else { response.map_into_boxed_body() })
-    }
+    // the body stays: actix-http's codec knows the request was a HEAD and writes the GET's
+    // Content-Length (and encoding) without the body
+    async move { Ok(call.await?.map_into_boxed_body()) }
 }
 
 /// Serves on an already bound listener until the process is stopped.

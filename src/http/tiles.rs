@@ -1,7 +1,8 @@
 //! Vector tiles and their TileJSON documents. Thin over [`crate::tiles`].
 
+use actix_web::dev::ResourceDef;
 use actix_web::http::header;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse, ResponseError};
 
 use super::auth::Caller;
 use super::caching::{cached_as, etag, fresh, personal};
@@ -29,7 +30,12 @@ fn datum(req: &HttpRequest) -> Result<Datum, ApiError> {
 }
 
 fn coordinate(name: &'static str, text: &str) -> Result<u32, ApiError> {
-    text.parse().map_err(|_| ApiError::parameter(name, format!("'{text}' is not a tile coordinate (a whole number from 0)")))
+    match text.parse() {
+        Ok(n) => Ok(n),
+        // a whole number too large for u32 is off the grid (404 by name), not malformed
+        Err(_) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => Ok(u32::MAX),
+        Err(_) => Err(ApiError::parameter(name, format!("'{text}' is not a tile coordinate (a whole number from 0)"))),
+    }
 }
 
 /// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`: one tile, 204 when empty.
@@ -60,12 +66,44 @@ async fn tilejson(req: HttpRequest, layer: web::Path<String>, state: web::Data<A
     let layer = layer_of(&layer)?;
     let datum = datum(&req)?;
     let snapshot = state.snapshot();
-    let body = serde_json::to_vec(&tiles::tilejson(&snapshot, layer, datum, &base_url(&req))).map_err(|_| ApiError::Internal)?;
     let tag = etag(&snapshot, &req, crate::model::Role::Public);
+    let body = if fresh(&req, &tag) {
+        Vec::new()
+    } else {
+        serde_json::to_vec(&tiles::tilejson(&snapshot, layer, datum, &base_url(&req))).map_err(|_| ApiError::Internal)?
+    };
     Ok(cached_as(&req, tag, "application/json", body))
 }
 
-/// The tile routes.
+/// Any other path under `/tiles`: a 404 that names where the tiles are. Without it, a path
+/// like `…/6200.pbf` matches the API document's `{y}.mvt` segment and gets a 405 "use GET".
+async fn elsewhere(req: HttpRequest) -> HttpResponse {
+    let served = ResourceDef::new(["/tiles/{layer}/{z}/{x}/{y}.mvt", "/tiles/{layer}.json"]);
+    if served.is_match(req.path()) {
+        // a served path asked with another method
+        return super::unrouted(req).await;
+    }
+    ApiError::NotFound(not_served(req.path(), req.query_string())).error_response()
+}
+
+/// Why nothing is at `path`, and the URL that was probably meant.
+fn not_served(path: &str, query: &str) -> String {
+    const LAYERS: &str = "layers: districts, parks, zones, parcels, buildings";
+    let query = if query.is_empty() { String::new() } else { format!("?{query}") };
+    let segments: Vec<&str> = path.trim_start_matches("/tiles").trim_start_matches('/').split('/').collect();
+    let stem = |s: &str| s.split('.').next().unwrap_or_default().to_string();
+    let layer = segments.first().map(|s| stem(s)).filter(|s| LayerName::parse(s).is_some());
+    let meant = match (layer, segments.as_slice()) {
+        (Some(layer), [_, z, x, y]) if [z, x].iter().all(|s| !s.is_empty()) && !stem(y).is_empty() => {
+            format!("; this one is /tiles/{layer}/{z}/{x}/{}.mvt{query}", stem(y))
+        }
+        (Some(layer), _) => format!("; the TileJSON of {layer} is /tiles/{layer}.json{query}"),
+        (None, _) => format!(" ({LAYERS})"),
+    };
+    format!("there are no tiles at {path}: tiles are at /tiles/{{layer}}/{{z}}/{{x}}/{{y}}.mvt (Mapbox Vector Tiles) and each layer's TileJSON at /tiles/{{layer}}.json{meant}")
+}
+
+/// The tile routes; the catch-all comes last.
 pub fn routes(config: &mut web::ServiceConfig) {
-    config.service(tilejson).service(tile);
+    config.service(tilejson).service(tile).service(web::resource(["/tiles", "/tiles/{tail:.*}"]).to(elsewhere));
 }

@@ -8,8 +8,8 @@ use geo::{Coord, Rect};
 use super::TileError;
 use crate::geometry::mercator::{world_fraction, FIXED_SCALE};
 
-/// The deepest zoom served; deeper requests are not on the grid this service offers.
-pub const MAX_ZOOM: u8 = 24;
+/// The deepest zoom served (TileJSON `maxzoom` of every layer): clients overzoom its tiles.
+pub const MAX_ZOOM: u8 = 16;
 /// Tile coordinate space: 4096 units a side, as most MVT producers and clients use.
 pub const EXTENT: u32 = 4096;
 /// Geometry reaches this many units past each edge, so strokes and circles join across tiles.
@@ -30,7 +30,10 @@ impl TileId {
     /// Checks that the tile exists on the grid, naming the coordinate that does not.
     pub fn new(z: u32, x: u32, y: u32) -> Result<TileId, TileError> {
         if z > MAX_ZOOM as u32 {
-            return Err(TileError::OffGrid { field: "z", reason: format!("zoom {z} is beyond the deepest served, {MAX_ZOOM}") });
+            return Err(TileError::OffGrid {
+                field: "z",
+                reason: format!("zoom {z} is beyond the maximum zoom, {MAX_ZOOM} (TileJSON maxzoom); clients overzoom the zoom-{MAX_ZOOM} tiles"),
+            });
         }
         let n = 1u64 << z;
         if x as u64 >= n {
@@ -98,7 +101,7 @@ impl TileProjection {
 pub fn fitting_zoom(rect: Rect) -> u8 {
     let width = (rect.max().x - rect.min().x).max(1e-9);
     let zoom = (360.0 / width).log2().floor();
-    zoom.clamp(0.0, 16.0) as u8
+    zoom.clamp(0.0, f64::from(MAX_ZOOM)) as u8
 }
 
 #[cfg(test)]
@@ -130,9 +133,10 @@ mod tests {
 
     #[test]
     fn tiles_off_the_grid_are_refused_by_coordinate() {
-        assert!(matches!(TileId::new(25, 0, 0), Err(TileError::OffGrid { field: "z", .. })));
+        assert!(matches!(TileId::new(MAX_ZOOM as u32 + 1, 0, 0), Err(TileError::OffGrid { field: "z", .. })));
+        assert!(matches!(TileId::new(u32::MAX, 0, 0), Err(TileError::OffGrid { field: "z", .. })));
         assert!(matches!(TileId::new(3, 8, 0), Err(TileError::OffGrid { field: "x", .. })));
         assert!(matches!(TileId::new(3, 0, 8), Err(TileError::OffGrid { field: "y", .. })));
-        assert!(TileId::new(24, (1 << 24) - 1, 0).is_ok());
+        assert!(TileId::new(16, (1 << 16) - 1, 0).is_ok());
     }
 }

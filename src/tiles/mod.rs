@@ -12,7 +12,7 @@ mod grid;
 
 use std::fmt;
 
-use geo::{Coord, Rect};
+use geo::{BoundingRect, Coord, InteriorPoint, Rect};
 use rustc_hash::FxHashMap;
 use tilejson::{Bounds, Center, TileJSON, VectorLayer};
 
@@ -113,12 +113,13 @@ impl fmt::Display for Datum {
 /// GCJ-02 moves Beijing by well under 0.01°: the R-tree (WGS84) is asked this much wider.
 const GCJ_MARGIN_DEG: f64 = 0.01;
 
-/// Zooms with tiles, per layer. Below `min`, tiles are empty: at zoom 12 the densest tile of
-/// the 100k dataset holds about 2,500 parcels in 310 KB; at 11 it would pass 500 KB.
+/// Zooms with tiles, per layer. Below `min`, tiles are empty (204): at zoom 12 the densest
+/// tile of the 100k dataset holds about 2,500 parcels in 310 KB; at 11 it would pass 500 KB.
+/// Above `max` ([`MAX_ZOOM`]) there are no tiles: clients overzoom.
 pub fn zooms(layer: LayerName) -> (u8, u8) {
     match layer {
-        LayerName::Districts | LayerName::Parks | LayerName::Zones => (0, 16),
-        LayerName::Parcels | LayerName::Buildings => (12, 16),
+        LayerName::Districts | LayerName::Parks | LayerName::Zones => (0, MAX_ZOOM),
+        LayerName::Parcels | LayerName::Buildings => (12, MAX_ZOOM),
     }
 }
 
@@ -242,9 +243,6 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
     Ok((!out.is_empty()).then(|| out.into_tile()))
 }
 
-/// Shapes the area at position `i` of a layer: from the layer's Web Mercator outlines on
-/// WGS84 tiles (without touching the feature), else (GCJ-02) from its lon/lat geometry moved
-/// datum first.
 /// A tile feature's numeric id (MapLibre's `promoteId`, feature state): FNV-1a of the feature's
 /// id, kept to 53 bits so JavaScript numbers hold it exactly. The same in every tile and zoom and
 /// across restarts; districts use their adcode instead.
@@ -255,6 +253,9 @@ pub fn feature_id(id: &str) -> u64 {
     hash & ((1 << 53) - 1)
 }
 
+/// Shapes the area at position `i` of a layer: from the layer's Web Mercator outlines on
+/// WGS84 tiles (without touching the feature), else (GCJ-02) from its lon/lat geometry moved
+/// datum first.
 fn shape_area<T: Feature, D: Fn(Coord) -> Coord>(shaper: &mut Shaper<D>, layer: &Layer<T>, i: u32, datum: Datum) -> bool {
     match datum {
         Datum::Wgs84 => shaper.outline(layer.outlines().rings(i)),
@@ -356,10 +357,17 @@ pub fn tilejson(snapshot: &Snapshot, layer: LayerName, datum: Datum, base: &str)
     let extent = crate::features::extent(snapshot, layer);
     let extent = extent.map(|r| Rect::new(datum.shift(r.min()), datum.shift(r.max())));
     let bounds = extent.map_or(Bounds::new(-180.0, -85.051_129, 180.0, 85.051_129), |r| Bounds::new(r.min().x, r.min().y, r.max().x, r.max().y));
-    let center = extent.map_or(Center::new(0.0, 0.0, 0), |r| {
-        let c = r.center();
-        Center::new(c.x, c.y, grid::fitting_zoom(r).max(minzoom))
-    });
+    let parcels_from = zooms(LayerName::Parcels).0;
+    let center = match parcels_center(snapshot) {
+        Some(c) => {
+            let c = datum.shift(c);
+            Center::new(c.x, c.y, parcels_from.max(minzoom))
+        }
+        None => extent.map_or(Center::new(0.0, 0.0, 0), |r| {
+            let c = r.center();
+            Center::new(c.x, c.y, grid::fitting_zoom(r).max(minzoom))
+        }),
+    };
     let name = layer.as_str();
     let fields = fields(layer).iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let vector_layer = VectorLayer {
@@ -381,6 +389,24 @@ pub fn tilejson(snapshot: &Snapshot, layer: LayerName, datum: Datum, base: &str)
         center: center,
         vector_layers: vec![vector_layer],
     }
+}
+
+/// Where a map of the inventory opens (WGS84): inside the parcel nearest the parcels' median
+/// lon/lat, as the middle of a layer's bounds can fall where there is no parcel at all.
+fn parcels_center(snapshot: &Snapshot) -> Option<Coord> {
+    let parcels = &snapshot.parcels;
+    let middles: Vec<Coord> = parcels.items().iter().filter_map(|p| p.geometry.bounding_rect()).map(|r| r.center()).collect();
+    let median = Coord { x: median(middles.iter().map(|c| c.x).collect())?, y: median(middles.iter().map(|c| c.y).collect())? };
+    let (nearest, _) = *parcels.nearest(median, 1).first()?;
+    parcels.at(nearest).geometry.interior_point().map(|p| p.0)
+}
+
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let middle = values.len() / 2;
+    Some(*values.select_nth_unstable_by(middle, f64::total_cmp).1)
 }
 
 fn features_description(layer: LayerName) -> &'static str {
