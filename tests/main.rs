@@ -16,3 +16,4 @@ mod publish;
 mod store;
 mod tiles;
 mod winding;
+mod xlsx;

@@ -12,7 +12,7 @@ use crate::features::query::{parse_crs, select};
 use crate::features::table::{self, Layout};
 use crate::features::{encode, Collected, Output, Selection};
 use crate::geometry::Crs;
-use crate::inventory::{stats, with_layer, Layer, LayerName};
+use crate::inventory::{stats, with_layer, Layer, LayerName, Snapshot};
 
 /// `GET /api/v1/stats`: available land and vacant floor area by district, park, zone, land
 /// use, status and industry category.
@@ -63,7 +63,7 @@ impl Format {
     }
 }
 
-fn write<T: Collected>(layer: &Layer<T>, positions: &[u32], format: Format, crs: Crs) -> Result<Vec<u8>, ApiError> {
+fn write<T: Collected>(snapshot: &Snapshot, layer: &Layer<T>, positions: &[u32], format: Format, crs: Crs) -> Result<Vec<u8>, ApiError> {
     let output = Output::new(crs)?;
     let items = positions.iter().map(|&i| layer.at(i));
     let title = crate::features::describe(T::LAYER).0;
@@ -74,7 +74,7 @@ fn write<T: Collected>(layer: &Layer<T>, positions: &[u32], format: Format, crs:
             encode::write_collection(&output, items, &tail)?
         }
         Format::Csv => to_csv(&[table::table(title, items, &output, Layout::Gis)?])?,
-        Format::Xlsx => to_xlsx(&[table::table(title, items, &output, Layout::Spreadsheet)?])?,
+        Format::Xlsx => to_xlsx(&[table::table(title, items, &output, Layout::Spreadsheet(snapshot))?])?,
         Format::Gpkg => to_gpkg(&[table::feature_table(items)?])?,
     })
 }
@@ -101,7 +101,7 @@ async fn export(state: web::Data<AppState>, req: HttpRequest, path: web::Path<St
     }
     let body = super::blocking(move || {
         let positions = select(&snapshot, layer, &selection);
-        with_layer!(snapshot, layer, |l| write(l, &positions, format, crs))
+        with_layer!(snapshot, layer, |l| write(&snapshot, l, &positions, format, crs))
     })
     .await?;
     Ok(HttpResponse::Ok()

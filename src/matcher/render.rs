@@ -137,14 +137,20 @@ impl Matcher {
             OfferKind::Land => s.parcels.at(m.index).name.clone(),
             OfferKind::Building => s.buildings.at(m.index).name.clone(),
         };
+        let district = s.districts.at(offer.district());
+        let park = offer.park().map(|p| s.parks.at(p));
+        let zone = offer.zone().map(|z| s.zones.at(z));
         NearMiss {
             id: id.to_string(),
             kind: if m.kind == OfferKind::Land { CandidateKind::Parcel } else { CandidateKind::Building },
             name,
             score: round1(m.score),
-            district: s.districts.at(offer.district()).adcode.clone(),
-            park: offer.park().map(|p| s.parks.at(p).id.clone()),
-            zone: offer.zone().map(|z| s.zones.at(z).id.clone()),
+            district: district.adcode.clone(),
+            district_name: district.name.clone(),
+            park: park.map(|p| p.id.clone()),
+            park_name: park.map(|p| p.name.clone()),
+            zone: zone.map(|z| z.id.clone()),
+            zone_name: zone.map(|z| z.name.clone()),
             area_mu: (m.kind == OfferKind::Land).then(|| round2(offer.area_m2 / M2_PER_MU)),
             failed,
         }

@@ -149,10 +149,16 @@ pub struct NearMiss {
     pub score: f64,
     /// District adcode.
     pub district: String,
+    /// District name.
+    pub district_name: String,
     /// Park id.
     pub park: Option<String>,
+    /// Park name.
+    pub park_name: Option<String>,
     /// Zone id.
     pub zone: Option<String>,
+    /// Zone name.
+    pub zone_name: Option<String>,
     /// Land area in 亩 (land).
     pub area_mu: Option<f64>,
     /// What failed, and by how much.
@@ -211,18 +217,28 @@ impl MatchResult {
         }
     }
 
-    /// The result as spreadsheet tables with Chinese headers: 候选 (the ranked candidates,
-    /// one score column per criterion, reasons and policy measures) and 近似候选 (near
-    /// misses and what they fail by).
+    /// The result as spreadsheet tables with Chinese headers and labels: 候选 (the ranked
+    /// candidates, one score column per criterion, reasons and the titles of the policy
+    /// measures), 近似候选 (near misses and what they fail by), places by name with the
+    /// district's adcode beside, and 适用政策 (each measure once, with its source and the
+    /// candidates it applies to).
     pub fn to_tables(&self) -> Vec<crate::export::Table> {
         use crate::export::{Cell, Table};
         let text = |s: &str| Cell::Text(s.to_string());
         let opt = |s: &Option<String>| s.as_deref().map_or(Cell::Empty, |s| Cell::Text(s.to_string()));
         let number = |x: Option<f64>| x.map_or(Cell::Empty, |x| Cell::Number((x * 100.0).round() / 100.0));
+        // "M1, M4" as the legend labels them
+        let land_use = |uses: &Option<String>| {
+            uses.as_deref().map_or(Cell::Empty, |uses| {
+                let labels: Vec<String> =
+                    uses.split(", ").map(|u| u.parse::<crate::model::LandUse>().map_or_else(|_| u.to_string(), |l| l.zh().to_string())).collect();
+                Cell::Text(labels.join("、"))
+            })
+        };
         let criteria: Vec<&str> =
             super::criteria::Criterion::ALL.iter().map(|c| c.name()).filter(|name| self.weights.contains_key(*name)).collect();
         let mut headers: Vec<String> =
-            ["排名", "编号", "类型", "名称", "总分", "所在区", "所在园区", "所在园中园", "面积(亩)", "面积(m²)", "用地性质"].map(String::from).to_vec();
+            ["排名", "编号", "类型", "名称", "总分", "所在区", "区代码", "所在园区", "所在园中园", "面积(亩)", "面积(m²)", "用地性质"].map(String::from).to_vec();
         headers.extend(criteria.iter().map(|c| format!("{}得分", criterion_zh(c))));
         headers.extend(["评分理由", "适用政策"].map(String::from));
         let kind_zh = |k: CandidateKind| match k {
@@ -241,22 +257,25 @@ impl MatchResult {
                     text(&c.name),
                     number(Some(c.score)),
                     text(&c.district_name),
+                    text(&c.district),
                     opt(&c.park_name),
                     opt(&c.zone_name),
                     number(c.area_mu),
                     number(Some(c.area_m2)),
-                    opt(&c.land_use),
+                    land_use(&c.land_use),
                 ];
                 row.extend(criteria.iter().map(|name| number(c.criteria.iter().find(|k| k.name == *name).map(|k| k.score))));
                 row.push(Cell::Text(c.criteria.iter().map(|k| k.reason_zh.as_str()).collect::<Vec<_>>().join("；")));
-                row.push(Cell::Text(c.policies.iter().map(|p| format!("{}（{} {}）", p.title_zh, p.document, p.item)).collect::<Vec<_>>().join("；")));
+                // titles only: a sheet of their own cites each once, where every row of
+                // candidates in one park would repeat the same sources
+                row.push(Cell::Text(c.policies.iter().map(|p| p.title_zh.as_str()).collect::<Vec<_>>().join("；")));
                 row
             })
             .collect();
-        let candidates = Table { title: "候选".into(), headers, rows };
+        let candidates = Table { title: "候选".into(), headers, rows, ..Table::default() };
         let near = Table {
             title: "近似候选".into(),
-            headers: ["编号", "类型", "名称", "得分", "所在区", "所在园区", "所在园中园", "面积(亩)", "未满足条件"].map(String::from).to_vec(),
+            headers: ["编号", "类型", "名称", "得分", "所在区", "区代码", "所在园区", "所在园中园", "面积(亩)", "未满足条件"].map(String::from).to_vec(),
             rows: self
                 .near_misses
                 .iter()
@@ -266,16 +285,36 @@ impl MatchResult {
                         text(kind_zh(n.kind)),
                         text(&n.name),
                         number(Some(n.score)),
+                        text(&n.district_name),
                         text(&n.district),
-                        opt(&n.park),
-                        opt(&n.zone),
+                        opt(&n.park_name),
+                        opt(&n.zone_name),
                         number(n.area_mu),
                         Cell::Text(n.failed.iter().map(|f| f.detail_zh.as_str()).collect::<Vec<_>>().join("；")),
                     ]
                 })
                 .collect(),
+            ..Table::default()
         };
-        vec![candidates, near]
+        let mut measures: Vec<(&AppliedPolicy, Vec<String>)> = Vec::new();
+        for c in &self.candidates {
+            for p in &c.policies {
+                match measures.iter_mut().find(|(m, _)| m.id == p.id) {
+                    Some((_, ranks)) => ranks.push(c.rank.to_string()),
+                    None => measures.push((p, vec![c.rank.to_string()])),
+                }
+            }
+        }
+        let policies = Table {
+            title: "适用政策".into(),
+            headers: ["政策措施", "上限", "文件", "条款", "适用候选排名"].map(String::from).to_vec(),
+            rows: measures
+                .into_iter()
+                .map(|(p, ranks)| vec![text(&p.title_zh), opt(&p.cap_zh), text(&p.document), text(&p.item), Cell::Text(ranks.join("、"))])
+                .collect(),
+            ..Table::default()
+        };
+        vec![candidates, near, policies]
     }
 
     /// The candidates as a GeoJSON FeatureCollection (WGS84), best first; properties carry

@@ -141,6 +141,22 @@ impl LandUse {
         }
     }
 
+    /// The label Chinese readers see, as the map's legend shows it: the code and its class
+    /// (the code alone for a class the map does not name).
+    pub fn zh(&self) -> &str {
+        match self {
+            LandUse::M1 => "M1 一类工业",
+            LandUse::M4 => "M4 新型产业",
+            LandUse::M1M4 => "M1/M4 混合",
+            LandUse::Other(code) => match code.as_str() {
+                "M2" => "M2 二类工业",
+                "A35" => "A35 科研",
+                "B29" => "B29 其他商务",
+                _ => code,
+            },
+        }
+    }
+
     /// Whether land of this use serves a project that accepts `wanted`.
     pub fn serves(&self, wanted: &LandUse) -> bool {
         match (self, wanted) {
@@ -210,6 +226,7 @@ mod test {
         assert_eq!("b29".parse::<LandUse>().unwrap(), LandUse::Other("B29".into()));
         assert!("industrial".parse::<LandUse>().is_err());
         assert!("M1M4".parse::<LandUse>().is_err());
+        assert_eq!(("M1/M4".parse::<LandUse>().unwrap().zh(), LandUse::Other("B29".into()).zh(), LandUse::Other("U12".into()).zh()), ("M1/M4 混合", "B29 其他商务", "U12"));
         assert!("".parse::<LandUse>().is_err());
     }
 
