@@ -53,12 +53,15 @@ pub fn cached(req: &HttpRequest, snapshot: &Snapshot, content_type: &str, body: 
     cached_as(req, etag(snapshot, req, Role::Public), content_type, body)
 }
 
-/// Adds `name` to the answer's `Vary`, keeping what is there.
+/// Adds `name` to the answer's `Vary`, keeping what is there, in one header.
 pub fn vary(response: &mut HttpResponse, name: &'static str) {
     let headers = response.headers_mut();
-    let listed = headers.get_all(header::VARY).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|v| v.trim().eq_ignore_ascii_case(name));
-    if !listed {
-        headers.append(header::VARY, HeaderValue::from_static(name));
+    let mut names: Vec<String> = headers.get_all(header::VARY).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+    if !names.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+        names.push(name.to_string());
+    }
+    if let Ok(value) = HeaderValue::from_str(&names.join(", ")) {
+        headers.insert(header::VARY, value);
     }
 }
 
