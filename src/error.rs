@@ -70,33 +70,26 @@ pub trait Classified {
     }
 }
 
-/// A reason written the same way in many places, in Chinese; `None` for the others.
-pub fn reason_zh(reason: &str) -> Option<String> {
-    if let Some(rest) = reason.strip_prefix("is not a parameter of ") {
-        return Some(match rest.split_once("(known: ") {
-            Some((_, known)) => format!("不是此请求的参数（可用参数：{}）", known.trim_end_matches(')')),
-            None => "不是此请求的参数".into(),
-        });
+/// A message in English and in Chinese; `Display` shows the English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bilingual {
+    /// In English.
+    pub en: String,
+    /// In Chinese.
+    pub zh: String,
+}
+
+impl Bilingual {
+    /// A message in both languages.
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Bilingual {
+        Bilingual { en: en.into(), zh: zh.into() }
     }
-    if reason == "this request takes no query parameters" {
-        return Some("此请求不接受查询参数".into());
+}
+
+impl std::fmt::Display for Bilingual {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
     }
-    if let Some(value) = reason.strip_suffix(" is not offered; use json or html") {
-        return Some(format!("不提供 {value} 格式；请用 json 或 html"));
-    }
-    if let Some(path) = reason.strip_prefix("there is no resource at ").and_then(|r| r.strip_suffix("; GET /api lists the routes")) {
-        return Some(format!("{path} 没有资源；GET /api 列出全部路由"));
-    }
-    if let Some((method, rest)) = reason.split_once(" is not allowed on ") {
-        return Some(match rest.split_once("; use ") {
-            Some((path, methods)) => format!("{path} 不接受 {method} 请求；可用 {methods}"),
-            None => format!("{rest} 不接受 {method} 请求"),
-        });
-    }
-    if reason == "is given more than once" {
-        return Some("重复给出".into());
-    }
-    None
 }
 
 impl ErrorKind {
@@ -129,6 +122,8 @@ pub struct FieldError {
     pub field: String,
     /// serde's reason.
     pub reason: String,
+    /// The same in Chinese.
+    pub reason_zh: String,
 }
 
 /// Deserializes `T`, naming the field at fault from serde's path. serde gives no path for a
@@ -142,13 +137,14 @@ where
 {
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
-        let reason = plain_reason(&e.into_inner().to_string());
+        let serde_reason = e.into_inner().to_string();
+        let (reason, reason_zh) = (plain_reason(&serde_reason), plain_reason_zh(&serde_reason));
         let field = if path == "." {
             given.and_then(|given| first_required::<T>().filter(|f| !given.contains(f))).unwrap_or(whole).to_string()
         } else {
             path
         };
-        FieldError { field, reason }
+        FieldError { field, reason, reason_zh }
     })
 }
 
@@ -166,6 +162,9 @@ pub fn plain_reason(reason: &str) -> String {
             _ if core.starts_with('`') && core.ends_with('`') && core.len() > 1 => format!("'{}'", core.trim_matches('`')),
             _ => core.to_string(),
         };
+        if let Some(article) = words.last_mut().filter(|w| *w == "a" && plain == "object") {
+            article.push('n');
+        }
         words.push(plain + tail);
     }
     let text = words.join(" ").replace("invalid type: ", "").replace("invalid value: ", "");
@@ -173,6 +172,245 @@ pub fn plain_reason(reason: &str) -> String {
     match text.find("expected struct ") {
         Some(at) => format!("{}expected an object", &text[..at]),
         None => text,
+    }
+}
+
+/// serde's reason in Chinese: serde_json's and serde_urlencoded's, chrono's for dates, std's
+/// number parsing, and our vocabularies' "'x' is not one of …"; serde_json's position becomes
+/// 第 N 行第 M 列. A reason not known here keeps its plain English after a Chinese lead.
+pub fn plain_reason_zh(serde_reason: &str) -> String {
+    let (reason, position) = split_position(serde_reason);
+    let zh = sentence_zh(reason).unwrap_or_else(|| format!("无法读取：{}", plain_reason(reason)));
+    match position {
+        Some((line, column)) => format!("{zh}（第 {line} 行第 {column} 列）"),
+        None => zh,
+    }
+}
+
+/// serde_json's " at line 3 column 7", split off the reason.
+fn split_position(reason: &str) -> (&str, Option<(&str, &str)>) {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(at) = reason.rfind(" at line ") {
+        if let Some((line, column)) = reason[at + " at line ".len()..].split_once(" column ") {
+            if digits(line) && digits(column) {
+                return (&reason[..at], Some((line, column)));
+            }
+        }
+    }
+    (reason, None)
+}
+
+fn sentence_zh(reason: &str) -> Option<String> {
+    if let Some(zh) = fixed_zh(reason) {
+        return Some(zh.to_string());
+    }
+    if let Some(name) = reason.strip_prefix("missing field ") {
+        return Some(format!("缺少字段 {}", name.trim_matches('`')));
+    }
+    if let Some(name) = reason.strip_prefix("duplicate field ") {
+        return Some(format!("字段 {} 重复", name.trim_matches('`')));
+    }
+    // the name given comes first and may hold anything, so the list is split off the end
+    if let Some(rest) = reason.strip_prefix("unknown field `") {
+        if let Some(name) = rest.strip_suffix("`, there are no fields") {
+            return Some(format!("未知字段 {name}：此处不接受任何字段"));
+        }
+        let (name, names) = rest.rsplit_once("`, expected ")?;
+        return Some(format!("未知字段 {name}，可用字段：{}", names_zh(names)));
+    }
+    if let Some(rest) = reason.strip_prefix("unknown variant `") {
+        if let Some(name) = rest.strip_suffix("`, there are no variants") {
+            return Some(format!("'{name}' 不是可用的值"));
+        }
+        let (name, names) = rest.rsplit_once("`, expected ")?;
+        return Some(format!("'{name}' 不是可用的值（可用：{}）", names_zh(names)));
+    }
+    // the words of `UnknownValue::zh`, for vocabularies read through serde
+    if let Some((given, allowed)) = reason.strip_prefix('\'').and_then(|r| r.rsplit_once("' is not one of ")) {
+        return Some(format!("'{given}' 不是可用的值（可用：{}）", allowed_zh(allowed)));
+    }
+    for (lead, zh) in [("invalid type: ", "类型不对"), ("invalid value: ", "值不对")] {
+        if let Some((given, expected)) = reason.strip_prefix(lead).and_then(|r| r.rsplit_once(", expected ")) {
+            return Some(format!("{zh}：给的是{}，应为{}", spaced(given_zh(given)), spaced(expected_zh(expected))));
+        }
+    }
+    if let Some((len, expected)) = reason.strip_prefix("invalid length ").and_then(|r| r.split_once(", expected ")) {
+        return Some(format!("元素个数不对：给了 {len} 个，应为{}", spaced(expected_zh(expected))));
+    }
+    if reason.starts_with("data did not match any variant of untagged enum ") {
+        return Some("不符合任何一种可接受的写法".into());
+    }
+    if reason.starts_with("could not read input: ") {
+        return Some("无法读取输入".into());
+    }
+    None
+}
+
+/// Reasons that carry no value, whole.
+fn fixed_zh(reason: &str) -> Option<&'static str> {
+    Some(match reason {
+        // serde_json's syntax
+        "EOF while parsing a value" => "正文不完整：值没有写完",
+        "EOF while parsing a list" => "正文不完整：列表缺少 ]",
+        "EOF while parsing an object" => "正文不完整：对象缺少 }",
+        "EOF while parsing a string" => "正文不完整：字符串缺少结尾的引号",
+        "expected value" => "此处应为一个值",
+        "expected ident" => "此处应为 true、false 或 null",
+        "expected `:`" => "此处应为冒号 :",
+        "expected `,` or `]`" => "此处应为逗号 , 或 ]",
+        "expected `,` or `}`" => "此处应为逗号 , 或 }",
+        "expected `\"`" => "此处应为引号 \"",
+        "invalid escape" => "字符串中的转义无效",
+        "invalid number" => "数字写法无效",
+        "number out of range" => "数字超出范围",
+        "invalid unicode code point" => "无效的 Unicode 码位",
+        "control character (\\u0000-\\u001F) found while parsing a string" => "字符串中有未转义的控制字符",
+        "key must be a string" => "对象的键必须是字符串",
+        "invalid value: expected key to be a number in quotes" => "对象的键应为带引号的数字",
+        "float key must be finite (got NaN or +/-inf)" => "数字键必须是有限数",
+        "lone leading surrogate in hex escape" => "\\u 转义中有不成对的代理码位",
+        "trailing comma" => "多了一个逗号",
+        "trailing characters" => "JSON 之后还有多余的字符",
+        "unexpected end of hex escape" => "\\u 转义不完整",
+        "recursion limit exceeded" => "嵌套层数过多",
+        // chrono, for dates
+        "input is out of range" => "日期超出范围",
+        "no possible date and time matching input" => "没有这个日期",
+        "input is not enough for unique date and time" | "premature end of input" => "日期不完整（格式如 2026-05-01）",
+        "input contains invalid characters" => "日期含无效字符（格式如 2026-05-01）",
+        "trailing input" => "日期后有多余的字符",
+        "bad or unsupported format string" => "日期格式不受支持",
+        // std's parsing, as serde_urlencoded reports it
+        "invalid digit found in string" => "含有非数字的字符，应为整数",
+        "cannot parse integer from empty string" => "为空，应为整数",
+        "number too large to fit in target type" => "数字过大",
+        "number too small to fit in target type" => "数字过小",
+        "invalid float literal" => "应为数字",
+        "cannot parse float from empty string" => "为空，应为数字",
+        "provided string was not `true` or `false`" => "应为 true 或 false",
+        "too many characters in string" => "应为单个字符",
+        "cannot parse char from empty string" => "为空，应为单个字符",
+        "expected unit variant" => "应为可选值之一",
+        _ => return None,
+    })
+}
+
+/// What the input held, as serde's `Unexpected` words it.
+fn given_zh(given: &str) -> String {
+    if let Some(text) = given.strip_prefix("string ") {
+        return format!("字符串 {text}");
+    }
+    for (prefix, zh) in [("integer ", "整数"), ("floating point ", "小数"), ("boolean ", "布尔值"), ("character ", "字符")] {
+        if let Some(value) = given.strip_prefix(prefix) {
+            return format!("{zh} {}", value.trim_matches('`'));
+        }
+    }
+    let zh = match given {
+        "null" | "unit value" => "null",
+        "sequence" => "列表",
+        "map" => "对象",
+        "byte array" => "字节串",
+        "Option value" | "newtype struct" => "值",
+        "enum" | "unit variant" | "newtype variant" | "tuple variant" | "struct variant" => "枚举值",
+        other => return plain_reason(other),
+    };
+    zh.to_string()
+}
+
+/// What the type wanted, as its `Visitor` words it.
+fn expected_zh(expected: &str) -> String {
+    let zh = match expected {
+        "f32" | "f64" | "a number" => "数字",
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "非负整数",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "a whole number" => "整数",
+        // an enum read from a JSON value: ours are all plain names
+        "a string" | "a borrowed string" | "string" | "string or map" => "字符串",
+        "a boolean" => "true 或 false",
+        "a character" | "a char" => "单个字符",
+        "a sequence" | "a list" => "列表",
+        "a map" | "an object" => "对象",
+        "unit" => "null",
+        "option" => "值或 null",
+        "any valid JSON value" => "任意 JSON 值",
+        "a formatted date string" => "日期（格式如 2026-05-01）",
+        "a formatted date and time string" => "日期时间（格式如 2026-05-01T09:00:00）",
+        "field identifier" => "字段名",
+        "variant identifier" => "可选值",
+        _ => "",
+    };
+    if !zh.is_empty() {
+        return zh.to_string();
+    }
+    if expected.starts_with("struct ") {
+        return "对象".into();
+    }
+    if expected.starts_with("enum ") {
+        return "可选值之一".into();
+    }
+    if expected.starts_with("tuple struct ") {
+        return "列表".into();
+    }
+    if expected.starts_with("unit struct ") {
+        return "null".into();
+    }
+    if let Some(n) = expected.strip_prefix("a tuple of size ").or_else(|| expected.strip_prefix("an array of length ")) {
+        return format!("含 {n} 个元素的列表");
+    }
+    if expected.starts_with("one of ") || expected.starts_with('`') {
+        return format!("以下之一：{}", names_zh(expected));
+    }
+    // a type's own `expecting`, such as "a range such as {"min": 10}"
+    if let Some((what, example)) = expected.split_once(" such as ") {
+        if let Some(what) = noun_zh(what) {
+            return format!("{what}，例如 {example}");
+        }
+    }
+    noun_zh(expected).map_or_else(|| plain_reason(expected), str::to_string)
+}
+
+/// The nouns our types' `expecting` texts use.
+fn noun_zh(noun: &str) -> Option<&'static str> {
+    let noun = noun.strip_prefix("an ").or_else(|| noun.strip_prefix("a ")).unwrap_or(noun);
+    Some(match noun {
+        "range" => "范围",
+        "project object" => "项目对象",
+        "object" => "对象",
+        "list" => "列表",
+        "number" => "数字",
+        "date" => "日期",
+        _ => return None,
+    })
+}
+
+/// serde's list of names (`` one of `a`, `b`, `c` `` or `` `a` or `b` ``), as a Chinese list.
+fn names_zh(names: &str) -> String {
+    let names = names.strip_prefix("one of ").unwrap_or(names);
+    names.split(", ").flat_map(|n| n.split(" or ")).map(|n| n.trim_matches('`')).collect::<Vec<_>>().join("、")
+}
+
+/// The allowed values of a vocabulary, as a Chinese list.
+fn allowed_zh(allowed: &str) -> String {
+    // land use is the one vocabulary whose list ends in English words
+    let (codes, examples) = match allowed.split_once(", or a GB 50137 planning code such as ") {
+        Some((codes, examples)) => (codes, Some(examples)),
+        None => (allowed, None),
+    };
+    let list = codes.replace(", ", "、");
+    let list = match list.split_once(" (或 ") {
+        Some((codes, labels)) => format!("{codes}（或 {}）", labels.trim_end_matches(')')),
+        None => list,
+    };
+    match examples {
+        Some(examples) => format!("{list}，或 GB 50137 的用地代码，如 {}", examples.replace(", ", "、")),
+        None => list,
+    }
+}
+
+/// A space between a Chinese word and what follows it, where that starts with Latin text.
+fn spaced(text: String) -> String {
+    match text.chars().next() {
+        Some(c) if c.is_ascii_alphanumeric() || c == '"' || c == '\'' || c == '{' || c == '[' || c == '-' => format!(" {text}"),
+        _ => text,
     }
 }
 
@@ -223,6 +461,7 @@ mod plain_reasons {
             ("invalid length 1, expected struct Thing with 32 elements", "invalid length 1, expected an object"),
             ("unknown field `f`, expected `crs` or `format`", "unknown field 'f', expected 'crs' or 'format'"),
             ("invalid type: map, expected a sequence", "object, expected a list"),
+            ("invalid type: sequence, expected a map", "list, expected an object"),
         ] {
             assert_eq!(plain_reason(serde), plain);
         }
@@ -260,5 +499,159 @@ mod test {
         assert_eq!(field_of(r#"{"status": 3}"#), "status");
         assert_eq!(field_of(r#"{"status": "sold", "inner": {"min": "a"}}"#), "inner.min");
         assert_eq!(field_of("5"), "body");
+    }
+}
+
+#[cfg(test)]
+mod chinese_reasons {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::{LandUse, SpaceStatus};
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Probe {
+        number: Option<f64>,
+        count: Option<u32>,
+        flag: Option<bool>,
+        list: Option<Vec<f64>>,
+        pair: Option<(f64, f64)>,
+        table: Option<BTreeMap<String, f64>>,
+        kind: Option<Kind>,
+        day: Option<chrono::NaiveDate>,
+        range: Option<Span>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Kind {
+        Land,
+        Building,
+        Any,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields, expecting = "a range such as {\"min\": 10}")]
+    #[allow(dead_code)]
+    struct Span {
+        min: Option<f64>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Named {
+        id: String,
+    }
+
+    /// serde's message for a JSON value read as `T`, as the matcher reads a body.
+    fn from_value<T: serde::de::DeserializeOwned + std::fmt::Debug>(json: &str) -> String {
+        serde_json::from_value::<T>(serde_json::from_str(json).unwrap()).unwrap_err().to_string()
+    }
+
+    /// serde's message for JSON text read as `T` (with its position).
+    fn from_text<T: serde::de::DeserializeOwned + std::fmt::Debug>(json: &str) -> String {
+        serde_json::from_str::<T>(json).unwrap_err().to_string()
+    }
+
+    /// serde's message for a query string read as `T`.
+    fn from_query<T: serde::de::DeserializeOwned + std::fmt::Debug>(query: &str) -> String {
+        serde_urlencoded::from_str::<T>(query).unwrap_err().to_string()
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Paging {
+        limit: Option<usize>,
+        flag: Option<bool>,
+    }
+
+    fn cases() -> Vec<(String, &'static str)> {
+        use serde_json::Value;
+        vec![
+            (from_value::<Probe>(r#"{"number": "a"}"#), "类型不对：给的是字符串 \"a\"，应为数字"),
+            (from_value::<Probe>(r#"{"count": 1.5}"#), "类型不对：给的是小数 1.5，应为非负整数"),
+            (from_value::<Probe>(r#"{"count": -1}"#), "值不对：给的是整数 -1，应为非负整数"),
+            (from_value::<Probe>(r#"{"flag": "yes"}"#), "类型不对：给的是字符串 \"yes\"，应为 true 或 false"),
+            (from_value::<Probe>(r#"{"list": {"a": 1}}"#), "类型不对：给的是对象，应为列表"),
+            (from_value::<Probe>(r#"{"pair": [1]}"#), "元素个数不对：给了 1 个，应为含 2 个元素的列表"),
+            (from_value::<Probe>(r#"{"table": [1]}"#), "类型不对：给的是列表，应为对象"),
+            (from_value::<Probe>(r#"{"kind": "sky"}"#), "'sky' 不是可用的值（可用：land、building、any）"),
+            (from_value::<Probe>(r#"{"kind": 5}"#), "类型不对：给的是整数 5，应为字符串"),
+            (from_value::<Probe>(r#"{"day": "2026-13-01"}"#), "日期超出范围"),
+            (from_value::<Probe>(r#"{"day": "soon"}"#), "日期含无效字符（格式如 2026-05-01）"),
+            (from_value::<Probe>(r#"{"day": 5}"#), "类型不对：给的是整数 5，应为日期（格式如 2026-05-01）"),
+            (from_value::<Probe>(r#"{"range": 5}"#), "类型不对：给的是整数 5，应为范围，例如 {\"min\": 10}"),
+            (from_value::<Probe>(r#"{"range": {"max": 1}}"#), "未知字段 max，可用字段：min"),
+            (from_value::<Probe>(r#"{"bogus": 1}"#), "未知字段 bogus，可用字段：number、count、flag、list、pair、table、kind、day、range"),
+            (from_value::<Probe>("[1]"), "元素个数不对：给了 1 个，应为对象"),
+            (from_value::<Probe>("5"), "类型不对：给的是整数 5，应为对象"),
+            (from_value::<Named>("{}"), "缺少字段 id"),
+            (from_value::<Named>(r#"{"id": null}"#), "类型不对：给的是 null，应为字符串"),
+            (from_text::<Probe>(r#"{"number": 1, "number": 2}"#), "字段 number 重复（第 1 行第 22 列）"),
+            (from_text::<Value>(r#"{"a": "#), "正文不完整：值没有写完（第 1 行第 6 列）"),
+            (from_text::<Value>(r#"{"a": 1"#), "正文不完整：对象缺少 }（第 1 行第 7 列）"),
+            (from_text::<Value>("[1, 2"), "正文不完整：列表缺少 ]（第 1 行第 5 列）"),
+            (from_text::<Value>(r#"{"a" 1}"#), "此处应为冒号 :（第 1 行第 6 列）"),
+            (from_text::<Value>(r#"{"a": 1} x"#), "JSON 之后还有多余的字符（第 1 行第 10 列）"),
+            (from_text::<Value>("trux"), "此处应为 true、false 或 null（第 1 行第 4 列）"),
+            (from_text::<Value>("1e999"), "数字超出范围（第 1 行第 5 列）"),
+            (from_text::<Value>(r#"{"a": 1,}"#), "多了一个逗号（第 1 行第 9 列）"),
+            (from_text::<Value>(r#""\q""#), "字符串中的转义无效（第 1 行第 3 列）"),
+            (from_text::<Value>("{\"a\": x}"), "此处应为一个值（第 1 行第 7 列）"),
+            (from_query::<Paging>("limit=abc"), "含有非数字的字符，应为整数"),
+            (from_query::<Paging>("flag=maybe"), "应为 true 或 false"),
+            (from_query::<Paging>("nope=1"), "未知字段 nope，可用字段：limit、flag"),
+            (
+                "待定".parse::<SpaceStatus>().unwrap_err().to_string(),
+                "'待定' 不是可用的值（可用：available、negotiating、reserved、leased、sold、under_construction、idle（或 可供应、洽谈中、已预留、已出租、已出让、在建、闲置/低效））",
+            ),
+            ("X9".parse::<LandUse>().unwrap_err().to_string(), "'X9' 不是可用的值（可用：M1、M4、M1/M4，或 GB 50137 的用地代码，如 M2、B29）"),
+        ]
+    }
+
+    /// Words of Rust's types that must not reach a reader.
+    const RUST_WORDS: [&str; 21] = [
+        "f32", "f64", "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize", "struct", "sequence", "map", "Option", "enum",
+        "unit", "variant", "identifier", "expected",
+    ];
+
+    fn has_cjk(text: &str) -> bool {
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn serde_reasons_read_in_chinese() {
+        for (serde, zh) in cases() {
+            assert_eq!(plain_reason_zh(&serde), zh, "from {serde:?}");
+        }
+    }
+
+    #[test]
+    fn no_backticks_and_no_rust_type_names_in_chinese_reasons() {
+        for (serde, _) in cases() {
+            let zh = plain_reason_zh(&serde);
+            assert!(has_cjk(&zh), "{zh}");
+            assert!(!zh.contains('`'), "{zh}");
+            let words: Vec<&str> = zh.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').collect();
+            assert!(!RUST_WORDS.iter().any(|w| words.contains(w)), "{serde:?} → {zh}");
+        }
+        // the check can fail: serde's own words hold them
+        assert!(cases().iter().any(|(serde, _)| RUST_WORDS.iter().any(|w| serde.split(|c: char| !c.is_ascii_alphanumeric()).any(|x| x == *w))));
+    }
+
+    #[test]
+    fn an_unknown_reason_keeps_its_plain_english_after_a_chinese_lead() {
+        assert_eq!(plain_reason_zh("the moon is made of cheese"), "无法读取：the moon is made of cheese");
+        assert_eq!(plain_reason_zh("invalid type: widget, expected f64"), "类型不对：给的是 widget，应为数字");
+    }
+
+    #[test]
+    fn a_field_error_carries_both_reasons() {
+        let e = from_json_value::<Named>(serde_json::json!({"id": 3}), "body").unwrap_err();
+        assert_eq!((e.field.as_str(), e.reason.as_str()), ("id", "integer '3', expected a string"));
+        assert_eq!(e.reason_zh, "类型不对：给的是整数 3，应为字符串");
     }
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use chanye::cli::{init_logs, run, Cli, Command};
+use chanye::cli::{chinese_locale, init_logs, run, Cli, Command};
 use chanye::config::LogFormat;
 
 /// A tile or a match answer makes thousands of small allocations; glibc's allocator spent a
@@ -20,8 +20,12 @@ fn main() -> ExitCode {
     }
     match run(cli) {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(error) => {
+            if chinese_locale(|name| std::env::var(name).ok()) {
+                eprintln!("错误：{}", error.zh());
+            } else {
+                eprintln!("error: {error}");
+            }
             ExitCode::FAILURE
         }
     }

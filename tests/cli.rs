@@ -11,7 +11,9 @@ use serde_json::{json, Value};
 
 fn chanye() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_chanye"));
+    // English unless a test asks for Chinese, whatever the machine's locale
     c.env("RUST_LOG", "info").env_remove("CHANYE_DATA").env_remove("CHANYE_LISTEN");
+    c.env("LANG", "C.UTF-8").env_remove("LANGUAGE").env_remove("LC_ALL").env_remove("LC_MESSAGES");
     c
 }
 
@@ -239,4 +241,37 @@ fn one_layer_file_validates_alone_against_the_data_directorys_places() {
     assert!(text.contains("parcels: 300 features") && text.contains("districts from ") && text.contains("industries.json from "), "{text}");
     let (ok, text) = run(&["validate", alone.to_str().unwrap(), "--data", dir.path().join("nowhere").to_str().unwrap()]);
     assert!(!ok && text.contains("no industries.json beside") && text.contains("--data"), "{text}");
+}
+
+#[test]
+fn errors_are_in_chinese_in_a_chinese_locale() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("none.gpkg");
+    let missing = missing.to_str().unwrap();
+    let in_locale = |vars: &[(&str, &str)], args: &[&str]| {
+        let mut c = chanye();
+        for (name, value) in vars {
+            c.env(name, value);
+        }
+        let out = c.args(args).output().unwrap();
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let stats = ["stats", "--store", missing];
+    let zh = in_locale(&[("LANG", "zh_CN.UTF-8")], &stats);
+    assert!(zh.contains(&format!("错误：{missing}：没有这个数据库")), "{zh}");
+    assert!(!zh.contains("error:") && !zh.contains("no such store"), "{zh}");
+    // gettext's order: LANGUAGE, then LC_ALL, LC_MESSAGES and LANG
+    let zh = in_locale(&[("LANG", "C.UTF-8"), ("LC_ALL", "zh_TW.UTF-8")], &stats);
+    assert!(zh.contains("没有这个数据库"), "{zh}");
+    let en = in_locale(&[("LANG", "zh_CN.UTF-8"), ("LANGUAGE", "en_US:zh_CN")], &stats);
+    assert!(en.contains("error:") && en.contains("no such store"), "{en}");
+    let en = in_locale(&[], &stats);
+    assert!(en.contains(&format!("error: {missing}: no such store")), "{en}");
+    // a validation report: counts in Chinese, the problem named
+    let validate = ["validate", "no-such-districts.geojson"];
+    let zh = in_locale(&[("LANG", "zh_CN.UTF-8")], &validate);
+    assert!(zh.contains("错误：无法读取 no-such-districts.geojson：文件或目录不存在"), "{zh}");
+    let zh = in_locale(&[("LANG", "zh_CN.UTF-8")], &["validate", "/tmp/x.geojson"]);
+    assert!(zh.contains("从文件名看不出是哪个图层"), "{zh}");
 }

@@ -147,8 +147,18 @@ fn cors_admits_the_configured_origin_only() {
         let refused = preflight("https://elsewhere.example.com", method, headers);
         assert_eq!((refused.status(), refused.content_type()), (403, "application/problem+json"), "{method} {headers}");
         let detail = refused.into_string().unwrap();
-        assert!(detail.contains("--cors-origin https://elsewhere.example.com") && detail.contains("只能匿名读取"), "{detail}");
+        assert!(detail.contains("--cors-origin https://elsewhere.example.com") && detail.contains("only read public data anonymously"), "{detail}");
     }
+    // in Chinese for a browser that reads Chinese first
+    let refused = common::response(
+        ureq::request("OPTIONS", &format!("{}/collections/parcels/items/x", base()))
+            .set("Origin", "https://elsewhere.example.com")
+            .set("Access-Control-Request-Method", "PATCH")
+            .set("Accept-Language", "zh-CN,zh;q=0.9")
+            .call(),
+    );
+    let detail = refused.into_string().unwrap();
+    assert!(detail.contains("--cors-origin https://elsewhere.example.com") && detail.contains("只能匿名读取"), "{detail}");
     let preflight = common::response(
         ureq::request("OPTIONS", &format!("{}/api/v1/match", base()))
             .set("Origin", "https://map.example.cn")
@@ -341,7 +351,7 @@ fn problems_are_in_chinese_for_clients_that_read_chinese_first() {
     let (status, body, language, vary) = in_language("/collections/parcels/items?bbox=1,2,3", zh);
     assert_eq!((status, body["type"].as_str(), body["parameter"].as_str()), (400, Some("urn:chanye:problem:invalid-parameter"), Some("bbox")));
     assert_eq!(body["title"], "请求有误");
-    assert!(body["detail"].as_str().unwrap().starts_with("查询参数无效（参数 bbox）"), "{body}");
+    assert!(body["detail"].as_str().unwrap().starts_with("参数 bbox：需要 4 个数字"), "{body}");
     assert_eq!(language.as_deref(), Some("zh"));
     assert!(vary.contains("Accept-Language"), "{vary}");
     // an unknown parameter, whole in Chinese

@@ -3,6 +3,7 @@
 //! headers, and GDAL's OAPIF driver as the client.
 
 use crate::common;
+use common::urlencode;
 
 use std::collections::HashSet;
 use std::process::Command;
@@ -315,14 +316,6 @@ fn cql2_filters_select_and_explain_their_errors() {
     }
 }
 
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 /// GDAL's OGC API – Features driver (Debian gdal-bin) is the GIS client.
 #[test]

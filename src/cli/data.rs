@@ -32,9 +32,10 @@ pub(super) fn import(files: &[PathBuf], into: &Path, replace: bool, yes: bool) -
                 }
             }
             if !yes && !confirmed(removed)? {
-                return Err(CliError::Usage(format!(
-                    "--replace would delete {removed} stored features; nothing was imported. Confirm with --yes, or import without --replace to keep them"
-                )));
+                return Err(CliError::usage(
+                    format!("--replace would delete {removed} stored features; nothing was imported. Confirm with --yes, or import without --replace to keep them"),
+                    format!("--replace 会删除库中 {removed} 个要素；未导入任何内容。确认请加 --yes，或去掉 --replace 以保留它们"),
+                ));
             }
         }
     }
@@ -59,7 +60,7 @@ fn confirmed(removed: usize) -> Result<bool, CliError> {
     }
     eprint!("delete these {removed} features? [y/N] ");
     let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer).map_err(|e| CliError::Usage(format!("cannot read the answer: {e}")))?;
+    std::io::stdin().read_line(&mut answer).map_err(|e| CliError::usage(format!("cannot read the answer: {e}"), format!("无法读取回答：{}", super::io_zh(&e))))?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
@@ -88,14 +89,14 @@ pub(super) fn token(store: &Path, command: TokenCommand) -> Result<ExitCode, Cli
     let store: &dyn Store = &GpkgStore::open(store)?;
     match command {
         TokenCommand::Create { role, name } => {
-            let role: Role = role.parse().map_err(|e: UnknownValue| CliError::Usage(format!("--role: {e}")))?;
+            let role: Role = role.parse().map_err(|e: UnknownValue| CliError::usage(format!("--role: {e}"), format!("--role：'{}' 不是角色之一（public、promoter、editor、admin）", e.given)))?;
             let token = store.create_token(&name, role)?;
             println!("{token}");
             eprintln!("token '{name}' ({role}) created; it is shown only now");
         }
         TokenCommand::Revoke { name } => {
             if !store.revoke_token(&name)? {
-                return Err(CliError::Usage(format!("there is no live token named '{name}'")));
+                return Err(CliError::usage(format!("there is no live token named '{name}'"), format!("没有名为 '{name}' 的有效令牌")));
             }
             println!("revoked '{name}'");
         }

@@ -19,7 +19,7 @@ pub(super) fn load(from: &InventoryArgs) -> Result<inventory::Loaded, CliError> 
     let (loaded, origin) = match &from.store {
         Some(store) => {
             if !store.exists() {
-                return Err(CliError::Usage(format!("{}: no such store (make one with chanye import FILES --into {0})", store.display())));
+                return Err(CliError::usage(format!("{}: no such store (make one with chanye import FILES --into {0})", store.display()), format!("{}：没有这个数据库（用 chanye import 文件… --into {0} 建一个）", store.display())));
             }
             (GpkgStore::open(store)?.snapshot()?, store)
         }
@@ -54,7 +54,10 @@ pub(super) fn validate(path: &Path, data: &Path) -> Result<ExitCode, CliError> {
     } else {
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         let layer = LayerName::ALL.into_iter().find(|l| stem.contains(l.as_str())).ok_or_else(|| {
-            CliError::Usage(format!("{}: cannot tell the layer from the file name (use districts/parks/zones/parcels/buildings)", path.display()))
+            CliError::usage(
+                format!("{}: cannot tell the layer from the file name (use districts/parks/zones/parcels/buildings)", path.display()),
+                format!("{}：从文件名看不出是哪个图层（文件名须含 districts/parks/zones/parcels/buildings）", path.display()),
+            )
         })?;
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let text = std::fs::read_to_string(path).map_err(|source| CliError::File { path: path.to_path_buf(), source })?;
@@ -85,7 +88,10 @@ fn layer_with_context(checked: LayerSource, dir: &Path, fallback: &Path) -> Resu
         [dir, fallback].into_iter().map(|d| d.join(name)).find(|p| p.is_file())
     };
     let catalogue_path = beside_or_fallback(CATALOGUE_FILE)
-        .ok_or_else(|| CliError::Usage(format!("no {CATALOGUE_FILE} beside {} nor in {} (give --data DIR)", checked.origin, fallback.display())))?;
+        .ok_or_else(|| CliError::usage(
+            format!("no {CATALOGUE_FILE} beside {} nor in {} (give --data DIR)", checked.origin, fallback.display()),
+            format!("{} 旁边和 {} 里都没有 {CATALOGUE_FILE}（请用 --data 指定数据目录）", checked.origin, fallback.display()),
+        ))?;
     let catalogue = Catalogue::from_json(&read(&catalogue_path)?).map_err(|e| CliError::Inventory(e.into()))?;
     let mut from = vec![format!("{CATALOGUE_FILE} from {}", catalogue_path.display())];
     let mut sources = Vec::new();

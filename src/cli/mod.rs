@@ -237,14 +237,89 @@ pub enum CliError {
         source: std::io::Error,
     },
     /// The arguments do not make sense together.
-    #[error("{0}")]
-    Usage(String),
+    #[error("{en}")]
+    Usage {
+        /// In English.
+        en: String,
+        /// In Chinese.
+        zh: String,
+    },
     /// The server could not start or stopped with an error.
-    #[error("{0}")]
-    Server(String),
+    #[error("{en}")]
+    Server {
+        /// In English.
+        en: String,
+        /// In Chinese.
+        zh: String,
+    },
     /// Writing the JSON output failed.
     #[error(transparent)]
     Json(#[from] serde_json::Error),
+}
+
+impl CliError {
+    /// Arguments that do not make sense, said in both languages.
+    pub fn usage(en: impl Into<String>, zh: impl Into<String>) -> CliError {
+        CliError::Usage { en: en.into(), zh: zh.into() }
+    }
+
+    /// A server that could not start, said in both languages.
+    pub fn server(en: impl Into<String>, zh: impl Into<String>) -> CliError {
+        CliError::Server { en: en.into(), zh: zh.into() }
+    }
+
+    /// The message in Chinese: whole where the lower error has one, else a Chinese lead
+    /// before the English specifics.
+    pub fn zh(&self) -> String {
+        use crate::error::Classified;
+        let lead = |lead: &str, detail: Option<String>, english: String| detail.unwrap_or_else(|| format!("{lead}：{english}"));
+        match self {
+            CliError::Config(e) => config_zh(e),
+            CliError::Store(e) => lead("数据库操作失败", e.detail_zh(), e.to_string()),
+            CliError::Generate(e) => format!("生成数据失败：{e}"),
+            CliError::NotLoadable { path, report } => format!("{}\n{} 无法载入", report.zh(), path.display()),
+            CliError::Inventory(InventoryError::Invalid(report)) => format!("{}\n数据未通过校验，未载入任何内容", report.zh()),
+            CliError::Inventory(e) => lead("无法读取库存数据", e.detail_zh(), e.to_string()),
+            CliError::Project { path, source } => format!("{}：{}", path.display(), source.detail_zh().unwrap_or_else(|| source.to_string())),
+            CliError::Read { path, source } | CliError::File { path, source } => format!("无法读取 {}：{}", path.display(), io_zh(source)),
+            CliError::Usage { zh, .. } | CliError::Server { zh, .. } => zh.clone(),
+            CliError::Json(e) => format!("写出 JSON 失败：{e}"),
+        }
+    }
+}
+
+fn config_zh(e: &ConfigError) -> String {
+    match e {
+        ConfigError::Read { path, source } => format!("无法读取设置文件 {}：{}", path.display(), io_zh(source)),
+        ConfigError::Parse { path, message } => format!("设置文件 {} 有误：{message}", path.display()),
+        ConfigError::Invalid(message) => format!("设置无效：{message}"),
+    }
+}
+
+/// An operating-system error in Chinese, by its kind; the OS's own words for the rare ones.
+pub fn io_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "文件或目录不存在".into(),
+        ErrorKind::PermissionDenied => "没有权限".into(),
+        ErrorKind::AlreadyExists => "已经存在".into(),
+        ErrorKind::AddrInUse => "地址已被占用".into(),
+        ErrorKind::AddrNotAvailable => "本机没有这个地址".into(),
+        ErrorKind::InvalidData => "内容无效（不是 UTF-8 文本？）".into(),
+        ErrorKind::IsADirectory => "这是一个目录".into(),
+        ErrorKind::NotADirectory => "不是目录".into(),
+        ErrorKind::StorageFull => "磁盘已满".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Whether the user reads Chinese: the first of `LANGUAGE`, `LC_ALL`, `LC_MESSAGES` and `LANG`
+/// that is set names a Chinese locale (`zh_CN.UTF-8`), as gettext reads them.
+pub fn chinese_locale(var: impl Fn(&str) -> Option<String>) -> bool {
+    ["LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|name| var(name).filter(|v| !v.is_empty()))
+        .is_some_and(|v| v.split(':').next().is_some_and(|first| first == "zh" || first.starts_with("zh_") || first.starts_with("zh-")))
 }
 
 /// Runs the command; the exit code says whether what it checked was fine.

@@ -82,6 +82,16 @@ impl crate::error::Classified for ExportError {
             ExportError::Xlsx(_) | ExportError::Csv(_) | ExportError::Sqlite(_) | ExportError::Geometry(_) => ErrorKind::Internal,
         }
     }
+
+    fn detail_zh(&self) -> Option<String> {
+        // the writers' own words name the cause for whoever reads the log
+        Some(match self {
+            ExportError::Xlsx(e) => format!("无法写出 XLSX 文件（{e}）"),
+            ExportError::Csv(e) => format!("无法写出 CSV 文件（{e}）"),
+            ExportError::Sqlite(e) => format!("无法写出 GeoPackage 文件（{e}）"),
+            ExportError::Geometry(e) => format!("无法编码几何（{e}）"),
+        })
+    }
 }
 
 /// The tables as CSV: the first as is; each further one after an empty line and a line

@@ -34,7 +34,7 @@ impl Output {
     pub fn new(crs: Crs) -> Result<Output, FeaturesError> {
         let transformer = match crs {
             Crs::Crs84 | Crs::Epsg(4326) => None,
-            other => Some(other.thread_transformer().map_err(|e| FeaturesError::Parameter { parameter: "crs".into(), reason: e.to_string() })?),
+            other => Some(other.thread_transformer().map_err(|e| FeaturesError::parameter("crs", e.to_string(), e.zh()))?),
         };
         let scale = if crs.is_geographic() { 1e7 } else { 1e3 };
         Ok(Output { crs, audience: Role::Public, properties: None, skip_geometry: false, transformer, north_first: crs.north_first(), scale })
@@ -62,9 +62,12 @@ impl Output {
     /// One WGS84 coordinate in this output's CRS, east (x) first whatever the axis order.
     pub fn map_xy(&self, c: Coord) -> Result<Coord, FeaturesError> {
         match &self.transformer {
-            Some(t) => t.from_wgs84(c).map_err(|e| FeaturesError::Parameter {
-                parameter: "crs".into(),
-                reason: format!("a coordinate cannot be written in {}: {e}", self.crs),
+            Some(t) => t.from_wgs84(c).map_err(|e| {
+                FeaturesError::parameter(
+                    "crs",
+                    format!("a coordinate cannot be written in {}: {e}", self.crs),
+                    format!("无法以 {} 写出坐标：{}", self.crs, e.zh()),
+                )
             }),
             None => Ok(c),
         }

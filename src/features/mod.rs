@@ -37,6 +37,8 @@ pub enum FeaturesError {
         parameter: String,
         /// What is wrong with it.
         reason: String,
+        /// The same, in Chinese.
+        reason_zh: String,
     },
     /// Writing JSON failed (not expected: everything written is plain data).
     #[error("writing JSON failed: {0}")]
@@ -61,7 +63,7 @@ impl crate::error::Classified for FeaturesError {
 
     fn detail_zh(&self) -> Option<String> {
         match self {
-            FeaturesError::Parameter { parameter, reason } => crate::error::reason_zh(reason).map(|r| format!("参数 {parameter}：{r}")),
+            FeaturesError::Parameter { parameter, reason_zh, .. } => Some(format!("参数 {parameter}：{reason_zh}")),
             FeaturesError::Json(_) => None,
         }
     }
@@ -70,6 +72,11 @@ impl crate::error::Classified for FeaturesError {
 impl FeaturesError {
     fn json(e: serde_json::Error) -> FeaturesError {
         FeaturesError::Json(e.to_string())
+    }
+
+    /// A parameter error, with its reason in English and in Chinese.
+    pub fn parameter(parameter: &str, reason: impl Into<String>, reason_zh: impl Into<String>) -> FeaturesError {
+        FeaturesError::Parameter { parameter: parameter.to_string(), reason: reason.into(), reason_zh: reason_zh.into() }
     }
 }
 
@@ -84,6 +91,12 @@ pub fn describe(layer: LayerName) -> (&'static str, &'static str) {
     }
 }
 
+/// The Chinese name of a collection (地块 for parcels).
+pub fn name_zh(layer: LayerName) -> &'static str {
+    let title = describe(layer).0;
+    title.split_once(' ').map_or(title, |(zh, _)| zh)
+}
+
 /// The bounding box of a layer, WGS84.
 pub fn extent(snapshot: &Snapshot, layer: LayerName) -> Option<Rect> {
     crate::inventory::with_layer!(snapshot, layer, |l| l.extent())
@@ -94,4 +107,23 @@ pub fn parcel_dates(snapshot: &Snapshot) -> Option<(NaiveDate, NaiveDate)> {
     let mut dates = snapshot.parcels.items().iter().filter_map(|p| p.available_from);
     let first = dates.next()?;
     Some(dates.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d))))
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use crate::error::Classified;
+
+    #[test]
+    fn parameter_errors_keep_english_and_say_it_in_chinese() {
+        let e = FeaturesError::parameter("limit", "'x' is not a whole number", "'x' 不是整数");
+        assert_eq!(e.to_string(), "limit: 'x' is not a whole number");
+        assert_eq!(e.detail_zh().as_deref(), Some("参数 limit：'x' 不是整数"));
+    }
+
+    #[test]
+    fn collections_have_chinese_names() {
+        assert_eq!(name_zh(LayerName::Parcels), "地块");
+        assert_eq!(name_zh(LayerName::Zones), "园中园");
+    }
 }

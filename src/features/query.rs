@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use geo::{BoundingRect, Coord, Intersects, Rect};
 
-use super::cql2::{self, Expr, PropertyId, Type};
+use super::cql2::{self, Bilingual, Expr, PropertyId, Type};
 use super::queryables::{Collected, Row, SchemaOf};
 use super::FeaturesError;
 use crate::geometry::Crs;
@@ -96,15 +96,22 @@ pub struct SortKey {
     pub descending: bool,
 }
 
-fn bad(parameter: &str, reason: impl Into<String>) -> FeaturesError {
-    FeaturesError::Parameter { parameter: parameter.to_string(), reason: reason.into() }
+fn bad(parameter: &str, reason: impl Into<String>, reason_zh: impl Into<String>) -> FeaturesError {
+    FeaturesError::parameter(parameter, reason, reason_zh)
 }
 
 /// Parses a CRS parameter; only the CRSs the service lists are accepted.
 pub fn parse_crs(parameter: &str, value: &str) -> Result<Crs, FeaturesError> {
-    let crs = Crs::parse(value).map_err(|_| bad(parameter, format!("'{value}' is not a CRS this service knows; use one of {}", super::crs_list().join(", "))))?;
+    let offered = super::crs_list().join(", ");
+    let crs = Crs::parse(value).map_err(|_| {
+        bad(
+            parameter,
+            format!("'{value}' is not a CRS this service knows; use one of {offered}"),
+            format!("'{value}' 不是本服务认识的坐标参考系 CRS；请用以下之一：{offered}"),
+        )
+    })?;
     if !super::SUPPORTED_CRS.contains(&crs) {
-        return Err(bad(parameter, format!("{crs} is not offered; use one of {}", super::crs_list().join(", "))));
+        return Err(bad(parameter, format!("{crs} is not offered; use one of {offered}"), format!("本服务不提供 {crs}；请用以下之一：{offered}")));
     }
     Ok(crs)
 }
@@ -115,35 +122,41 @@ pub fn parse_bbox(value: &str, crs: Crs) -> Result<Vec<Rect>, FeaturesError> {
         .split(',')
         .map(|n| n.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
         .collect::<Option<_>>()
-        .ok_or_else(|| bad("bbox", format!("'{value}' is not a list of numbers")))?;
+        .ok_or_else(|| bad("bbox", format!("'{value}' is not a list of numbers"), format!("'{value}' 不是以逗号分隔的数字")))?;
     let (a, b) = match numbers.as_slice() {
         [x1, y1, x2, y2] => ((*x1, *y1), (*x2, *y2)),
         // a 3D box: minimum and maximum heights are ignored
         [x1, y1, _, x2, y2, _] => ((*x1, *y1), (*x2, *y2)),
-        _ => return Err(bad("bbox", format!("needs 4 numbers (or 6 with heights), got {}", numbers.len()))),
+        _ => {
+            let n = numbers.len();
+            return Err(bad("bbox", format!("needs 4 numbers (or 6 with heights), got {n}"), format!("需要 4 个数字（带高程时 6 个），却有 {n} 个")));
+        }
     };
     // into x (east), y (north) order
     let (lo, hi) = if crs.north_first() { ((a.1, a.0), (b.1, b.0)) } else { (a, b) };
     if lo.1 > hi.1 {
-        return Err(bad("bbox", "the lower corner lies north of the upper corner"));
+        return Err(bad("bbox", "the lower corner lies north of the upper corner", "左下角在右上角以北"));
     }
     if crs.is_geographic() {
         let on_globe = |lo: (f64, f64), hi: (f64, f64)| (-90.0..=90.0).contains(&lo.1) && (-90.0..=90.0).contains(&hi.1) && lo.0.abs() <= 180.0 && hi.0.abs() <= 180.0;
         if !on_globe(lo, hi) {
             let mut reason = String::from("longitudes must lie within ±180 and latitudes within ±90");
+            let mut reason_zh = String::from("经度须在 ±180 以内，纬度须在 ±90 以内");
             if on_globe((lo.1, lo.0), (hi.1, hi.0)) {
                 // the usual mistake: latitude first where longitude comes first, or the reverse
-                let (order, swapped) = if crs.north_first() { ("latitude first", [lo.0, lo.1, hi.0, hi.1]) } else { ("longitude first", [lo.1, lo.0, hi.1, hi.0]) };
-                let swapped: Vec<String> = swapped.iter().map(f64::to_string).collect();
-                let _ = std::fmt::Write::write_fmt(
-                    &mut reason,
-                    format_args!("; the numbers look like the other axis order: {crs} takes {order}, so this box is bbox={} (or name the order you wrote with bbox-crs)", swapped.join(",")),
-                );
+                let (order, order_zh, swapped) = if crs.north_first() {
+                    ("latitude first", "纬度在前", [lo.0, lo.1, hi.0, hi.1])
+                } else {
+                    ("longitude first", "经度在前", [lo.1, lo.0, hi.1, hi.0])
+                };
+                let swapped = swapped.iter().map(f64::to_string).collect::<Vec<_>>().join(",");
+                reason.push_str(&format!("; the numbers look like the other axis order: {crs} takes {order}, so this box is bbox={swapped} (or name the order you wrote with bbox-crs)"));
+                reason_zh.push_str(&format!("；这些数字像是另一种轴序：{crs} 要求{order_zh}，所以这个范围应写作 bbox={swapped}（或用 bbox-crs 指明你所用的轴序）"));
             }
-            return Err(bad("bbox", reason));
+            return Err(bad("bbox", reason, reason_zh));
         }
     } else if lo.0 > hi.0 {
-        return Err(bad("bbox", "the lower corner lies east of the upper corner"));
+        return Err(bad("bbox", "the lower corner lies east of the upper corner", "左下角在右上角以东"));
     }
     // a geographic box whose west edge lies east of its east edge crosses the antimeridian
     let parts = if crs.is_geographic() && lo.0 > hi.0 { vec![(lo.0, 180.0), (-180.0, hi.0)] } else { vec![(lo.0, hi.0)] };
@@ -158,7 +171,7 @@ fn to_wgs84_box(crs: Crs, lo: Coord, hi: Coord) -> Result<Rect, FeaturesError> {
     if matches!(crs, Crs::Crs84 | Crs::Epsg(4326)) {
         return Ok(Rect::new(lo, hi));
     }
-    let transformer = crs.thread_transformer().map_err(|e| bad("bbox-crs", e.to_string()))?;
+    let transformer = crs.thread_transformer().map_err(|e| bad("bbox-crs", e.to_string(), e.zh()))?;
     const STEPS: usize = 8;
     let mut points = Vec::with_capacity(4 * STEPS);
     for i in 0..STEPS {
@@ -172,7 +185,7 @@ fn to_wgs84_box(crs: Crs, lo: Coord, hi: Coord) -> Result<Rect, FeaturesError> {
         .into_iter()
         .map(|c| transformer.to_wgs84(c))
         .collect::<Result<_, _>>()
-        .map_err(|e| bad("bbox", format!("cannot be mapped from {crs}: {e}")))?;
+        .map_err(|e| bad("bbox", format!("cannot be mapped from {crs}: {e}"), format!("无法从 {crs} 转换：{}", e.zh())))?;
     Ok(geo::MultiPoint::from(mapped).bounding_rect().expect("at least one point"))
 }
 
@@ -189,18 +202,18 @@ pub fn parse_datetime(value: &str) -> Result<Interval, FeaturesError> {
         }
         chrono::DateTime::parse_from_rfc3339(text)
             .map(|t| Some(t.with_timezone(&chrono::Utc).date_naive()))
-            .map_err(|_| bad("datetime", format!("'{text}' is not an RFC 3339 date or date-time")))
+            .map_err(|_| bad("datetime", format!("'{text}' is not an RFC 3339 date or date-time"), format!("'{text}' 不是 RFC 3339 日期或日期时间")))
     };
     match value.split_once('/') {
         None => {
-            let day = instant(value)?.ok_or_else(|| bad("datetime", "a single instant cannot be open"))?;
+            let day = instant(value)?.ok_or_else(|| bad("datetime", "a single instant cannot be open", "单个时刻不能是开放的（.. 或留空只用于区间的一端）"))?;
             Ok(Interval { start: Some(day), end: Some(day) })
         }
         Some((a, b)) => {
             let (start, end) = (instant(a)?, instant(b)?);
             if let (Some(s), Some(e)) = (start, end) {
                 if s > e {
-                    return Err(bad("datetime", format!("the interval starts ({s}) after it ends ({e})")));
+                    return Err(bad("datetime", format!("the interval starts ({s}) after it ends ({e})"), format!("区间的开始（{s}）晚于结束（{e}）")));
                 }
             }
             Ok(Interval { start, end })
@@ -212,16 +225,17 @@ pub fn parse_datetime(value: &str) -> Result<Interval, FeaturesError> {
 fn values<'a>(parameter: &str, value: &'a str) -> Result<Vec<&'a str>, FeaturesError> {
     let items: Vec<&str> = value.split(',').map(str::trim).collect();
     if items.iter().any(|v| v.is_empty()) {
-        return Err(bad(parameter, "has an empty value"));
+        return Err(bad(parameter, "has an empty value", "含有空值"));
     }
     Ok(items)
 }
 
-/// The ids listed in a parameter, each checked against `layer`.
-fn known_ids<T: crate::inventory::Feature>(layer: &Layer<T>, parameter: &str, value: &str, what: &str) -> Result<HashSet<String>, FeaturesError> {
+/// The ids listed in a parameter, each checked against `layer` (`what` names one of its
+/// features, in English and Chinese).
+fn known_ids<T: crate::inventory::Feature>(layer: &Layer<T>, parameter: &str, value: &str, what: (&str, &str)) -> Result<HashSet<String>, FeaturesError> {
     values(parameter, value)?
         .into_iter()
-        .map(|v| layer.get(v).map(|f| f.id().to_string()).ok_or_else(|| bad(parameter, format!("'{v}' is not the id of {what}"))))
+        .map(|v| layer.get(v).map(|f| f.id().to_string()).ok_or_else(|| bad(parameter, format!("'{v}' is not the id of {}", what.0), format!("'{v}' 不是任何{}的编号", what.1))))
         .collect()
 }
 
@@ -248,35 +262,43 @@ impl Selection {
             "bbox" => self.bbox = Some(parse_bbox(value, bbox_crs)?),
             "datetime" => self.datetime = Some(parse_datetime(value)?),
             "status" => {
-                let parsed = values(name, value)?.into_iter().map(|v| v.parse().map_err(|e: crate::model::UnknownValue| bad(name, e.to_string())));
+                let parsed = values(name, value)?.into_iter().map(|v| v.parse().map_err(|e: crate::model::UnknownValue| bad(name, e.to_string(), e.zh())));
                 self.status = Some(parsed.collect::<Result<_, _>>()?);
             }
             "land_use" => {
-                let parsed = values(name, value)?.into_iter().map(|v| v.parse().map_err(|e: crate::model::UnknownValue| bad(name, e.to_string())));
+                let parsed = values(name, value)?.into_iter().map(|v| v.parse().map_err(|e: crate::model::UnknownValue| bad(name, e.to_string(), e.zh())));
                 self.land_use = Some(parsed.collect::<Result<_, _>>()?);
             }
             "district" => {
                 let codes = values(name, value)?
                     .into_iter()
-                    .map(|v| district_adcode(snapshot, v).ok_or_else(|| bad(name, format!("'{v}' is neither the adcode nor the name of a district"))))
+                    .map(|v| {
+                        district_adcode(snapshot, v).ok_or_else(|| {
+                            bad(name, format!("'{v}' is neither the adcode nor the name of a district"), format!("'{v}' 既不是区的行政区划代码，也不是区名"))
+                        })
+                    })
                     .collect::<Result<_, _>>()?;
                 self.districts = Some(codes);
             }
-            "park" => self.parks = Some(known_ids(&snapshot.parks, name, value, "a park")?),
-            "zone" => self.zones = Some(known_ids(&snapshot.zones, name, value, "a zone")?),
+            "park" => self.parks = Some(known_ids(&snapshot.parks, name, value, ("a park", "园区"))?),
+            "zone" => self.zones = Some(known_ids(&snapshot.zones, name, value, ("a zone", "园中园"))?),
             "industry" => {
                 let catalogue = &snapshot.catalogue;
                 let codes = values(name, value)?
                     .into_iter()
                     .map(|v| {
                         catalogue.get(v).or_else(|| catalogue.lookup(v)).map(|e| e.code.clone()).ok_or_else(|| {
-                            bad(name, format!("'{v}' is not an industry code, name or alias of the catalogue (see /api/v1/industries)"))
+                            bad(
+                                name,
+                                format!("'{v}' is not an industry code, name or alias of the catalogue (see /api/v1/industries)"),
+                                format!("'{v}' 不是产业目录中的产业代码、名称或别名（见 /api/v1/industries）"),
+                            )
                         })
                     })
                     .collect::<Result<_, _>>()?;
                 self.industries = Some(codes);
             }
-            _ => return Err(bad(name, "is not a parameter of this request")),
+            _ => return Err(bad(name, "is not a parameter of this request", "不是此请求的参数")),
         }
         Ok(())
     }
@@ -286,26 +308,29 @@ impl Selection {
     /// in WGS84 (the CQL2 spatial classes refuse `POINT(90 180)`).
     fn read_filter<T: Collected>(&mut self, _layer: &Layer<T>, text: &str, filter_crs: Crs) -> Result<(), FeaturesError> {
         if text.len() > MAX_FILTER_LEN {
-            return Err(bad("filter", format!("is longer than {MAX_FILTER_LEN} bytes")));
+            return Err(bad("filter", format!("is longer than {MAX_FILTER_LEN} bytes"), format!("超过 {MAX_FILTER_LEN} 字节")));
         }
-        let mut expr = cql2::parse(text, &SchemaOf(T::queryables())).map_err(|e| bad("filter", e.to_string()))?;
+        let mut expr = cql2::parse(text, &SchemaOf(T::queryables())).map_err(|e| bad("filter", e.message, e.message_zh))?;
         let transformer = match filter_crs {
             Crs::Crs84 => None,
-            crs => Some(crs.thread_transformer().map_err(|e| bad("filter-crs", e.to_string()))?),
+            crs => Some(crs.thread_transformer().map_err(|e| bad("filter-crs", e.to_string(), e.zh()))?),
         };
         let north_first = filter_crs.north_first();
         expr.transform_geometries(&|c: Coord| {
             let c = if north_first { Coord { x: c.y, y: c.x } } else { c };
             let wgs84 = match &transformer {
-                Some(t) => t.to_wgs84(c).map_err(|e| e.to_string())?,
+                Some(t) => t.to_wgs84(c).map_err(|e| Bilingual::new(e.to_string(), e.zh()))?,
                 None => c,
             };
             if !((-180.0..=180.0).contains(&wgs84.x) && (-90.0..=90.0).contains(&wgs84.y)) {
-                return Err(format!("({}, {}) lies off the globe: longitude must be within ±180 and latitude within ±90", c.x, c.y));
+                return Err(Bilingual::new(
+                    format!("({}, {}) lies off the globe: longitude must be within ±180 and latitude within ±90", c.x, c.y),
+                    format!("({}, {}) 超出地球范围：经度须在 ±180 以内，纬度须在 ±90 以内", c.x, c.y),
+                ));
             }
             Ok(wgs84)
         })
-        .map_err(|e| bad("filter", format!("a geometry in {filter_crs} cannot be used: {e}")))?;
+        .map_err(|e| bad("filter", format!("a geometry in {filter_crs} cannot be used: {}", e.en), format!("{filter_crs} 中的几何无法使用：{}", e.zh)))?;
         self.filter = Some(expr);
         Ok(())
     }
@@ -325,21 +350,22 @@ impl Selection {
             if !(SELECTION_PARAMETERS.contains(&name.as_str()) || properties.contains(&name.as_str()) || extra.contains(&name.as_str())) {
                 let mut known: Vec<&str> = SELECTION_PARAMETERS.iter().chain(properties).chain(extra).copied().collect();
                 known.sort_unstable();
-                return Err(bad(name, format!("is not a parameter of {} items (known: {})", layer, known.join(", "))));
+                let known = known.join(", ");
+                return Err(bad(name, format!("is not a parameter of {layer} items (known: {known})"), format!("不是此请求的参数（可用参数：{known}）")));
             }
             if !seen.insert(name) {
-                return Err(bad(name, "is given more than once"));
+                return Err(bad(name, "is given more than once", "重复给出"));
             }
         }
         let get = |name: &str| params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
         let bbox_crs = get("bbox-crs").map(|v| parse_crs("bbox-crs", v)).transpose()?.unwrap_or(Crs::Crs84);
         if get("bbox-crs").is_some() && get("bbox").is_none() {
-            return Err(bad("bbox-crs", "is given without bbox"));
+            return Err(bad("bbox-crs", "is given without bbox", "只能与 bbox 一起给出"));
         }
         let filter_crs = get("filter-crs").map(|v| parse_crs("filter-crs", v)).transpose()?.unwrap_or(Crs::Crs84);
         if let Some(lang) = get("filter-lang") {
             if lang != "cql2-text" {
-                return Err(bad("filter-lang", format!("'{lang}' is not supported; use cql2-text")));
+                return Err(bad("filter-lang", format!("'{lang}' is not supported; use cql2-text"), format!("不支持 '{lang}'；请用 cql2-text")));
             }
         }
         let mut selection = Selection::default();
@@ -377,13 +403,18 @@ impl ItemQuery {
                     let digits = value.trim();
                     let whole = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && digits.bytes().any(|b| b != b'0');
                     if !whole {
-                        return Err(bad("limit", format!("'{value}' is not a whole number of at least 1 (pages hold at most {MAX_LIMIT})")));
+                        return Err(bad(
+                            "limit",
+                            format!("'{value}' is not a whole number of at least 1 (pages hold at most {MAX_LIMIT})"),
+                            format!("'{value}' 不是不小于 1 的整数（每页最多 {MAX_LIMIT} 条）"),
+                        ));
                     }
                     // any number of digits: past u64 it is still just "more than the maximum"
                     query.limit = digits.parse::<usize>().map_or(MAX_LIMIT, |n| n.min(MAX_LIMIT));
                 }
                 "offset" => {
-                    query.offset = value.trim().parse::<usize>().map_err(|_| bad("offset", format!("'{value}' is not a whole number ≥ 0")))?;
+                    query.offset =
+                        value.trim().parse::<usize>().map_err(|_| bad("offset", format!("'{value}' is not a whole number ≥ 0"), format!("'{value}' 不是 ≥ 0 的整数")))?;
                 }
                 "sortby" => query.sort = crate::inventory::with_layer!(snapshot, layer, |l| parse_sortby(l, value))?,
                 "properties" => query.properties = Some(crate::inventory::with_layer!(snapshot, layer, |l| parse_properties(l, value))?),
@@ -391,7 +422,7 @@ impl ItemQuery {
                     query.skip_geometry = match value.trim() {
                         "true" => true,
                         "false" => false,
-                        _ => return Err(bad("skipGeometry", format!("'{value}' is neither true nor false"))),
+                        _ => return Err(bad("skipGeometry", format!("'{value}' is neither true nor false"), format!("'{value}' 既不是 true 也不是 false"))),
                     }
                 }
                 _ => others.push((name, value)),
@@ -413,15 +444,24 @@ fn parse_sortby<T: Collected>(_layer: &Layer<T>, value: &str) -> Result<Vec<Sort
             None => (term.strip_prefix('+').unwrap_or(term).trim(), false),
         };
         if name.is_empty() {
-            return Err(bad("sortby", format!("'{value}' names an empty property; write e.g. sortby=-area_mu,name")));
+            return Err(bad("sortby", format!("'{value}' names an empty property; write e.g. sortby=-area_mu,name"), format!("'{value}' 含有空的属性名；请写作如 sortby=-area_mu,name")));
         }
         let property = match cql2::Schema::property(&schema, name) {
-            Some((_, Type::Geometry)) => return Err(bad("sortby", format!("features cannot be sorted by their geometry ('{name}')"))),
+            Some((_, Type::Geometry)) => {
+                return Err(bad("sortby", format!("features cannot be sorted by their geometry ('{name}')"), format!("要素不能按几何（'{name}'）排序")));
+            }
             Some((property, _)) => property,
-            None => return Err(bad("sortby", format!("'{name}' is not a queryable of {} (queryables: {})", T::LAYER, sortable_names::<T>()))),
+            None => {
+                let (layer, sortable) = (T::LAYER, sortable_names::<T>());
+                return Err(bad(
+                    "sortby",
+                    format!("'{name}' is not a queryable of {layer} (queryables: {sortable})"),
+                    format!("'{name}' 不是{}的可查询属性（可查询属性：{sortable}）", super::name_zh(layer)),
+                ));
+            }
         };
         if keys.iter().any(|k| k.property == property) {
-            return Err(bad("sortby", format!("'{name}' is named twice")));
+            return Err(bad("sortby", format!("'{name}' is named twice"), format!("'{name}' 出现了两次")));
         }
         keys.push(SortKey { property, descending });
     }
@@ -438,7 +478,12 @@ fn parse_properties<T: Collected>(_layer: &Layer<T>, value: &str) -> Result<Vec<
     let mut names: Vec<String> = Vec::new();
     for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         if !known.contains(&name) {
-            return Err(bad("properties", format!("'{name}' is not a property of {} (properties: {})", T::LAYER, known.join(", "))));
+            let (layer, known) = (T::LAYER, known.join(", "));
+            return Err(bad(
+                "properties",
+                format!("'{name}' is not a property of {layer} (properties: {known})"),
+                format!("'{name}' 不是{}的属性（属性：{known}）", super::name_zh(layer)),
+            ));
         }
         if !names.iter().any(|n| n == name) {
             names.push(name.to_string());

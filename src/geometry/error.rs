@@ -26,3 +26,15 @@ pub enum GeometryError {
         reason: String,
     },
 }
+
+impl GeometryError {
+    /// The message in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            GeometryError::UnknownCrs(name) => format!("未知的坐标系 '{name}'：请用 CRS84、EPSG:<代码>、gcj02 或 bd09"),
+            // PROJ's own words stay as they are: they name what it lacks
+            GeometryError::Proj { crs, reason } => format!("PROJ 无法把 {crs} 换算为 WGS84（{reason}）"),
+            GeometryError::Transform { x, y, .. } => format!("坐标 ({x}, {y}) 无法换算"),
+        }
+    }
+}

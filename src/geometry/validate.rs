@@ -8,6 +8,8 @@ use std::fmt;
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
+use super::GeometryError;
+
 /// GeoJSON positions of one ring as read.
 pub type RawRing = Vec<Vec<f64>>;
 /// GeoJSON rings of one polygon as read (exterior first).
@@ -20,6 +22,17 @@ pub struct RingRef {
     pub part: usize,
     /// Ring within the part (0 is the exterior).
     pub ring: usize,
+}
+
+impl RingRef {
+    /// The ring's name in Chinese.
+    pub fn zh(&self) -> String {
+        let part = if self.part > 0 { format!("第 {} 部分的", self.part) } else { String::new() };
+        match self.ring {
+            0 => format!("{part}外环"),
+            n => format!("{part}第 {n} 个内环"),
+        }
+    }
 }
 
 impl fmt::Display for RingRef {
@@ -50,7 +63,7 @@ pub enum GeometryProblem {
         expected: &'static str,
     },
     /// The coordinates do not have the nesting the type needs.
-    Malformed(String),
+    Malformed(Malformation),
     /// A position with fewer than two numbers.
     ShortPosition {
         /// The ring.
@@ -93,15 +106,112 @@ pub enum GeometryProblem {
         /// The ring.
         at: RingRef,
     },
-    /// Other invalid topology, as `geo` reports it.
+    /// Rings or parts that cross, or holes out of place.
     Topology {
         /// Polygon part.
         part: usize,
         /// What is wrong.
-        detail: String,
+        detail: TopologyDetail,
     },
     /// The coordinates could not be transformed to WGS84.
-    Transform(String),
+    Transform(GeometryError),
+    /// No transformation from the declared CRS could be made.
+    NoTransformation {
+        /// The CRS, as written in messages.
+        crs: String,
+    },
+}
+
+/// How a geometry's coordinates fail to be one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Malformation {
+    /// A polygon part without rings.
+    NoRings {
+        /// The part.
+        part: usize,
+    },
+    /// A geometry object without `coordinates`.
+    NoCoordinates {
+        /// Its type.
+        kind: String,
+    },
+    /// Coordinates not nested as the type needs.
+    Nesting {
+        /// The geometry type.
+        kind: String,
+        /// serde's reason.
+        reason: String,
+    },
+    /// A value that is no GeoJSON Polygon or MultiPolygon object.
+    NotAnArea,
+}
+
+impl fmt::Display for Malformation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Malformation::NoRings { part } => write!(f, "part {part} has no rings"),
+            Malformation::NoCoordinates { kind } => write!(f, "{kind} has no coordinates"),
+            Malformation::Nesting { kind, reason } => write!(f, "{kind} coordinates: {reason}"),
+            Malformation::NotAnArea => f.write_str("must be a GeoJSON Polygon or MultiPolygon object"),
+        }
+    }
+}
+
+impl Malformation {
+    /// The reason in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            Malformation::NoRings { part } => format!("第 {part} 部分没有环"),
+            Malformation::NoCoordinates { kind } => format!("{kind} 没有坐标（coordinates）"),
+            Malformation::Nesting { kind, .. } => {
+                let shape = match kind.as_str() {
+                    "Point" => "[经度, 纬度]",
+                    "Polygon" => "[[[经度, 纬度], …], …]",
+                    _ => "[[[[经度, 纬度], …], …], …]",
+                };
+                format!("{kind} 的坐标嵌套不对，应为 {shape}")
+            }
+            Malformation::NotAnArea => "须为 GeoJSON 的 Polygon 或 MultiPolygon 几何对象".into(),
+        }
+    }
+}
+
+/// What is wrong with how a polygon's rings or a multipolygon's parts lie.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TopologyDetail {
+    /// Two rings of one part cross (ring numbers as in [`RingRef`]).
+    RingsCross(usize, usize),
+    /// An interior ring (counted from 1) lies outside the exterior ring.
+    HoleOutside(usize),
+    /// An interior ring lies inside another (both counted from 1).
+    HoleInHole(usize, usize),
+    /// Two parts cross or overlap.
+    PartsOverlap(usize, usize),
+}
+
+impl fmt::Display for TopologyDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ring = |r: usize| RingRef { part: 0, ring: r };
+        match self {
+            TopologyDetail::RingsCross(a, b) => write!(f, "{} and {} cross", ring(*a), ring(*b)),
+            TopologyDetail::HoleOutside(i) => write!(f, "interior ring {i} lies outside the exterior ring"),
+            TopologyDetail::HoleInHole(i, j) => write!(f, "interior ring {i} lies inside interior ring {j}"),
+            TopologyDetail::PartsOverlap(i, j) => write!(f, "parts {i} and {j} cross or overlap"),
+        }
+    }
+}
+
+impl TopologyDetail {
+    /// The reason in Chinese.
+    pub fn zh(&self) -> String {
+        let ring = |r: usize| RingRef { part: 0, ring: r }.zh();
+        match self {
+            TopologyDetail::RingsCross(a, b) => format!("{}与{}相交", ring(*a), ring(*b)),
+            TopologyDetail::HoleOutside(i) => format!("第 {i} 个内环在外环之外"),
+            TopologyDetail::HoleInHole(i, j) => format!("第 {i} 个内环在第 {j} 个内环之内"),
+            TopologyDetail::PartsOverlap(i, j) => format!("第 {i} 部分与第 {j} 部分相交或重叠"),
+        }
+    }
 }
 
 impl fmt::Display for GeometryProblem {
@@ -122,6 +232,31 @@ impl fmt::Display for GeometryProblem {
             SelfIntersection { at } => write!(f, "{at} intersects itself"),
             Topology { part, detail } => write!(f, "part {part}: {detail}"),
             Transform(why) => write!(f, "cannot transform to WGS84: {why}"),
+            NoTransformation { crs } => write!(f, "cannot transform to WGS84: no transformation from {crs}"),
+        }
+    }
+}
+
+impl GeometryProblem {
+    /// The problem in Chinese.
+    pub fn zh(&self) -> String {
+        use GeometryProblem::*;
+        match self {
+            Missing => "要素没有几何".into(),
+            Empty => "几何为空".into(),
+            WrongType { found, expected } => {
+                format!("此处不接受 {found} 类型的几何（应为 {}）", expected.replace(" or ", " 或 ").replace(", ", "、"))
+            }
+            Malformed(why) => format!("坐标格式不对：{}", why.zh()),
+            ShortPosition { at, index } => format!("{}的顶点 {index} 不足 2 个数值", at.zh()),
+            NonFinite { at, index } => format!("{}的顶点 {index} 不是有限数值", at.zh()),
+            RingTooShort { at, positions } => format!("{}只有 {positions} 个位置；一个环至少需要 4 个", at.zh()),
+            RingNotClosed { at } => format!("{}没有闭合（首末位置不同）", at.zh()),
+            OutOfRange { at, index, lon, lat } => format!("{}的顶点 {index} ({lon}, {lat}) 超出经度 ±180 / 纬度 ±90 的范围", at.zh()),
+            SelfIntersection { at } => format!("{}自相交", at.zh()),
+            Topology { part, detail } => format!("第 {part} 部分：{}", detail.zh()),
+            Transform(why) => format!("无法换算到 WGS84：{}", why.zh()),
+            NoTransformation { crs } => format!("无法换算到 WGS84：没有从 {crs} 出发的换算"),
         }
     }
 }
@@ -135,7 +270,7 @@ pub fn multipolygon_from_raw(polygons: &[RawPolygon]) -> Result<MultiPolygon, Ve
     let mut parts = Vec::with_capacity(polygons.len());
     for (part, rings) in polygons.iter().enumerate() {
         if rings.is_empty() {
-            problems.push(GeometryProblem::Malformed(format!("part {part} has no rings")));
+            problems.push(GeometryProblem::Malformed(Malformation::NoRings { part }));
             continue;
         }
         let mut built = Vec::with_capacity(rings.len());
@@ -250,19 +385,18 @@ pub fn topology_problems(area: &MultiPolygon) -> Vec<GeometryProblem> {
             }
         }
         for (a, b) in &crossing_pairs {
-            let name = |r: usize| RingRef { part: 0, ring: r }.to_string();
-            problems.push(GeometryProblem::Topology { part, detail: format!("{} and {} cross", name(*a), name(*b)) });
+            problems.push(GeometryProblem::Topology { part, detail: TopologyDetail::RingsCross(*a, *b) });
         }
         if crossing_pairs.is_empty() && !self_crossing.iter().any(|c| *c) {
             // rings neither cross nor share lines, so one probe point tells which side a ring is on
             let exterior = polygon.exterior();
             for (i, hole) in polygon.interiors().iter().enumerate() {
                 if !all_inside(exterior, hole) {
-                    problems.push(GeometryProblem::Topology { part, detail: format!("interior ring {} lies outside the exterior ring", i + 1) });
+                    problems.push(GeometryProblem::Topology { part, detail: TopologyDetail::HoleOutside(i + 1) });
                 }
                 for (j, other) in polygon.interiors().iter().enumerate() {
                     if i != j && some_inside(other, hole) {
-                        problems.push(GeometryProblem::Topology { part, detail: format!("interior ring {} lies inside interior ring {}", i + 1, j + 1) });
+                        problems.push(GeometryProblem::Topology { part, detail: TopologyDetail::HoleInHole(i + 1, j + 1) });
                     }
                 }
             }
@@ -322,7 +456,7 @@ fn part_problems(area: &MultiPolygon, segments: &[IndexedSegment]) -> Vec<Geomet
     }
     pairs
         .into_iter()
-        .map(|(i, j)| GeometryProblem::Topology { part: i, detail: format!("parts {i} and {j} cross or overlap") })
+        .map(|(i, j)| GeometryProblem::Topology { part: i, detail: TopologyDetail::PartsOverlap(i, j) })
         .collect()
 }
 
@@ -468,6 +602,7 @@ mod test {
         let errs = multipolygon_from_raw(&[vec![ring(&SQUARE)], vec![ring(&SQUARE), short]]).unwrap_err();
         assert_eq!(errs, vec![GeometryProblem::RingTooShort { at: RingRef { part: 1, ring: 1 }, positions: 3 }]);
         assert_eq!(errs[0].to_string(), "part 1 interior ring 1 has 3 positions; a ring needs at least 4");
+        assert_eq!(errs[0].zh(), "第 1 部分的第 1 个内环只有 3 个位置；一个环至少需要 4 个");
         let mut nan = ring(&SQUARE);
         nan[2][1] = f64::NAN;
         let errs = multipolygon_from_raw(&[vec![nan]]).unwrap_err();
@@ -479,7 +614,9 @@ mod test {
     fn bow_tie_is_a_self_intersection() {
         let bow = ring(&[(116.0, 40.0), (116.01, 40.01), (116.01, 40.0), (116.0, 40.01), (116.0, 40.0)]);
         let mp = multipolygon_from_raw(&[vec![bow]]).unwrap();
-        assert_eq!(topology_problems(&mp), vec![GeometryProblem::SelfIntersection { at: RingRef { part: 0, ring: 0 } }]);
+        let problems = topology_problems(&mp);
+        assert_eq!(problems, vec![GeometryProblem::SelfIntersection { at: RingRef { part: 0, ring: 0 } }]);
+        assert_eq!((problems[0].to_string(), problems[0].zh()), ("exterior ring intersects itself".into(), "外环自相交".into()));
     }
 
     #[test]
@@ -499,7 +636,7 @@ mod test {
         assert_eq!(topology_problems(&mp), vec![]);
         let stray = ring(&[(20.0, 20.0), (21.0, 20.0), (21.0, 21.0), (20.0, 20.0)]);
         let mp = multipolygon_from_raw(&[vec![shell.clone(), stray]]).unwrap();
-        assert!(matches!(&topology_problems(&mp)[..], [GeometryProblem::Topology { detail, .. }] if detail.contains("outside")));
+        assert!(matches!(&topology_problems(&mp)[..], [GeometryProblem::Topology { detail: TopologyDetail::HoleOutside(1), .. }]));
         let crossing = ring(&[(5.0, 5.0), (15.0, 5.0), (15.0, 6.0), (5.0, 5.0)]);
         let mp = multipolygon_from_raw(&[vec![shell, crossing]]).unwrap();
         assert!(!topology_problems(&mp).is_empty());
@@ -515,9 +652,11 @@ mod test {
         let big = ring(&[(1.0, 1.0), (9.0, 1.0), (9.0, 9.0), (1.0, 9.0), (1.0, 1.0)]);
         let small = ring(&[(3.0, 3.0), (4.0, 3.0), (4.0, 4.0), (3.0, 4.0), (3.0, 3.0)]);
         let mp = multipolygon_from_raw(&[vec![shell.clone(), big, small.clone()]]).unwrap();
-        assert!(matches!(&topology_problems(&mp)[..], [GeometryProblem::Topology { detail, .. }] if detail.contains("inside interior ring")));
+        assert!(matches!(&topology_problems(&mp)[..], [GeometryProblem::Topology { detail: TopologyDetail::HoleInHole(2, 1), .. }]));
         let twice = multipolygon_from_raw(&[vec![shell.clone()], vec![shell.clone()]]).unwrap();
-        assert!(matches!(&topology_problems(&twice)[..], [GeometryProblem::Topology { detail, .. }] if detail.contains("parts 0 and 1")));
+        let overlap = topology_problems(&twice);
+        assert!(matches!(&overlap[..], [GeometryProblem::Topology { detail: TopologyDetail::PartsOverlap(0, 1), .. }]));
+        assert_eq!((overlap[0].to_string(), overlap[0].zh()), ("part 0: parts 0 and 1 cross or overlap".into(), "第 0 部分：第 0 部分与第 1 部分相交或重叠".into()));
         let nested = multipolygon_from_raw(&[vec![shell.clone()], vec![small.clone()]]).unwrap();
         assert_eq!(topology_problems(&nested).len(), 1);
         let beside = ring(&[(10.0, 10.0), (20.0, 10.0), (20.0, 20.0), (10.0, 20.0), (10.0, 10.0)]);

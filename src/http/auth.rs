@@ -9,6 +9,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 
 use super::problem::ApiError;
+use crate::error::Bilingual;
 use super::AppState;
 use crate::model::Role;
 use crate::store::{Actor, Store};
@@ -41,9 +42,9 @@ impl Caller {
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::Unauthorized("the Authorization header must be 'Bearer <token>'".into()))?;
+            .ok_or_else(|| ApiError::Unauthorized(Bilingual::new("the Authorization header must be 'Bearer <token>'", "Authorization 头须为 'Bearer <令牌>'")))?;
         let store = self.store.as_ref().ok_or(ApiError::NoStore)?;
-        store.authenticate(token)?.ok_or_else(|| ApiError::Unauthorized("the token is unknown or revoked".into()))
+        store.authenticate(token)?.ok_or_else(|| ApiError::Unauthorized(Bilingual::new("the token is unknown or revoked", "令牌无效或已被吊销")))
     }
 
     /// The role whose view of the data the answer shows.
@@ -58,11 +59,14 @@ impl Caller {
             return Err(ApiError::NoStore);
         }
         if self.authorization.is_none() {
-            return Err(ApiError::Unauthorized(format!("this needs a bearer token with the {needed} role")));
+            return Err(ApiError::Unauthorized(Bilingual::new(format!("this needs a bearer token with the {needed} role"), format!("此操作需要 {needed} 角色的令牌（Authorization: Bearer …）"))));
         }
         let actor = self.actor()?;
         if actor.role < needed {
-            return Err(ApiError::Forbidden(format!("this needs the {needed} role; the token '{}' has {}", actor.name, actor.role)));
+            return Err(ApiError::Forbidden(Bilingual::new(
+                format!("this needs the {needed} role; the token '{}' has {}", actor.name, actor.role),
+                format!("此操作需要 {needed} 角色；令牌 '{}' 的角色是 {}", actor.name, actor.role),
+            )));
         }
         Ok(actor)
     }

@@ -53,9 +53,8 @@ pub fn cached(req: &HttpRequest, snapshot: &Snapshot, content_type: &str, body: 
     cached_as(req, etag(snapshot, req, Role::Public), content_type, body)
 }
 
-/// Adds `name` to the answer's `Vary`, keeping what is there, in one header.
-pub fn vary(response: &mut HttpResponse, name: &'static str) {
-    let headers = response.headers_mut();
+/// Adds `name` to an answer's `Vary`, keeping what is there, in one header.
+pub fn vary(headers: &mut header::HeaderMap, name: &'static str) {
     let mut names: Vec<String> = headers.get_all(header::VARY).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
     if !names.iter().any(|v| v.eq_ignore_ascii_case(name)) {
         names.push(name.to_string());
@@ -67,7 +66,7 @@ pub fn vary(response: &mut HttpResponse, name: &'static str) {
 
 /// Marks an answer that carries confidential properties as the caller's own.
 pub fn personal(response: &mut HttpResponse, audience: Role) {
-    vary(response, "Authorization");
+    vary(response.headers_mut(), "Authorization");
     if audience >= Role::Promoter {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     }

@@ -12,6 +12,7 @@ use super::auth::Caller;
 use super::caching::version_tag;
 use super::params::{self, base_url, Query};
 use super::problem::ApiError;
+use crate::error::Bilingual;
 use super::AppState;
 use crate::features::Output;
 use crate::geometry::Crs;
@@ -25,7 +26,7 @@ fn expected_version(req: &HttpRequest) -> Result<u64, ApiError> {
     let value = req
         .headers()
         .get(header::IF_MATCH)
-        .ok_or_else(|| ApiError::PreconditionRequired("send If-Match with the ETag of the feature as you read it".into()))?;
+        .ok_or_else(|| ApiError::PreconditionRequired(Bilingual::new("send If-Match with the ETag of the feature as you read it", "请在 If-Match 中给出读取要素时得到的 ETag")))?;
     value
         .to_str()
         .ok()
@@ -33,7 +34,7 @@ fn expected_version(req: &HttpRequest) -> Result<u64, ApiError> {
         .and_then(|v| v.strip_prefix("\"v"))
         .and_then(|v| v.strip_suffix('"'))
         .and_then(|v| v.parse::<u64>().ok())
-        .ok_or_else(|| ApiError::PreconditionFailed("If-Match must be the feature's ETag, such as \"v3\"".into()))
+        .ok_or_else(|| ApiError::PreconditionFailed(Bilingual::new("If-Match must be the feature's ETag, such as \"v3\"", "If-Match 须为要素的 ETag，例如 \"v3\"")))
 }
 
 /// A status change request.
@@ -51,7 +52,7 @@ struct StatusBody {
 }
 
 fn status_body(body: &web::Bytes) -> Result<StatusBody, ApiError> {
-    crate::error::from_json_value(json_body(body)?, "body").map_err(|e| ApiError::Field { field: e.field, reason: e.reason })
+    crate::error::from_json_value(json_body(body)?, "body").map_err(|e| ApiError::field(e.field, e.reason, e.reason_zh))
 }
 
 /// What a feature id escapes in a path segment.
@@ -89,7 +90,7 @@ fn feature_response(status: actix_web::http::StatusCode, space: &Space) -> Resul
 fn space_layer(collection: &str) -> Result<LayerName, ApiError> {
     match LayerName::parse(collection) {
         Some(layer @ (LayerName::Parcels | LayerName::Buildings)) => Ok(layer),
-        _ => Err(ApiError::NotFound(format!("there is no editable collection '{collection}'"))),
+        _ => Err(ApiError::NotFound(Bilingual::new(format!("there is no editable collection '{collection}'"), format!("没有可编辑的数据集合 '{collection}'（可编辑：parcels 地块、buildings 厂房楼宇）")))),
     }
 }
 
@@ -100,9 +101,12 @@ fn json_body(body: &web::Bytes) -> Result<serde_json::Value, ApiError> {
 
 /// 412 at once when the caller's version is not the one in force (the store checks again).
 fn check_version(state: &AppState, layer: LayerName, id: &str, expected: u64) -> Result<Space, ApiError> {
-    let current = state.snapshot().space(layer, id).ok_or_else(|| ApiError::NotFound(format!("there is no feature '{id}' in {layer}")))?;
+    let current = state.snapshot().space(layer, id).ok_or_else(|| ApiError::NotFound(Bilingual::new(format!("there is no feature '{id}' in {layer}"), format!("{}中没有要素 '{id}'", layer.zh()))))?;
     if current.version() != expected {
-        return Err(ApiError::PreconditionFailed(format!("{layer} '{id}' is at version {}, not {expected}: read it again and retry", current.version())));
+        return Err(ApiError::PreconditionFailed(Bilingual::new(
+            format!("{layer} '{id}' is at version {}, not {expected}: read it again and retry", current.version()),
+            format!("{} '{id}' 的版本已是 {}，不是 {expected}：请重新读取后再试", layer.zh(), current.version()),
+        )));
     }
     Ok(current)
 }
@@ -114,12 +118,12 @@ async fn change_status(state: web::Data<AppState>, req: HttpRequest, caller: Cal
     let (collection, id) = path.into_inner();
     let layer = match LayerName::parse(&collection) {
         Some(layer @ (LayerName::Parcels | LayerName::Buildings)) => layer,
-        _ => return Err(ApiError::NotFound(format!("'{collection}' has no statuses; use parcels or buildings"))),
+        _ => return Err(ApiError::NotFound(Bilingual::new(format!("'{collection}' has no statuses; use parcels or buildings"), format!("'{collection}' 没有状态；请用 parcels（地块）或 buildings（厂房楼宇）")))),
     };
     params::none(&req)?;
     let actor = caller.require(Role::Promoter)?;
     let request = status_body(&body)?;
-    let to: SpaceStatus = request.status.parse().map_err(|e: crate::model::UnknownValue| ApiError::Field { field: "status".into(), reason: e.to_string() })?;
+    let to: SpaceStatus = request.status.parse().map_err(|e: crate::model::UnknownValue| ApiError::field("status", e.to_string(), format!("'{}' 不是可选的状态（{}）", e.given, e.allowed)))?;
     let expected = expected_version(&req)?;
     let change = StatusChange { layer, id, expected_version: expected, to, project: request.project, project_id: request.project_id, note: request.note };
     let outcome = commit_one(&state, Edit { actor, change: Change::Status(change) }).await?;
@@ -224,12 +228,12 @@ async fn audit(state: web::Data<AppState>, caller: Caller, query: Query<AuditPar
         } else {
             chrono::DateTime::parse_from_rfc3339(text)
                 .map(|t| t.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-                .map_err(|_| ApiError::parameter("since", format!("'{text}' is not an RFC 3339 date or date-time")))?
+                .map_err(|_| ApiError::parameter("since", format!("'{text}' is not an RFC 3339 date or date-time"), format!("'{text}' 不是 RFC 3339 日期或日期时间（如 2026-11-01 或 2026-11-01T08:00:00Z）")))?
         }),
     };
     let limit = query.limit.unwrap_or(1000);
     if !(1..=10_000).contains(&limit) {
-        return Err(ApiError::parameter("limit", format!("{limit} is not from 1 to 10000")));
+        return Err(ApiError::parameter("limit", format!("{limit} is not from 1 to 10000"), format!("{limit} 不在 1 到 10000 之间")));
     }
     let entries = store.audit(&AuditQuery { feature: query.feature.clone(), since, limit })?;
     Ok(HttpResponse::Ok().json(json!({ "entries": entries })))

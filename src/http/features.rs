@@ -10,6 +10,7 @@ use super::caching::{cached, cached_as, etag, personal, vary, version_tag};
 use super::html::{self, Format};
 use super::params::{base_url, only, query_pairs};
 use super::problem::ApiError;
+use crate::error::Bilingual;
 use super::AppState;
 use crate::features::query::select;
 use crate::features::{self, crs_list, queryables, Collected, ItemQuery, Output};
@@ -45,7 +46,7 @@ fn format_of(req: &HttpRequest, value: Option<&str>) -> Result<Format, ApiError>
         None => Ok(if super::page::wants_html(req) { Format::Html } else { Format::Json }),
         Some("json" | "geojson" | "application/json" | "application/geo+json") => Ok(Format::Json),
         Some("html" | "text/html") => Ok(Format::Html),
-        Some(other) => Err(ApiError::parameter("f", format!("'{other}' is not offered; use json or html"))),
+        Some(other) => Err(ApiError::parameter("f", format!("'{other}' is not offered; use json or html"), format!("不提供 '{other}' 格式；请用 json 或 html"))),
     }
 }
 
@@ -55,7 +56,7 @@ fn json_only(req: &HttpRequest) -> Result<(), ApiError> {
     only(&pairs, &["f"])?;
     match pairs.first().map(|(_, v)| v.trim()) {
         None | Some("json" | "application/json") => Ok(()),
-        Some(other) => Err(ApiError::parameter("f", format!("'{other}' is not offered here; use json"))),
+        Some(other) => Err(ApiError::parameter("f", format!("'{other}' is not offered here; use json"), format!("此处不提供 '{other}' 格式；请用 json"))),
     }
 }
 
@@ -76,7 +77,7 @@ fn negotiated(req: &HttpRequest, tag: String, format: Format, json_type: &str, j
             cached_as(req, tag, html::HTML, view(&doc).into_bytes())
         }
     };
-    vary(&mut response, "Accept");
+    vary(response.headers_mut(), "Accept");
     Ok(response)
 }
 
@@ -85,7 +86,10 @@ fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
 }
 
 fn collection_of(id: &str) -> Result<LayerName, ApiError> {
-    LayerName::parse(id).ok_or_else(|| ApiError::NotFound(format!("there is no collection '{id}' (collections: districts, parks, zones, parcels, buildings)")))
+    LayerName::parse(id).ok_or_else(|| ApiError::NotFound(Bilingual::new(
+            format!("there is no collection '{id}' (collections: districts, parks, zones, parcels, buildings)"),
+            format!("没有数据集合 '{id}'（数据集合：districts 区、parks 园区、zones 园中园、parcels 地块、buildings 厂房楼宇）"),
+        )))
 }
 
 /// `GET /`: the landing page.
@@ -277,7 +281,7 @@ fn content_crs(crs: Crs) -> HeaderValue {
 }
 
 fn one_feature<T: Collected>(layer: &Layer<T>, id: &str, output: &Output, links: &Value) -> Result<Vec<u8>, ApiError> {
-    let found = layer.get(id).ok_or_else(|| ApiError::NotFound(format!("there is no feature '{id}' in {}", T::LAYER)))?;
+    let found = layer.get(id).ok_or_else(|| ApiError::NotFound(Bilingual::new(format!("there is no feature '{id}' in {}", T::LAYER), format!("{}中没有要素 '{id}'", T::LAYER.zh()))))?;
     let mut out = Vec::with_capacity(2048);
     output.write_feature(&mut out, found, Some(links))?;
     Ok(out)

@@ -5,6 +5,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 
 use super::params::{self, query_pairs};
 use super::problem::ApiError;
+use crate::error::Bilingual;
 use super::AppState;
 use crate::export::gpkg::to_gpkg;
 use crate::export::{to_csv, to_xlsx};
@@ -40,7 +41,7 @@ impl Format {
             "csv" => Format::Csv,
             "xlsx" => Format::Xlsx,
             "gpkg" => Format::Gpkg,
-            other => return Err(ApiError::parameter("format", format!("'{other}' is not offered; use geojson, csv, xlsx or gpkg"))),
+            other => return Err(ApiError::parameter("format", format!("'{other}' is not offered; use geojson, csv, xlsx or gpkg"), format!("不提供 '{other}' 格式；请用 geojson、csv、xlsx 或 gpkg"))),
         })
     }
 
@@ -83,7 +84,7 @@ fn write<T: Collected>(snapshot: &Snapshot, layer: &Layer<T>, positions: &[u32],
 /// file to download.
 #[get("/api/v1/export/{collection}")]
 async fn export(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let layer = LayerName::parse(&path).ok_or_else(|| ApiError::NotFound(format!("there is no collection '{path}'")))?;
+    let layer = LayerName::parse(&path).ok_or_else(|| ApiError::NotFound(Bilingual::new(format!("there is no collection '{path}'"), format!("没有数据集合 '{path}'"))))?;
     let pairs = query_pairs(&req)?;
     let snapshot = state.snapshot();
     let (selection, rest) = Selection::from_params(&snapshot, layer, &pairs, &["format", "crs"])?;
@@ -95,9 +96,9 @@ async fn export(state: web::Data<AppState>, req: HttpRequest, path: web::Path<St
             _ => crs = parse_crs("crs", value)?,
         }
     }
-    let format = format.ok_or_else(|| ApiError::parameter("format", "is required: geojson, csv, xlsx or gpkg"))?;
+    let format = format.ok_or_else(|| ApiError::parameter("format", "is required: geojson, csv, xlsx or gpkg", "必须给出：geojson、csv、xlsx 或 gpkg"))?;
     if format == Format::Gpkg && crs != Crs::Crs84 && crs != Crs::Epsg(4326) {
-        return Err(ApiError::parameter("crs", "GeoPackage exports are written in EPSG:4326 (WGS 84); reproject them in the GIS"));
+        return Err(ApiError::parameter("crs", "GeoPackage exports are written in EPSG:4326 (WGS 84); reproject them in the GIS", "GeoPackage 导出一律采用 EPSG:4326（WGS 84）；请在 GIS 中转换坐标系"));
     }
     let body = super::blocking(move || {
         let positions = select(&snapshot, layer, &selection);

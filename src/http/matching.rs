@@ -50,7 +50,10 @@ impl MatchQuery {
             Some(c) if matches!(c.as_str(), "wgs84" | "crs84" | "epsg:4326") => Ok(Crs::Crs84),
             Some(c) if c == "gcj02" => Ok(Crs::Gcj02),
             Some(c) if c == "bd09" => Ok(Crs::Bd09),
-            Some(_) => Err(ApiError::parameter("crs", format!("'{}' is not offered; use wgs84, gcj02 or bd09", self.crs.as_deref().unwrap_or_default()))),
+            Some(_) => Err({
+                let given = self.crs.as_deref().unwrap_or_default();
+                ApiError::parameter("crs", format!("'{given}' is not offered; use wgs84, gcj02 or bd09"), format!("不提供坐标系 '{given}'；请用 wgs84、gcj02 或 bd09"))
+            }),
         }
     }
 
@@ -61,7 +64,7 @@ impl MatchQuery {
             Some("geojson") => MatchFormat::GeoJson,
             Some("csv") => MatchFormat::Csv,
             Some("xlsx") => MatchFormat::Xlsx,
-            Some(other) => return Err(ApiError::parameter("format", format!("'{other}' is not offered; use json, geojson, csv or xlsx"))),
+            Some(other) => return Err(ApiError::parameter("format", format!("'{other}' is not offered; use json, geojson, csv or xlsx"), format!("不提供 '{other}' 格式；请用 json、geojson、csv 或 xlsx"))),
         })
     }
 }

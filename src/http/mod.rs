@@ -129,14 +129,17 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 async fn unrouted(req: actix_web::HttpRequest) -> HttpResponse {
     match openapi::allowed_methods(req.path()) {
         Some(methods) if !methods.is_empty() => {
-            let mut response = ApiError::MethodNotAllowed(format!("{} is not allowed on {}; use {}", req.method(), req.path(), methods.join(", ")))
+            let mut response = ApiError::MethodNotAllowed(crate::error::Bilingual::new(
+                format!("{} is not allowed on {}; use {}", req.method(), req.path(), methods.join(", ")),
+                format!("{} 不接受 {} 请求；请用 {}", req.path(), req.method(), methods.join("、")),
+            ))
                 .error_response();
             if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&methods.join(", ")) {
                 response.headers_mut().insert(actix_web::http::header::ALLOW, value);
             }
             response
         }
-        _ => ApiError::NotFound(format!("there is no resource at {}; GET /api lists the routes", req.path())).error_response(),
+        _ => ApiError::NotFound(problem::no_resource(req.path())).error_response(),
     }
 }
 

@@ -77,8 +77,8 @@ pub(super) async fn document(req: HttpRequest) -> Result<HttpResponse, ApiError>
         match (name.as_str(), value.as_str()) {
             ("f", "json") => yaml = false,
             ("f", "yaml") => yaml = true,
-            ("f", other) => return Err(ApiError::parameter("f", format!("'{other}' is not offered; use json or yaml"))),
-            (other, _) => return Err(ApiError::parameter(other, "is not a parameter of this request (known: f)")),
+            ("f", other) => return Err(ApiError::parameter("f", format!("'{other}' is not offered; use json or yaml"), format!("不提供 '{other}' 格式；请用 json 或 yaml"))),
+            (other, _) => return Err(ApiError::parameter(other, "is not a parameter of this request (known: f)", "不是此请求的参数（可用参数：f）")),
         }
     }
     Ok(if yaml {

@@ -8,6 +8,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::problem::ApiError;
+use crate::error::Bilingual;
 use super::AppState;
 use crate::tiles::Datum;
 
@@ -157,7 +158,7 @@ async fn map_config(state: web::Data<AppState>) -> HttpResponse {
 /// `GET /map/{file}`: the page's scripts, styles and images.
 #[get("/map/{file}")]
 async fn map_asset(file: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    asset(&state.page, &file).ok_or_else(|| ApiError::NotFound(format!("the map page has no file '{file}'")))
+    asset(&state.page, &file).ok_or_else(|| ApiError::NotFound(Bilingual::new(format!("the map page has no file '{file}'"), format!("地图页面没有文件 '{file}'"))))
 }
 
 /// The page's routes.

@@ -11,7 +11,7 @@ use super::problem::ApiError;
 
 /// The query string as name/value pairs (percent-decoded).
 pub fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, ApiError> {
-    serde_urlencoded::from_str(req.query_string()).map_err(|e| ApiError::parameter("query", format!("the query string cannot be read: {e}")))
+    serde_urlencoded::from_str(req.query_string()).map_err(|e| ApiError::parameter("query", format!("the query string cannot be read: {e}"), format!("无法读取查询字符串：{e}")))
 }
 
 /// The service's root URL as the client sees it (scheme and host, no trailing slash).
@@ -23,8 +23,8 @@ pub fn base_url(req: &HttpRequest) -> String {
 /// Refuses any parameter outside `allowed`, naming it.
 pub fn only(pairs: &[(String, String)], allowed: &[&str]) -> Result<(), ApiError> {
     match pairs.iter().find(|(name, _)| !allowed.contains(&name.as_str())) {
-        Some((name, _)) if allowed.is_empty() => Err(ApiError::parameter(name, "this request takes no query parameters")),
-        Some((name, _)) => Err(ApiError::parameter(name, format!("is not a parameter of this request (known: {})", allowed.join(", ")))),
+        Some((name, _)) if allowed.is_empty() => Err(ApiError::parameter(name, "this request takes no query parameters", "此请求不接受查询参数")),
+        Some((name, _)) => Err(ApiError::parameter(name, format!("is not a parameter of this request (known: {})", allowed.join(", ")), format!("不是此请求的参数（可用参数：{}）", allowed.join("、")))),
         None => Ok(()),
     }
 }
@@ -51,7 +51,7 @@ impl<T: DeserializeOwned> Query<T> {
         let names: Vec<String> = form_urlencoded::parse(query.as_bytes()).map(|(name, _)| name.into_owned()).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        crate::error::deserialize_named(deserializer, Some(&names), "query").map(Query).map_err(|e| ApiError::parameter(e.field, e.reason))
+        crate::error::deserialize_named(deserializer, Some(&names), "query").map(Query).map_err(ApiError::unread_parameter)
     }
 }
 

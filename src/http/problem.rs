@@ -8,7 +8,7 @@ use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde_json::json;
 
-use crate::error::{Blame, Classified, ErrorKind};
+use crate::error::{Bilingual, Blame, Classified, ErrorKind};
 use crate::features::FeaturesError;
 use crate::matcher::MatchError;
 
@@ -25,28 +25,30 @@ pub enum ApiError {
         parameter: String,
         /// What is wrong with it.
         reason: String,
+        /// The same in Chinese.
+        reason_zh: String,
     },
     /// A collection read failed.
     #[error(transparent)]
     Features(#[from] FeaturesError),
     /// No such collection, feature or route.
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Bilingual),
     /// The body is not UTF-8 text.
     #[error("the body is not UTF-8 text")]
     NotText,
     /// No valid bearer token.
     #[error("{0}")]
-    Unauthorized(String),
+    Unauthorized(Bilingual),
     /// The token's role is too low.
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Bilingual),
     /// A write without `If-Match`.
     #[error("{0}")]
-    PreconditionRequired(String),
+    PreconditionRequired(Bilingual),
     /// A write whose `If-Match` names another version.
     #[error("{0}")]
-    PreconditionFailed(String),
+    PreconditionFailed(Bilingual),
     /// Writes need a store, and this server has none.
     #[error("this server serves a data directory read-only: writes need a store (serve --store)")]
     NoStore,
@@ -60,13 +62,15 @@ pub enum ApiError {
         field: String,
         /// What is wrong with it.
         reason: String,
+        /// The same in Chinese.
+        reason_zh: String,
     },
     /// The store refused or failed.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
     /// The path is served, with other methods.
     #[error("{0}")]
-    MethodNotAllowed(String),
+    MethodNotAllowed(Bilingual),
     /// An edit that does not validate or names no feature.
     #[error(transparent)]
     Edit(#[from] crate::inventory::EditError),
@@ -76,6 +80,9 @@ pub enum ApiError {
     /// An export could not be written.
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
+    /// A body over the limit (bytes).
+    #[error("the body is larger than the limit of {0} bytes")]
+    TooLarge(usize),
     /// The inventory is not loaded yet.
     #[error("the inventory is not loaded yet")]
     NotReady,
@@ -86,8 +93,18 @@ pub enum ApiError {
 
 impl ApiError {
     /// A query parameter error.
-    pub fn parameter(parameter: impl Into<String>, reason: impl Into<String>) -> ApiError {
-        ApiError::Parameter { parameter: parameter.into(), reason: reason.into() }
+    pub fn parameter(parameter: impl Into<String>, reason: impl Into<String>, reason_zh: impl Into<String>) -> ApiError {
+        ApiError::Parameter { parameter: parameter.into(), reason: reason.into(), reason_zh: reason_zh.into() }
+    }
+
+    /// A body field error.
+    pub fn field(field: impl Into<String>, reason: impl Into<String>, reason_zh: impl Into<String>) -> ApiError {
+        ApiError::Field { field: field.into(), reason: reason.into(), reason_zh: reason_zh.into() }
+    }
+
+    /// A query parameter that could not be read (`e.field` names it).
+    pub fn unread_parameter(e: crate::error::FieldError) -> ApiError {
+        ApiError::parameter(e.field, e.reason, e.reason_zh)
     }
 }
 
@@ -111,6 +128,7 @@ impl Classified for ApiError {
             ApiError::PreconditionFailed(_) => ErrorKind::Conflict,
             ApiError::NoStore => ErrorKind::ReadOnly,
             ApiError::NotReady => ErrorKind::NotReady,
+            ApiError::TooLarge(_) => ErrorKind::TooLarge,
             ApiError::Internal => ErrorKind::Internal,
         }
     }
@@ -137,10 +155,17 @@ impl Classified for ApiError {
             ApiError::Edit(e) => e.detail_zh(),
             ApiError::Tile(e) => e.detail_zh(),
             ApiError::Export(e) => e.detail_zh(),
-            ApiError::Parameter { parameter, reason } => crate::error::reason_zh(reason).map(|r| format!("参数 {parameter}：{r}")),
-            ApiError::NotFound(reason) | ApiError::MethodNotAllowed(reason) => crate::error::reason_zh(reason),
+            ApiError::Parameter { parameter, reason_zh, .. } => Some(format!("参数 {parameter}：{reason_zh}")),
+            ApiError::Field { field, reason_zh, .. } => Some(format!("字段 {field}：{reason_zh}")),
+            ApiError::NotFound(said)
+            | ApiError::MethodNotAllowed(said)
+            | ApiError::Unauthorized(said)
+            | ApiError::Forbidden(said)
+            | ApiError::PreconditionRequired(said)
+            | ApiError::PreconditionFailed(said) => Some(said.zh.clone()),
             ApiError::NotText => Some("请求正文不是 UTF-8 文本".into()),
             ApiError::NoStore => Some("本服务只读地提供一个数据目录：写入需要数据库（serve --store）".into()),
+            ApiError::TooLarge(limit) => Some(format!("请求正文超过 {limit} 字节的上限")),
             ApiError::NotReady => Some("库存数据尚未载入，请稍候".into()),
             ApiError::Malformed(cause) => Some(format!("请求正文不是有效的 JSON：{cause}")),
             _ => None,
@@ -183,6 +208,7 @@ impl ResponseError for ApiError {
             "status": status.as_u16(),
             "detail": self.to_string(),
         });
+        let mut problems_zh = None;
         let blamed = match self.blame() {
             Blame::Nothing => None,
             Blame::Field(field) => {
@@ -199,6 +225,7 @@ impl ResponseError for ApiError {
                     body["field"] = json!(field);
                 }
                 body["problems"] = json!(problems);
+                problems_zh = Some(report.errors_zh_json());
                 Some(format!("{} 处问题", problems.len()))
             }
         };
@@ -223,6 +250,9 @@ impl ResponseError for ApiError {
         let mut zh = body.clone();
         zh["title"] = json!(title_zh);
         zh["detail"] = json!(detail_zh);
+        if let Some(problems) = problems_zh {
+            zh["problems"] = problems;
+        }
         let mut response = HttpResponse::build(status);
         if status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
@@ -259,76 +289,72 @@ pub fn prefers_chinese(req: &HttpRequest) -> bool {
 }
 
 
-/// A problem body for a status actix answered by itself (no route, wrong method, body too
-/// large): same shape as every other error; and every problem in Chinese for a client that
-/// reads Chinese first.
-fn framework_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    let chinese = prefers_chinese(res.request());
-    if is_problem {
-        let localised = res.response().extensions().get::<Chinese>().cloned().filter(|_| chinese);
-        let Some(Chinese(body)) = localised else {
-            let mut res = res;
-            res.headers_mut().append(header::VARY, header::HeaderValue::from_static("Accept-Language"));
-            return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
-        };
-        let (req, res) = res.into_parts();
-        let mut response = HttpResponse::build(res.status());
-        for (name, value) in res.headers() {
-            // the body is new: its length and any compression of the old one do not apply
-            if name != header::CONTENT_LENGTH && name != header::CONTENT_ENCODING {
-                response.append_header((name.clone(), value.clone()));
-            }
+/// The problem of a status actix answered by itself (no route, wrong method, body too large).
+fn framework_error<B>(res: &ServiceResponse<B>) -> Option<ApiError> {
+    let (path, method) = (res.request().path(), res.request().method());
+    match res.status() {
+        StatusCode::NOT_FOUND => Some(ApiError::NotFound(no_resource(path))),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            Some(ApiError::MethodNotAllowed(Bilingual::new(format!("{method} is not allowed on {path}"), format!("{path} 不接受 {method} 请求"))))
         }
-        let response = response.insert_header((header::CONTENT_LANGUAGE, "zh")).append_header((header::VARY, "Accept-Language")).body(body);
-        return Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()));
+        StatusCode::PAYLOAD_TOO_LARGE => Some(ApiError::TooLarge(res.request().app_data::<web::Data<super::AppState>>().map(|s| s.body_limit).unwrap_or_default())),
+        _ => None,
     }
-    let status = res.status();
-    if status.is_server_error() {
-        // a server's own non-problem answers (readiness) keep their bodies
-        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+}
+
+/// Nothing is served at `path`.
+pub fn no_resource(path: &str) -> Bilingual {
+    Bilingual::new(format!("there is no resource at {path}; GET /api lists the routes"), format!("{path} 没有资源；GET /api 列出全部路由"))
+}
+
+/// The Chinese version of a problem answer, when the client reads Chinese first.
+fn chinese_version<B>(req: &HttpRequest, res: &HttpResponse<B>) -> Option<HttpResponse> {
+    if !prefers_chinese(req) {
+        return None;
     }
-    let path = res.request().path().to_string();
-    let method = res.request().method().to_string();
-    let (slug, detail) = match status {
-        StatusCode::NOT_FOUND => (problem_of(ErrorKind::NotFound).1, format!("there is no resource at {path}; GET /api lists the routes")),
-        StatusCode::METHOD_NOT_ALLOWED => (problem_of(ErrorKind::NotAllowed).1, format!("{method} is not allowed on {path}")),
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            let limit = res.request().app_data::<web::Data<super::AppState>>().map(|s| s.body_limit).unwrap_or_default();
-            (problem_of(ErrorKind::TooLarge).1, format!("the body is larger than the limit of {limit} bytes"))
-        }
-        other => ("http", other.canonical_reason().unwrap_or("error").to_string()),
-    };
-    let detail_zh = crate::error::reason_zh(&detail).unwrap_or_else(|| match status {
-        StatusCode::PAYLOAD_TOO_LARGE => ErrorKind::TooLarge.zh().1.to_string(),
-        _ => detail.clone(),
-    });
-    let zh_title = match status {
-        StatusCode::NOT_FOUND => ErrorKind::NotFound.zh().0,
-        StatusCode::METHOD_NOT_ALLOWED => ErrorKind::NotAllowed.zh().0,
-        StatusCode::PAYLOAD_TOO_LARGE => ErrorKind::TooLarge.zh().0,
-        _ => status.canonical_reason().unwrap_or("Error"),
-    };
-    let (title, detail) = if chinese { (zh_title, detail_zh) } else { (status.canonical_reason().unwrap_or("Error"), detail) };
-    let body = json!({
-        "type": format!("urn:chanye:problem:{slug}"),
-        "title": title,
-        "status": status.as_u16(),
-        "detail": detail,
-    });
-    let (req, res) = res.into_parts();
-    let mut response = HttpResponse::build(status);
-    // keep what actix said besides the body (Allow on a 405)
+    let Chinese(body) = res.extensions().get::<Chinese>()?.clone();
+    let mut response = HttpResponse::build(res.status());
     for (name, value) in res.headers() {
-        if name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE && name != header::CONTENT_ENCODING {
+        // the body is new: its length and any compression of the old one do not apply
+        if name != header::CONTENT_LENGTH && name != header::CONTENT_ENCODING {
             response.append_header((name.clone(), value.clone()));
         }
     }
-    if chinese {
-        response.insert_header((header::CONTENT_LANGUAGE, "zh"));
+    let mut response = response.insert_header((header::CONTENT_LANGUAGE, "zh")).body(body);
+    super::caching::vary(response.headers_mut(), "Accept-Language");
+    Some(response)
+}
+
+/// Every problem in the client's language, and actix's own client errors as problems: same
+/// shape as every other error.
+fn framework_problem<B>(mut res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem {
+        if let Some(chinese) = chinese_version(res.request(), res.response()) {
+            let (req, _) = res.into_parts();
+            return Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, chinese).map_into_right_body()));
+        }
+        super::caching::vary(res.headers_mut(), "Accept-Language");
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
-    let response = response.append_header((header::VARY, "Accept-Language")).content_type("application/problem+json").body(body.to_string());
-    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
+    let Some(error) = framework_error(&res) else {
+        // other answers (readiness, 304s) keep their bodies
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    };
+    let (req, old) = res.into_parts();
+    let mut problem = error.error_response();
+    // keep what actix said besides the body (Allow on a 405)
+    if let Some(allow) = old.headers().get(header::ALLOW) {
+        problem.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    let problem = match chinese_version(&req, &problem) {
+        Some(chinese) => chinese,
+        None => {
+            super::caching::vary(problem.headers_mut(), "Accept-Language");
+            problem
+        }
+    };
+    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, problem).map_into_right_body()))
 }
 
 /// Middleware turning actix's own error answers into problems, in the client's language.

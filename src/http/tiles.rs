@@ -8,6 +8,7 @@ use super::auth::Caller;
 use super::caching::{cached_as, etag, fresh, personal};
 use super::params::{base_url, only, query_pairs};
 use super::problem::ApiError;
+use crate::error::Bilingual;
 use super::AppState;
 use crate::inventory::LayerName;
 use crate::tiles::{self, Datum, TileId, TileRequest};
@@ -16,7 +17,10 @@ use crate::tiles::{self, Datum, TileId, TileRequest};
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 
 fn layer_of(name: &str) -> Result<LayerName, ApiError> {
-    LayerName::parse(name).ok_or_else(|| ApiError::NotFound(format!("there are no tiles of '{name}' (layers: districts, parks, zones, parcels, buildings)")))
+    LayerName::parse(name).ok_or_else(|| ApiError::NotFound(Bilingual::new(
+        format!("there are no tiles of '{name}' (layers: districts, parks, zones, parcels, buildings)"),
+        format!("没有图层 '{name}' 的瓦片（图层：districts、parks、zones、parcels、buildings）"),
+    )))
 }
 
 /// The `crs` parameter (the only one these routes take).
@@ -34,7 +38,7 @@ fn coordinate(name: &'static str, text: &str) -> Result<u32, ApiError> {
         Ok(n) => Ok(n),
         // a whole number too large for u32 is off the grid (404 by name), not malformed
         Err(_) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => Ok(u32::MAX),
-        Err(_) => Err(ApiError::parameter(name, format!("'{text}' is not a tile coordinate (a whole number from 0)"))),
+        Err(_) => Err(ApiError::parameter(name, format!("'{text}' is not a tile coordinate (a whole number from 0)"), format!("'{text}' 不是瓦片坐标（应为从 0 起的整数）"))),
     }
 }
 
@@ -87,20 +91,24 @@ async fn elsewhere(req: HttpRequest) -> HttpResponse {
 }
 
 /// Why nothing is at `path`, and the URL that was probably meant.
-fn not_served(path: &str, query: &str) -> String {
-    const LAYERS: &str = "layers: districts, parks, zones, parcels, buildings";
+fn not_served(path: &str, query: &str) -> Bilingual {
+    const LAYERS: &str = "districts, parks, zones, parcels, buildings";
     let query = if query.is_empty() { String::new() } else { format!("?{query}") };
     let segments: Vec<&str> = path.trim_start_matches("/tiles").trim_start_matches('/').split('/').collect();
     let stem = |s: &str| s.split('.').next().unwrap_or_default().to_string();
     let layer = segments.first().map(|s| stem(s)).filter(|s| LayerName::parse(s).is_some());
-    let meant = match (layer, segments.as_slice()) {
+    let (meant, meant_zh) = match (layer, segments.as_slice()) {
         (Some(layer), [_, z, x, y]) if [z, x].iter().all(|s| !s.is_empty()) && !stem(y).is_empty() => {
-            format!("; this one is /tiles/{layer}/{z}/{x}/{}.mvt{query}", stem(y))
+            let url = format!("/tiles/{layer}/{z}/{x}/{}.mvt{query}", stem(y));
+            (format!("; this one is {url}"), format!("；这一块应为 {url}"))
         }
-        (Some(layer), _) => format!("; the TileJSON of {layer} is /tiles/{layer}.json{query}"),
-        (None, _) => format!(" ({LAYERS})"),
+        (Some(layer), _) => (format!("; the TileJSON of {layer} is /tiles/{layer}.json{query}"), format!("；{layer} 的 TileJSON 在 /tiles/{layer}.json{query}")),
+        (None, _) => (format!(" (layers: {LAYERS})"), format!("（图层：{LAYERS}）")),
     };
-    format!("there are no tiles at {path}: tiles are at /tiles/{{layer}}/{{z}}/{{x}}/{{y}}.mvt (Mapbox Vector Tiles) and each layer's TileJSON at /tiles/{{layer}}.json{meant}")
+    Bilingual::new(
+        format!("there are no tiles at {path}: tiles are at /tiles/{{layer}}/{{z}}/{{x}}/{{y}}.mvt (Mapbox Vector Tiles) and each layer's TileJSON at /tiles/{{layer}}.json{meant}"),
+        format!("{path} 没有瓦片：矢量瓦片（Mapbox Vector Tiles）在 /tiles/{{layer}}/{{z}}/{{x}}/{{y}}.mvt，各图层的 TileJSON 在 /tiles/{{layer}}.json{meant_zh}"),
+    )
 }
 
 /// The tile routes; the catch-all comes last.

@@ -33,13 +33,25 @@ pub struct DatumHint {
 }
 
 impl DatumHint {
-    /// The warning, in Chinese and English.
-    pub fn message(&self) -> String {
+    /// The warning, in Chinese.
+    pub fn message_zh(&self) -> String {
         let label = DATUMS.iter().find(|d| d.0 == self.datum).map_or(self.datum, |d| d.1);
         format!(
-            "本图层可能是{label}坐标而未声明 crs：按原坐标只有 {} / {} 个要素落在其园区或区内，按 {} 换算后有 {} 个；请在 FeatureCollection 中声明 \"crs\" 后重新导入 \
-             (this layer looks like {} coordinates loaded without a crs declaration: {} of {} features lie in their park or district as given, {} once shifted from {}; declare \"crs\" and import again)",
-            self.fit_as_given, self.features, self.datum, self.fit_shifted, self.datum, self.fit_as_given, self.features, self.fit_shifted, self.datum
+            "本图层可能是{label}坐标而未声明 crs：按原坐标只有 {} / {} 个要素落在其园区或区内，按 {} 换算后有 {} 个；请在 FeatureCollection 中声明 \"crs\" 后重新导入",
+            self.fit_as_given, self.features, self.datum, self.fit_shifted
+        )
+    }
+
+    /// The warning, in Chinese and English.
+    pub fn message(&self) -> String {
+        format!(
+            "{} (this layer looks like {} coordinates loaded without a crs declaration: {} of {} features lie in their park or district as given, {} once shifted from {}; declare \"crs\" and import again)",
+            self.message_zh(),
+            self.datum,
+            self.fit_as_given,
+            self.features,
+            self.fit_shifted,
+            self.datum
         )
     }
 }

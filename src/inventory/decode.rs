@@ -6,13 +6,29 @@ use chrono::NaiveDate;
 use geo::{MultiPolygon, Point};
 use serde_json::{Map, Value};
 
+use crate::error::plain_reason_zh;
 use crate::model::{
     AdmissionStandards, Building, BuildingType, Catalogue, Confidential, District, LandUse, Park, ParkLevel, Parcel, PlanningLimits,
     Provenance, SpaceStatus, SquareMetres, SupplyMode, UnknownValue, Zone,
 };
 
-/// A field-level problem: the property and the reason.
-pub type FieldProblem = (String, String);
+/// A property that is missing or wrong, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldProblem {
+    /// The property.
+    pub field: String,
+    /// Why.
+    pub reason: String,
+    /// Why, in Chinese.
+    pub reason_zh: String,
+}
+
+impl FieldProblem {
+    /// A problem with `field`.
+    pub fn new(field: &str, reason: impl Into<String>, reason_zh: impl Into<String>) -> FieldProblem {
+        FieldProblem { field: field.to_string(), reason: reason.into(), reason_zh: reason_zh.into() }
+    }
+}
 
 /// References a feature gives explicitly; the spatial join fills what is missing.
 #[derive(Debug, Clone, Default)]
@@ -44,14 +60,28 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
+fn kind_of_zh(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "空值",
+        Value::Bool(_) => "布尔值",
+        Value::Number(_) => "数值",
+        Value::String(_) => "字符串",
+        Value::Array(_) => "数组",
+        Value::Object(_) => "对象",
+    }
+}
+
+/// Why a required property fails, in both languages.
+const MISSING: (&str, &str) = ("required property is missing", "缺少必填属性");
+
 impl<'a> Fields<'a> {
     /// Starts reading `props`.
     pub fn new(props: &'a Map<String, Value>, catalogue: &'a Catalogue) -> Fields<'a> {
         Fields { props, catalogue, problems: Vec::new() }
     }
 
-    fn fail(&mut self, key: &str, reason: impl Into<String>) {
-        self.problems.push((key.to_string(), reason.into()));
+    fn fail(&mut self, key: &str, reason: impl Into<String>, reason_zh: impl Into<String>) {
+        self.problems.push(FieldProblem::new(key, reason, reason_zh));
     }
 
     fn present(&self, key: &str) -> Option<&'a Value> {
@@ -61,8 +91,8 @@ impl<'a> Fields<'a> {
     /// A text property that must be present and non-empty.
     pub fn text(&mut self, key: &str) -> Option<String> {
         let value = self.opt_text(key);
-        if value.is_none() && !self.problems.iter().any(|(k, _)| k == key) {
-            self.fail(key, "required property is missing");
+        if value.is_none() && !self.problems.iter().any(|p| p.field == key) {
+            self.fail(key, MISSING.0, MISSING.1);
         }
         value
     }
@@ -75,7 +105,7 @@ impl<'a> Fields<'a> {
             Some(Value::String(s)) => Some(s.trim().to_string()),
             Some(Value::Number(n)) if key == "district" || key == "adcode" => Some(n.to_string()),
             Some(v) => {
-                self.fail(key, format!("expected a string, found {}", kind_of(v)));
+                self.fail(key, format!("expected a string, found {}", kind_of(v)), format!("应为字符串，实为{}", kind_of_zh(v)));
                 None
             }
         }
@@ -88,16 +118,16 @@ impl<'a> Fields<'a> {
             Some(Value::Number(n)) => match n.as_f64() {
                 Some(x) if (min..=max).contains(&x) => Some(x),
                 Some(x) => {
-                    self.fail(key, format!("{x} is outside the allowed range {min}..={max}"));
+                    self.fail(key, format!("{x} is outside the allowed range {min}..={max}"), format!("{x} 超出允许的范围 {min}..={max}"));
                     None
                 }
                 None => {
-                    self.fail(key, "not a representable number");
+                    self.fail(key, "not a representable number", "数值无法表示");
                     None
                 }
             },
             Some(v) => {
-                self.fail(key, format!("expected a number, found {} {v}", kind_of(v)));
+                self.fail(key, format!("expected a number, found {} {v}", kind_of(v)), format!("应为数值，实为{} {v}", kind_of_zh(v)));
                 None
             }
         }
@@ -106,7 +136,7 @@ impl<'a> Fields<'a> {
     /// A number that must be present.
     pub fn number(&mut self, key: &str, min: f64, max: f64) -> Option<f64> {
         if self.present(key).is_none() {
-            self.fail(key, "required property is missing");
+            self.fail(key, MISSING.0, MISSING.1);
             return None;
         }
         self.opt_number(key, min, max)
@@ -118,7 +148,7 @@ impl<'a> Fields<'a> {
         match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                self.fail(key, format!("'{text}' is not a date of the form YYYY-MM-DD"));
+                self.fail(key, format!("'{text}' is not a date of the form YYYY-MM-DD"), format!("'{text}' 不是 年-月-日 形式的日期（如 2026-03-01）"));
                 None
             }
         }
@@ -127,7 +157,7 @@ impl<'a> Fields<'a> {
     /// A date that must be present.
     pub fn date(&mut self, key: &str) -> Option<NaiveDate> {
         if self.present(key).is_none() {
-            self.fail(key, "required property is missing");
+            self.fail(key, MISSING.0, MISSING.1);
             return None;
         }
         self.opt_date(key)
@@ -139,7 +169,7 @@ impl<'a> Fields<'a> {
         match text.parse() {
             Ok(v) => Some(v),
             Err(e) => {
-                self.fail(key, e.to_string());
+                self.fail(key, e.to_string(), e.zh());
                 None
             }
         }
@@ -154,13 +184,13 @@ impl<'a> Fields<'a> {
                 for (i, item) in items.iter().enumerate() {
                     match item.as_str() {
                         Some(s) if !s.trim().is_empty() => out.push(s.trim().to_string()),
-                        _ => self.fail(key, format!("item {i} is {}, expected a non-empty string", kind_of(item))),
+                        _ => self.fail(key, format!("item {i} is {}, expected a non-empty string", kind_of(item)), format!("第 {i} 项（从 0 数起）是{}，应为非空字符串", kind_of_zh(item))),
                     }
                 }
                 out
             }
             Some(v) => {
-                self.fail(key, format!("expected an array of strings, found {}", kind_of(v)));
+                self.fail(key, format!("expected an array of strings, found {}", kind_of(v)), format!("应为字符串数组，实为{}", kind_of_zh(v)));
                 Vec::new()
             }
         }
@@ -173,7 +203,7 @@ impl<'a> Fields<'a> {
             match text.parse::<T>() {
                 Ok(v) if !out.contains(&v) => out.push(v),
                 Ok(_) => {}
-                Err(e) => self.fail(key, e.to_string()),
+                Err(e) => self.fail(key, e.to_string(), e.zh()),
             }
         }
         out
@@ -186,7 +216,7 @@ impl<'a> Fields<'a> {
             match self.catalogue.lookup(&name) {
                 Some(entry) if !codes.contains(&entry.code) => codes.push(entry.code.clone()),
                 Some(_) => {}
-                None => self.fail(key, format!("'{name}' is not in the industry catalogue")),
+                None => self.fail(key, format!("'{name}' is not in the industry catalogue"), format!("'{name}' 不在产业目录中")),
             }
         }
         codes
@@ -211,22 +241,22 @@ impl<'a> Fields<'a> {
 
     fn admission(&mut self) -> AdmissionStandards {
         let Some(value) = self.present("admission") else {
-            self.fail("admission", "required property is missing (use {} for a park without standards)");
+            self.fail("admission", "required property is missing (use {} for a park without standards)", "缺少必填属性（没有准入标准的园区填 {}）");
             return AdmissionStandards::default();
         };
         let standards = match serde_json::from_value::<AdmissionStandards>(value.clone()) {
             Ok(s) => s,
             Err(e) => {
-                self.fail("admission", e.to_string());
+                self.fail("admission", e.to_string(), plain_reason_zh(&e.to_string()));
                 return AdmissionStandards::default();
             }
         };
         for (name, value) in standards.indicators() {
             let ratio = matches!(name, "min_building_coverage" | "max_office_share" | "max_green_ratio");
             match value {
-                Some(v) if v < 0.0 || !v.is_finite() => self.fail(&format!("admission.{name}"), format!("{v} is negative")),
+                Some(v) if v < 0.0 || !v.is_finite() => self.fail(&format!("admission.{name}"), format!("{v} is negative"), format!("{v} 为负数")),
                 Some(v) if ratio && v > 1.0 => {
-                    self.fail(&format!("admission.{name}"), format!("{v} is a share and must be between 0 and 1"))
+                    self.fail(&format!("admission.{name}"), format!("{v} is a share and must be between 0 and 1"), format!("{v} 是比例，须在 0 到 1 之间"))
                 }
                 _ => {}
             }
@@ -241,7 +271,7 @@ const BIG: f64 = 1e12;
 pub fn district(f: &mut Fields, id: &str, geometry: MultiPolygon) -> Option<District> {
     let adcode = f.opt_text("adcode").unwrap_or_else(|| id.to_string());
     if adcode != id {
-        f.fail("adcode", format!("adcode '{adcode}' differs from the feature id '{id}'"));
+        f.fail("adcode", format!("adcode '{adcode}' differs from the feature id '{id}'"), format!("adcode '{adcode}' 与要素 id '{id}' 不一致"));
     }
     let name = f.text("name");
     let industries = f.industries("industries");
@@ -304,11 +334,11 @@ pub fn parcel(f: &mut Fields, id: &str, geometry: MultiPolygon, area: SquareMetr
     let land_price_wan_per_mu = f.opt_number("land_price_wan_per_mu", 0.0, BIG);
     let rent_yuan_m2_day = f.opt_number("rent_yuan_m2_day", 0.0, BIG);
     if f.present("supply_modes").is_none() {
-        f.fail("supply_modes", "required property is missing (an array of 出让, 租赁, 先租后让, 弹性年期)");
+        f.fail("supply_modes", "required property is missing (an array of 出让, 租赁, 先租后让, 弹性年期)", "缺少必填属性（由 出让、租赁、先租后让、弹性年期 组成的数组）");
     }
     let supply_modes = f.parse_list::<SupplyMode>("supply_modes");
     if !f.props.contains_key("available_from") {
-        f.fail("available_from", "required property is missing (null means available now)");
+        f.fail("available_from", "required property is missing (null means available now)", "缺少必填属性（填 null 表示现在即可供应）");
     }
     let available_from = f.opt_date("available_from");
     let power_kva = f.opt_number("power_kva", 0.0, BIG);
@@ -349,7 +379,7 @@ pub fn building(f: &mut Fields, id: &str, location: Point, footprint: Option<Mul
     let vacant_area_m2 = f.number("vacant_area_m2", 0.0, BIG);
     if let (Some(total), Some(vacant)) = (floor_area_m2, vacant_area_m2) {
         if vacant > total {
-            f.fail("vacant_area_m2", format!("vacant area {vacant} m² exceeds the floor area {total} m²"));
+            f.fail("vacant_area_m2", format!("vacant area {vacant} m² exceeds the floor area {total} m²"), format!("空置面积 {vacant} m² 超过建筑面积 {total} m²"));
         }
     }
     let floor_load_kn_m2 = f.opt_number("floor_load_kn_m2", 0.0, 1000.0);

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::export::Exported;
 use super::layer::{Layer, LayerName};
-use super::load::{decode_spaces, LayerSource};
+use super::load::{decode_spaces, LayerSource, REQUEST_BODY};
 use super::report::{FeatureRef, Problem, Report, Severity};
 use super::snapshot::Snapshot;
 use super::{Feature, NoProgress, Shape};
@@ -177,6 +177,14 @@ impl crate::error::Classified for EditError {
             EditError::NotEditable(_) | EditError::NotFound { .. } => crate::error::Blame::Nothing,
         }
     }
+
+    fn detail_zh(&self) -> Option<String> {
+        Some(match self {
+            EditError::NotEditable(layer) => format!("{}不能通过 API 编辑；请用 `chanye import` 导入该图层", layer.zh()),
+            EditError::NotFound { layer, id } => format!("{}中没有要素 '{id}'", layer.zh()),
+            EditError::Invalid(report) => report.errors().map(Problem::zh).collect::<Vec<_>>().join("；"),
+        })
+    }
 }
 
 impl Snapshot {
@@ -254,8 +262,8 @@ fn vertex_count(geometry: &Value) -> usize {
     geometry.get("coordinates").map_or(0, count)
 }
 
-fn problem(layer: LayerName, feature: Option<FeatureRef>, field: &str, reason: impl Into<String>) -> Problem {
-    Problem { severity: Severity::Error, layer, feature, field: Some(field.to_string()), reason: reason.into() }
+fn problem(layer: LayerName, feature: Option<FeatureRef>, field: &str, reason: impl Into<String>, reason_zh: impl Into<String>) -> Problem {
+    Problem { severity: Severity::Error, layer, feature, field: Some(field.to_string()), reason: reason.into(), reason_zh: reason_zh.into() }
 }
 
 fn editable(layer: LayerName) -> Result<(), EditError> {
@@ -272,7 +280,8 @@ fn decode(snapshot: &Snapshot, layer: LayerName, features: Vec<Value>, crs: Opti
         let vertices = feature.get("geometry").map_or(0, vertex_count);
         if vertices > MAX_VERTICES {
             let id = feature.get("id").or_else(|| feature.pointer("/properties/id")).and_then(Value::as_str).map(str::to_string);
-            report.push(problem(layer, Some(FeatureRef { index, id }), "geometry", format!("{vertices} vertices; at most {MAX_VERTICES} per feature")));
+            let reason = format!("{vertices} vertices; at most {MAX_VERTICES} per feature");
+            report.push(problem(layer, Some(FeatureRef { index, id }), "geometry", reason, format!("{vertices} 个顶点；每个要素至多 {MAX_VERTICES} 个")));
         }
     }
     if report.has_errors() {
@@ -282,7 +291,7 @@ fn decode(snapshot: &Snapshot, layer: LayerName, features: Vec<Value>, crs: Opti
     if let Some(crs) = crs {
         collection["crs"] = crs.clone();
     }
-    let source = LayerSource { layer, origin: "the request body".into(), text: collection.to_string() };
+    let source = LayerSource { layer, origin: REQUEST_BODY.into(), text: collection.to_string() };
     let (parcels, buildings) = decode_spaces(snapshot, std::slice::from_ref(&source), &mut report, &NoProgress);
     report.problems.retain(|p| p.severity == Severity::Error);
     if report.has_errors() {
@@ -301,12 +310,14 @@ pub fn create(snapshot: &Snapshot, layer: LayerName, body: &Value) -> Result<Vec
         Some("FeatureCollection") => match body.get("features") {
             Some(Value::Array(features)) if !features.is_empty() => (features.clone(), body.get("crs")),
             _ => {
-                report.push(problem(layer, None, "features", "a FeatureCollection to import needs a non-empty features array"));
+                let reason = "a FeatureCollection to import needs a non-empty features array";
+                report.push(problem(layer, None, "features", reason, "要导入的 FeatureCollection 需要非空的 features 数组"));
                 return Err(EditError::Invalid(report));
             }
         },
         _ => {
-            report.push(problem(layer, None, "type", "the body must be a GeoJSON Feature or FeatureCollection"));
+            let reason = "the body must be a GeoJSON Feature or FeatureCollection";
+            report.push(problem(layer, None, "type", reason, "请求正文须为 GeoJSON 的 Feature 或 FeatureCollection"));
             return Err(EditError::Invalid(report));
         }
     };
@@ -315,7 +326,8 @@ pub fn create(snapshot: &Snapshot, layer: LayerName, body: &Value) -> Result<Vec
     for (index, space) in spaces.iter().enumerate() {
         if snapshot.space(layer, space.id()).is_some() {
             let feature = Some(FeatureRef { index, id: Some(space.id().to_string()) });
-            report.push(problem(layer, feature, "id", format!("{layer} already has '{}'; change it with PATCH or PUT", space.id())));
+            let reason = format!("{layer} already has '{}'; change it with PATCH or PUT", space.id());
+            report.push(problem(layer, feature, "id", reason, format!("{}中已有 '{}'；请用 PATCH 或 PUT 修改", layer.zh(), space.id())));
         }
     }
     if report.has_errors() {
@@ -340,24 +352,32 @@ pub fn update(snapshot: &Snapshot, layer: LayerName, id: &str, body: &Value, mod
     let current = snapshot.space(layer, id).ok_or_else(|| EditError::NotFound { layer, id: id.to_string() })?;
     let feature = Some(FeatureRef { index: 0, id: Some(id.to_string()) });
     let mut report = Report::default();
-    let mut fail = |field: &str, reason: String| report.push(problem(layer, feature.clone(), field, reason));
+    let mut fail = |field: &str, reason: String, reason_zh: String| report.push(problem(layer, feature.clone(), field, reason, reason_zh));
     let Some(object) = body.as_object() else {
-        fail("body", "the body must be a GeoJSON Feature object".into());
+        fail("body", "the body must be a GeoJSON Feature object".into(), "请求正文须为 GeoJSON 的 Feature 对象".into());
         return Err(EditError::Invalid(report));
     };
+    let id_changed = |value: &Value| (format!("{value} is not the id in the path; ids do not change"), format!("{value} 与路径中的 id 不同；id 不能修改"));
     for (key, value) in object {
         match key.as_str() {
             "type" if value == "Feature" => {}
-            "type" => fail("type", format!("{value} is not \"Feature\"")),
+            "type" => fail("type", format!("{value} is not \"Feature\""), format!("{value} 不是 \"Feature\"")),
             "id" if value.as_str() == Some(id) => {}
-            "id" => fail("id", format!("{value} is not the id in the path; ids do not change")),
+            "id" => {
+                let (reason, reason_zh) = id_changed(value);
+                fail("id", reason, reason_zh)
+            }
             "properties" if value.is_object() => {}
-            "properties" => fail("properties", "must be an object".into()),
+            "properties" => fail("properties", "must be an object".into(), "须为对象".into()),
             "geometry" if value.is_object() => {}
-            "geometry" if mode == EditMode::Merge => fail("geometry", "must be a GeoJSON geometry object; a feature cannot lose its geometry".into()),
-            "geometry" => fail("geometry", "must be a GeoJSON geometry object".into()),
+            "geometry" if mode == EditMode::Merge => fail(
+                "geometry",
+                "must be a GeoJSON geometry object; a feature cannot lose its geometry".into(),
+                "须为 GeoJSON 几何对象；要素不能没有几何".into(),
+            ),
+            "geometry" => fail("geometry", "must be a GeoJSON geometry object".into(), "须为 GeoJSON 几何对象".into()),
             "bbox" | "links" => {}
-            other => fail(other, "is not a member of a feature".into()),
+            other => fail(other, "is not a member of a feature".into(), "不是 GeoJSON 要素的成员".into()),
         }
     }
     let empty = JsonObject::new();
@@ -367,17 +387,18 @@ pub fn update(snapshot: &Snapshot, layer: LayerName, id: &str, body: &Value, mod
         (Some(g), _) => g.clone(),
         (None, EditMode::Merge) => serde_json::to_value(current.geojson_geometry()).unwrap_or(Value::Null),
         (None, EditMode::Replace) => {
-            fail("geometry", "a replacement needs the whole feature, geometry included".into());
+            fail("geometry", "a replacement needs the whole feature, geometry included".into(), "替换须给出整个要素，包括几何".into());
             Value::Null
         }
     };
     for (key, value) in given {
         if key == "id" && value.as_str() != Some(id) {
-            fail("id", format!("{value} is not the id in the path; ids do not change"));
+            let (reason, reason_zh) = id_changed(value);
+            fail("id", reason, reason_zh);
         } else if COMPUTED.contains(&key.as_str()) && !value.is_null() && mode == EditMode::Merge {
-            fail(key, "is computed from the geometry; change the geometry instead".into());
+            fail(key, "is computed from the geometry; change the geometry instead".into(), "由几何算出，不能直接修改；请修改几何".into());
         } else if !stored.contains_key(key) && !COMPUTED.contains(&key.as_str()) {
-            fail(key, format!("is not a property of {layer}"));
+            fail(key, format!("is not a property of {layer}"), format!("不是{}的属性", layer.zh()));
         }
     }
     if report.has_errors() {

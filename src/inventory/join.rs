@@ -3,8 +3,8 @@
 
 use geo::{Area, BooleanOps, BoundingRect, Coord, InteriorPoint, MultiPolygon};
 
-use super::decode::GivenRefs;
-use super::layer::{Feature, Layer};
+use super::decode::{FieldProblem, GivenRefs};
+use super::layer::{Feature, Layer, LayerName};
 use super::snapshot::Snapshot;
 use crate::model::Zone;
 
@@ -63,30 +63,30 @@ pub fn best_area<T: Feature>(layer: &Layer<T>, locus: &Locus, min_share: f64, ac
 }
 
 /// The feature a given reference names; records a problem when there is none.
-fn given_ref<'a, T: Feature>(layer: &'a Layer<T>, id: Option<&str>, field: &str, problems: &mut Vec<(String, String)>) -> Option<&'a T> {
+fn given_ref<'a, T: Feature>(layer: &'a Layer<T>, place: LayerName, id: Option<&str>, field: &str, problems: &mut Vec<FieldProblem>) -> Option<&'a T> {
     let id = id?;
     let found = layer.get(id);
     if found.is_none() {
-        problems.push((field.to_string(), format!("{field} '{id}' does not exist")));
+        problems.push(FieldProblem::new(field, format!("{field} '{id}' does not exist"), format!("{} '{id}' 不存在", place.zh())));
     }
     found
 }
 
 /// Resolves a feature's references against the snapshot's districts, parks and zones:
-/// checks the given ones exist and agree, and joins the missing ones. Errors are
-/// `(field, reason)`.
-pub fn resolve(snapshot: &Snapshot, given: &GivenRefs, locus: &Locus) -> Result<Resolved, Vec<(String, String)>> {
+/// checks the given ones exist and agree, and joins the missing ones.
+pub fn resolve(snapshot: &Snapshot, given: &GivenRefs, locus: &Locus) -> Result<Resolved, Vec<FieldProblem>> {
     let mut problems = Vec::new();
-    let zone = given_ref(&snapshot.zones, given.zone.as_deref(), "zone", &mut problems);
-    let mut park = given_ref(&snapshot.parks, given.park.as_deref(), "park", &mut problems);
+    let zone = given_ref(&snapshot.zones, LayerName::Zones, given.zone.as_deref(), "zone", &mut problems);
+    let mut park = given_ref(&snapshot.parks, LayerName::Parks, given.park.as_deref(), "park", &mut problems);
     if let (Some(z), Some(p)) = (zone, park) {
         if z.park != p.id {
-            problems.push(("zone".to_string(), format!("zone '{}' belongs to park '{}', not '{}'", z.id, z.park, p.id)));
+            let reason = format!("zone '{}' belongs to park '{}', not '{}'", z.id, z.park, p.id);
+            problems.push(FieldProblem::new("zone", reason, format!("园中园 '{}' 属于园区 '{}'，不属于 '{}'", z.id, z.park, p.id)));
         }
     }
     if let Some(code) = &given.district {
         if snapshot.districts.get(code).is_none() {
-            problems.push(("district".to_string(), format!("district '{code}' does not exist")));
+            problems.push(FieldProblem::new("district", format!("district '{code}' does not exist"), format!("区 '{code}' 不存在")));
         }
     }
     if !problems.is_empty() {
@@ -112,9 +112,10 @@ pub fn resolve(snapshot: &Snapshot, given: &GivenRefs, locus: &Locus) -> Result<
                     Locus::Point(p) => *p,
                     Locus::Area(a) => a.interior_point().map(|p| p.0).unwrap_or(Coord::zero()),
                 };
-                return Err(vec![(
-                    "district".to_string(),
+                return Err(vec![FieldProblem::new(
+                    "district",
                     format!("no district given and none contains the feature (near {:.5}, {:.5})", at.x, at.y),
+                    format!("没有给出 district，也没有哪个区包含该要素（位置约为 {:.5}, {:.5}）", at.x, at.y),
                 )]);
             }
         },

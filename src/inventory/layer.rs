@@ -46,6 +46,17 @@ impl LayerName {
         }
     }
 
+    /// The layer's name in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            LayerName::Districts => "区",
+            LayerName::Parks => "园区",
+            LayerName::Zones => "园中园",
+            LayerName::Parcels => "地块",
+            LayerName::Buildings => "厂房楼宇",
+        }
+    }
+
     /// Whether it is a layer of places (districts, parks, zones) that spaces are joined to.
     pub fn is_place(self) -> bool {
         matches!(self, LayerName::Districts | LayerName::Parks | LayerName::Zones)

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use geo::{Coord, InteriorPoint, MultiPolygon, Point};
 
-use super::decode::{self, Fields, GivenRefs};
+use super::decode::{self, FieldProblem, Fields, GivenRefs};
 use super::export::FOOTPRINT;
 use super::join::{resolve, Locus};
 use super::layer::{Layer, LayerName};
@@ -33,6 +33,27 @@ pub const POLICIES_FILE: &str = "policies.json";
 
 /// Declared and computed areas may differ by this share before a warning.
 pub const AREA_TOLERANCE: f64 = 0.05;
+
+/// The origin of a layer sent in a request body.
+pub(crate) const REQUEST_BODY: &str = "the request body";
+
+/// The origin of a layer file laid over the stored layer of that name.
+pub(crate) fn over_stored(file: &str, layer: LayerName) -> String {
+    format!("{file} (over the stored {layer} layer)")
+}
+
+/// Where a layer came from, in Chinese; a path stays as it is.
+fn origin_zh(origin: &str) -> String {
+    if origin == REQUEST_BODY {
+        return "请求正文".into();
+    }
+    for layer in LayerName::ALL {
+        if let Some(file) = origin.strip_suffix(&over_stored("", layer)) {
+            return format!("{file}（叠加在库中的{}图层上）", layer.zh());
+        }
+    }
+    origin.to_string()
+}
 
 /// The text of one layer file.
 #[derive(Debug, Clone)]
@@ -82,18 +103,23 @@ struct Collector<'a> {
 }
 
 impl Collector<'_> {
-    fn error(&mut self, feature: Option<FeatureRef>, field: Option<&str>, reason: impl Into<String>) {
-        self.push(Severity::Error, feature, field, reason);
+    fn error(&mut self, feature: Option<FeatureRef>, field: Option<&str>, reason: impl Into<String>, reason_zh: impl Into<String>) {
+        self.push(Severity::Error, feature, field, reason, reason_zh);
     }
 
-    fn push(&mut self, severity: Severity, feature: Option<FeatureRef>, field: Option<&str>, reason: impl Into<String>) {
+    fn push(&mut self, severity: Severity, feature: Option<FeatureRef>, field: Option<&str>, reason: impl Into<String>, reason_zh: impl Into<String>) {
         self.report.push(Problem {
             severity,
             layer: self.layer,
             feature,
             field: field.map(str::to_string),
             reason: reason.into(),
+            reason_zh: reason_zh.into(),
         });
+    }
+
+    fn field_error(&mut self, feature: Option<FeatureRef>, problem: FieldProblem) {
+        self.error(feature, Some(&problem.field), problem.reason, problem.reason_zh);
     }
 }
 
@@ -111,7 +137,7 @@ fn geometry_of(shape: &Result<RawShape, GeometryProblem>, crs: Crs, t: &dyn CrsT
             if let Some(p) = crs.is_geographic().then(|| point_range_problem(c)).flatten() {
                 return Err(vec![p]);
             }
-            let w = t.to_wgs84(c).map_err(|e| vec![GeometryProblem::Transform(e.to_string())])?;
+            let w = t.to_wgs84(c).map_err(|e| vec![GeometryProblem::Transform(e)])?;
             match point_range_problem(w) {
                 Some(p) => Err(vec![p]),
                 None => Ok(Geometry::Point(Point(w))),
@@ -125,7 +151,7 @@ fn geometry_of(shape: &Result<RawShape, GeometryProblem>, crs: Crs, t: &dyn CrsT
                     return Err(problems);
                 }
             }
-            let wgs = t.multipolygon_to_wgs84(&raw).map_err(|e| vec![GeometryProblem::Transform(e.to_string())])?;
+            let wgs = t.multipolygon_to_wgs84(&raw).map_err(|e| vec![GeometryProblem::Transform(e)])?;
             let mut problems = range_problems(&wgs);
             if problems.is_empty() {
                 problems = topology_problems(&wgs);
@@ -151,8 +177,8 @@ impl<T> Default for Decoded<T> {
     }
 }
 
-/// A problem noted while decoding one feature: severity, field, reason.
-type Note = (Severity, String, String);
+/// A problem noted while decoding one feature.
+type Note = (Severity, FieldProblem);
 
 /// What one feature gave.
 struct Outcome<T> {
@@ -174,37 +200,45 @@ fn decode_one<T>(
     catalogue: &Catalogue,
     decode: &impl DecodeFn<T>,
 ) -> Outcome<T> {
-    let error = |field: &str, reason: String| (Severity::Error, field.to_string(), reason);
+    let error = |field: &str, reason: String, reason_zh: String| (Severity::Error, FieldProblem::new(field, reason, reason_zh));
     let f = match parse_feature(index, raw) {
         Ok(f) => f,
         Err(bad) => {
-            return Outcome { feature: FeatureRef { index, id: bad.id }, item: None, notes: vec![error(bad.field, bad.reason)] };
+            return Outcome { feature: FeatureRef { index, id: bad.id }, item: None, notes: vec![error(bad.field, bad.reason, bad.reason_zh)] };
         }
     };
     let mut f = f;
     let feature = FeatureRef { index, id: f.id.clone() };
     let mut notes = Vec::new();
     if f.id.is_none() {
-        notes.push(error("id", "feature has no id (neither the GeoJSON id member nor properties.id)".to_string()));
+        notes.push(error(
+            "id",
+            "feature has no id (neither the GeoJSON id member nor properties.id)".into(),
+            "要素没有 id（GeoJSON 的 id 成员和 properties.id 都没有）".into(),
+        ));
     }
     let footprint = if points_ok { f.properties.remove(FOOTPRINT).filter(|v| !v.is_null()) } else { None };
     let geometry = match transformer {
-        None => Err(vec![GeometryProblem::Transform(format!("no transformation from {crs}"))]),
+        None => Err(vec![GeometryProblem::NoTransformation { crs: crs.to_string() }]),
         Some(t) => geometry_of(&f.shape, crs, t, points_ok),
     };
-    let mut geometry = geometry.map_err(|problems| notes.extend(problems.iter().map(|p| error("geometry", p.to_string())))).ok();
+    let mut geometry = geometry.map_err(|problems| notes.extend(problems.iter().map(|p| error("geometry", p.to_string(), p.zh())))).ok();
     if let (Some(given), Some(t)) = (footprint, transformer) {
         geometry = match geometry {
             Some(Geometry::Point(p)) => match parse_geometry(&given).and_then(|shape| geometry_of(&Ok(shape), crs, t, false)) {
                 Ok(Geometry::Area(area)) => Some(Geometry::Located(p, area)),
                 Ok(_) => None,
                 Err(problems) => {
-                    notes.extend(problems.iter().map(|p| error(FOOTPRINT, p.to_string())));
+                    notes.extend(problems.iter().map(|p| error(FOOTPRINT, p.to_string(), p.zh())));
                     None
                 }
             },
             Some(_) => {
-                notes.push(error(FOOTPRINT, "is given beside a polygon geometry: give the building's point as the geometry, or the footprint alone".into()));
+                notes.push(error(
+                    FOOTPRINT,
+                    "is given beside a polygon geometry: give the building's point as the geometry, or the footprint alone".into(),
+                    "与面状几何同时给出：请把建筑的点作为几何，或只给占地轮廓".into(),
+                ));
                 None
             }
             None => None,
@@ -220,7 +254,7 @@ fn decode_one<T>(
     if valid {
         notes.extend(decode_notes);
     }
-    notes.extend(fields.problems.drain(..).map(|(field, reason)| (Severity::Error, field, reason)));
+    notes.extend(fields.problems.drain(..).map(|problem| (Severity::Error, problem)));
     Outcome { feature, item: item.filter(|_| valid), notes }
 }
 
@@ -241,13 +275,13 @@ fn decode_layer<T: Send>(
         let parsed = match parse_collection(&source.text) {
             Ok(p) => p,
             Err(reason) => {
-                c.error(None, None, format!("{}: {reason}", source.origin));
+                c.error(None, None, format!("{}: {reason}", source.origin), format!("{}：{}", origin_zh(&source.origin), reason.reason_zh));
                 continue;
             }
         };
         let crs = parsed.crs;
         if let Err(e) = crs.transformer() {
-            c.error(None, Some("crs"), format!("{}: {e}", source.origin));
+            c.error(None, Some("crs"), format!("{}: {e}", source.origin), format!("{}：{}", origin_zh(&source.origin), e.zh()));
             continue;
         }
         progress.begin(&format!("{layer} ({})", source.origin), parsed.features.len() as u64);
@@ -268,15 +302,20 @@ fn decode_layer<T: Send>(
             let mut item = outcome.item;
             if let Some(id) = &outcome.feature.id {
                 if let Some(&(first_file, first)) = seen.get(id) {
-                    let place = if first_file == file { String::new() } else { format!(" of {}", sources[first_file].origin) };
-                    c.error(Some(outcome.feature.clone()), Some("id"), format!("duplicate id '{id}' (first used by feature #{first}{place})"));
+                    let (place, place_zh) = if first_file == file {
+                        (String::new(), String::new())
+                    } else {
+                        (format!(" of {}", sources[first_file].origin), format!("{} 中", origin_zh(&sources[first_file].origin)))
+                    };
+                    let reason = format!("duplicate id '{id}' (first used by feature #{first}{place})");
+                    c.error(Some(outcome.feature.clone()), Some("id"), reason, format!("id '{id}' 重复（{place_zh}要素 #{first} 已在用）"));
                     item = None;
                 } else {
                     seen.insert(id.clone(), (file, outcome.feature.index));
                 }
             }
-            for (severity, field, reason) in outcome.notes {
-                c.push(severity, Some(outcome.feature.clone()), Some(&field), reason);
+            for (severity, problem) in outcome.notes {
+                c.push(severity, Some(outcome.feature.clone()), Some(&problem.field), problem.reason, problem.reason_zh);
             }
             if let Some((value, refs)) = item {
                 out.items.push(value);
@@ -317,19 +356,23 @@ pub fn load(sources: &[LayerSource], catalogue: Arc<Catalogue>, options: LoadOpt
     // the matcher keeps places as 16-bit positions
     for (layer, count) in [(LayerName::Districts, districts.items.len()), (LayerName::Parks, parks.items.len()), (LayerName::Zones, zones.items.len())] {
         if count > MAX_PLACES {
-            Collector { report: &mut report, layer }.error(None, None, format!("{count} features: at most {MAX_PLACES} per layer of places"));
+            let reason = format!("{count} features: at most {MAX_PLACES} per layer of places");
+            let reason_zh = format!("{count} 个要素：区、园区、园中园每个图层至多 {MAX_PLACES} 个");
+            Collector { report: &mut report, layer }.error(None, None, reason, reason_zh);
         }
     }
     let mut snapshot = Snapshot { catalogue: catalogue.clone(), districts: Layer::prepared(districts.items), ..Snapshot::default() };
 
     let mut c = Collector { report: &mut report, layer: LayerName::Parks };
     let parks: Vec<Park> = keep_valid(parks, &mut c, |p: &Park| {
-        (snapshot.districts.get(&p.district).is_none()).then(|| ("district", format!("district '{}' does not exist", p.district)))
+        let reason = || FieldProblem::new("district", format!("district '{}' does not exist", p.district), format!("区 '{}' 不存在", p.district));
+        snapshot.districts.get(&p.district).is_none().then(reason)
     });
     snapshot.parks = Layer::prepared(parks);
     let mut c = Collector { report: &mut report, layer: LayerName::Zones };
     let zones: Vec<Zone> = keep_valid(zones, &mut c, |z: &Zone| {
-        (snapshot.parks.get(&z.park).is_none()).then(|| ("park", format!("park '{}' does not exist", z.park)))
+        let reason = || FieldProblem::new("park", format!("park '{}' does not exist", z.park), format!("园区 '{}' 不存在", z.park));
+        snapshot.parks.get(&z.park).is_none().then(reason)
     });
     snapshot.zones = Layer::prepared(zones);
 
@@ -363,7 +406,7 @@ pub fn decode_spaces(snapshot: &Snapshot, sources: &[LayerSource], report: &mut 
             Geometry::Area(a) => match a.interior_point() {
                 Some(p) => (p, Some(a)),
                 None => {
-                    notes.push((Severity::Error, "geometry".into(), "the footprint has no interior point".into()));
+                    notes.push((Severity::Error, FieldProblem::new("geometry", "the footprint has no interior point", "占地轮廓没有内点")));
                     return None;
                 }
             },
@@ -376,7 +419,7 @@ pub fn decode_spaces(snapshot: &Snapshot, sources: &[LayerSource], report: &mut 
     let building_points: Vec<(Coord, &GivenRefs)> = buildings.items.iter().zip(&buildings.refs).map(|(b, (given, _))| (b.location.0, given)).collect();
     for (layer, points) in [(LayerName::Parcels, parcel_points), (LayerName::Buildings, building_points)] {
         if let Some(hint) = super::datum::likely_datum(snapshot, &points) {
-            Collector { report: &mut *report, layer }.push(Severity::Warning, None, Some("crs"), hint.message());
+            Collector { report: &mut *report, layer }.push(Severity::Warning, None, Some("crs"), hint.message(), hint.message_zh());
         }
     }
 
@@ -403,18 +446,18 @@ pub fn decode_spaces(snapshot: &Snapshot, sources: &[LayerSource], report: &mut 
 }
 
 /// Keeps the items `check` finds nothing wrong with, reporting the others.
-fn keep_valid<T>(decoded: Decoded<T>, c: &mut Collector, check: impl Fn(&T) -> Option<(&'static str, String)>) -> Vec<T> {
+fn keep_valid<T>(decoded: Decoded<T>, c: &mut Collector, check: impl Fn(&T) -> Option<FieldProblem>) -> Vec<T> {
     let mut kept = Vec::with_capacity(decoded.items.len());
     for (item, (_, fref)) in decoded.items.into_iter().zip(decoded.refs) {
         match check(&item) {
-            Some((field, reason)) => c.error(Some(fref), Some(field), reason),
+            Some(problem) => c.field_error(Some(fref), problem),
             None => kept.push(item),
         }
     }
     kept
 }
 
-type JoinResult = Result<(), Vec<(String, String)>>;
+type JoinResult = Result<(), Vec<FieldProblem>>;
 
 fn join_layer<T>(
     decoded: Decoded<T>,
@@ -430,8 +473,8 @@ fn join_layer<T>(
         match join(&mut item, &given) {
             Ok(()) => kept.push(item),
             Err(problems) => {
-                for (field, reason) in problems {
-                    c.error(Some(fref.clone()), Some(&field), reason);
+                for problem in problems {
+                    c.field_error(Some(fref.clone()), problem);
                 }
             }
         }
@@ -448,7 +491,8 @@ fn warn_on_declared_area(notes: &mut Vec<Note>, computed: SquareMetres, declared
         if off > AREA_TOLERANCE {
             let reason =
                 format!("declared {given:.2} {unit} differs from the computed {actual:.2} {unit} by {:.1}%", off * 100.0);
-            notes.push((Severity::Warning, field.to_string(), reason));
+            let reason_zh = format!("申报面积 {given:.2} {unit} 与按几何算出的 {actual:.2} {unit} 相差 {:.1}%", off * 100.0);
+            notes.push((Severity::Warning, FieldProblem::new(field, reason, reason_zh)));
         }
     }
 }
@@ -490,7 +534,8 @@ pub fn check_policies(text: &str, snapshot: &Snapshot) -> Result<PolicyCatalogue
         let unknown_park = m.park.as_deref().filter(|p| snapshot.parks.get(p).is_none());
         if let Some(missing) = unknown_district.or(unknown_park) {
             let reason = format!("names '{missing}', which is not a district or park of the inventory");
-            return Err(PolicyError::Measure { id: m.id.clone(), reason }.into());
+            let reason_zh = format!("所指的 '{missing}' 不是库存中的区或园区");
+            return Err(PolicyError::Measure { id: m.id.clone(), reason, reason_zh }.into());
         }
     }
     Ok(policies)

@@ -5,8 +5,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::geometry::validate::{GeometryProblem, RawPolygon};
+use crate::geometry::validate::{GeometryProblem, Malformation, RawPolygon};
 use crate::geometry::Crs;
+use crate::error::plain_reason_zh;
 
 #[derive(Deserialize)]
 struct RawCollection<'a> {
@@ -71,6 +72,23 @@ pub struct UnreadableFeature {
     pub field: &'static str,
     /// Why.
     pub reason: String,
+    /// Why, in Chinese.
+    pub reason_zh: String,
+}
+
+/// Why a whole file cannot be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    /// Why.
+    pub reason: String,
+    /// Why, in Chinese.
+    pub reason_zh: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
 }
 
 /// A collection as read: its CRS and each feature's JSON text, to be read one by one
@@ -93,16 +111,19 @@ fn id_text(v: &Value) -> Option<String> {
 
 /// Reads the `crs` member: the 2008 GeoJSON form `{"type":"name","properties":{"name":…}}`
 /// or a plain string.
-fn declared_crs(crs: Option<&Value>) -> Result<Crs, String> {
+fn declared_crs(crs: Option<&Value>) -> Result<Crs, Unreadable> {
     let name = match crs {
         None | Some(Value::Null) => return Ok(Crs::Crs84),
         Some(Value::String(s)) => s.as_str(),
         Some(v) => v
             .pointer("/properties/name")
             .and_then(Value::as_str)
-            .ok_or_else(|| "crs must be a name string or {\"type\":\"name\",\"properties\":{\"name\":…}}".to_string())?,
+            .ok_or_else(|| Unreadable {
+                reason: "crs must be a name string or {\"type\":\"name\",\"properties\":{\"name\":…}}".into(),
+                reason_zh: "crs 须为坐标系名称字符串，或 {\"type\":\"name\",\"properties\":{\"name\":…}}".into(),
+            })?,
     };
-    Crs::parse(name).map_err(|e| e.to_string())
+    Crs::parse(name).map_err(|e| Unreadable { reason: e.to_string(), reason_zh: e.zh() })
 }
 
 fn parse_shape(g: &RawGeometry) -> Result<RawShape, GeometryProblem> {
@@ -110,9 +131,9 @@ fn parse_shape(g: &RawGeometry) -> Result<RawShape, GeometryProblem> {
         return Err(GeometryProblem::WrongType { found: g.kind.clone(), expected: "Point, Polygon or MultiPolygon" });
     }
     let Some(coords) = &g.coordinates else {
-        return Err(GeometryProblem::Malformed(format!("{} has no coordinates", g.kind)));
+        return Err(GeometryProblem::Malformed(Malformation::NoCoordinates { kind: g.kind.clone() }));
     };
-    let malformed = |e: serde_json::Error| GeometryProblem::Malformed(format!("{} coordinates: {e}", g.kind));
+    let malformed = |e: serde_json::Error| GeometryProblem::Malformed(Malformation::Nesting { kind: g.kind.clone(), reason: e.to_string() });
     match g.kind.as_str() {
         "Polygon" => serde_json::from_str::<RawPolygon>(coords.get()).map(|p| RawShape::Polygons(vec![p])).map_err(malformed),
         "MultiPolygon" => serde_json::from_str::<Vec<RawPolygon>>(coords.get()).map(RawShape::Polygons).map_err(malformed),
@@ -129,7 +150,7 @@ pub fn parse_geometry(value: &Value) -> Result<RawShape, Vec<GeometryProblem>> {
         other => other.to_string(),
     };
     let raw: RawGeometry = serde_json::from_str(&text)
-        .map_err(|_| vec![GeometryProblem::Malformed("must be a GeoJSON Polygon or MultiPolygon object".into())])?;
+        .map_err(|_| vec![GeometryProblem::Malformed(Malformation::NotAnArea)])?;
     match parse_shape(&raw) {
         Ok(RawShape::Point(_)) => Err(vec![GeometryProblem::WrongType { found: "Point".into(), expected: "Polygon or MultiPolygon" }]),
         other => other.map_err(|p| vec![p]),
@@ -137,10 +158,16 @@ pub fn parse_geometry(value: &Value) -> Result<RawShape, Vec<GeometryProblem>> {
 }
 
 /// Splits a FeatureCollection into its features. `Err` is a problem with the whole file.
-pub fn parse_collection(text: &str) -> Result<ParsedCollection<'_>, String> {
-    let collection: RawCollection = serde_json::from_str(text).map_err(|e| format!("not a GeoJSON FeatureCollection: {e}"))?;
+pub fn parse_collection(text: &str) -> Result<ParsedCollection<'_>, Unreadable> {
+    let collection: RawCollection = serde_json::from_str(text).map_err(|e| Unreadable {
+        reason: format!("not a GeoJSON FeatureCollection: {e}"),
+        reason_zh: format!("不是 GeoJSON 要素集（FeatureCollection）：{}", plain_reason_zh(&e.to_string())),
+    })?;
     if collection.kind != "FeatureCollection" {
-        return Err(format!("type is '{}', expected 'FeatureCollection'", collection.kind));
+        return Err(Unreadable {
+            reason: format!("type is '{}', expected 'FeatureCollection'", collection.kind),
+            reason_zh: format!("type 为 '{}'，应为 'FeatureCollection'", collection.kind),
+        });
     }
     let crs = declared_crs(collection.crs.as_ref())?;
     Ok(ParsedCollection { crs, features: collection.features })
@@ -154,6 +181,7 @@ pub fn parse_feature(index: usize, raw: &RawValue) -> Result<ParsedFeature, Unre
             id: f.id.as_ref().and_then(id_text),
             field: "type",
             reason: format!("type is '{}', expected 'Feature'", f.kind),
+            reason_zh: format!("type 为 '{}'，应为 'Feature'", f.kind),
         }),
         Ok(f) => {
             let properties = f.properties.unwrap_or_default();
@@ -166,6 +194,7 @@ pub fn parse_feature(index: usize, raw: &RawValue) -> Result<ParsedFeature, Unre
                         id: Some(a.clone()),
                         field: "id",
                         reason: format!("feature id '{a}' differs from properties.id '{b}'"),
+                        reason_zh: format!("要素 id '{a}' 与 properties.id '{b}' 不一致"),
                     });
                 }
             }
@@ -179,7 +208,13 @@ pub fn parse_feature(index: usize, raw: &RawValue) -> Result<ParsedFeature, Unre
             let id = serde_json::from_str::<Value>(raw.get())
                 .ok()
                 .and_then(|v| v.get("id").or_else(|| v.pointer("/properties/id")).and_then(id_text));
-            Err(UnreadableFeature { index, id, field: "feature", reason: format!("not a GeoJSON Feature: {e}") })
+            Err(UnreadableFeature {
+                index,
+                id,
+                field: "feature",
+                reason: format!("not a GeoJSON Feature: {e}"),
+                reason_zh: format!("不是 GeoJSON 要素（Feature）：{}", plain_reason_zh(&e.to_string())),
+            })
         }
     }
 }
@@ -219,7 +254,8 @@ mod test {
     #[test]
     fn whole_file_problems() {
         assert!(parse_collection("[]").is_err());
-        assert!(parse_collection(r#"{"type":"Feature","features":[]}"#).unwrap_err().contains("expected 'FeatureCollection'"));
+        let wrong = parse_collection(r#"{"type":"Feature","features":[]}"#).unwrap_err();
+        assert_eq!((wrong.reason.as_str(), wrong.reason_zh.as_str()), ("type is 'Feature', expected 'FeatureCollection'", "type 为 'Feature'，应为 'FeatureCollection'"));
         assert!(parse_collection(r#"{"type":"FeatureCollection","crs":"EPSG:xyz","features":[]}"#).is_err());
         assert_eq!(parse_collection(r#"{"type":"FeatureCollection","crs":"gcj02","features":[]}"#).unwrap().crs, Crs::Gcj02);
     }

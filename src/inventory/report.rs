@@ -16,6 +16,16 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// The word in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        }
+    }
+}
+
 /// Which feature a problem belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FeatureRef {
@@ -47,6 +57,24 @@ pub struct Problem {
     pub field: Option<String>,
     /// What is wrong, in words.
     pub reason: String,
+    /// The same in Chinese; not in the JSON, which keeps `reason` in English (see
+    /// [`Report::errors_zh_json`]).
+    #[serde(skip)]
+    pub reason_zh: String,
+}
+
+impl Problem {
+    /// The problem as one line in Chinese, like its `Display` in English.
+    pub fn zh(&self) -> String {
+        let mut line = format!("{}：{}", self.severity.zh(), self.layer.zh());
+        if let Some(feature) = &self.feature {
+            line.push_str(&format!(" {feature}"));
+        }
+        if let Some(field) = &self.field {
+            line.push_str(&format!(" [{field}]"));
+        }
+        line + "：" + &self.reason_zh
+    }
 }
 
 impl fmt::Display for Problem {
@@ -97,6 +125,27 @@ impl Report {
     /// The errors only.
     pub fn errors(&self) -> impl Iterator<Item = &Problem> {
         self.problems.iter().filter(|p| p.severity == Severity::Error)
+    }
+
+    /// The errors as JSON, as `json!(report.errors().collect::<Vec<_>>())` gives them but
+    /// with each `reason` in Chinese.
+    pub fn errors_zh_json(&self) -> serde_json::Value {
+        let problems = self.errors().map(|p| {
+            let mut value = serde_json::to_value(p).unwrap_or_default();
+            value["reason"] = serde_json::Value::from(p.reason_zh.as_str());
+            value
+        });
+        serde_json::Value::Array(problems.collect())
+    }
+
+    /// The report in Chinese, like its `Display` in English.
+    pub fn zh(&self) -> String {
+        let mut text = String::new();
+        for p in &self.problems {
+            text.push_str(&p.zh());
+            text.push('\n');
+        }
+        text + &format!("{} 个错误，{} 个警告", self.error_count(), self.warning_count())
     }
 }
 

@@ -14,6 +14,8 @@ pub enum MatchError {
         field: String,
         /// What is wrong with it.
         reason: String,
+        /// The same in Chinese.
+        reason_zh: String,
     },
 }
 
@@ -32,12 +34,19 @@ impl crate::error::Classified for MatchError {
             MatchError::Syntax(_) => crate::error::Blame::Nothing,
         }
     }
+
+    fn detail_zh(&self) -> Option<String> {
+        Some(match self {
+            MatchError::Syntax(cause) => format!("请求不是有效的 JSON：{}", crate::error::plain_reason_zh(cause)),
+            MatchError::Field { field, reason_zh, .. } => format!("字段 {field}：{reason_zh}"),
+        })
+    }
 }
 
 impl MatchError {
-    /// A field error.
-    pub fn field(field: impl Into<String>, reason: impl Into<String>) -> MatchError {
-        MatchError::Field { field: field.into(), reason: reason.into() }
+    /// A field error, with its reason in English and in Chinese.
+    pub fn field(field: impl Into<String>, reason: impl Into<String>, reason_zh: impl Into<String>) -> MatchError {
+        MatchError::Field { field: field.into(), reason: reason.into(), reason_zh: reason_zh.into() }
     }
 
     /// The offending field, if the error names one.

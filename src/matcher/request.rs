@@ -8,8 +8,10 @@ use geo::{BoundingRect, Coord, MultiPolygon, Rect};
 use serde::{Deserialize, Serialize};
 
 use super::criteria::{Criterion, Weights};
+use super::result::criterion_zh;
 use super::MatchError;
-use crate::geometry::validate::{multipolygon_from_raw, range_problems, topology_problems, RawPolygon};
+use crate::error::{plain_reason, plain_reason_zh};
+use crate::geometry::validate::{multipolygon_from_raw, range_problems, topology_problems, GeometryProblem, RawPolygon};
 use crate::geometry::PreparedArea;
 use crate::inventory::Snapshot;
 use crate::model::{BuildingType, Catalogue, LandUse, Mu, SupplyMode};
@@ -188,7 +190,7 @@ impl ProjectRequest {
         // syntax first: read straight from text, serde_json reports a wrong type for an enum
         // (`"space": null`) as a syntax error
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| MatchError::Syntax(e.to_string()))?;
-        crate::error::from_json_value(value, "body").map_err(|e| MatchError::field(e.field, strip_position(&e.reason)))
+        crate::error::from_json_value(value, "body").map_err(|e| MatchError::field(e.field, strip_position(&e.reason), e.reason_zh))
     }
 
     /// Converts the `near` point and the `within` area from GCJ-02 or BD-09, as Chinese web
@@ -319,76 +321,132 @@ pub struct Requirements {
     pub as_of: NaiveDate,
 }
 
-fn check_number(field: &str, value: Option<f64>, ok: impl Fn(f64) -> bool, rule: &str) -> Result<Option<f64>, MatchError> {
+/// What the page calls a number of the request, and its unit, for Chinese reasons.
+fn label_zh(field: &str) -> (&'static str, &'static str) {
+    match field {
+        "land_area_mu.min" => ("用地面积下限", "亩"),
+        "land_area_mu.max" => ("用地面积上限", "亩"),
+        "land_area_m2.min" => ("用地面积下限", "m²"),
+        "land_area_m2.max" => ("用地面积上限", "m²"),
+        "floor_area_m2" => ("建筑面积需求", "m²"),
+        "investment_wan" => ("总投资", "万元"),
+        "annual_output_wan" => ("年产值", "万元"),
+        "annual_tax_wan" => ("年税收", "万元"),
+        "planned_far" => ("容积率", ""),
+        "building_coverage" => ("建筑系数", ""),
+        "office_share" => ("行政办公占比", ""),
+        "green_ratio" => ("绿地率", ""),
+        "energy_tce_per_wan" => ("单位产值能耗", "吨标煤/万元"),
+        "max_land_price_wan_per_mu" => ("地价上限", "万元/亩"),
+        "max_rent_yuan_m2_day" => ("租金上限", "元/m²/天"),
+        "power_kva" => ("电力容量", "kVA"),
+        "floor_load_kn_m2" => ("楼面荷载", "kN/m²"),
+        "clearance_m" => ("层高", "米"),
+        "near.max_km" => ("半径", "公里"),
+        f if f.starts_with("weights.") => ("权重", ""),
+        _ => ("数值", ""),
+    }
+}
+
+fn check_number(field: &str, value: Option<f64>, ok: impl Fn(f64) -> bool, rule: &str, rule_zh: &str) -> Result<Option<f64>, MatchError> {
     match value {
-        Some(v) if !v.is_finite() || !ok(v) => Err(MatchError::field(field, format!("{v} is not allowed: {rule}"))),
+        Some(v) if !v.is_finite() || !ok(v) => {
+            let (label, unit) = label_zh(field);
+            let given = if unit.is_empty() { v.to_string() } else { format!("{v} {unit}") };
+            Err(MatchError::field(field, format!("{v} is not allowed: {rule}"), format!("{label}{rule_zh}（给的是 {given}）")))
+        }
         other => Ok(other),
     }
 }
 
 fn positive(field: &str, value: Option<f64>) -> Result<Option<f64>, MatchError> {
-    check_number(field, value, |v| v > 0.0, "must be greater than 0")
+    check_number(field, value, |v| v > 0.0, "must be greater than 0", "须大于 0")
 }
 
 fn non_negative(field: &str, value: Option<f64>) -> Result<Option<f64>, MatchError> {
-    check_number(field, value, |v| v >= 0.0, "must not be negative")
+    check_number(field, value, |v| v >= 0.0, "must not be negative", "不能为负数")
 }
 
 fn share(field: &str, value: Option<f64>) -> Result<Option<f64>, MatchError> {
-    check_number(field, value, |v| (0.0..=1.0).contains(&v), "must be a share between 0 and 1")
+    check_number(field, value, |v| (0.0..=1.0).contains(&v), "must be a share between 0 and 1", "须为 0 到 1 之间的比例")
 }
 
 fn area_range(field: &str, range: Range, m2_per_unit: f64) -> Result<AreaRange, MatchError> {
     let min = non_negative(&format!("{field}.min"), range.min)?;
     let max = positive(&format!("{field}.max"), range.max)?;
     if min.is_none() && max.is_none() {
-        return Err(MatchError::field(field, "give min, max or both"));
+        return Err(MatchError::field(field, "give min, max or both", "面积范围为空：请给出 min、max 或两者"));
     }
     if let (Some(lo), Some(hi)) = (min, max) {
         if lo > hi {
-            return Err(MatchError::field(field, format!("min {lo} is greater than max {hi}")));
+            return Err(MatchError::field(field, format!("min {lo} is greater than max {hi}"), format!("最小值 {lo} 大于最大值 {hi}")));
         }
     }
     let in_m2 = |bound: &str, v: Option<f64>| -> Result<Option<f64>, MatchError> {
         match v.map(|v| v * m2_per_unit) {
-            Some(m2) if !m2.is_finite() => Err(MatchError::field(format!("{field}.{bound}"), "is too large")),
+            Some(m2) if !m2.is_finite() => Err(MatchError::field(format!("{field}.{bound}"), "is too large", "面积过大：换算成平方米后超出数值范围")),
             m2 => Ok(m2),
         }
     };
     Ok(AreaRange { min_m2: in_m2("min", min)?, max_m2: in_m2("max", max)? })
 }
 
-fn parse_list<T>(field: &str, values: &Option<Vec<String>>, parse: impl Fn(&str) -> Result<T, String>) -> Result<Vec<T>, MatchError> {
+/// Parses each item; `parse` gives its reasons in English and in Chinese.
+fn parse_list<T>(field: &str, values: &Option<Vec<String>>, parse: impl Fn(&str) -> Result<T, (String, String)>) -> Result<Vec<T>, MatchError> {
     let Some(values) = values else { return Ok(Vec::new()) };
     if values.is_empty() {
-        return Err(MatchError::field(field, "is empty: leave it out to accept any"));
+        return Err(MatchError::field(field, "is empty: leave it out to accept any", "列表为空：不限时请省略此字段"));
     }
-    values.iter().enumerate().map(|(i, v)| parse(v).map_err(|reason| MatchError::field(format!("{field}[{i}]"), reason))).collect()
+    values.iter().enumerate().map(|(i, v)| parse(v).map_err(|(en, zh)| MatchError::field(format!("{field}[{i}]"), en, zh))).collect()
+}
+
+/// A vocabulary's refusal in both languages.
+fn unknown_value(e: crate::model::UnknownValue) -> (String, String) {
+    (e.to_string(), e.zh())
 }
 
 fn resolve_industry(catalogue: &Catalogue, name: &str) -> Result<String, MatchError> {
     if name.trim().is_empty() {
-        return Err(MatchError::field("industry", "is required: a catalogue code, Chinese or English name, or alias"));
+        return Err(MatchError::field(
+            "industry",
+            "is required: a catalogue code, Chinese or English name, or alias",
+            "必填：请给出产业目录中的代码、中文名、英文名或别名",
+        ));
     }
     catalogue.lookup(name).map(|i| i.code.clone()).ok_or_else(|| {
-        MatchError::field("industry", format!("'{name}' is not in the industry catalogue (give a code, a Chinese or English name, or an alias; GET /api/v1/industries lists them)"))
+        MatchError::field(
+            "industry",
+            format!("'{name}' is not in the industry catalogue (give a code, a Chinese or English name, or an alias; GET /api/v1/industries lists them)"),
+            format!("'{name}' 不在产业目录中（请给出代码、中文名、英文名或别名；GET /api/v1/industries 列出全部产业）"),
+        )
     })
 }
 
 fn resolve_within(value: &serde_json::Value) -> Result<AreaOfInterest, MatchError> {
-    let fail = |reason: String| MatchError::field("within", reason);
+    let fail = |reason: String, reason_zh: String| MatchError::field("within", reason, reason_zh);
+    let unreadable = |kind: &str, e: serde_json::Error| {
+        let serde = strip_position(&e.to_string());
+        fail(format!("{kind} coordinates: {}", plain_reason(&serde)), format!("{kind} 坐标：{}", plain_reason_zh(&serde)))
+    };
+    let bad_shape = |problem: &GeometryProblem| fail(problem.to_string(), problem.zh());
     let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or("");
     let coordinates = value.get("coordinates").cloned().unwrap_or(serde_json::Value::Null);
     let polygons: Vec<RawPolygon> = match kind {
-        "Polygon" => vec![serde_json::from_value(coordinates).map_err(|e| fail(format!("Polygon coordinates: {}", strip_position(&e.to_string()))))?],
-        "MultiPolygon" => serde_json::from_value(coordinates).map_err(|e| fail(format!("MultiPolygon coordinates: {}", strip_position(&e.to_string()))))?,
-        other => return Err(fail(format!("must be a GeoJSON Polygon or MultiPolygon geometry, not '{other}'"))),
+        "Polygon" => vec![serde_json::from_value(coordinates).map_err(|e| unreadable(kind, e))?],
+        "MultiPolygon" => serde_json::from_value(coordinates).map_err(|e| unreadable(kind, e))?,
+        other => {
+            let not = if other.is_empty() { "缺少 type".to_string() } else { format!("不能是 '{other}'") };
+            return Err(fail(
+                format!("must be a GeoJSON Polygon or MultiPolygon geometry, not '{other}'"),
+                format!("须为 GeoJSON 的 Polygon 或 MultiPolygon 几何，{not}"),
+            ));
+        }
     };
-    let area = multipolygon_from_raw(&polygons).map_err(|problems| fail(problems[0].to_string()))?;
+    let area = multipolygon_from_raw(&polygons).map_err(|problems| bad_shape(&problems[0]))?;
     if let Some(problem) = range_problems(&area).into_iter().chain(topology_problems(&area)).next() {
-        return Err(fail(problem.to_string()));
+        return Err(bad_shape(&problem));
     }
-    let bbox = area.bounding_rect().ok_or_else(|| fail("has no coordinates".into()))?;
+    let bbox = area.bounding_rect().ok_or_else(|| fail("has no coordinates".into(), "没有坐标".into()))?;
     Ok(AreaOfInterest { prepared: PreparedArea::new(&area), area, bbox })
 }
 
@@ -398,17 +456,19 @@ impl Requirements {
         let r = request;
         let industry = resolve_industry(&snapshot.catalogue, &r.industry)?;
         let land_area = match (r.land_area_mu, r.land_area_m2) {
-            (Some(_), Some(_)) => return Err(MatchError::field("land_area_m2", "give land_area_mu or land_area_m2, not both")),
+            (Some(_), Some(_)) => {
+                return Err(MatchError::field("land_area_m2", "give land_area_mu or land_area_m2, not both", "land_area_mu 与 land_area_m2 只能给一个"));
+            }
             (Some(mu), None) => Some(area_range("land_area_mu", mu, Mu(1.0).to_m2().0)?),
             (None, Some(m2)) => Some(area_range("land_area_m2", m2, 1.0)?),
             (None, None) => None,
         };
         let land_uses = parse_list("land_use", &r.land_use, |s| match s.parse::<LandUse>() {
             Ok(u @ (LandUse::M1 | LandUse::M4 | LandUse::M1M4)) => Ok(u),
-            _ => Err(format!("'{s}' is not one of M1, M4, M1/M4")),
+            _ => Err((format!("'{s}' is not one of M1, M4, M1/M4"), format!("'{s}' 不是可用的用地性质（可用：M1、M4、M1/M4）"))),
         })?;
-        let supply_modes = parse_list("supply_modes", &r.supply_modes, |s| s.parse::<SupplyMode>().map_err(|e| e.to_string()))?;
-        let building_types = parse_list("building_types", &r.building_types, |s| s.parse::<BuildingType>().map_err(|e| e.to_string()))?;
+        let supply_modes = parse_list("supply_modes", &r.supply_modes, |s| s.parse::<SupplyMode>().map_err(unknown_value))?;
+        let building_types = parse_list("building_types", &r.building_types, |s| s.parse::<BuildingType>().map_err(unknown_value))?;
         let districts = match &r.districts {
             None => None,
             Some(_) => Some(
@@ -420,7 +480,12 @@ impl Requirements {
                         .iter()
                         .find(|d| d.adcode == key || d.name == key || d.name.trim_end_matches('区') == key.trim_end_matches('区'))
                         .map(|d| d.adcode.clone())
-                        .ok_or_else(|| format!("'{s}' is not a district (give an adcode such as 110118 or a name such as 密云区)"))
+                        .ok_or_else(|| {
+                            (
+                                format!("'{s}' is not a district (give an adcode such as 110118 or a name such as 密云区)"),
+                                format!("'{s}' 不是已知的区（请给出区划代码如 110118，或区名如 密云区）"),
+                            )
+                        })
                 })?
                 .into_iter()
                 .collect(),
@@ -441,7 +506,10 @@ impl Requirements {
                     if let Some(z) = snapshot.zones.items().iter().find(|z| z.id == key || z.name == key) {
                         return Ok(Place::Zone(z.park.clone(), z.id.clone()));
                     }
-                    Err(format!("'{s}' is not a park or 园中园 (give an id such as miyun-zgc or a name)"))
+                    Err((
+                        format!("'{s}' is not a park or 园中园 (give an id such as miyun-zgc or a name)"),
+                        format!("'{s}' 不是已知的园区或园中园（请给出编号如 miyun-zgc，或名称）"),
+                    ))
                 })?;
                 let mut parks = HashSet::new();
                 let mut zones = HashSet::new();
@@ -470,10 +538,10 @@ impl Requirements {
             None => None,
             Some(n) => {
                 if !(n.lon.is_finite() && (-180.0..=180.0).contains(&n.lon)) {
-                    return Err(MatchError::field("near.lon", format!("{} is not a longitude (-180 to 180)", n.lon)));
+                    return Err(MatchError::field("near.lon", format!("{} is not a longitude (-180 to 180)", n.lon), format!("{} 不是有效的经度（-180 到 180）", n.lon)));
                 }
                 if !(n.lat.is_finite() && (-90.0..=90.0).contains(&n.lat)) {
-                    return Err(MatchError::field("near.lat", format!("{} is not a latitude (-90 to 90)", n.lat)));
+                    return Err(MatchError::field("near.lat", format!("{} is not a latitude (-90 to 90)", n.lat), format!("{} 不是有效的纬度（-90 到 90）", n.lat)));
                 }
                 let max_km = positive("near.max_km", n.max_km)?;
                 Some((Coord { x: n.lon, y: n.lat }, max_km.map(|km| km * 1000.0)))
@@ -482,26 +550,35 @@ impl Requirements {
         let within = r.within.as_ref().map(resolve_within).transpose()?;
         let limit = r.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(MatchError::field("limit", format!("{limit} is outside 1–{MAX_LIMIT}")));
+            return Err(MatchError::field("limit", format!("{limit} is outside 1–{MAX_LIMIT}"), format!("结果数 {limit} 超出范围 1–{MAX_LIMIT}")));
         }
         let near_miss_limit = r.near_miss_limit.unwrap_or(DEFAULT_NEAR_MISSES);
         if near_miss_limit > MAX_LIMIT {
-            return Err(MatchError::field("near_miss_limit", format!("{near_miss_limit} is above {MAX_LIMIT}")));
+            return Err(MatchError::field("near_miss_limit", format!("{near_miss_limit} is above {MAX_LIMIT}"), format!("近似候选数 {near_miss_limit} 超过上限 {MAX_LIMIT}")));
         }
         let mut weights = Weights::default();
         if let Some(given) = &r.weights {
             for (name, &w) in given {
                 let criterion = Criterion::parse(name).ok_or_else(|| {
-                    MatchError::field(format!("weights.{name}"), format!("'{name}' is not a criterion (one of {})", Criterion::names()))
+                    let names_zh: Vec<String> = Criterion::ALL.iter().map(|c| format!("{}（{}）", c.name(), criterion_zh(c.name()))).collect();
+                    MatchError::field(
+                        format!("weights.{name}"),
+                        format!("'{name}' is not a criterion (one of {})", Criterion::names()),
+                        format!("'{name}' 不是评分项（可选：{}）", names_zh.join("、")),
+                    )
                 })?;
                 non_negative(&format!("weights.{name}"), Some(w))?;
                 if w > MAX_WEIGHT {
-                    return Err(MatchError::field(format!("weights.{name}"), format!("{w} is above the largest weight, {MAX_WEIGHT} (weights are relative: 30 and 3 mean the same as 10 and 1)")));
+                    return Err(MatchError::field(
+                        format!("weights.{name}"),
+                        format!("{w} is above the largest weight, {MAX_WEIGHT} (weights are relative: 30 and 3 mean the same as 10 and 1)"),
+                        format!("权重 {w} 超过上限 {MAX_WEIGHT}（权重是相对的：30 和 3 与 10 和 1 效果相同）"),
+                    ));
                 }
                 weights.set(criterion, w);
             }
             if weights.total() == 0.0 {
-                return Err(MatchError::field("weights", "all weights are zero: at least one criterion must count"));
+                return Err(MatchError::field("weights", "all weights are zero: at least one criterion must count", "所有权重都为 0：至少要有一个评分项的权重大于 0"));
             }
         }
         Ok(Requirements {

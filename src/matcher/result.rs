@@ -184,7 +184,7 @@ pub struct MatchResult {
 }
 
 /// Chinese column headers of the per-criterion scores.
-fn criterion_zh(name: &str) -> &str {
+pub(crate) fn criterion_zh(name: &str) -> &str {
     match name {
         "industry" => "产业匹配",
         "area" => "面积匹配",

@@ -85,6 +85,19 @@ pub enum CatalogueError {
     },
 }
 
+impl CatalogueError {
+    /// The message in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            CatalogueError::Json(e) => format!("产业目录不是有效的 JSON：{}", crate::error::plain_reason_zh(&e.to_string())),
+            CatalogueError::DuplicateCode(code) => format!("产业目录：代码 '{code}' 出现了两次"),
+            CatalogueError::UnknownReference { from, to } => format!("产业目录：'{from}' 引用了不存在的代码 '{to}'"),
+            CatalogueError::ParentCycle(code) => format!("产业目录：'{code}' 的上级链形成了循环"),
+            CatalogueError::AmbiguousName { name, first, second } => format!("产业目录：名称 '{name}' 同时被 '{first}' 和 '{second}' 使用"),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct CatalogueFile {
     #[serde(default)]

@@ -15,6 +15,13 @@ pub struct UnknownValue {
     pub allowed: &'static str,
 }
 
+impl UnknownValue {
+    /// The message in Chinese, worded as every other reason read through serde.
+    pub fn zh(&self) -> String {
+        crate::error::plain_reason_zh(&self.to_string())
+    }
+}
+
 /// The Chinese label when one is given, else the contract spelling.
 macro_rules! zh_or_text {
     ($text:literal) => {

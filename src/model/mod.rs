@@ -21,7 +21,7 @@ pub use park::{AdmissionStandards, Park};
 pub use parcel::{Parcel, PlanningLimits};
 pub use policy::{OfferKind, PolicyCatalogue, PolicyDocument, PolicyError, PolicyMeasure, PolicyScope};
 pub use units::{Mu, SquareMetres, M2_PER_MU};
-pub use workflow::{check_transition, Role};
+pub use workflow::{check_transition, Role, TransitionRefused};
 pub use zone::Zone;
 
 use chrono::NaiveDate;

@@ -122,7 +122,19 @@ pub enum PolicyError {
         id: String,
         /// What is wrong.
         reason: String,
+        /// What is wrong, in Chinese.
+        reason_zh: String,
     },
+}
+
+impl PolicyError {
+    /// The message in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            PolicyError::Json(e) => format!("政策目录不是有效的 JSON：{}", crate::error::plain_reason_zh(&e.to_string())),
+            PolicyError::Measure { id, reason_zh, .. } => format!("政策措施 '{id}'：{reason_zh}"),
+        }
+    }
 }
 
 /// All measures, in file order.
@@ -143,22 +155,27 @@ impl PolicyCatalogue {
         let catalogue: PolicyCatalogue = serde_json::from_str(text)?;
         let mut ids = HashSet::new();
         for m in &catalogue.measures {
-            let fail = |reason: String| Err(PolicyError::Measure { id: m.id.clone(), reason });
+            let fail = |reason: String, reason_zh: String| Err(PolicyError::Measure { id: m.id.clone(), reason, reason_zh });
             if !ids.insert(m.id.as_str()) {
-                return fail("the id appears twice".into());
+                return fail("the id appears twice".into(), "id 出现了两次".into());
             }
             match (m.scope, &m.district, &m.park) {
                 (PolicyScope::City, None, None) | (PolicyScope::District, Some(_), None) | (PolicyScope::Park, Some(_), Some(_)) => {}
-                _ => return fail("scope city takes no district or park, district needs district, park needs both".into()),
+                _ => {
+                    return fail(
+                        "scope city takes no district or park, district needs district, park needs both".into(),
+                        "scope 为 city 时不带 district 和 park，为 district 时需要 district，为 park 时两者都要".into(),
+                    )
+                }
             }
             if let Some(code) = m.industries.iter().find(|c| industries.get(c).is_none()) {
-                return fail(format!("industry '{code}' is not in the catalogue"));
+                return fail(format!("industry '{code}' is not in the catalogue"), format!("产业 '{code}' 不在产业目录中"));
             }
             if !catalogue.documents.iter().any(|d| d.file == m.document) {
-                return fail(format!("document '{}' is not listed under documents", m.document));
+                return fail(format!("document '{}' is not listed under documents", m.document), format!("文件 '{}' 未列在 documents 中", m.document));
             }
             if m.rate.is_some_and(|r| !(0.0..=1.0).contains(&r)) || m.cap_wan.is_some_and(|c| c.is_nan() || c <= 0.0) {
-                return fail("rate must lie in 0–1 and cap_wan be positive".into());
+                return fail("rate must lie in 0–1 and cap_wan be positive".into(), "rate 须在 0–1 之间，cap_wan 须为正数".into());
             }
         }
         Ok(catalogue)

@@ -44,20 +44,69 @@ impl std::fmt::Display for Role {
     }
 }
 
+/// Why a status change is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionRefused {
+    /// The caller's role is below promoter.
+    #[error("changing a status needs the promoter role")]
+    NeedsPromoter,
+    /// Setting a space idle is for editors.
+    #[error("{from} → idle is for editors")]
+    IdleForEditors {
+        /// The status stored.
+        from: SpaceStatus,
+    },
+    /// The workflow has no such step.
+    #[error("{from} → {to} is not an allowed transition (available → negotiating → reserved → leased/sold; negotiating/reserved → available; leased → available; any → idle by editors)")]
+    NotAllowed {
+        /// The status stored.
+        from: SpaceStatus,
+        /// The status asked for.
+        to: SpaceStatus,
+    },
+}
+
+impl TransitionRefused {
+    /// The reason in Chinese, with the statuses' Chinese labels.
+    pub fn zh(&self) -> String {
+        use SpaceStatus::*;
+        match self {
+            TransitionRefused::NeedsPromoter => "修改状态需要招商人员（promoter）及以上角色".into(),
+            TransitionRefused::IdleForEditors { from } => format!("只有编辑人员能把状态从 {} 改为 {}", from.zh(), Idle.zh()),
+            TransitionRefused::NotAllowed { from, to } => format!(
+                "状态不能从 {} 改为 {}（允许：{} → {} → {} → {}/{}；{}/{} → {}；{} → {}；编辑人员可把任何状态改为 {}）",
+                from.zh(),
+                to.zh(),
+                Available.zh(),
+                Negotiating.zh(),
+                Reserved.zh(),
+                Leased.zh(),
+                Sold.zh(),
+                Negotiating.zh(),
+                Reserved.zh(),
+                Available.zh(),
+                Leased.zh(),
+                Available.zh(),
+                Idle.zh()
+            ),
+        }
+    }
+}
+
 /// Checks a status change: available → negotiating → reserved → leased or sold;
 /// negotiating or reserved → available (talks end); leased → available (the lease ends);
 /// any → idle, by editors. Returns why a change is refused.
-pub fn check_transition(from: SpaceStatus, to: SpaceStatus, role: Role) -> Result<(), String> {
+pub fn check_transition(from: SpaceStatus, to: SpaceStatus, role: Role) -> Result<(), TransitionRefused> {
     use SpaceStatus::*;
     if role < Role::Promoter {
-        return Err("changing a status needs the promoter role".into());
+        return Err(TransitionRefused::NeedsPromoter);
     }
     let allowed = match (from, to) {
         (Available, Negotiating) | (Negotiating, Reserved) | (Reserved, Leased | Sold) => true,
         (Negotiating | Reserved, Available) | (Leased, Available) => true,
         (_, Idle) if from != Idle => {
             if role < Role::Editor {
-                return Err(format!("{from} → idle is for editors"));
+                return Err(TransitionRefused::IdleForEditors { from });
             }
             true
         }
@@ -66,9 +115,7 @@ pub fn check_transition(from: SpaceStatus, to: SpaceStatus, role: Role) -> Resul
     if allowed {
         Ok(())
     } else {
-        Err(format!(
-            "{from} → {to} is not an allowed transition (available → negotiating → reserved → leased/sold; negotiating/reserved → available; leased → available; any → idle by editors)"
-        ))
+        Err(TransitionRefused::NotAllowed { from, to })
     }
 }
 
@@ -97,7 +144,11 @@ mod test {
                 assert!(check_transition(from, to, Role::Public).is_err());
             }
         }
-        assert!(check_transition(Sold, Idle, Role::Promoter).unwrap_err().contains("editors"));
+        let refused = check_transition(Sold, Idle, Role::Promoter).unwrap_err();
+        assert_eq!((refused.to_string().as_str(), refused.zh().as_str()), ("sold → idle is for editors", "只有编辑人员能把状态从 已出让 改为 闲置/低效"));
+        let refused = check_transition(Sold, Negotiating, Role::Promoter).unwrap_err();
+        assert!(refused.to_string().starts_with("sold → negotiating is not an allowed transition (available → negotiating"), "{refused}");
+        assert!(refused.zh().starts_with("状态不能从 已出让 改为 洽谈中（允许：可供应 → 洽谈中 → 已预留 → 已出租/已出让；"), "{}", refused.zh());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{GpkgStore, StoreError};
+use super::{GpkgStore, Bilingual, StoreError};
 use crate::inventory::{self, LayerName, LayerSource, CATALOGUE_FILE, POLICIES_FILE};
 
 /// What an import brings: whole layers, and optionally a new catalogue or policy file.
@@ -31,12 +31,15 @@ impl Dataset {
             }
             let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
             if !matches!(extension.as_str(), "geojson" | "json") {
-                return Err(StoreError::Refused(format!(
-                    "{}: 导入只读取 GeoJSON（.geojson、.json）和 GeoPackage（.gpkg）文件，尚不读取 .{extension} 表格；请先转换，例如 ogr2ogr -f GeoJSON parcels.geojson 表格文件                      (import reads GeoJSON (.geojson, .json) and GeoPackage (.gpkg) files, not .{extension}; convert it first, e.g. with ogr2ogr -f GeoJSON parcels.geojson FILE)",
-                    path.display()
-                )));
+                let said = format!("导入只读取 GeoJSON（.geojson、.json）和 GeoPackage（.gpkg）文件，尚不读取 .{extension} 表格；请先转换，例如 ogr2ogr -f GeoJSON parcels.geojson 表格文件");
+                let file = path.display();
+                let en = format!(
+                    "{file}: {said}                      (import reads GeoJSON (.geojson, .json) and GeoPackage (.gpkg) files, not .{extension}; convert it first, e.g. with ogr2ogr -f GeoJSON parcels.geojson FILE)"
+                );
+                let zh = format!("{file}：{said}");
+                return Err(StoreError::Refused(Bilingual::new(en, zh)));
             }
-            let text = std::fs::read_to_string(path).map_err(|e| StoreError::Missing(format!("cannot read {}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(path).map_err(|e| StoreError::Missing(Bilingual::new(format!("cannot read {}: {e}", path.display()), format!("无法读取 {}：{}", path.display(), inventory::io_error_zh(&e)))))?;
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
             if name == CATALOGUE_FILE {
@@ -46,9 +49,10 @@ impl Dataset {
             } else if let Some(layer) = LayerName::parse(stem) {
                 dataset.add_layer(LayerSource { layer, origin: path.display().to_string(), text })?;
             } else {
-                return Err(StoreError::Refused(format!(
-                    "{}: name a layer file after its layer (districts, parks, zones, parcels, buildings .geojson), or give industries.json or policies.json",
-                    path.display()
+                let file = path.display();
+                return Err(StoreError::Refused(Bilingual::new(
+                    format!("{file}: name a layer file after its layer (districts, parks, zones, parcels, buildings .geojson), or give industries.json or policies.json"),
+                    format!("{file}：图层文件须以图层命名（districts、parks、zones、parcels、buildings .geojson），或给出 industries.json、policies.json"),
                 )));
             }
         }
@@ -66,7 +70,8 @@ impl Dataset {
     /// Adds a layer unless one of its name is already there.
     fn add_layer(&mut self, source: LayerSource) -> Result<(), StoreError> {
         if self.layers.iter().any(|s| s.layer == source.layer) {
-            return Err(StoreError::Refused(format!("{} is given twice", source.layer)));
+            let layer = source.layer;
+            return Err(StoreError::Refused(Bilingual::new(format!("{layer} is given twice"), format!("{layer}（{}）图层给出了两次", layer.zh()))));
         }
         self.layers.push(source);
         Ok(())
@@ -139,7 +144,7 @@ mod tests {
         let copy = dir.path().join("parcels.geojson");
         std::fs::copy(sample_dir().join("parcels.geojson"), &copy).unwrap();
         let e = Dataset::from_files(&[sample_dir().join("parcels.geojson"), copy.clone()]).unwrap_err();
-        assert!(matches!(&e, StoreError::Refused(m) if m == "parcels is given twice"), "{e}");
+        assert!(matches!(&e, StoreError::Refused(m) if m.en == "parcels is given twice" && m.zh == "parcels（地块）图层给出了两次"), "{e}");
 
         let lots = dir.path().join("lots.gpkg");
         one_table_gpkg(&lots, "parcels");

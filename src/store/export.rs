@@ -2,18 +2,18 @@
 
 use std::path::Path;
 
-use super::{Documents, Store, StoreError};
+use super::{Documents, Bilingual, Store, StoreError};
 use crate::inventory::{LayerName, CATALOGUE_FILE, POLICIES_FILE};
 
 /// Writes `store` as a data directory at `out`, which must not exist: a GeoJSON file per
 /// layer that has features (districts always), and the documents the store keeps.
 pub(super) fn write_dir<S: Store + ?Sized>(store: &S, out: &Path) -> Result<(), StoreError> {
     if out.exists() {
-        return Err(StoreError::Missing(format!("{} exists; give a new directory", out.display())));
+        return Err(StoreError::Missing(Bilingual::new(format!("{} exists; give a new directory", out.display()), format!("{} 已存在；请给一个新目录", out.display()))));
     }
     let loaded = store.snapshot()?;
     let Documents { catalogue, policies } = store.documents()?;
-    let io = |e: std::io::Error| StoreError::Missing(format!("{}: {e}", out.display()));
+    let io = |e: std::io::Error| StoreError::Missing(Bilingual::new(format!("{}: {e}", out.display()), format!("{}：{}", out.display(), crate::inventory::io_error_zh(&e))));
     std::fs::create_dir_all(out).map_err(io)?;
     for (layer, count) in loaded.snapshot.counts() {
         if count == 0 && layer != LayerName::Districts {
@@ -21,7 +21,7 @@ pub(super) fn write_dir<S: Store + ?Sized>(store: &S, out: &Path) -> Result<(), 
         }
         let path = out.join(format!("{layer}.geojson"));
         let fc = crate::inventory::export::layer_collection(&loaded.snapshot, layer);
-        let text = serde_json::to_string(&fc).map_err(|e| StoreError::Missing(format!("{}: {e}", path.display())))?;
+        let text = serde_json::to_string(&fc).map_err(|e| StoreError::Missing(Bilingual::new(format!("{}: {e}", path.display()), format!("{}：{}", path.display(), crate::error::plain_reason_zh(&e.to_string())))))?;
         std::fs::write(path, text).map_err(io)?;
     }
     for (name, text) in [(CATALOGUE_FILE, catalogue), (POLICIES_FILE, policies)] {

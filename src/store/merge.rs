@@ -7,8 +7,10 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::StoreError;
+use super::{Bilingual, StoreError};
 use crate::inventory::export::{Exported, CONFIDENTIAL_PROPERTIES};
+use crate::inventory::load::over_stored;
+use crate::error::plain_reason_zh;
 use crate::inventory::{Layer, LayerName, LayerSource, Shape, Snapshot};
 
 /// How an import treats the stored features its files do not name.
@@ -62,10 +64,16 @@ pub fn overlay(stored: Option<&LayerSource>, file: &LayerSource, mode: ImportMod
         return Ok(file.clone());
     };
     let parse = |source: &LayerSource| -> Result<Vec<Value>, StoreError> {
-        let mut doc: Value = serde_json::from_str(&source.text).map_err(|e| StoreError::Refused(format!("{}: not GeoJSON: {e}", source.origin)))?;
+        let origin = &source.origin;
+        let mut doc: Value = serde_json::from_str(&source.text).map_err(|e| {
+            StoreError::Refused(Bilingual::new(format!("{origin}: not GeoJSON: {e}"), format!("{origin}：不是 GeoJSON：{}", plain_reason_zh(&e.to_string()))))
+        })?;
         match doc.get_mut("features").map(Value::take) {
             Some(Value::Array(features)) => Ok(features),
-            _ => Err(StoreError::Refused(format!("{}: not a FeatureCollection (no `features` array)", source.origin))),
+            _ => Err(StoreError::Refused(Bilingual::new(
+                format!("{origin}: not a FeatureCollection (no `features` array)"),
+                format!("{origin}：不是 FeatureCollection（没有 features 数组）"),
+            ))),
         }
     };
     let mut incoming = parse(file)?;
@@ -88,7 +96,7 @@ pub fn overlay(stored: Option<&LayerSource>, file: &LayerSource, mode: ImportMod
     }
     let text = serde_json::json!({ "type": "FeatureCollection", "features": features }).to_string();
     let origin = match mode {
-        ImportMode::Merge => format!("{} (over the stored {} layer)", file.origin, file.layer),
+        ImportMode::Merge => over_stored(&file.origin, file.layer),
         ImportMode::Replace => file.origin.clone(),
     };
     Ok(LayerSource { layer: file.layer, origin, text })

@@ -217,6 +217,8 @@ pub struct Imported {
     pub policies: bool,
 }
 
+pub use crate::error::Bilingual;
+
 /// Why the store could not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -234,7 +236,7 @@ pub enum StoreError {
         /// The file.
         path: String,
         /// Why not.
-        reason: String,
+        reason: Bilingual,
     },
     /// The imported data (with what the store already holds) does not validate; nothing was
     /// written.
@@ -245,7 +247,7 @@ pub enum StoreError {
     Inventory(InventoryError),
     /// Something the import needs is missing.
     #[error("{0}")]
-    Missing(String),
+    Missing(Bilingual),
     /// No such feature.
     #[error("there is no feature '{id}' in {layer}")]
     NotFound {
@@ -268,14 +270,33 @@ pub enum StoreError {
     },
     /// The change is not allowed (a transition the workflow forbids).
     #[error("{0}")]
-    Refused(String),
+    Refused(Bilingual),
     /// The write could not be completed (the store or the server failed); nothing of it was
     /// committed.
     #[error("the write failed: {0}")]
-    Failed(String),
+    Failed(Bilingual),
     /// The change is allowed, but not to the caller's role.
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Bilingual),
+}
+
+impl StoreError {
+    /// The message in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            // SQLite's own words name the cause
+            StoreError::Sqlite { path, source } => format!("{path}：SQLite 出错（{source}）"),
+            StoreError::NotAStore { path, reason } => format!("{path} 不是 chanye 数据库：{}", reason.zh),
+            StoreError::Invalid(report) => format!("导入被拒绝，未写入任何内容：\n{}", report.zh()),
+            StoreError::Inventory(e) => crate::error::Classified::detail_zh(e).unwrap_or_else(|| e.to_string()),
+            StoreError::Missing(m) | StoreError::Refused(m) | StoreError::Forbidden(m) => m.zh.clone(),
+            StoreError::NotFound { layer, id } => format!("{}中没有要素 '{id}'", layer.zh()),
+            StoreError::Conflict { layer, id, expected, current } => {
+                format!("{} '{id}' 的版本已是 {current}，不是 {expected}：请重新读取后再试", layer.zh())
+            }
+            StoreError::Failed(m) => format!("写入失败：{}", m.zh),
+        }
+    }
 }
 
 impl crate::error::Classified for StoreError {
@@ -299,6 +320,10 @@ impl crate::error::Classified for StoreError {
             StoreError::Invalid(report) => crate::error::Blame::Report(report),
             _ => crate::error::Blame::Nothing,
         }
+    }
+
+    fn detail_zh(&self) -> Option<String> {
+        Some(self.zh())
     }
 }
 

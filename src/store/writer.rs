@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 
-use super::{Batch, Change, Committed, Edit, Store, StoreError};
+use super::{Batch, Change, Committed, Edit, Bilingual, Store, StoreError};
 use crate::inventory::{LayerName, Snapshot, Space};
 use crate::matcher::Matcher;
 
@@ -110,7 +110,7 @@ impl Writer {
             for slot in slots {
                 let mut answer = lock(&slot.answer);
                 if answer.is_none() {
-                    *answer = Some(Err(StoreError::Failed("the server failed while committing it; see its log".into())));
+                    *answer = Some(Err(StoreError::Failed(Bilingual::new("the server failed while committing it; see its log", "服务器提交时出错；详见服务器日志"))));
                     slot.ready.notify_all();
                 }
             }
@@ -120,7 +120,7 @@ impl Writer {
         while answer.is_none() {
             answer = slot.ready.wait(answer).unwrap_or_else(|e| e.into_inner());
         }
-        answer.take().unwrap_or_else(|| Err(StoreError::Failed("no answer was left for it".into())))
+        answer.take().unwrap_or_else(|| Err(StoreError::Failed(Bilingual::new("no answer was left for it", "没有留下答复"))))
     }
 
     /// Commits `jobs` in order (runs of independent jobs together), publishes, answers.
@@ -146,8 +146,9 @@ impl Writer {
                 Err(e) => {
                     let message = e.to_string();
                     tracing::error!("a batch of edits failed: {message}");
+                    let failed = Bilingual::new(format!("the store failed: {message}"), format!("数据库出错：{}", e.zh()));
                     for job in group.drain(..) {
-                        answers.push((job.slot, Err(StoreError::Failed(format!("the store failed: {message}")))));
+                        answers.push((job.slot, Err(StoreError::Failed(failed.clone()))));
                     }
                 }
             }

@@ -33,14 +33,23 @@ impl TileId {
             return Err(TileError::OffGrid {
                 field: "z",
                 reason: format!("zoom {z} is beyond the maximum zoom, {MAX_ZOOM} (TileJSON maxzoom); clients overzoom the zoom-{MAX_ZOOM} tiles"),
+                reason_zh: format!("缩放级别 {z} 超过最大级别 {MAX_ZOOM}；客户端应放大显示 {MAX_ZOOM} 级的瓦片"),
             });
         }
         let n = 1u64 << z;
         if x as u64 >= n {
-            return Err(TileError::OffGrid { field: "x", reason: format!("column {x} is off the grid at zoom {z} (0–{})", n - 1) });
+            return Err(TileError::OffGrid {
+                field: "x",
+                reason: format!("column {x} is off the grid at zoom {z} (0–{})", n - 1),
+                reason_zh: format!("第 {x} 列不在 {z} 级的瓦片网格上（0–{}）", n - 1),
+            });
         }
         if y as u64 >= n {
-            return Err(TileError::OffGrid { field: "y", reason: format!("row {y} is off the grid at zoom {z} (0–{})", n - 1) });
+            return Err(TileError::OffGrid {
+                field: "y",
+                reason: format!("row {y} is off the grid at zoom {z} (0–{})", n - 1),
+                reason_zh: format!("第 {y} 行不在 {z} 级的瓦片网格上（0–{}）", n - 1),
+            });
         }
         Ok(TileId { z: z as u8, x, y })
     }

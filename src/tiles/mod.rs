@@ -36,6 +36,8 @@ pub enum TileError {
         field: &'static str,
         /// Why not.
         reason: String,
+        /// Why not, in Chinese.
+        reason_zh: String,
     },
     /// Tiles are offered in WGS84 or GCJ-02 only.
     #[error("crs: tiles come in Web Mercator over WGS84 (the default) or over GCJ-02 (crs=gcj02), not {0}")]
@@ -61,6 +63,14 @@ impl crate::error::Classified for TileError {
             TileError::Datum(_) => crate::error::Blame::Parameter("crs"),
             TileError::Encode(_) => crate::error::Blame::Nothing,
         }
+    }
+
+    fn detail_zh(&self) -> Option<String> {
+        Some(match self {
+            TileError::OffGrid { field, reason_zh, .. } => format!("{field}：{reason_zh}"),
+            TileError::Datum(name) => format!("crs：瓦片采用基于 WGS84（默认）或 GCJ-02（crs=gcj02）的 Web 墨卡托坐标，不提供 {name}"),
+            TileError::Encode(e) => format!("瓦片无法编码（{e}）"),
+        })
     }
 }
 

@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use geo::{BoundingRect, Coord, Geometry, Intersects, MapCoordsInPlace, Rect, Relate, Validation};
 
 use super::ast::{ArrayArg, ArrayOp, LikePart, Node, SpatialOp};
+use super::error::{invalid_zh, Bilingual};
 use super::lexer::CmpOp;
 use super::{Item, Value};
 use crate::inventory::Shape;
@@ -221,8 +222,8 @@ impl Node {
 
     pub(super) fn transform(
         &mut self,
-        f: &dyn Fn(Coord) -> Result<Coord, String>,
-    ) -> Result<(), String> {
+        f: &dyn Fn(Coord) -> Result<Coord, Bilingual>,
+    ) -> Result<(), Bilingual> {
         match self {
             Node::And(items) | Node::Or(items) => items.iter_mut().try_for_each(|n| n.transform(f)),
             Node::Not(n) => n.transform(f),
@@ -241,28 +242,38 @@ impl Node {
 
 fn transform_geometry(
     g: &mut Geometry,
-    f: &dyn Fn(Coord) -> Result<Coord, String>,
-) -> Result<(), String> {
+    f: &dyn Fn(Coord) -> Result<Coord, Bilingual>,
+) -> Result<(), Bilingual> {
     let step = |c: Coord| {
         let out = f(c)?;
         if out.x.is_finite() && out.y.is_finite() {
             Ok(out)
         } else {
-            Err(format!(
-                "coordinate ({}, {}) has no finite transformed position",
-                c.x, c.y
+            Err(Bilingual::new(
+                format!(
+                    "coordinate ({}, {}) has no finite transformed position",
+                    c.x, c.y
+                ),
+                format!("坐标 ({}, {}) 转换后的位置不是有限数", c.x, c.y),
             ))
         }
     };
     map_coords(g, &step)?;
     // Relate needs valid input; a transform could fold a thin polygon onto itself.
-    g.check_validation()
-        .map_err(|e| format!("geometry literal is invalid after transformation: {e}"))
+    g.check_validation().map_err(|e| {
+        Bilingual::new(
+            format!("geometry literal is invalid after transformation: {e}"),
+            format!("几何字面量转换后无效：{}", invalid_zh(&e)),
+        )
+    })
 }
 
 /// geo's own `Geometry` impl nests its closure type per collection level, which the compiler
 /// cannot instantiate for a `dyn` closure; so dispatch by hand and recurse through `dyn`.
-fn map_coords(g: &mut Geometry, f: &dyn Fn(Coord) -> Result<Coord, String>) -> Result<(), String> {
+fn map_coords(
+    g: &mut Geometry,
+    f: &dyn Fn(Coord) -> Result<Coord, Bilingual>,
+) -> Result<(), Bilingual> {
     match g {
         Geometry::Point(x) => x.try_map_coords_in_place(f),
         Geometry::Line(x) => x.try_map_coords_in_place(f),

@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use super::error::Cql2Error;
+use super::error::{Bilingual, Cql2Error};
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,20 +182,26 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, Cql2Error> {
                 return Err(Cql2Error::at(
                     src,
                     start,
-                    "`!=` is not CQL2; write `<>` for \"not equal\"",
+                    Bilingual::new(
+                        "`!=` is not CQL2; write `<>` for \"not equal\"",
+                        "`!=` 不是 CQL2 的写法；“不等于”请写 `<>`",
+                    ),
                 ));
             }
             '\'' | '"' => {
                 let Some((text, end)) = quoted_end(src, start, c) else {
-                    let what = if c == '\'' {
-                        "text"
+                    let (what, what_zh) = if c == '\'' {
+                        ("text", "文本")
                     } else {
-                        "quoted property name"
+                        ("quoted property name", "带引号的属性名")
                     };
                     return Err(Cql2Error::at(
                         src,
                         start,
-                        format!("{what} starting with `{c}` is never closed"),
+                        Bilingual::new(
+                            format!("{what} starting with `{c}` is never closed"),
+                            format!("以 `{c}` 开头的{what_zh}没有闭合"),
+                        ),
                     ));
                 };
                 let tok = if c == '\'' {
@@ -233,21 +239,27 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, Cql2Error> {
                             return Err(Cql2Error::at(
                                 src,
                                 start,
-                                format!("number `{lexeme}` is out of range"),
+                                Bilingual::new(
+                                    format!("number `{lexeme}` is out of range"),
+                                    format!("数字 `{lexeme}` 超出范围"),
+                                ),
                             ));
                         }
                     }
                 }
                 None => {
-                    let hint = if matches!(c, '+' | '-' | '*' | '/') {
-                        " (arithmetic is not supported)"
+                    let (hint, hint_zh) = if matches!(c, '+' | '-' | '*' | '/') {
+                        (" (arithmetic is not supported)", "（不支持算术运算）")
                     } else {
-                        ""
+                        ("", "")
                     };
                     return Err(Cql2Error::at(
                         src,
                         start,
-                        format!("unexpected character `{c}`{hint}"),
+                        Bilingual::new(
+                            format!("unexpected character `{c}`{hint}"),
+                            format!("意外的字符 `{c}`{hint_zh}"),
+                        ),
                     ));
                 }
             },

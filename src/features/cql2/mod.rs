@@ -33,7 +33,7 @@ use geo::{Coord, Rect};
 use crate::inventory::Shape;
 use ast::Node;
 
-pub use error::Cql2Error;
+pub use error::{Bilingual, Cql2Error};
 pub use eval::compare;
 
 /// A queryable property, resolved once at parse time.
@@ -122,8 +122,8 @@ impl Expr {
     /// Maps the coordinates of every geometry literal, e.g. from the `filter-crs` to WGS84.
     pub fn transform_geometries(
         &mut self,
-        f: &dyn Fn(Coord) -> Result<Coord, String>,
-    ) -> Result<(), String> {
+        f: &dyn Fn(Coord) -> Result<Coord, Bilingual>,
+    ) -> Result<(), Bilingual> {
         self.root.transform(f)
     }
 }

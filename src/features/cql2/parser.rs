@@ -8,7 +8,7 @@ use geo::{
 };
 
 use super::ast::{ArrayArg, ArrayOp, LikePart, Node, Operand, Scalar, SpatialOp};
-use super::error::Cql2Error;
+use super::error::{invalid_zh, spaced, Bilingual, Cql2Error};
 use super::lexer::{lex, Tok, Token};
 use super::{Schema, Type, MAX_DEPTH};
 
@@ -23,11 +23,18 @@ pub(super) fn parse(text: &str, schema: &dyn Schema) -> Result<Node, Cql2Error> 
         schema,
     };
     if parser.peek().tok == Tok::End {
-        return Err(Cql2Error::at(text, 0, "the filter is empty"));
+        return Err(Cql2Error::at(
+            text,
+            0,
+            Bilingual::new("the filter is empty", "过滤条件为空"),
+        ));
     }
     let root = parser.parse_or()?;
     if parser.peek().tok != Tok::End {
-        return Err(parser.expected("`AND`, `OR` or the end of the filter"));
+        return Err(parser.expected(
+            "`AND`, `OR` or the end of the filter",
+            "`AND`、`OR` 或过滤条件的结尾",
+        ));
     }
     Ok(root)
 }
@@ -55,7 +62,7 @@ struct Arg {
     operand: Operand,
     ty: Type,
     /// "`area_m2`" or "text 'big'".
-    desc: String,
+    desc: Bilingual,
     offset: usize,
 }
 
@@ -74,6 +81,18 @@ fn type_name(ty: Type) -> &'static str {
         Type::Bool => "a boolean",
         Type::TextList => "a list of texts",
         Type::Geometry => "the geometry",
+    }
+}
+
+fn type_name_zh(ty: Type) -> &'static str {
+    match ty {
+        Type::Text => "文本",
+        Type::Number => "数字",
+        Type::Date => "日期",
+        Type::Timestamp => "时间戳",
+        Type::Bool => "布尔值",
+        Type::TextList => "文本列表",
+        Type::Geometry => "几何",
     }
 }
 
@@ -116,12 +135,21 @@ impl<'s> Parser<'s> {
         t
     }
 
-    fn describe(&self, t: &Token) -> String {
+    fn describe(&self, t: &Token) -> Bilingual {
         match &t.tok {
-            Tok::End => "end of input".to_string(),
-            Tok::Text(s) => format!("text {}", show_text(s)),
-            Tok::Number(_) => format!("number {}", self.lexeme(t)),
-            _ => format!("`{}`", self.lexeme(t)),
+            Tok::End => Bilingual::new("end of input", "过滤条件的结尾"),
+            Tok::Text(s) => Bilingual::new(
+                format!("text {}", show_text(s)),
+                format!("文本 {}", show_text(s)),
+            ),
+            Tok::Number(_) => Bilingual::new(
+                format!("number {}", self.lexeme(t)),
+                format!("数字 {}", self.lexeme(t)),
+            ),
+            _ => {
+                let shown = format!("`{}`", self.lexeme(t));
+                Bilingual::new(shown.clone(), shown)
+            }
         }
     }
 
@@ -129,14 +157,24 @@ impl<'s> Parser<'s> {
         self.src.get(t.start..t.end).unwrap_or("")
     }
 
-    /// A syntax error at the current token.
-    fn expected(&self, what: &str) -> Cql2Error {
+    /// A syntax error at the current token: what was expected, in English and Chinese.
+    fn expected(&self, what: &str, what_zh: &str) -> Cql2Error {
         let t = self.peek();
-        Cql2Error::expected(self.src, t.start, what, &self.describe(t))
+        Cql2Error::expected(
+            self.src,
+            t.start,
+            &Bilingual::new(what, what_zh),
+            &self.describe(t),
+        )
     }
 
-    fn err_at(&self, offset: usize, message: impl Into<String>) -> Cql2Error {
-        Cql2Error::at(self.src, offset, message)
+    fn err_at(
+        &self,
+        offset: usize,
+        message: impl Into<String>,
+        message_zh: impl Into<String>,
+    ) -> Cql2Error {
+        Cql2Error::at(self.src, offset, Bilingual::new(message, message_zh))
     }
 
     fn is_keyword(&self, t: &Token, kw: &str) -> bool {
@@ -156,15 +194,16 @@ impl<'s> Parser<'s> {
         if self.eat_keyword(kw) {
             Ok(())
         } else {
-            Err(self.expected(&format!("`{kw}`")))
+            let shown = format!("`{kw}`");
+            Err(self.expected(&shown, &shown))
         }
     }
 
-    fn expect(&mut self, tok: Tok, shown: &str) -> Result<Token, Cql2Error> {
+    fn expect(&mut self, tok: Tok, shown: &str, shown_zh: &str) -> Result<Token, Cql2Error> {
         if self.peek().tok == tok {
             Ok(self.advance())
         } else {
-            Err(self.expected(shown))
+            Err(self.expected(shown, shown_zh))
         }
     }
 
@@ -179,6 +218,7 @@ impl<'s> Parser<'s> {
             return Err(self.err_at(
                 offset,
                 format!("the filter nests parentheses or NOT more than {MAX_DEPTH} levels deep"),
+                format!("括号或 NOT 的嵌套超过 {MAX_DEPTH} 层"),
             ));
         }
         Ok(())
@@ -227,7 +267,7 @@ impl<'s> Parser<'s> {
             let open = self.advance();
             self.enter(open.start)?;
             let inner = self.parse_or()?;
-            self.expect(Tok::RParen, "`)`")?;
+            self.expect(Tok::RParen, "`)`", "`)`")?;
             self.leave();
             return Ok(inner);
         }
@@ -272,6 +312,7 @@ impl<'s> Parser<'s> {
                     return Err(self.err_at(
                         left.offset,
                         format!("IS NULL needs a property, found {}", left.desc),
+                        format!("IS NULL 需要属性，却遇到{}", spaced(&left.desc.zh)),
                     ));
                 }
             };
@@ -289,15 +330,24 @@ impl<'s> Parser<'s> {
         } else if self.eat_keyword("IN") {
             self.parse_in(left)?
         } else if negated {
-            return Err(self.expected("`LIKE`, `BETWEEN` or `IN` after `NOT`"));
+            return Err(self.expected(
+                "`LIKE`, `BETWEEN` or `IN` after `NOT`",
+                "`NOT` 之后的 `LIKE`、`BETWEEN` 或 `IN`",
+            ));
         } else if let Operand::Literal(Scalar::Bool(b)) = left.operand {
             // A bare TRUE or FALSE is a predicate of its own in CQL2.
             Node::Const(b)
         } else {
-            return Err(self.expected(&format!(
-                "a comparison (=, <>, <, <=, >, >=, LIKE, BETWEEN, IN or IS NULL) after {}",
-                left.desc
-            )));
+            return Err(self.expected(
+                &format!(
+                    "a comparison (=, <>, <, <=, >, >=, LIKE, BETWEEN, IN or IS NULL) after {}",
+                    left.desc
+                ),
+                &format!(
+                    "{} 之后的比较（=、<>、<、<=、>、>=、LIKE、BETWEEN、IN 或 IS NULL）",
+                    left.desc.zh
+                ),
+            ));
         };
         Ok(if negated {
             Node::Not(Box::new(node))
@@ -308,25 +358,40 @@ impl<'s> Parser<'s> {
 
     fn parse_like(&mut self, left: Arg) -> Result<Node, Cql2Error> {
         if left.ty != Type::Text {
-            let what = if left.is_property() {
-                format!("{} is {}", left.desc, type_name(left.ty))
+            let (what, what_zh) = if left.is_property() {
+                (
+                    format!("{} is {}", left.desc, type_name(left.ty)),
+                    format!("{} 是{}", left.desc.zh, type_name_zh(left.ty)),
+                )
             } else {
-                format!("{} is not text", left.desc)
+                (
+                    format!("{} is not text", left.desc),
+                    format!("{} 不是文本", left.desc.zh),
+                )
             };
-            return Err(self.err_at(left.offset, format!("LIKE needs text, but {what}")));
+            return Err(self.err_at(
+                left.offset,
+                format!("LIKE needs text, but {what}"),
+                format!("LIKE 需要文本，但{}", spaced(&what_zh)),
+            ));
         }
         let t = self.peek().clone();
         let Tok::Text(pattern) = &t.tok else {
             if self.is_keyword(&t, "CASEI") || self.is_keyword(&t, "ACCENTI") {
+                let name = self.lexeme(&t).to_ascii_uppercase();
                 return Err(self.err_at(
                     t.start,
-                    format!("{} is not supported", self.lexeme(&t).to_ascii_uppercase()),
+                    format!("{name} is not supported"),
+                    format!("不支持 {name}"),
                 ));
             }
-            return Err(self.expected("a pattern in single quotes after `LIKE`"));
+            return Err(self.expected(
+                "a pattern in single quotes after `LIKE`",
+                "`LIKE` 之后用单引号括起的模式",
+            ));
         };
         self.advance();
-        let pattern = compile_like(pattern).map_err(|m| self.err_at(t.start, m))?;
+        let pattern = compile_like(pattern).map_err(|m| Cql2Error::at(self.src, t.start, m))?;
         Ok(Node::Like {
             operand: left.operand,
             pattern,
@@ -341,6 +406,11 @@ impl<'s> Parser<'s> {
                     "BETWEEN needs a number or a date, but {} is {}",
                     left.desc,
                     type_name(left.ty)
+                ),
+                format!(
+                    "BETWEEN 需要数字或日期，但 {} 是{}",
+                    left.desc.zh,
+                    type_name_zh(left.ty)
                 ),
             ));
         }
@@ -357,7 +427,7 @@ impl<'s> Parser<'s> {
     }
 
     fn parse_in(&mut self, left: Arg) -> Result<Node, Cql2Error> {
-        self.expect(Tok::LParen, "`(` to open the IN list")?;
+        self.expect(Tok::LParen, "`(` to open the IN list", "开始 IN 列表的 `(`")?;
         let mut list = Vec::new();
         loop {
             let item = self.parse_operand()?;
@@ -368,6 +438,7 @@ impl<'s> Parser<'s> {
                     return Err(self.err_at(
                         item.offset,
                         format!("IN lists hold values, found property {}", item.desc),
+                        format!("IN 列表只能包含值，却遇到属性 {}", item.desc.zh),
                     ));
                 }
             }
@@ -377,7 +448,11 @@ impl<'s> Parser<'s> {
                 break;
             }
         }
-        self.expect(Tok::RParen, "`,` or `)` in the IN list")?;
+        self.expect(
+            Tok::RParen,
+            "`,` or `)` in the IN list",
+            "IN 列表中的 `,` 或 `)`",
+        )?;
         Ok(Node::In {
             operand: left.operand,
             list,
@@ -389,17 +464,25 @@ impl<'s> Parser<'s> {
         for x in [a, b] {
             match x.ty {
                 Type::TextList => {
-                    return Err(self.err_at(x.offset, format!(
-                        "{} is a list of texts; `{op}` cannot compare it — use A_OVERLAPS({}, ('…', '…')) to match any of the values, or A_CONTAINS to require all of them",
-                        x.desc,
-                        x.desc.trim_matches('`'),
-                    )));
+                    let name = x.desc.en.trim_matches('`');
+                    return Err(self.err_at(
+                        x.offset,
+                        format!(
+                            "{} is a list of texts; `{op}` cannot compare it — use A_OVERLAPS({name}, ('…', '…')) to match any of the values, or A_CONTAINS to require all of them",
+                            x.desc,
+                        ),
+                        format!(
+                            "{} 是文本列表，`{op}` 不能比较它：要匹配其中任一值请用 A_OVERLAPS({name}, ('…', '…'))，要求全部包含请用 A_CONTAINS",
+                            x.desc.zh,
+                        ),
+                    ));
                 }
                 Type::Geometry => {
-                    return Err(self.err_at(x.offset, format!(
-                        "{} is the geometry; `{op}` cannot compare it — use S_INTERSECTS, S_WITHIN, S_CONTAINS or S_DISJOINT",
-                        x.desc
-                    )));
+                    return Err(self.err_at(
+                        x.offset,
+                        format!("{} is the geometry; `{op}` cannot compare it — use S_INTERSECTS, S_WITHIN, S_CONTAINS or S_DISJOINT", x.desc),
+                        format!("{} 是几何，`{op}` 不能比较它：请用 S_INTERSECTS、S_WITHIN、S_CONTAINS 或 S_DISJOINT", x.desc.zh),
+                    ));
                 }
                 _ => {}
             }
@@ -407,36 +490,64 @@ impl<'s> Parser<'s> {
         if a.ty == b.ty || is_temporal(a.ty) && is_temporal(b.ty) {
             return Ok(());
         }
-        let message = match (a.is_property(), b.is_property()) {
-            (true, true) => format!(
-                "{} is {}; it cannot be compared with {}, which is {}",
-                a.desc,
-                type_name(a.ty),
-                b.desc,
-                type_name(b.ty)
+        let (message, message_zh) = match (a.is_property(), b.is_property()) {
+            (true, true) => (
+                format!(
+                    "{} is {}; it cannot be compared with {}, which is {}",
+                    a.desc,
+                    type_name(a.ty),
+                    b.desc,
+                    type_name(b.ty)
+                ),
+                format!(
+                    "{} 是{}，不能与{}（{}）比较",
+                    a.desc.zh,
+                    type_name_zh(a.ty),
+                    spaced(&b.desc.zh),
+                    type_name_zh(b.ty)
+                ),
             ),
-            (true, false) => format!(
-                "{} is {}; it cannot be compared with {}",
-                a.desc,
-                type_name(a.ty),
-                b.desc
+            (true, false) => (
+                format!(
+                    "{} is {}; it cannot be compared with {}",
+                    a.desc,
+                    type_name(a.ty),
+                    b.desc
+                ),
+                format!(
+                    "{} 是{}，不能与{} 比较",
+                    a.desc.zh,
+                    type_name_zh(a.ty),
+                    spaced(&b.desc.zh)
+                ),
             ),
-            (false, true) => format!(
-                "{} is {}; it cannot be compared with {}",
-                b.desc,
-                type_name(b.ty),
-                a.desc
+            (false, true) => (
+                format!(
+                    "{} is {}; it cannot be compared with {}",
+                    b.desc,
+                    type_name(b.ty),
+                    a.desc
+                ),
+                format!(
+                    "{} 是{}，不能与{} 比较",
+                    b.desc.zh,
+                    type_name_zh(b.ty),
+                    spaced(&a.desc.zh)
+                ),
             ),
-            (false, false) => format!("{} cannot be compared with {}", a.desc, b.desc),
+            (false, false) => (
+                format!("{} cannot be compared with {}", a.desc, b.desc),
+                format!("{} 不能与{} 比较", a.desc.zh, spaced(&b.desc.zh)),
+            ),
         };
-        Err(self.err_at(b.offset, message))
+        Err(self.err_at(b.offset, message, message_zh))
     }
 
     /// A property or a literal value.
     fn parse_operand(&mut self) -> Result<Arg, Cql2Error> {
         let t = self.peek().clone();
         let offset = t.start;
-        let literal = |s: Scalar, ty: Type, desc: String| Arg {
+        let literal = |s: Scalar, ty: Type, desc: Bilingual| Arg {
             operand: Operand::Literal(s),
             ty,
             desc,
@@ -448,7 +559,10 @@ impl<'s> Parser<'s> {
                 Ok(literal(
                     Scalar::Text(s.clone()),
                     Type::Text,
-                    format!("text {}", show_text(s)),
+                    Bilingual::new(
+                        format!("text {}", show_text(s)),
+                        format!("文本 {}", show_text(s)),
+                    ),
                 ))
             }
             Tok::Number(n) => {
@@ -456,7 +570,10 @@ impl<'s> Parser<'s> {
                 Ok(literal(
                     Scalar::Number(*n),
                     Type::Number,
-                    format!("number {}", self.lexeme(&t)),
+                    Bilingual::new(
+                        format!("number {}", self.lexeme(&t)),
+                        format!("数字 {}", self.lexeme(&t)),
+                    ),
                 ))
             }
             Tok::Quoted(name) => {
@@ -471,17 +588,21 @@ impl<'s> Parser<'s> {
                 match upper.as_str() {
                     "TRUE" | "FALSE" => {
                         self.advance();
-                        Ok(literal(Scalar::Bool(upper == "TRUE"), Type::Bool, upper.clone()))
+                        Ok(literal(Scalar::Bool(upper == "TRUE"), Type::Bool, Bilingual::new(upper.clone(), upper.clone())))
                     }
-                    "NULL" => Err(self.err_at(offset, "NULL is not a value here; test for a missing value with `property IS NULL`")),
-                    _ if RESERVED.contains(&upper.as_str()) => Err(self.expected("a property or a value")),
+                    "NULL" => Err(self.err_at(
+                        offset,
+                        "NULL is not a value here; test for a missing value with `property IS NULL`",
+                        "NULL 在这里不是值；判断值是否缺失请写 `属性 IS NULL`",
+                    )),
+                    _ if RESERVED.contains(&upper.as_str()) => Err(self.expected("a property or a value", "属性或值")),
                     _ => {
                         self.advance();
                         self.property(word, offset)
                     }
                 }
             }
-            _ => Err(self.expected("a property or a value")),
+            _ => Err(self.expected("a property or a value", "属性或值")),
         }
     }
 
@@ -490,12 +611,13 @@ impl<'s> Parser<'s> {
             Some((id, ty)) => Ok(Arg {
                 operand: Operand::Property(id),
                 ty,
-                desc: format!("`{name}`"),
+                desc: Bilingual::new(format!("`{name}`"), format!("`{name}`")),
                 offset,
             }),
             None => Err(self.err_at(
                 offset,
                 format!("`{name}` is not a queryable of this collection"),
+                format!("`{name}` 不是此数据集合的可查询属性"),
             )),
         }
     }
@@ -508,35 +630,53 @@ impl<'s> Parser<'s> {
                 self.advance();
                 let t = self.peek().clone();
                 let Tok::Text(s) = &t.tok else {
-                    return Err(self.expected(&format!("a quoted {} inside {upper}(…)", if upper == "DATE" { "date like '2026-01-31'" } else { "timestamp like '2026-01-31T00:00:00Z'" })));
+                    let (what, what_zh) = if upper == "DATE" {
+                        ("date like '2026-01-31'", "日期，如 '2026-01-31'")
+                    } else {
+                        ("timestamp like '2026-01-31T00:00:00Z'", "时间戳，如 '2026-01-31T00:00:00Z'")
+                    };
+                    return Err(self.expected(&format!("a quoted {what} inside {upper}(…)"), &format!("{upper}(…) 中用单引号括起的{what_zh}")));
                 };
                 self.advance();
-                self.expect(Tok::RParen, "`)`")?;
+                self.expect(Tok::RParen, "`)`", "`)`")?;
                 let literal = if upper == "DATE" {
                     parse_date(s).map(|d| (Scalar::Date(d), Type::Date))
                 } else {
                     parse_timestamp(s).map(|t| (Scalar::Timestamp(t), Type::Timestamp))
                 };
                 let Some((scalar, ty)) = literal else {
-                    let form = if upper == "DATE" { "YYYY-MM-DD" } else { "YYYY-MM-DDThh:mm:ssZ" };
-                    return Err(self.err_at(t.start, format!("{upper}({}) is not a valid {} (expected {form})", show_text(s), upper.to_ascii_lowercase())));
+                    let (form, kind_zh) = if upper == "DATE" { ("YYYY-MM-DD", "日期") } else { ("YYYY-MM-DDThh:mm:ssZ", "时间戳") };
+                    return Err(self.err_at(
+                        t.start,
+                        format!("{upper}({}) is not a valid {} (expected {form})", show_text(s), upper.to_ascii_lowercase()),
+                        format!("{upper}({}) 不是有效的{kind_zh}（格式应为 {form}）", show_text(s)),
+                    ));
                 };
-                Ok(Arg { operand: Operand::Literal(scalar), ty, desc: format!("{upper}({})", show_text(s)), offset })
+                let shown = format!("{upper}({})", show_text(s));
+                Ok(Arg { operand: Operand::Literal(scalar), ty, desc: Bilingual::new(shown.clone(), shown), offset })
             }
-            "CASEI" | "ACCENTI" => Err(self.err_at(offset, format!("{upper} is not supported"))),
-            "INTERVAL" => Err(self.err_at(offset, "INTERVAL is not supported; compare dates with <, >, = or BETWEEN")),
+            "CASEI" | "ACCENTI" => Err(self.err_at(offset, format!("{upper} is not supported"), format!("不支持 {upper}"))),
+            "INTERVAL" => Err(self.err_at(
+                offset,
+                "INTERVAL is not supported; compare dates with <, >, = or BETWEEN",
+                "不支持 INTERVAL；比较日期请用 <、>、= 或 BETWEEN",
+            )),
             _ if is_geometry_word(upper) => Err(self.err_at(
                 offset,
                 format!("the geometry literal {upper}(…) can only be used inside S_INTERSECTS, S_DISJOINT, S_WITHIN or S_CONTAINS"),
+                format!("几何字面量 {upper}(…) 只能用在 S_INTERSECTS、S_DISJOINT、S_WITHIN 或 S_CONTAINS 之中"),
             )),
             _ if upper.starts_with("T_") => Err(self.err_at(
                 offset,
                 format!("the temporal operator {upper} is not supported; compare dates with <, >, = or BETWEEN"),
+                format!("不支持时间运算符 {upper}；比较日期请用 <、>、= 或 BETWEEN"),
             )),
-            _ if SpatialOp::from_name(upper).is_some() || ArrayOp::from_name(upper).is_some() => {
-                Err(self.err_at(offset, format!("{upper}(…) is a condition, not a value; it cannot be compared")))
-            }
-            _ => Err(self.err_at(offset, format!("unknown function `{upper}`"))),
+            _ if SpatialOp::from_name(upper).is_some() || ArrayOp::from_name(upper).is_some() => Err(self.err_at(
+                offset,
+                format!("{upper}(…) is a condition, not a value; it cannot be compared"),
+                format!("{upper}(…) 是条件而不是值，不能用来比较"),
+            )),
+            _ => Err(self.err_at(offset, format!("unknown function `{upper}`"), format!("未知的函数 `{upper}`"))),
         }
     }
 
@@ -546,9 +686,9 @@ impl<'s> Parser<'s> {
         self.advance();
         self.advance();
         let left = self.parse_array_arg(name)?;
-        self.expect(Tok::Comma, "`,`")?;
+        self.expect(Tok::Comma, "`,`", "`,`")?;
         let right = self.parse_array_arg(name)?;
-        self.expect(Tok::RParen, "`)`")?;
+        self.expect(Tok::RParen, "`)`", "`)`")?;
         Ok(Node::Array { op, left, right })
     }
 
@@ -567,9 +707,10 @@ impl<'s> Parser<'s> {
                     match &v.tok {
                         Tok::Text(s) => items.push(s.clone()),
                         _ => {
-                            return Err(self.expected(&format!(
-                                "a text in single quotes in the {name} array"
-                            )));
+                            return Err(self.expected(
+                                &format!("a text in single quotes in the {name} array"),
+                                &format!("{name} 数组中用单引号括起的文本"),
+                            ));
                         }
                     }
                     self.advance();
@@ -579,15 +720,20 @@ impl<'s> Parser<'s> {
                         break;
                     }
                 }
-                self.expect(Tok::RParen, "`,` or `)` in the array")?;
+                self.expect(
+                    Tok::RParen,
+                    "`,` or `)` in the array",
+                    "数组中的 `,` 或 `)`",
+                )?;
                 Ok(ArrayArg::Literal(items))
             }
             Tok::Word(w) | Tok::Quoted(w) => {
                 let reserved = RESERVED.iter().any(|r| w.eq_ignore_ascii_case(r));
                 if reserved && matches!(t.tok, Tok::Word(_)) {
-                    return Err(self.expected(&format!(
-                        "a list property or an array like ('a', 'b') in {name}"
-                    )));
+                    return Err(self.expected(
+                        &format!("a list property or an array like ('a', 'b') in {name}"),
+                        &format!("{name} 中的列表属性或 ('a', 'b') 这样的数组"),
+                    ));
                 }
                 self.advance();
                 let arg = self.property(w, t.start)?;
@@ -599,12 +745,17 @@ impl<'s> Parser<'s> {
                             "`{w}` is {}; {name} needs a list property or an array like ('a', 'b')",
                             type_name(arg.ty)
                         ),
+                        format!(
+                            "`{w}` 是{}；{name} 需要列表属性或 ('a', 'b') 这样的数组",
+                            type_name_zh(arg.ty)
+                        ),
                     )),
                 }
             }
-            _ => Err(self.expected(&format!(
-                "a list property or an array like ('a', 'b') in {name}"
-            ))),
+            _ => Err(self.expected(
+                &format!("a list property or an array like ('a', 'b') in {name}"),
+                &format!("{name} 中的列表属性或 ('a', 'b') 这样的数组"),
+            )),
         }
     }
 
@@ -615,9 +766,9 @@ impl<'s> Parser<'s> {
         self.advance();
         self.advance();
         let a = self.parse_geometry_arg(name)?;
-        self.expect(Tok::Comma, "`,`")?;
+        self.expect(Tok::Comma, "`,`", "`,`")?;
         let b = self.parse_geometry_arg(name)?;
-        self.expect(Tok::RParen, "`)`")?;
+        self.expect(Tok::RParen, "`)`", "`)`")?;
         match (a, b) {
             (None, Some(g)) => Ok(Node::Spatial { op, subject: None, geometry: g }),
             (Some(g), None) => Ok(Node::Spatial { op: op.converse(), subject: None, geometry: g }),
@@ -625,6 +776,7 @@ impl<'s> Parser<'s> {
             (None, None) => Err(self.err_at(
                 start,
                 format!("{name} compares the geometry with itself; one argument must be a geometry literal such as BBOX(…) or POLYGON(…)"),
+                format!("{name} 的两个参数都是几何属性；其中一个须是几何字面量，如 BBOX(…) 或 POLYGON(…)"),
             )),
         }
     }
@@ -639,9 +791,10 @@ impl<'s> Parser<'s> {
                 return self.geometry_property(w, t.start, name).map(|()| None);
             }
             _ => {
-                return Err(self.expected(&format!(
-                    "the geometry property or a geometry literal in {name}"
-                )))
+                return Err(self.expected(
+                    &format!("the geometry property or a geometry literal in {name}"),
+                    &format!("{name} 中的几何属性或几何字面量"),
+                ));
             }
         };
         let upper = word.to_ascii_uppercase();
@@ -653,9 +806,10 @@ impl<'s> Parser<'s> {
             return self.parse_geometry().map(Some);
         }
         if RESERVED.contains(&upper.as_str()) {
-            return Err(self.expected(&format!(
-                "the geometry property or a geometry literal in {name}"
-            )));
+            return Err(self.expected(
+                &format!("the geometry property or a geometry literal in {name}"),
+                &format!("{name} 中的几何属性或几何字面量"),
+            ));
         }
         self.advance();
         self.geometry_property(&word, t.start, name).map(|()| None)
@@ -672,6 +826,10 @@ impl<'s> Parser<'s> {
                     "`{word}` is {}; {name} needs the geometry property and a geometry literal",
                     type_name(arg.ty)
                 ),
+                format!(
+                    "`{word}` 是{}；{name} 需要几何属性和一个几何字面量",
+                    type_name_zh(arg.ty)
+                ),
             ))
         }
     }
@@ -685,7 +843,11 @@ impl<'s> Parser<'s> {
         }
         self.eat_keyword("Z");
         if self.is_keyword(self.peek(), "EMPTY") {
-            return Err(self.err_at(self.peek().start, format!("{upper} EMPTY is not supported")));
+            return Err(self.err_at(
+                self.peek().start,
+                format!("{upper} EMPTY is not supported"),
+                format!("不支持 {upper} EMPTY"),
+            ));
         }
         if upper == "GEOMETRYCOLLECTION" {
             // Its members are validated one by one, as they are parsed.
@@ -694,9 +856,9 @@ impl<'s> Parser<'s> {
         }
         let geometry = match upper.as_str() {
             "POINT" => {
-                self.expect(Tok::LParen, "`(`")?;
+                self.expect(Tok::LParen, "`(`", "`(`")?;
                 let c = self.coord()?;
-                self.expect(Tok::RParen, "`)`")?;
+                self.expect(Tok::RParen, "`)`", "`)`")?;
                 Geometry::Point(Point(c))
             }
             "LINESTRING" => Geometry::LineString(self.line_string()?),
@@ -712,7 +874,11 @@ impl<'s> Parser<'s> {
             }
         };
         if let Err(e) = geometry.check_validation() {
-            return Err(self.err_at(t.start, format!("invalid {upper}: {e}")));
+            return Err(self.err_at(
+                t.start,
+                format!("invalid {upper}: {e}"),
+                format!("无效的 {upper}：{}", invalid_zh(&e)),
+            ));
         }
         Ok(geometry)
     }
@@ -726,6 +892,7 @@ impl<'s> Parser<'s> {
         }
         Err(self.expected(
             "POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING or MULTIPOLYGON in the GEOMETRYCOLLECTION",
+            "GEOMETRYCOLLECTION 中的 POINT、LINESTRING、POLYGON、MULTIPOINT、MULTILINESTRING 或 MULTIPOLYGON",
         ))
     }
 
@@ -734,13 +901,13 @@ impl<'s> Parser<'s> {
         &mut self,
         item: fn(&mut Self) -> Result<T, Cql2Error>,
     ) -> Result<Vec<T>, Cql2Error> {
-        self.expect(Tok::LParen, "`(`")?;
+        self.expect(Tok::LParen, "`(`", "`(`")?;
         let mut out = vec![item(self)?];
         while self.peek().tok == Tok::Comma {
             self.advance();
             out.push(item(self)?);
         }
-        self.expect(Tok::RParen, "`,` or `)`")?;
+        self.expect(Tok::RParen, "`,` or `)`", "`,` 或 `)`")?;
         Ok(out)
     }
 
@@ -750,7 +917,7 @@ impl<'s> Parser<'s> {
                 self.advance();
                 Ok(n)
             }
-            _ => Err(self.expected("a number")),
+            _ => Err(self.expected("a number", "数字")),
         }
     }
 
@@ -768,7 +935,7 @@ impl<'s> Parser<'s> {
         let start = self.peek().start;
         let coords = self.list_of(Self::coord)?;
         if coords.len() < 2 {
-            return Err(self.err_at(start, "a line needs at least 2 points"));
+            return Err(self.err_at(start, "a line needs at least 2 points", "线至少需要 2 个点"));
         }
         Ok(LineString(coords))
     }
@@ -783,10 +950,15 @@ impl<'s> Parser<'s> {
                     "a polygon ring needs at least 4 points, found {}",
                     coords.len()
                 ),
+                format!("多边形的环至少需要 4 个点，却只有 {} 个", coords.len()),
             ));
         }
         if coords.first() != coords.last() {
-            return Err(self.err_at(start, "a polygon ring must end at its first point"));
+            return Err(self.err_at(
+                start,
+                "a polygon ring must end at its first point",
+                "多边形的环必须回到起点（首尾两点相同）",
+            ));
         }
         Ok(LineString(coords))
     }
@@ -803,7 +975,7 @@ impl<'s> Parser<'s> {
             if p.peek().tok == Tok::LParen {
                 p.advance();
                 let c = p.coord()?;
-                p.expect(Tok::RParen, "`)`")?;
+                p.expect(Tok::RParen, "`)`", "`)`")?;
                 Ok(Point(c))
             } else {
                 p.coord().map(Point)
@@ -825,6 +997,10 @@ impl<'s> Parser<'s> {
                         "BBOX needs 4 numbers (minx, miny, maxx, maxy), found {}",
                         numbers.len()
                     ),
+                    format!(
+                        "BBOX 需要 4 个数字（最小 x、最小 y、最大 x、最大 y），却有 {} 个",
+                        numbers.len()
+                    ),
                 ));
             }
         };
@@ -832,6 +1008,7 @@ impl<'s> Parser<'s> {
             return Err(self.err_at(
                 start,
                 format!("BBOX has miny {miny} greater than maxy {maxy}"),
+                format!("BBOX 的最小 y（{miny}）大于最大 y（{maxy}）"),
             ));
         }
         if minx <= maxx {
@@ -842,6 +1019,7 @@ impl<'s> Parser<'s> {
             return Err(self.err_at(
                 start,
                 format!("BBOX has minx {minx} greater than maxx {maxx}, which only makes sense across the antimeridian (longitudes within -180..180)"),
+                format!("BBOX 的最小 x（{minx}）大于最大 x（{maxx}），这只在跨越 180° 经线时才有意义（经度须在 -180..180 以内）"),
             ));
         }
         let east = box_geometry(minx, miny, 180.0, maxy);
@@ -896,7 +1074,7 @@ fn is_temporal(ty: Type) -> bool {
     matches!(ty, Type::Date | Type::Timestamp)
 }
 
-pub(super) fn compile_like(pattern: &str) -> Result<Vec<LikePart>, String> {
+pub(super) fn compile_like(pattern: &str) -> Result<Vec<LikePart>, Bilingual> {
     let mut out = Vec::new();
     let mut chars = pattern.chars();
     while let Some(c) = chars.next() {
@@ -906,9 +1084,12 @@ pub(super) fn compile_like(pattern: &str) -> Result<Vec<LikePart>, String> {
             '\\' => match chars.next() {
                 Some(e) => LikePart::Char(e),
                 None => {
-                    return Err(format!(
-                        "LIKE pattern {} ends with the escape character `\\`",
-                        show_text(pattern)
+                    return Err(Bilingual::new(
+                        format!(
+                            "LIKE pattern {} ends with the escape character `\\`",
+                            show_text(pattern)
+                        ),
+                        format!("LIKE 模式 {} 以转义符 `\\` 结尾", show_text(pattern)),
                     ))
                 }
             },

@@ -216,7 +216,10 @@ fn like_with_wildcards_and_escapes() {
     // Text can no longer end in a lone backslash (`\'` is a quote), but the check stays.
     assert_eq!(
         compile_like("a\\"),
-        Err("LIKE pattern 'a\\' ends with the escape character `\\`".to_string())
+        Err(Bilingual::new(
+            "LIKE pattern 'a\\' ends with the escape character `\\`",
+            "LIKE 模式 'a\\' 以转义符 `\\` 结尾"
+        ))
     );
 }
 
@@ -592,106 +595,155 @@ fn transform_moves_every_literal() {
     );
     let err = e.transform_geometries(&|c| {
         if c.x > 100.0 {
-            Err(format!("x {} out of range", c.x))
+            Err(Bilingual::new(
+                format!("x {} out of range", c.x),
+                format!("x {} 超出范围", c.x),
+            ))
         } else {
             Ok(c)
         }
     });
-    assert_eq!(err, Err("x 126.1 out of range".to_string()));
+    assert_eq!(
+        err,
+        Err(Bilingual::new("x 126.1 out of range", "x 126.1 超出范围"))
+    );
     let mut nan = parse_ok("S_INTERSECTS(geometry, POINT(1 2))");
-    assert!(nan
+    let not_finite = nan
         .transform_geometries(&|_| Ok(coord! { x: f64::NAN, y: 0.0 }))
-        .unwrap_err()
-        .contains("(1, 2)"));
+        .unwrap_err();
+    assert!(not_finite.en.contains("(1, 2)"));
+    assert_eq!(not_finite.zh, "坐标 (1, 2) 转换后的位置不是有限数");
+    // A transform that folds a polygon onto itself leaves it invalid, in both languages.
+    let mut folded = parse_ok("S_INTERSECTS(geometry, POLYGON((0 0, 2 0, 2 2, 0 2, 0 0)))");
+    let err = folded
+        .transform_geometries(&|c| {
+            Ok(coord! { x: c.x, y: if c.x == 2.0 { 2.0 - c.y } else { c.y } })
+        })
+        .unwrap_err();
+    assert!(
+        err.en
+            .starts_with("geometry literal is invalid after transformation"),
+        "{err:?}"
+    );
+    assert_eq!(err.zh, "几何字面量转换后无效：外环自相交");
     // Non-spatial filters have nothing to transform.
     let mut plain = parse_ok("status = 'x'");
     assert_eq!(
-        plain.transform_geometries(&|_| Err("called".into())),
+        plain.transform_geometries(&|_| Err(Bilingual::new("called", "调用了"))),
         Ok(())
     );
 }
 
-/// (filter, exact message): every error names its token or property and its column.
+/// (filter, exact message, its Chinese): every error names its token or property and its column.
 #[test]
 fn error_messages_name_the_problem_and_the_column() {
     let cases = [
-        ("colour = 'red'", "`colour` is not a queryable of this collection (column 1)"),
-        ("area_m2 = 'big'", "`area_m2` is a number; it cannot be compared with text 'big' (column 11)"),
-        ("'big' < area_m2", "`area_m2` is a number; it cannot be compared with text 'big' (column 9)"),
-        ("status = area_m2", "`status` is text; it cannot be compared with `area_m2`, which is a number (column 10)"),
-        ("1 = 'a'", "number 1 cannot be compared with text 'a' (column 5)"),
-        ("available_from > '2026-01-01'", "`available_from` is a date; it cannot be compared with text '2026-01-01' (column 18)"),
-        ("vacant = 1", "`vacant` is a boolean; it cannot be compared with number 1 (column 10)"),
-        ("area_m2 IN (1, 'x')", "`area_m2` is a number; it cannot be compared with text 'x' (column 16)"),
-        ("area_m2 BETWEEN 1 AND DATE('2026-01-01')", "`area_m2` is a number; it cannot be compared with DATE('2026-01-01') (column 23)"),
-        ("status BETWEEN 'a' AND 'b'", "BETWEEN needs a number or a date, but `status` is text (column 1)"),
-        ("area_m2 LIKE '5%'", "LIKE needs text, but `area_m2` is a number (column 1)"),
-        ("status LIKE CASEI('a%')", "CASEI is not supported (column 13)"),
-        ("CASEI(status) = 'a'", "CASEI is not supported (column 1)"),
-        ("ACCENTI(status) = 'a'", "ACCENTI is not supported (column 1)"),
-        ("(status = 'a'", "expected `)` at column 14, found end of input"),
-        ("status = 'a')", "expected `AND`, `OR` or the end of the filter at column 13, found `)`"),
-        ("status = 'a' status", "expected `AND`, `OR` or the end of the filter at column 14, found `status`"),
-        ("", "the filter is empty (column 1)"),
-        ("   ", "the filter is empty (column 1)"),
-        ("status =", "expected a property or a value at column 9, found end of input"),
-        ("status", "expected a comparison (=, <>, <, <=, >, >=, LIKE, BETWEEN, IN or IS NULL) after `status` at column 7, found end of input"),
-        ("status NOT = 'a'", "expected `LIKE`, `BETWEEN` or `IN` after `NOT` at column 12, found `=`"),
-        ("park IS 'x'", "expected `NULL` at column 9, found text 'x'"),
-        ("'x' IS NULL", "IS NULL needs a property, found text 'x' (column 1)"),
-        ("park = NULL", "NULL is not a value here; test for a missing value with `property IS NULL` (column 8)"),
-        ("status != 'a'", "`!=` is not CQL2; write `<>` for \"not equal\" (column 8)"),
-        ("status = 'open", "text starting with `'` is never closed (column 10)"),
-        ("\"status = 1", "quoted property name starting with `\"` is never closed (column 1)"),
-        ("area_m2 = 1e999", "number `1e999` is out of range (column 11)"),
-        ("area_m2 = 1 + 2", "unexpected character `+` (arithmetic is not supported) (column 13)"),
-        ("status = 'a' # x", "unexpected character `#` (column 14)"),
-        ("industries = 'C27'", "`industries` is a list of texts; `=` cannot compare it — use A_OVERLAPS(industries, ('…', '…')) to match any of the values, or A_CONTAINS to require all of them (column 1)"),
-        ("industries IN ('C27')", "`industries` is a list of texts; `IN` cannot compare it — use A_OVERLAPS(industries, ('…', '…')) to match any of the values, or A_CONTAINS to require all of them (column 1)"),
-        ("geometry = 'x'", "`geometry` is the geometry; `=` cannot compare it — use S_INTERSECTS, S_WITHIN, S_CONTAINS or S_DISJOINT (column 1)"),
-        ("available_from = DATE('2026-02-30')", "DATE('2026-02-30') is not a valid date (expected YYYY-MM-DD) (column 23)"),
-        ("available_from = DATE('2026-2-3')", "DATE('2026-2-3') is not a valid date (expected YYYY-MM-DD) (column 23)"),
-        ("available_from = TIMESTAMP('yesterday')", "TIMESTAMP('yesterday') is not a valid timestamp (expected YYYY-MM-DDThh:mm:ssZ) (column 28)"),
-        ("T_AFTER(available_from, DATE('2026-01-01'))", "the temporal operator T_AFTER is not supported; compare dates with <, >, = or BETWEEN (column 1)"),
-        ("FOO(status) = 1", "unknown function `FOO` (column 1)"),
-        ("S_INTERSECTS(status, POINT(1 2))", "`status` is text; S_INTERSECTS needs the geometry property and a geometry literal (column 14)"),
-        ("S_INTERSECTS(geometry, geometry)", "S_INTERSECTS compares the geometry with itself; one argument must be a geometry literal such as BBOX(…) or POLYGON(…) (column 1)"),
-        ("S_INTERSECTS(geometry, shape)", "`shape` is not a queryable of this collection (column 24)"),
-        ("S_INTERSECTS(geometry, POINT(1))", "expected a number at column 31, found `)`"),
-        ("S_INTERSECTS(geometry, BBOX(1, 2, 3))", "BBOX needs 4 numbers (minx, miny, maxx, maxy), found 3 (column 24)"),
-        ("S_INTERSECTS(geometry, BBOX(0, 5, 1, 3))", "BBOX has miny 5 greater than maxy 3 (column 24)"),
-        ("S_INTERSECTS(geometry, BBOX(200, 0, 100, 1))", "BBOX has minx 200 greater than maxx 100, which only makes sense across the antimeridian (longitudes within -180..180) (column 24)"),
-        ("S_INTERSECTS(geometry, POLYGON((0 0, 1 0, 1 1, 0 1)))", "a polygon ring must end at its first point (column 32)"),
-        ("S_INTERSECTS(geometry, POLYGON((0 0, 1 0, 0 0)))", "a polygon ring needs at least 4 points, found 3 (column 32)"),
-        ("S_INTERSECTS(geometry, POLYGON((0 0, 1 1, 1 0, 0 1, 0 0)))", "invalid POLYGON: exterior ring has a self-intersection (column 24)"),
-        ("S_INTERSECTS(geometry, LINESTRING(0 0))", "a line needs at least 2 points (column 34)"),
-        ("S_INTERSECTS(geometry, POINT EMPTY)", "POINT EMPTY is not supported (column 30)"),
-        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION EMPTY)", "GEOMETRYCOLLECTION EMPTY is not supported (column 43)"),
-        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(GEOMETRYCOLLECTION(POINT(1 2))))", "expected POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING or MULTIPOLYGON in the GEOMETRYCOLLECTION at column 43, found `GEOMETRYCOLLECTION`"),
-        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(POINT(1 2), BBOX(0, 0, 1, 1)))", "expected POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING or MULTIPOLYGON in the GEOMETRYCOLLECTION at column 55, found `BBOX`"),
-        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(POINT(1 2), POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))))", "invalid POLYGON: exterior ring has a self-intersection (column 55)"),
-        ("POINT(1 2) = 1", "the geometry literal POINT(…) can only be used inside S_INTERSECTS, S_DISJOINT, S_WITHIN or S_CONTAINS (column 1)"),
-        ("A_CONTAINS(status, ('a'))", "`status` is text; A_CONTAINS needs a list property or an array like ('a', 'b') (column 12)"),
-        ("A_CONTAINS(industries, (1))", "expected a text in single quotes in the A_CONTAINS array at column 25, found number 1"),
-        ("A_CONTAINS(industries, ('a')", "expected `)` at column 29, found end of input"),
-        ("status IN ()", "expected a property or a value at column 12, found `)`"),
-        ("status IN ('a' 'b')", "expected `,` or `)` in the IN list at column 16, found text 'b'"),
+        ("colour = 'red'", "`colour` is not a queryable of this collection (column 1)", "`colour` 不是此数据集合的可查询属性（第 1 列）"),
+        ("area_m2 = 'big'", "`area_m2` is a number; it cannot be compared with text 'big' (column 11)", "`area_m2` 是数字，不能与文本 'big' 比较（第 11 列）"),
+        ("'big' < area_m2", "`area_m2` is a number; it cannot be compared with text 'big' (column 9)", "`area_m2` 是数字，不能与文本 'big' 比较（第 9 列）"),
+        ("status = area_m2", "`status` is text; it cannot be compared with `area_m2`, which is a number (column 10)", "`status` 是文本，不能与 `area_m2`（数字）比较（第 10 列）"),
+        ("1 = 'a'", "number 1 cannot be compared with text 'a' (column 5)", "数字 1 不能与文本 'a' 比较（第 5 列）"),
+        ("available_from > '2026-01-01'", "`available_from` is a date; it cannot be compared with text '2026-01-01' (column 18)", "`available_from` 是日期，不能与文本 '2026-01-01' 比较（第 18 列）"),
+        ("vacant = 1", "`vacant` is a boolean; it cannot be compared with number 1 (column 10)", "`vacant` 是布尔值，不能与数字 1 比较（第 10 列）"),
+        ("area_m2 IN (1, 'x')", "`area_m2` is a number; it cannot be compared with text 'x' (column 16)", "`area_m2` 是数字，不能与文本 'x' 比较（第 16 列）"),
+        ("area_m2 BETWEEN 1 AND DATE('2026-01-01')", "`area_m2` is a number; it cannot be compared with DATE('2026-01-01') (column 23)", "`area_m2` 是数字，不能与 DATE('2026-01-01') 比较（第 23 列）"),
+        ("status BETWEEN 'a' AND 'b'", "BETWEEN needs a number or a date, but `status` is text (column 1)", "BETWEEN 需要数字或日期，但 `status` 是文本（第 1 列）"),
+        ("area_m2 LIKE '5%'", "LIKE needs text, but `area_m2` is a number (column 1)", "LIKE 需要文本，但 `area_m2` 是数字（第 1 列）"),
+        ("status LIKE CASEI('a%')", "CASEI is not supported (column 13)", "不支持 CASEI（第 13 列）"),
+        ("CASEI(status) = 'a'", "CASEI is not supported (column 1)", "不支持 CASEI（第 1 列）"),
+        ("ACCENTI(status) = 'a'", "ACCENTI is not supported (column 1)", "不支持 ACCENTI（第 1 列）"),
+        ("(status = 'a'", "expected `)` at column 14, found end of input", "第 14 列语法错误：期望 `)`，却遇到过滤条件的结尾"),
+        ("status = 'a')", "expected `AND`, `OR` or the end of the filter at column 13, found `)`", "第 13 列语法错误：期望 `AND`、`OR` 或过滤条件的结尾，却遇到 `)`"),
+        ("status = 'a' status", "expected `AND`, `OR` or the end of the filter at column 14, found `status`", "第 14 列语法错误：期望 `AND`、`OR` 或过滤条件的结尾，却遇到 `status`"),
+        ("", "the filter is empty (column 1)", "过滤条件为空（第 1 列）"),
+        ("   ", "the filter is empty (column 1)", "过滤条件为空（第 1 列）"),
+        ("status =", "expected a property or a value at column 9, found end of input", "第 9 列语法错误：期望属性或值，却遇到过滤条件的结尾"),
+        ("status", "expected a comparison (=, <>, <, <=, >, >=, LIKE, BETWEEN, IN or IS NULL) after `status` at column 7, found end of input", "第 7 列语法错误：期望 `status` 之后的比较（=、<>、<、<=、>、>=、LIKE、BETWEEN、IN 或 IS NULL），却遇到过滤条件的结尾"),
+        ("status NOT = 'a'", "expected `LIKE`, `BETWEEN` or `IN` after `NOT` at column 12, found `=`", "第 12 列语法错误：期望 `NOT` 之后的 `LIKE`、`BETWEEN` 或 `IN`，却遇到 `=`"),
+        ("park IS 'x'", "expected `NULL` at column 9, found text 'x'", "第 9 列语法错误：期望 `NULL`，却遇到文本 'x'"),
+        ("'x' IS NULL", "IS NULL needs a property, found text 'x' (column 1)", "IS NULL 需要属性，却遇到文本 'x'（第 1 列）"),
+        ("park = NULL", "NULL is not a value here; test for a missing value with `property IS NULL` (column 8)", "NULL 在这里不是值；判断值是否缺失请写 `属性 IS NULL`（第 8 列）"),
+        ("status != 'a'", "`!=` is not CQL2; write `<>` for \"not equal\" (column 8)", "`!=` 不是 CQL2 的写法；“不等于”请写 `<>`（第 8 列）"),
+        ("status = 'open", "text starting with `'` is never closed (column 10)", "以 `'` 开头的文本没有闭合（第 10 列）"),
+        ("\"status = 1", "quoted property name starting with `\"` is never closed (column 1)", "以 `\"` 开头的带引号的属性名没有闭合（第 1 列）"),
+        ("area_m2 = 1e999", "number `1e999` is out of range (column 11)", "数字 `1e999` 超出范围（第 11 列）"),
+        ("area_m2 = 1 + 2", "unexpected character `+` (arithmetic is not supported) (column 13)", "意外的字符 `+`（不支持算术运算）（第 13 列）"),
+        ("status = 'a' # x", "unexpected character `#` (column 14)", "意外的字符 `#`（第 14 列）"),
+        ("industries = 'C27'", "`industries` is a list of texts; `=` cannot compare it — use A_OVERLAPS(industries, ('…', '…')) to match any of the values, or A_CONTAINS to require all of them (column 1)", "`industries` 是文本列表，`=` 不能比较它：要匹配其中任一值请用 A_OVERLAPS(industries, ('…', '…'))，要求全部包含请用 A_CONTAINS（第 1 列）"),
+        ("industries IN ('C27')", "`industries` is a list of texts; `IN` cannot compare it — use A_OVERLAPS(industries, ('…', '…')) to match any of the values, or A_CONTAINS to require all of them (column 1)", "`industries` 是文本列表，`IN` 不能比较它：要匹配其中任一值请用 A_OVERLAPS(industries, ('…', '…'))，要求全部包含请用 A_CONTAINS（第 1 列）"),
+        ("geometry = 'x'", "`geometry` is the geometry; `=` cannot compare it — use S_INTERSECTS, S_WITHIN, S_CONTAINS or S_DISJOINT (column 1)", "`geometry` 是几何，`=` 不能比较它：请用 S_INTERSECTS、S_WITHIN、S_CONTAINS 或 S_DISJOINT（第 1 列）"),
+        ("available_from = DATE('2026-02-30')", "DATE('2026-02-30') is not a valid date (expected YYYY-MM-DD) (column 23)", "DATE('2026-02-30') 不是有效的日期（格式应为 YYYY-MM-DD）（第 23 列）"),
+        ("available_from = DATE('2026-2-3')", "DATE('2026-2-3') is not a valid date (expected YYYY-MM-DD) (column 23)", "DATE('2026-2-3') 不是有效的日期（格式应为 YYYY-MM-DD）（第 23 列）"),
+        ("available_from = TIMESTAMP('yesterday')", "TIMESTAMP('yesterday') is not a valid timestamp (expected YYYY-MM-DDThh:mm:ssZ) (column 28)", "TIMESTAMP('yesterday') 不是有效的时间戳（格式应为 YYYY-MM-DDThh:mm:ssZ）（第 28 列）"),
+        ("T_AFTER(available_from, DATE('2026-01-01'))", "the temporal operator T_AFTER is not supported; compare dates with <, >, = or BETWEEN (column 1)", "不支持时间运算符 T_AFTER；比较日期请用 <、>、= 或 BETWEEN（第 1 列）"),
+        ("FOO(status) = 1", "unknown function `FOO` (column 1)", "未知的函数 `FOO`（第 1 列）"),
+        ("S_INTERSECTS(status, POINT(1 2))", "`status` is text; S_INTERSECTS needs the geometry property and a geometry literal (column 14)", "`status` 是文本；S_INTERSECTS 需要几何属性和一个几何字面量（第 14 列）"),
+        ("S_INTERSECTS(geometry, geometry)", "S_INTERSECTS compares the geometry with itself; one argument must be a geometry literal such as BBOX(…) or POLYGON(…) (column 1)", "S_INTERSECTS 的两个参数都是几何属性；其中一个须是几何字面量，如 BBOX(…) 或 POLYGON(…)（第 1 列）"),
+        ("S_INTERSECTS(geometry, shape)", "`shape` is not a queryable of this collection (column 24)", "`shape` 不是此数据集合的可查询属性（第 24 列）"),
+        ("S_INTERSECTS(geometry, POINT(1))", "expected a number at column 31, found `)`", "第 31 列语法错误：期望数字，却遇到 `)`"),
+        ("S_INTERSECTS(geometry, BBOX(1, 2, 3))", "BBOX needs 4 numbers (minx, miny, maxx, maxy), found 3 (column 24)", "BBOX 需要 4 个数字（最小 x、最小 y、最大 x、最大 y），却有 3 个（第 24 列）"),
+        ("S_INTERSECTS(geometry, BBOX(0, 5, 1, 3))", "BBOX has miny 5 greater than maxy 3 (column 24)", "BBOX 的最小 y（5）大于最大 y（3）（第 24 列）"),
+        ("S_INTERSECTS(geometry, BBOX(200, 0, 100, 1))", "BBOX has minx 200 greater than maxx 100, which only makes sense across the antimeridian (longitudes within -180..180) (column 24)", "BBOX 的最小 x（200）大于最大 x（100），这只在跨越 180° 经线时才有意义（经度须在 -180..180 以内）（第 24 列）"),
+        ("S_INTERSECTS(geometry, POLYGON((0 0, 1 0, 1 1, 0 1)))", "a polygon ring must end at its first point (column 32)", "多边形的环必须回到起点（首尾两点相同）（第 32 列）"),
+        ("S_INTERSECTS(geometry, POLYGON((0 0, 1 0, 0 0)))", "a polygon ring needs at least 4 points, found 3 (column 32)", "多边形的环至少需要 4 个点，却只有 3 个（第 32 列）"),
+        ("S_INTERSECTS(geometry, POLYGON((0 0, 1 1, 1 0, 0 1, 0 0)))", "invalid POLYGON: exterior ring has a self-intersection (column 24)", "无效的 POLYGON：外环自相交（第 24 列）"),
+        ("S_INTERSECTS(geometry, LINESTRING(0 0))", "a line needs at least 2 points (column 34)", "线至少需要 2 个点（第 34 列）"),
+        ("S_INTERSECTS(geometry, POINT EMPTY)", "POINT EMPTY is not supported (column 30)", "不支持 POINT EMPTY（第 30 列）"),
+        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION EMPTY)", "GEOMETRYCOLLECTION EMPTY is not supported (column 43)", "不支持 GEOMETRYCOLLECTION EMPTY（第 43 列）"),
+        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(GEOMETRYCOLLECTION(POINT(1 2))))", "expected POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING or MULTIPOLYGON in the GEOMETRYCOLLECTION at column 43, found `GEOMETRYCOLLECTION`", "第 43 列语法错误：期望 GEOMETRYCOLLECTION 中的 POINT、LINESTRING、POLYGON、MULTIPOINT、MULTILINESTRING 或 MULTIPOLYGON，却遇到 `GEOMETRYCOLLECTION`"),
+        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(POINT(1 2), BBOX(0, 0, 1, 1)))", "expected POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING or MULTIPOLYGON in the GEOMETRYCOLLECTION at column 55, found `BBOX`", "第 55 列语法错误：期望 GEOMETRYCOLLECTION 中的 POINT、LINESTRING、POLYGON、MULTIPOINT、MULTILINESTRING 或 MULTIPOLYGON，却遇到 `BBOX`"),
+        ("S_INTERSECTS(geometry, GEOMETRYCOLLECTION(POINT(1 2), POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))))", "invalid POLYGON: exterior ring has a self-intersection (column 55)", "无效的 POLYGON：外环自相交（第 55 列）"),
+        ("POINT(1 2) = 1", "the geometry literal POINT(…) can only be used inside S_INTERSECTS, S_DISJOINT, S_WITHIN or S_CONTAINS (column 1)", "几何字面量 POINT(…) 只能用在 S_INTERSECTS、S_DISJOINT、S_WITHIN 或 S_CONTAINS 之中（第 1 列）"),
+        ("A_CONTAINS(status, ('a'))", "`status` is text; A_CONTAINS needs a list property or an array like ('a', 'b') (column 12)", "`status` 是文本；A_CONTAINS 需要列表属性或 ('a', 'b') 这样的数组（第 12 列）"),
+        ("A_CONTAINS(industries, (1))", "expected a text in single quotes in the A_CONTAINS array at column 25, found number 1", "第 25 列语法错误：期望 A_CONTAINS 数组中用单引号括起的文本，却遇到数字 1"),
+        ("A_CONTAINS(industries, ('a')", "expected `)` at column 29, found end of input", "第 29 列语法错误：期望 `)`，却遇到过滤条件的结尾"),
+        ("status IN ()", "expected a property or a value at column 12, found `)`", "第 12 列语法错误：期望属性或值，却遇到 `)`"),
+        ("status IN ('a' 'b')", "expected `,` or `)` in the IN list at column 16, found text 'b'", "第 16 列语法错误：期望 IN 列表中的 `,` 或 `)`，却遇到文本 'b'"),
         // `\'` is a quote, so this text never ends.
-        ("status LIKE 'a\\'", "text starting with `'` is never closed (column 13)"),
-        ("状态 = 'x'", "`状态` is not a queryable of this collection (column 1)"),
-        ("status = '可租' AND 颜色 = 'x'", "`颜色` is not a queryable of this collection (column 19)"),
-        ("\"col\"\"our\" = 1", "`col\"our` is not a queryable of this collection (column 1)"),
+        ("status LIKE 'a\\'", "text starting with `'` is never closed (column 13)", "以 `'` 开头的文本没有闭合（第 13 列）"),
+        ("状态 = 'x'", "`状态` is not a queryable of this collection (column 1)", "`状态` 不是此数据集合的可查询属性（第 1 列）"),
+        ("status = '可租' AND 颜色 = 'x'", "`颜色` is not a queryable of this collection (column 19)", "`颜色` 不是此数据集合的可查询属性（第 19 列）"),
+        ("\"col\"\"our\" = 1", "`col\"our` is not a queryable of this collection (column 1)", "`col\"our` 不是此数据集合的可查询属性（第 1 列）"),
     ];
-    for (filter, want) in cases {
+    for (filter, want, want_zh) in cases {
         let e = error(filter);
         assert_eq!(e.message, want, "for `{filter}`");
+        assert_eq!(e.message_zh, want_zh, "for `{filter}`");
         assert_eq!(e.to_string(), want);
         assert!(
             e.message.contains(&format!("column {}", e.column)),
             "{filter}: {e:?}"
         );
         assert_eq!(column_of(filter, e.offset), e.column);
+        assert_eq!(
+            prose_in(&e.message_zh, filter),
+            Vec::<&str>::new(),
+            "for `{filter}`"
+        );
     }
+}
+
+/// The English words (4 letters or more) of a Chinese message that are neither CQL2 or WKT
+/// keywords (upper case), nor taken from the filter, nor the timestamp format's `DDThh`.
+fn prose_in<'m>(zh: &'m str, filter: &str) -> Vec<&'m str> {
+    zh.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.chars().filter(char::is_ascii_alphabetic).count() >= 4)
+        .filter(|w| {
+            w.chars().any(|c| c.is_ascii_lowercase()) && !filter.contains(w) && *w != "DDThh"
+        })
+        .collect()
+}
+
+#[test]
+fn prose_in_finds_english_words() {
+    assert_eq!(
+        prose_in("`colour` 不是可查询属性 of this", "colour = 1"),
+        ["this"]
+    );
+    assert_eq!(
+        prose_in("期望 BETWEEN，格式 YYYY-MM-DDThh:mm:ssZ", ""),
+        Vec::<&str>::new()
+    );
 }
 
 #[test]
@@ -752,6 +804,15 @@ fn never_panics_on_prefixes_and_garbage() {
                 Err(e) => {
                     rejected += 1;
                     assert!(e.offset <= i && e.column >= 1, "{:?}: {e:?}", &v[..i]);
+                    assert!(
+                        e.message_zh.contains(&format!("第 {} 列", e.column)),
+                        "{e:?}"
+                    );
+                    assert_eq!(
+                        prose_in(&e.message_zh, &v[..i]),
+                        Vec::<&str>::new(),
+                        "{e:?}"
+                    );
                 }
             }
             // Also every string with one character removed.

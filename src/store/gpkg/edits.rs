@@ -10,7 +10,7 @@ use crate::export::gpkg::quote;
 use crate::store::merge::changed_properties;
 use crate::inventory::{LayerName, Space};
 use crate::model::{check_transition, Role, SpaceStatus};
-use crate::store::{Actor, AuditEntry, AuditQuery, Batch, Change, Committed, Edit, StoreError};
+use crate::store::{Actor, AuditEntry, AuditQuery, Batch, Change, Committed, Edit, Bilingual, StoreError};
 
 /// Why one edit failed: refused (the batch goes on) or SQLite failed.
 enum Failure {
@@ -46,10 +46,14 @@ fn write_row(tx: &Connection, space: &Space, insert: bool) -> Result<(), Failure
     let how = if insert { Write::Insert } else { Write::Update };
     match write_feature(tx, table, &kinds, &properties, &space.geometry(), how) {
         Ok(()) => Ok(()),
-        Err(WriteError::Geometry(e)) => Err(Failure::Refusal(StoreError::Refused(format!("{} {}: {e}", space.layer(), space.id())))),
-        Err(WriteError::Sql(rusqlite::Error::SqliteFailure(e, _))) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
-            Err(Failure::Refusal(StoreError::Refused(format!("{} already has '{}'", space.layer(), space.id()))))
-        }
+        Err(WriteError::Geometry(e)) => Err(Failure::Refusal(StoreError::Refused(Bilingual::new(
+            format!("{} {}: {e}", space.layer(), space.id()),
+            format!("{} {}：几何无法写入（{e}）", space.layer().zh(), space.id()),
+        )))),
+        Err(WriteError::Sql(rusqlite::Error::SqliteFailure(e, _))) if e.code == rusqlite::ErrorCode::ConstraintViolation => Err(Failure::Refusal(StoreError::Refused(Bilingual::new(
+            format!("{} already has '{}'", space.layer(), space.id()),
+            format!("{}中已有 '{}'", space.layer().zh(), space.id()),
+        )))),
         Err(WriteError::Sql(e)) => Err(Failure::Sql(e)),
     }
 }
@@ -100,10 +104,11 @@ fn apply_one(tx: &Connection, edit: &Edit) -> Result<Committed, Failure> {
             let table = quote(layer.as_str());
             let version = checked_version(tx, layer, &change.id, change.expected_version)?;
             let status: String = tx.query_row(&format!("SELECT status FROM {table} WHERE id = ?1"), [&change.id], |r| r.get(0))?;
-            let from: SpaceStatus = status.parse().map_err(|e: crate::model::UnknownValue| Failure::Refusal(StoreError::Refused(e.to_string())))?;
-            if let Err(reason) = check_transition(from, change.to, actor.role) {
+            let from: SpaceStatus = status.parse().map_err(|e: crate::model::UnknownValue| Failure::Refusal(StoreError::Refused(Bilingual::new(e.to_string(), e.zh()))))?;
+            if let Err(refused) = check_transition(from, change.to, actor.role) {
                 // allowed to a higher role: the role is what is missing
                 let higher = Role::ALL.into_iter().any(|r| r > actor.role && check_transition(from, change.to, r).is_ok());
+                let reason = Bilingual::new(refused.to_string(), refused.zh());
                 return Err(Failure::Refusal(if higher { StoreError::Forbidden(reason) } else { StoreError::Refused(reason) }));
             }
             let kinds = columns(tx, layer.as_str())?;

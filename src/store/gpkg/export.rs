@@ -5,14 +5,14 @@ use std::path::Path;
 
 use super::schema::{document, CATALOGUE, POLICIES};
 use super::GpkgStore;
-use crate::store::{Documents, StoreError};
+use crate::store::{Documents, Bilingual, StoreError};
 
 /// A compact copy of the whole file (`VACUUM INTO`) at `out`, which must not exist.
 pub(super) fn copy_to(store: &GpkgStore, out: &Path) -> Result<(), StoreError> {
     if out.exists() {
-        return Err(StoreError::Missing(format!("{} exists; give a new file", out.display())));
+        return Err(StoreError::Missing(Bilingual::new(format!("{} exists; give a new file", out.display()), format!("{} 已存在；请给一个新文件名", out.display()))));
     }
-    let target = out.to_str().ok_or_else(|| StoreError::Missing(format!("{} is not a UTF-8 path", out.display())))?;
+    let target = out.to_str().ok_or_else(|| StoreError::Missing(Bilingual::new(format!("{} is not a UTF-8 path", out.display()), format!("{} 不是 UTF-8 路径", out.display()))))?;
     store.connection().execute("VACUUM INTO ?1", [target]).map_err(store.error())?;
     Ok(())
 }

@@ -18,7 +18,7 @@ use crate::inventory::export::Exported;
 use crate::inventory::{self, check_policies, with_layer, Layer, LayerName, LayerSource, LoadOptions, Loaded, NoProgress, Shape};
 use crate::model::Catalogue;
 use crate::store::merge::{changes, overlay};
-use crate::store::{Dataset, Import, Imported, LayerChanges, StoreError};
+use crate::store::{Dataset, Import, Imported, LayerChanges, Bilingual, StoreError};
 
 /// What the store holds besides versions and tokens.
 pub(super) struct Stored {
@@ -36,7 +36,10 @@ impl GpkgStore {
         let tables: Vec<String> = db
             .prepare("SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name")
             .and_then(|mut q| q.query_map([], |r| r.get(0))?.collect())
-            .map_err(|_| StoreError::NotAStore { path: path.display().to_string(), reason: "not a GeoPackage (no gpkg_contents)".into() })?;
+            .map_err(|_| StoreError::NotAStore {
+                path: path.display().to_string(),
+                reason: Bilingual::new("not a GeoPackage (no gpkg_contents)", "不是 GeoPackage（没有 gpkg_contents 表）"),
+            })?;
         let stem = path.file_stem().and_then(|s| s.to_str()).and_then(LayerName::parse);
         let mut layers = Vec::new();
         for table in &tables {
@@ -49,9 +52,10 @@ impl GpkgStore {
             layers.push(table_source(&db, table, layer, &origin).map_err(fail)?);
         }
         if layers.is_empty() {
-            return Err(StoreError::Missing(format!(
-                "{}: no feature table is named after a layer (districts, parks, zones, parcels, buildings), nor is the file with its one table",
-                path.display()
+            let file = path.display();
+            return Err(StoreError::Missing(Bilingual::new(
+                format!("{file}: no feature table is named after a layer (districts, parks, zones, parcels, buildings), nor is the file with its one table"),
+                format!("{file}：没有以图层命名的要素表（districts、parks、zones、parcels、buildings），文件也不是以图层命名且只有一个表"),
             )));
         }
         Ok(layers)
@@ -221,7 +225,7 @@ fn write_changes<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName
             Shape::Point(p) => Geometry::Point(p),
         };
         write_feature(db, table, &kinds, &properties, &geometry, write).map_err(|e| match e {
-            WriteError::Geometry(e) => StoreError::Refused(format!("{name} {}: {e}", change.id)),
+            WriteError::Geometry(e) => StoreError::Refused(Bilingual::new(format!("{name} {}: {e}", change.id), format!("{} {}：几何无法写入（{e}）", name.zh(), change.id))),
             WriteError::Sql(e) => fail(e),
         })?;
     }
@@ -254,7 +258,7 @@ pub(super) fn import(store: &GpkgStore, dataset: &Dataset, how: &Import) -> Resu
         .catalogue
         .clone()
         .or(stored_catalogue.clone())
-        .ok_or_else(|| StoreError::Missing("no industry catalogue: import industries.json with the layers".into()))?;
+        .ok_or_else(|| StoreError::Missing(Bilingual::new("no industry catalogue: import industries.json with the layers", "没有产业目录：请与图层一起导入 industries.json")))?;
     let policies = dataset.policies.clone().or(stored_policies);
     // validate everything together before writing anything
     let loaded = load_all(&layers, &catalogue, policies.as_deref())?;

@@ -9,7 +9,7 @@ use super::GpkgStore;
 use crate::export::gpkg::{geometry_blob, quote};
 use crate::inventory::export::{Exported, FOOTPRINT};
 use crate::inventory::LayerName;
-use crate::store::{Store, StoreError};
+use crate::store::{Bilingual, Store, StoreError};
 
 /// Rewrites a store's mixed `buildings` table as points, if it still is one.
 pub(super) fn buildings_as_points(store: &GpkgStore) -> Result<(), StoreError> {
@@ -30,7 +30,10 @@ pub(super) fn buildings_as_points(store: &GpkgStore) -> Result<(), StoreError> {
         let properties = building.stored_properties();
         let kinds = ensure_columns(&tx, table, &properties).map_err(store.error())?;
         let point = geo::Geometry::Point(building.location);
-        let blob = geometry_blob(&point).map_err(|e| StoreError::Refused(format!("building {}: {e}", building.id)))?;
+        let blob = geometry_blob(&point).map_err(|e| {
+            let zh = crate::error::Classified::detail_zh(&e).unwrap_or_else(|| e.to_string());
+            StoreError::Refused(Bilingual::new(format!("building {}: {e}", building.id), format!("厂房楼宇 {}：{zh}", building.id)))
+        })?;
         let footprint = sql_value(properties.get(FOOTPRINT).unwrap_or(&serde_json::Value::Null), kinds[FOOTPRINT]);
         tx.execute(&format!("UPDATE {} SET geom = ?1, {} = ?2 WHERE id = ?3", quote(table), quote(FOOTPRINT)), params![blob, footprint, building.id])
             .map_err(store.error())?;

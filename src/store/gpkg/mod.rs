@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Actor, AuditEntry, AuditQuery, Batch, Committed, Dataset, Documents, Edit, Import, Imported, Store, StoreError, TokenInfo};
+use super::{Actor, AuditEntry, AuditQuery, Batch, Committed, Dataset, Documents, Edit, Import, Imported, Bilingual, Store, StoreError, TokenInfo};
 use crate::model::Role;
 use crate::export::gpkg::quote;
 use crate::inventory::{LayerName, Loaded};
@@ -66,7 +66,7 @@ fn start_checkpointer(path: &Path) -> Result<mpsc::Sender<()>, StoreError> {
                 }
             }
         })
-        .map_err(|e| StoreError::Failed(format!("cannot start the checkpointer: {e}")))?;
+        .map_err(|e| StoreError::Failed(Bilingual::new(format!("cannot start the checkpointer: {e}"), format!("无法启动检查点线程：{e}"))))?;
     Ok(stop)
 }
 
@@ -78,18 +78,18 @@ impl GpkgStore {
 
     /// Opens an existing store.
     pub fn open(path: &Path) -> Result<GpkgStore, StoreError> {
-        let not_a_store = |reason: &str| StoreError::NotAStore { path: path.display().to_string(), reason: reason.to_string() };
+        let not_a_store = |reason: &str, reason_zh: &str| StoreError::NotAStore { path: path.display().to_string(), reason: Bilingual::new(reason, reason_zh) };
         if !path.exists() {
-            return Err(not_a_store("the file does not exist"));
+            return Err(not_a_store("the file does not exist", "文件不存在"));
         }
         let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|source| StoreError::Sqlite { path: path.display().to_string(), source })?;
-        let application_id: i64 = db.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|_| not_a_store("not an SQLite file"))?;
+        let application_id: i64 = db.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|_| not_a_store("not an SQLite file", "不是 SQLite 文件"))?;
         if application_id != 0x4750_4B47 {
-            return Err(not_a_store("not a GeoPackage (application_id is not GPKG)"));
+            return Err(not_a_store("not a GeoPackage (application_id is not GPKG)", "不是 GeoPackage（application_id 不是 GPKG）"));
         }
-        let has_documents = schema::has_documents(&db).map_err(|_| not_a_store("unreadable"))?;
+        let has_documents = schema::has_documents(&db).map_err(|_| not_a_store("unreadable", "无法读取"))?;
         if !has_documents {
-            return Err(not_a_store("a GeoPackage without chanye's tables"));
+            return Err(not_a_store("a GeoPackage without chanye's tables", "这个 GeoPackage 没有 chanye 的表"));
         }
         schema::configure(path, &db)?;
         schema::ensure_tables(path, &db)?;
@@ -101,7 +101,7 @@ impl GpkgStore {
     /// Creates an empty store; the file must not exist.
     pub fn create(path: &Path) -> Result<GpkgStore, StoreError> {
         if path.exists() {
-            return Err(StoreError::NotAStore { path: path.display().to_string(), reason: "the file already exists".into() });
+            return Err(StoreError::NotAStore { path: path.display().to_string(), reason: Bilingual::new("the file already exists", "文件已存在") });
         }
         let fail = |source| StoreError::Sqlite { path: path.display().to_string(), source };
         let db = Connection::open(path).map_err(fail)?;
@@ -166,7 +166,10 @@ impl Store for GpkgStore {
     fn snapshot(&self) -> Result<Loaded, StoreError> {
         let db = self.connection();
         let Stored { layers, catalogue, policies } = read_all(self, &db)?;
-        let catalogue = catalogue.ok_or_else(|| StoreError::Missing(format!("{} holds no industry catalogue; import industries.json", self.path.display())))?;
+        let catalogue = catalogue.ok_or_else(|| {
+            let path = self.path.display();
+            StoreError::Missing(Bilingual::new(format!("{path} holds no industry catalogue; import industries.json"), format!("{path} 中没有产业目录；请导入 industries.json")))
+        })?;
         drop(db);
         let mut loaded = load_all(&layers, &catalogue, policies.as_deref())?;
         let versions = self.versions(LayerName::Parcels)?;

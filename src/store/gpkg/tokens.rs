@@ -4,20 +4,23 @@ use rusqlite::params;
 
 use super::{now, GpkgStore};
 use crate::model::Role;
-use crate::store::{Actor, StoreError, TokenInfo};
+use crate::store::{Actor, Bilingual, StoreError, TokenInfo};
 
 /// Makes a token `cy_` + 64 hex digits for `name`; only its SHA-256 is kept.
 pub(super) fn create(store: &GpkgStore, name: &str, role: Role) -> Result<String, StoreError> {
     if name.trim().is_empty() {
-        return Err(StoreError::Refused("a token needs a name".into()));
+        return Err(StoreError::Refused(Bilingual::new("a token needs a name", "令牌需要名称")));
     }
     let mut secret = [0u8; 32];
-    getrandom::getrandom(&mut secret).map_err(|e| StoreError::Refused(format!("no randomness available: {e}")))?;
+    getrandom::getrandom(&mut secret).map_err(|e| StoreError::Refused(Bilingual::new(format!("no randomness available: {e}"), format!("无法取得随机数：{e}"))))?;
     let token = format!("cy_{}", secret.iter().map(|b| format!("{b:02x}")).collect::<String>());
     let db = store.connection();
     let taken: i64 = db.query_row("SELECT count(*) FROM chanye_tokens WHERE name = ?1", [name], |r| r.get(0)).map_err(store.error())?;
     if taken > 0 {
-        return Err(StoreError::Refused(format!("a token named '{name}' exists; revoke it or choose another name")));
+        return Err(StoreError::Refused(Bilingual::new(
+            format!("a token named '{name}' exists; revoke it or choose another name"),
+            format!("名为 '{name}' 的令牌已存在；请先吊销它，或另取一个名称"),
+        )));
     }
     db.execute(
         "INSERT INTO chanye_tokens (name, role, hash, created_at) VALUES (?1, ?2, ?3, ?4)",
