@@ -136,7 +136,7 @@ fn excel_text(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Columns are as wide as their content up to this many characters; longer text wraps.
-pub const MAX_COLUMN_WIDTH: f64 = 60.0;
+pub const MAX_COLUMN_WIDTH: f64 = 40.0;
 
 /// Columns are never narrower than this.
 const MIN_COLUMN_WIDTH: f64 = 6.0;
@@ -208,6 +208,17 @@ fn cell_width(cell: &Cell, is_date: bool) -> usize {
     }
 }
 
+/// The width a header word needs: a Chinese word breaks onto two lines (Excel breaks Chinese
+/// anywhere), so that 产业匹配得分 does not widen a column of three-digit scores.
+fn header_word_width(word: &str) -> usize {
+    let width = display_width(word);
+    if word.chars().any(|c| char_width(c) == 2) {
+        width.div_ceil(2).max(4)
+    } else {
+        width
+    }
+}
+
 /// Each column's width: its widest cell or the widest word of its header (headers wrap at
 /// spaces, bold, with room for the filter button), plus a margin, between the minimum and
 /// [`MAX_COLUMN_WIDTH`].
@@ -219,7 +230,7 @@ fn column_widths(table: &Table) -> Vec<f64> {
         .map(|(c, header)| {
             let is_date = table.date_columns.contains(&c);
             let content = table.rows.iter().filter_map(|row| row.get(c)).map(|cell| cell_width(cell, is_date)).max().unwrap_or(0);
-            let header = header.split_whitespace().map(display_width).max().unwrap_or(0) as f64 * 1.1 + 3.0;
+            let header = header.split_whitespace().map(header_word_width).max().unwrap_or(0) as f64 * 1.1 + 3.0;
             (content as f64 + 2.0).max(header).clamp(MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH)
         })
         .collect()
