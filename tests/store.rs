@@ -230,3 +230,62 @@ fn tokens_are_shown_once_kept_as_hashes_and_revocable() {
     assert!(store.authenticate(&secret).unwrap().is_none(), "revoked");
     assert!(!token(&["revoke", "--name", "wang"]).status.success());
 }
+
+#[test]
+fn an_import_says_what_validation_warned_of() {
+    use chanye::geometry::china::wgs84_to_gcj02;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.gpkg");
+    GpkgStore::create(&path).unwrap().import(&sample_dataset(), &chanye::store::Import::default()).unwrap();
+    // parcels drawn on AMap, with no crs member
+    let mut parcels = common::sample_layer("parcels");
+    for f in parcels["features"].as_array_mut().unwrap() {
+        common::map_coords(&mut f["geometry"], &|x, y| {
+            let c = wgs84_to_gcj02(geo::Coord { x, y });
+            (c.x, c.y)
+        });
+    }
+    let file = dir.path().join("parcels.geojson");
+    std::fs::write(&file, parcels.to_string()).unwrap();
+    let import = |lang: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_chanye"))
+            .args(["import", file.to_str().unwrap(), "--into", path.to_str().unwrap()])
+            .env("LANG", lang)
+            .env_remove("LANGUAGE")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "a warning does not refuse the import");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = import("C.UTF-8");
+    assert!(err.contains("warning: parcels") && err.contains("looks like GCJ-02 coordinates"), "{err}");
+    let err = import("zh_CN.UTF-8");
+    assert!(err.contains("GCJ-02") && err.contains("警告"), "{err}");
+}
+
+#[test]
+fn a_guard_dropped_by_another_program_is_reported_on_open_and_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.gpkg");
+    GpkgStore::create(&path).unwrap().import(&sample_dataset(), &chanye::store::Import::default()).unwrap();
+    let stats = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_chanye")).args(["stats", "--store", path.to_str().unwrap()]).env("RUST_LOG", "warn").env("LANG", "C.UTF-8").output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(!stats().contains("guard triggers"), "an intact store opens quietly");
+    // what a determined client can do: drop the guard, then write past it
+    let db = rusqlite::Connection::open(&path).unwrap();
+    db.execute_batch("DROP TRIGGER chanye_guard_parcels_update; UPDATE parcels SET status = 'sold' WHERE rowid = 1;").unwrap();
+    drop(db);
+    let err = stats();
+    assert!(err.contains("dropped this store's guard triggers (chanye_guard_parcels_update)"), "{err}");
+    // restored: the next outside write is refused again, and the next open is quiet
+    let db = rusqlite::Connection::open(&path).unwrap();
+    assert!(db.execute("UPDATE parcels SET status = 'idle' WHERE rowid = 2", []).is_err());
+    drop(db);
+    assert!(!stats().contains("guard triggers"));
+}

@@ -65,6 +65,15 @@ fn confirmed(removed: usize) -> Result<bool, CliError> {
 }
 
 fn print_imported(imported: &Imported, into: &Path) {
+    // imported all the same, but said where a person sees it, not only in the log
+    let chinese = super::chinese_locale(|name| std::env::var(name).ok());
+    for problem in &imported.warnings {
+        if chinese {
+            eprintln!("{}", problem.zh());
+        } else {
+            eprintln!("{problem}");
+        }
+    }
     for (layer, c) in &imported.layers {
         println!(
             "{layer}: {} added, {} updated, {} unchanged, {} deleted; {} features",

@@ -31,12 +31,22 @@ pub(super) fn load(from: &InventoryArgs) -> Result<inventory::Loaded, CliError> 
             (loaded, &from.data)
         }
     };
-    for problem in &loaded.report.problems {
-        tracing::warn!("{problem}");
-    }
+    log_problems(&loaded.report.problems);
     log_counts(&loaded.snapshot);
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, from = %origin.display(), "inventory ready");
     Ok(loaded)
+}
+
+/// Logs what a load warned of, in the reader's language.
+pub(super) fn log_problems(problems: &[inventory::Problem]) {
+    let chinese = super::chinese_locale(|name| std::env::var(name).ok());
+    for problem in problems {
+        if chinese {
+            tracing::warn!("{}", problem.zh());
+        } else {
+            tracing::warn!("{problem}");
+        }
+    }
 }
 
 /// Logs the feature count of every layer.

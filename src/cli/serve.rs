@@ -37,6 +37,7 @@ fn open_store(path: &Path, seed: &Path) -> Result<(Arc<dyn Store>, Loaded), CliE
     }
     let store = GpkgStore::open_or_seed(path, seed)?;
     let loaded = store.snapshot()?;
+    super::inventory::log_problems(&loaded.report.problems);
     super::inventory::log_counts(&loaded.snapshot);
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, store = %path.display(), "inventory ready");
     Ok((Arc::new(store), loaded))

@@ -215,6 +215,8 @@ pub struct Imported {
     pub catalogue: bool,
     /// Whether the policy measures were replaced.
     pub policies: bool,
+    /// What validation warned of (a likely GCJ-02 layer, say); errors refuse the import.
+    pub warnings: Vec<crate::inventory::Problem>,
 }
 
 pub use crate::error::Bilingual;

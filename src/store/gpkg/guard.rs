@@ -24,8 +24,8 @@ pub(super) fn register(db: &Connection) -> rusqlite::Result<()> {
 
 /// Adds the triggers to `table` (kept when they exist).
 pub(super) fn protect(db: &Connection, table: &str) -> rusqlite::Result<()> {
-    for event in ["INSERT", "UPDATE", "DELETE"] {
-        let trigger = quote(&format!("chanye_guard_{table}_{}", event.to_ascii_lowercase()));
+    for (event, name) in ["INSERT", "UPDATE", "DELETE"].into_iter().zip(trigger_names(table)) {
+        let trigger = quote(&name);
         db.execute_batch(&format!(
             "CREATE TRIGGER IF NOT EXISTS {trigger} BEFORE {event} ON {} WHEN {FUNCTION}() IS NOT 1
              BEGIN SELECT RAISE(ABORT, 'edit this store through chanye'); END;",
@@ -36,13 +36,31 @@ pub(super) fn protect(db: &Connection, table: &str) -> rusqlite::Result<()> {
 }
 
 /// Adds the triggers to every table chanye keeps that the file has (stores made before the
-/// guard get it on their next open).
+/// guard get it on their next open). A store that had guards but lacks some was changed by
+/// another program that dropped them: that is reported, since what it wrote while they were
+/// gone has no version or audit entry.
 pub(super) fn protect_all(db: &Connection) -> rusqlite::Result<()> {
+    let had: Vec<String> = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'chanye_guard_%'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let layers = LayerName::ALL.map(LayerName::as_str);
+    let mut dropped = Vec::new();
     for table in OWN_TABLES.iter().chain(layers.iter()) {
         if super::schema::has_sqlite_table(db, table)? {
+            dropped.extend(trigger_names(table).into_iter().filter(|t| !had.is_empty() && !had.contains(t)));
             protect(db, table)?;
         }
     }
+    if !dropped.is_empty() {
+        tracing::warn!(
+            "另一个程序删除了本库的保护触发器（{0}），其间写入的内容没有版本和审计记录，请核对              (another program dropped this store's guard triggers ({0}); what it wrote meanwhile has no version or audit entry: check it); they are restored",
+            dropped.join(", ")
+        );
+    }
     Ok(())
+}
+
+fn trigger_names(table: &str) -> [String; 3] {
+    ["insert", "update", "delete"].map(|event| format!("chanye_guard_{table}_{event}"))
 }

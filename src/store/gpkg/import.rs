@@ -272,7 +272,8 @@ pub(super) fn import(store: &GpkgStore, dataset: &Dataset, how: &Import) -> Resu
         let had = kept.iter().any(|s| s.layer == layer);
         changed.push((layer, changes(before.as_ref().map(|l| &l.snapshot), &loaded.snapshot, layer, had)));
     }
-    let result = Imported { layers: changed, catalogue: dataset.catalogue.is_some(), policies: dataset.policies.is_some() };
+    let warnings = loaded.report.problems.clone();
+    let result = Imported { layers: changed, catalogue: dataset.catalogue.is_some(), policies: dataset.policies.is_some(), warnings };
     if how.dry_run {
         return Ok(result);
     }
