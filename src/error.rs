@@ -92,6 +92,24 @@ impl std::fmt::Display for Bilingual {
     }
 }
 
+/// An operating-system error in Chinese, by its kind; the OS's own words for the rare ones.
+pub fn io_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "文件或目录不存在".into(),
+        ErrorKind::PermissionDenied => "没有权限".into(),
+        ErrorKind::AlreadyExists => "已经存在".into(),
+        ErrorKind::AddrInUse => "地址已被占用".into(),
+        ErrorKind::AddrNotAvailable => "本机没有这个地址".into(),
+        // what reading text gives for bytes that are not UTF-8
+        ErrorKind::InvalidData => "不是有效的 UTF-8 文本".into(),
+        ErrorKind::IsADirectory => "这是一个目录".into(),
+        ErrorKind::NotADirectory => "不是目录".into(),
+        ErrorKind::StorageFull => "磁盘已满".into(),
+        _ => e.to_string(),
+    }
+}
+
 impl ErrorKind {
     /// The title and opening sentence of a problem of this kind, in Chinese.
     pub fn zh(self) -> (&'static str, &'static str) {

@@ -16,6 +16,7 @@ mod ogc;
 mod openapi;
 mod projects;
 mod publish;
+mod raw_target;
 mod store;
 mod tiles;
 mod winding;

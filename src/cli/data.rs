@@ -60,7 +60,7 @@ fn confirmed(removed: usize) -> Result<bool, CliError> {
     }
     eprint!("delete these {removed} features? [y/N] ");
     let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer).map_err(|e| CliError::usage(format!("cannot read the answer: {e}"), format!("无法读取回答：{}", super::io_zh(&e))))?;
+    std::io::stdin().read_line(&mut answer).map_err(|e| CliError::usage(format!("cannot read the answer: {e}"), format!("无法读取回答：{}", crate::error::io_zh(&e))))?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 

@@ -281,7 +281,7 @@ impl CliError {
             CliError::Inventory(InventoryError::Invalid(report)) => format!("{}\n数据未通过校验，未载入任何内容", report.zh()),
             CliError::Inventory(e) => lead("无法读取库存数据", e.detail_zh(), e.to_string()),
             CliError::Project { path, source } => format!("{}：{}", path.display(), source.detail_zh().unwrap_or_else(|| source.to_string())),
-            CliError::Read { path, source } | CliError::File { path, source } => format!("无法读取 {}：{}", path.display(), io_zh(source)),
+            CliError::Read { path, source } | CliError::File { path, source } => format!("无法读取 {}：{}", path.display(), crate::error::io_zh(source)),
             CliError::Usage { zh, .. } | CliError::Server { zh, .. } => zh.clone(),
             CliError::Json(e) => format!("写出 JSON 失败：{e}"),
         }
@@ -290,26 +290,9 @@ impl CliError {
 
 fn config_zh(e: &ConfigError) -> String {
     match e {
-        ConfigError::Read { path, source } => format!("无法读取设置文件 {}：{}", path.display(), io_zh(source)),
+        ConfigError::Read { path, source } => format!("无法读取设置文件 {}：{}", path.display(), crate::error::io_zh(source)),
         ConfigError::Parse { path, message } => format!("设置文件 {} 有误：{message}", path.display()),
         ConfigError::Invalid(message) => format!("设置无效：{message}"),
-    }
-}
-
-/// An operating-system error in Chinese, by its kind; the OS's own words for the rare ones.
-pub fn io_zh(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "文件或目录不存在".into(),
-        ErrorKind::PermissionDenied => "没有权限".into(),
-        ErrorKind::AlreadyExists => "已经存在".into(),
-        ErrorKind::AddrInUse => "地址已被占用".into(),
-        ErrorKind::AddrNotAvailable => "本机没有这个地址".into(),
-        ErrorKind::InvalidData => "内容无效（不是 UTF-8 文本？）".into(),
-        ErrorKind::IsADirectory => "这是一个目录".into(),
-        ErrorKind::NotADirectory => "不是目录".into(),
-        ErrorKind::StorageFull => "磁盘已满".into(),
-        _ => e.to_string(),
     }
 }
 

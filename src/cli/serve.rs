@@ -19,9 +19,9 @@ pub(super) fn serve(config: Option<&Path>, options: ServeOptions) -> Result<Exit
     super::init_logs(settings.log_format);
     let (store, loaded) = open_store(&settings.store, &settings.data)?;
     let listen = settings.listen;
-    let listener = TcpListener::bind(&listen).map_err(|e| CliError::server(format!("cannot listen on {listen}: {e}"), format!("无法在 {listen} 上监听：{}", super::io_zh(&e))))?;
+    let listener = TcpListener::bind(&listen).map_err(|e| CliError::server(format!("cannot listen on {listen}: {e}"), format!("无法在 {listen} 上监听：{}", crate::error::io_zh(&e))))?;
     tracing::info!(address = %listener.local_addr().map(|a| a.to_string()).unwrap_or(listen), "listening");
-    crate::http::run(Arc::new(SnapshotCell::new(loaded.snapshot)), Some(store), listener, settings.http).map_err(|e| CliError::server(e.to_string(), format!("服务出错停止：{}", super::io_zh(&e))))?;
+    crate::http::run(Arc::new(SnapshotCell::new(loaded.snapshot)), Some(store), listener, settings.http).map_err(|e| CliError::server(e.to_string(), format!("服务出错停止：{}", crate::error::io_zh(&e))))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -30,7 +30,7 @@ pub(super) fn serve(config: Option<&Path>, options: ServeOptions) -> Result<Exit
 fn open_store(path: &Path, seed: &Path) -> Result<(Arc<dyn Store>, Loaded), CliError> {
     let started = Instant::now();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| CliError::server(format!("cannot create {}: {e}", dir.display()), format!("无法创建 {}：{}", dir.display(), super::io_zh(&e))))?;
+        std::fs::create_dir_all(dir).map_err(|e| CliError::server(format!("cannot create {}: {e}", dir.display()), format!("无法创建 {}：{}", dir.display(), crate::error::io_zh(&e))))?;
     }
     if !path.exists() {
         tracing::info!(store = %path.display(), data = %seed.display(), "creating the store from the data directory");

@@ -16,14 +16,20 @@ mod operations;
 mod page;
 mod params;
 mod tiles;
+mod utf8_target;
 pub use page::{Basemap, BasemapKind, PageSettings};
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
+use actix_http::error::DispatchError;
+use actix_http::{HttpService, KeepAlive, Protocol};
+use actix_service::{map_config, IntoServiceFactory as _, ServiceFactoryExt as _};
 use actix_web::body::BoxBody;
-use actix_web::dev::{Service as _, ServiceRequest, ServiceResponse};
-use actix_web::{get, middleware, web, App, HttpResponse, HttpServer, ResponseError};
+use actix_web::dev::{fn_service, AppConfig, Service as _, ServiceRequest, ServiceResponse};
+use actix_web::rt::net::TcpStream;
+use actix_web::{get, middleware, web, App, HttpResponse, ResponseError};
 use serde_json::json;
 
 use crate::inventory::{Snapshot, SnapshotCell};
@@ -188,7 +194,7 @@ pub fn run(cell: Arc<SnapshotCell>, store: Option<Arc<dyn Store>>, listener: Tcp
     let state = web::Data::new(AppState::new(cell, store, &settings));
     actix_web::rt::System::new().block_on(async move {
         let origins = cors::Origins::new(&settings.cors_origins);
-        HttpServer::new(move || {
+        let app = move || {
             let metrics = state.metrics.clone();
             App::new()
                 .configure(configure(state.clone(), &settings))
@@ -219,9 +225,35 @@ pub fn run(cell: Arc<SnapshotCell>, store: Option<Arc<dyn Store>>, listener: Tcp
                         Ok(response)
                     }
                 })
-        })
-        .listen(listener)?
-        .run()
-        .await
+        };
+        // What HttpServer::listen builds, with its defaults, except that each connection is
+        // wrapped so that raw UTF-8 in request targets is read (HttpServer cannot wrap streams)
+        let address = listener.local_addr()?;
+        let server = actix_server::Server::build();
+        let shutdown = server.graceful_shutdown_signal();
+        server
+            .listen(format!("chanye-{address}"), listener, move || {
+                let shutdown = shutdown.clone();
+                let application = app().into_factory().map_err(|e: actix_web::Error| e.error_response());
+                let http = HttpService::build()
+                    .graceful_shutdown_signal(move || {
+                        let shutdown = shutdown.clone();
+                        async move { shutdown.notified().await }
+                    })
+                    .keep_alive(KeepAlive::default())
+                    .client_request_timeout(Duration::from_secs(5))
+                    .client_disconnect_timeout(Duration::from_secs(1))
+                    .local_addr(address)
+                    // AppConfig's one constructor besides Default (doc-hidden): the listener's
+                    // address is connection_info's Host fallback, as HttpServer sets it
+                    .finish(map_config(application, move |()| AppConfig::__priv_test_new(false, address.to_string(), address)));
+                fn_service(|io: TcpStream| async move {
+                    let peer = io.peer_addr().ok();
+                    Ok::<_, DispatchError>((utf8_target::Utf8Target::new(io), Protocol::Http1, peer))
+                })
+                .and_then(http)
+            })?
+            .run()
+            .await
     })
 }

@@ -5,19 +5,6 @@ use std::path::PathBuf;
 use super::report::Report;
 use crate::model::{CatalogueError, PolicyError};
 
-/// An OS error in Chinese where its kind says enough, else in the system's own words.
-pub(crate) fn io_error_zh(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "文件或目录不存在".into(),
-        ErrorKind::PermissionDenied => "没有权限".into(),
-        ErrorKind::AlreadyExists => "已经存在".into(),
-        // what reading text gives for bytes that are not UTF-8
-        ErrorKind::InvalidData => "不是有效的 UTF-8 文本".into(),
-        _ => e.to_string(),
-    }
-}
-
 /// Why an inventory could not be loaded.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -59,7 +46,7 @@ impl crate::error::Classified for InventoryError {
 
     fn detail_zh(&self) -> Option<String> {
         Some(match self {
-            InventoryError::Io { path, source } => format!("无法读取 {}：{}", path.display(), io_error_zh(source)),
+            InventoryError::Io { path, source } => format!("无法读取 {}：{}", path.display(), crate::error::io_zh(source)),
             InventoryError::Catalogue(e) => e.zh(),
             InventoryError::Policies(e) => e.zh(),
             InventoryError::Invalid(report) => format!("各图层共有 {} 个错误，未载入任何数据", report.error_count()),

@@ -19,7 +19,6 @@ pub mod stats;
 
 pub use edit::{EditError, EditMode, Space};
 pub use error::InventoryError;
-pub(crate) use error::io_error_zh;
 pub use layer::{Feature, Layer, LayerName, Shape};
 pub use load::{check_policies, load, load_dir, load_dir_strict, read_dir, read_policies, LayerSource, LoadOptions, Loaded, CATALOGUE_FILE, POLICIES_FILE};
 pub use progress::{NoProgress, Progress};

@@ -31,15 +31,14 @@ impl Dataset {
             }
             let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
             if !matches!(extension.as_str(), "geojson" | "json") {
-                let said = format!("导入只读取 GeoJSON（.geojson、.json）和 GeoPackage（.gpkg）文件，尚不读取 .{extension} 表格；请先转换，例如 ogr2ogr -f GeoJSON parcels.geojson 表格文件");
                 let file = path.display();
                 let en = format!(
-                    "{file}: {said}                      (import reads GeoJSON (.geojson, .json) and GeoPackage (.gpkg) files, not .{extension}; convert it first, e.g. with ogr2ogr -f GeoJSON parcels.geojson FILE)"
+                    "{file}: import reads GeoJSON (.geojson, .json) and GeoPackage (.gpkg) files, not .{extension}; convert it first, e.g. with ogr2ogr -f GeoJSON parcels.geojson FILE"
                 );
-                let zh = format!("{file}：{said}");
+                let zh = format!("{file}：导入只读取 GeoJSON（.geojson、.json）和 GeoPackage（.gpkg）文件，不读取 .{extension} 文件；请先转换，例如 ogr2ogr -f GeoJSON parcels.geojson 文件");
                 return Err(StoreError::Refused(Bilingual::new(en, zh)));
             }
-            let text = std::fs::read_to_string(path).map_err(|e| StoreError::Missing(Bilingual::new(format!("cannot read {}: {e}", path.display()), format!("无法读取 {}：{}", path.display(), inventory::io_error_zh(&e)))))?;
+            let text = std::fs::read_to_string(path).map_err(|e| StoreError::Missing(Bilingual::new(format!("cannot read {}: {e}", path.display()), format!("无法读取 {}：{}", path.display(), crate::error::io_zh(&e)))))?;
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
             if name == CATALOGUE_FILE {

@@ -13,7 +13,7 @@ pub(super) fn write_dir<S: Store + ?Sized>(store: &S, out: &Path) -> Result<(), 
     }
     let loaded = store.snapshot()?;
     let Documents { catalogue, policies } = store.documents()?;
-    let io = |e: std::io::Error| StoreError::Missing(Bilingual::new(format!("{}: {e}", out.display()), format!("{}：{}", out.display(), crate::inventory::io_error_zh(&e))));
+    let io = |e: std::io::Error| StoreError::Missing(Bilingual::new(format!("{}: {e}", out.display()), format!("{}：{}", out.display(), crate::error::io_zh(&e))));
     std::fs::create_dir_all(out).map_err(io)?;
     for (layer, count) in loaded.snapshot.counts() {
         if count == 0 && layer != LayerName::Districts {
