@@ -55,11 +55,15 @@ pub fn cached(req: &HttpRequest, snapshot: &Snapshot, content_type: &str, body: 
 
 /// Adds `name` to an answer's `Vary`, keeping what is there, in one header.
 pub fn vary(headers: &mut header::HeaderMap, name: &'static str) {
-    let mut names: Vec<String> = headers.get_all(header::VARY).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
-    if !names.iter().any(|v| v.eq_ignore_ascii_case(name)) {
-        names.push(name.to_string());
+    let Some(listed) = headers.get(header::VARY).and_then(|v| v.to_str().ok()) else {
+        // the usual case, on every read: no allocation
+        headers.insert(header::VARY, HeaderValue::from_static(name));
+        return;
+    };
+    if listed.split(',').any(|v| v.trim().eq_ignore_ascii_case(name)) {
+        return;
     }
-    if let Ok(value) = HeaderValue::from_str(&names.join(", ")) {
+    if let Ok(value) = HeaderValue::from_str(&format!("{listed}, {name}")) {
         headers.insert(header::VARY, value);
     }
 }
