@@ -484,3 +484,35 @@ fn answer_of(method: &str, path: &str) -> (u16, String, Value) {
     let text = r.into_string().unwrap();
     (status, kind, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
 }
+
+/// Twice the signed area of a ring in tile coordinates (y down): MVT 2.1 §4.3.4.4 calls a ring
+/// with a positive area an exterior ring and one with a negative area an interior ring.
+fn tile_area(ring: &[geo::Coord]) -> f64 {
+    ring.iter().zip(ring.iter().cycle().skip(1)).map(|(a, b)| a.x * b.y - b.x * a.y).sum()
+}
+
+#[test]
+fn tile_polygons_are_wound_as_mvt_asks() {
+    // 顺义 (110113) has a hole; its tile at zoom 10 keeps it
+    let shunyi = common::features(&common::sample_layer("districts")).into_iter().find(|d| d["properties"]["adcode"] == "110113").unwrap();
+    let hole = &shunyi["geometry"]["coordinates"][0][1][0];
+    let (x, y) = tile_of(Coord { x: hole[0].as_f64().unwrap(), y: hole[1].as_f64().unwrap() }, 10);
+    let (status, bytes, _) = tile(&format!("/tiles/districts/10/{x}/{y}.mvt"));
+    assert_eq!(status, 200);
+    let features = rings_of(&bytes);
+    let (_, rings) = features.iter().find(|(id, _)| id == "110113").expect("顺义 is in its hole's tile");
+    assert!(rings.iter().any(|r| tile_area(r) < 0.0), "the hole is an interior ring (negative area)");
+    for (id, rings) in &features {
+        assert!(tile_area(&rings[0]) > 0.0, "district {id}: a polygon starts with its exterior ring (positive area)");
+    }
+    // every parcel in a zoom-14 tile of the sample: one exterior ring each
+    let parcel = first_parcel();
+    let (x, y) = tile_of(first_corner(&parcel), 14);
+    let (status, bytes, _) = tile(&format!("/tiles/parcels/14/{x}/{y}.mvt"));
+    assert_eq!(status, 200);
+    let features = rings_of(&bytes);
+    assert!(!features.is_empty());
+    for (id, rings) in features {
+        assert!(rings.iter().all(|r| tile_area(r) > 0.0), "parcel {id}: exterior rings have a positive area");
+    }
+}

@@ -1,7 +1,9 @@
 //! Geometry conventions of every output: RFC 7946 §3.1.6 ring orientation (exterior rings
 //! counter-clockwise, holes clockwise) and one geometry type per layer (buildings are points with
-//! a `footprint` property, areas MultiPolygons) in the shipped `geodata/`, OGC API items, the
-//! export route in GeoJSON and GeoPackage, `chanye export`, the store and the match result.
+//! a `footprint` property, areas MultiPolygons) in the shipped `geodata/`, OGC API items (CRS84,
+//! GCJ-02, BD-09, Web Mercator, latitude-first CGCS2000), buildings' footprints, the export route
+//! in GeoJSON, GeoPackage and CSV (WKT), `chanye export`, the store and the match result; MVT's
+//! own rule is checked in `tiles.rs`.
 
 use crate::common::{self, answer, response, sample_server};
 
@@ -109,6 +111,45 @@ fn every_output_winds_exterior_rings_counter_clockwise_and_holes_clockwise() {
         check_collection(&serde_json::from_str(&text).unwrap(), &format!("chanye export {layer}"));
         check_collection(&ogr_geojson(&store, layer), &format!("store table {layer}"));
     }
+
+    // other CRSs: Web Mercator and the Chinese datums keep the orientation; latitude-first
+    // EPSG:4326 is checked with its axes put back, as a GIS reads it
+    let swap = |collection: &mut Value| {
+        for f in collection["features"].as_array_mut().unwrap() {
+            common::map_coords(&mut f["geometry"], &|a, b| (b, a));
+        }
+    };
+    for layer in ["districts", "parcels"] {
+        let total = common::sample_layer(layer)["features"].as_array().unwrap().len();
+        let rings = check_collection(&common::sample_layer(layer), layer);
+        for crs in ["EPSG:3857", "BD-09", "EPSG:4490"] {
+            let mut items = get_json(&format!("{base}/collections/{layer}/items?limit={total}&crs={crs}"));
+            if crs == "EPSG:4490" {
+                swap(&mut items);
+            }
+            assert_eq!(check_collection(&items, &format!("{crs} items of {layer}")), rings);
+        }
+        // CSV's WKT column, as GDAL reads it
+        let csv = dir.path().join(format!("{layer}.csv"));
+        let bytes = response(ureq::get(&format!("{base}/api/v1/export/{layer}?format=csv")).call());
+        let mut body = Vec::new();
+        std::io::copy(&mut bytes.into_reader(), &mut body).unwrap();
+        std::fs::write(&csv, body).unwrap();
+        let out = Command::new("ogr2ogr").args(["-f", "GeoJSON", "/vsistdout/", csv.to_str().unwrap(), "-oo", "GEOM_POSSIBLE_NAMES=geometry,wkt,WKT"]).output().expect("ogr2ogr runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let read: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(check_collection(&read, &format!("CSV export of {layer}")), rings);
+    }
+    // buildings' footprints, a property written like a geometry
+    let buildings = get_json(&format!("{base}/collections/buildings/items?limit=1000"));
+    let footprints: Vec<Value> = buildings["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| !b["properties"]["footprint"].is_null())
+        .map(|b| serde_json::json!({"id": b["id"], "geometry": b["properties"]["footprint"]}))
+        .collect();
+    assert!(check_collection(&serde_json::json!({ "features": footprints }), "building footprints") > 0);
 
     // the match result
     let project = std::fs::read_to_string("tests/projects/miyun-fosun-emergency-medicine.json").unwrap();
