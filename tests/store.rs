@@ -289,3 +289,15 @@ fn a_guard_dropped_by_another_program_is_reported_on_open_and_restored() {
     drop(db);
     assert!(!stats().contains("guard triggers"));
 }
+
+#[test]
+fn a_store_declares_itself_a_geopackage() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.gpkg");
+    GpkgStore::create(&path).unwrap().import(&sample_dataset(), &chanye::store::Import::default()).unwrap();
+    let db = rusqlite::Connection::open(&path).unwrap();
+    let pragma = |name: &str| db.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0)).unwrap();
+    // GeoPackage 1.2+ requirement 2: application_id 'GPKG', user_version the standard's version
+    assert_eq!(pragma("application_id"), 0x4750_4B47, "application_id is 'GPKG'");
+    assert!((10200..10500).contains(&pragma("user_version")), "user_version {}", pragma("user_version"));
+}

@@ -73,8 +73,8 @@ where
             let origin = String::from_utf8_lossy(origin.as_bytes()).into_owned();
             let method = req.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD).and_then(|v| v.to_str().ok()).unwrap_or("?").to_string();
             let problem = ApiError::Forbidden(crate::error::Bilingual::new(
-                format!("origin {origin} may only read public data anonymously (GET/HEAD without a token); for {method} or requests with a token, start serve with --cors-origin {origin} or set CHANYE_CORS_ORIGINS"),
-                format!("来源 {origin} 只能匿名读取公开数据（GET/HEAD，不带令牌）；{method} 请求或带令牌的请求须以 --cors-origin {origin} 启动服务（或设 CHANYE_CORS_ORIGINS）"),
+                format!("origin {origin} may only read public data anonymously (GET/HEAD without a token); to send {method} with a token or to write, start serve with --cors-origin {origin} or set CHANYE_CORS_ORIGINS"),
+                format!("来源 {origin} 只能匿名读取公开数据（GET/HEAD，不带令牌）；写入或带令牌的 {method} 请求须以 --cors-origin {origin} 启动服务（或设 CHANYE_CORS_ORIGINS）"),
             ));
             Err(req.into_response(problem.error_response()))
         }

@@ -31,6 +31,9 @@ export function industryPicker({ testid, onChange, value = '' }) {
 
   function setValue(c, fire = true) {
     code = c || '';
+    // a search still pending from the typing would reopen the list over the page
+    clearTimeout(timer);
+    reqNo += 1;
     show();
     close();
     if (fire && onChange) onChange(code);
