@@ -70,7 +70,7 @@ fn call(method: &str, path: &str, token: Option<&str>, if_match: Option<&str>, b
 /// letters or more in it is one of `given` (property names, ids, codes and values that the
 /// request gave). Says why not.
 fn reads_as_chinese(text: &str, given: &[&str]) -> Result<(), String> {
-    if !text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+    if !crate::common::has_cjk(text) {
         return Err(format!("no Chinese in '{text}'"));
     }
     let mut rest = text.to_string();

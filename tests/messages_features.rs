@@ -3,13 +3,12 @@
 //! the other tests pin.
 
 use crate::common;
-use common::urlencode;
 
 use std::collections::HashSet;
 
 use chanye::features::Collected;
 use chanye::model::Parcel;
-use common::{answer, sample_server as base};
+use common::{answer, has_cjk, sample_server as base, urlencode};
 use serde_json::Value;
 
 const ZH: &str = "zh-CN,zh;q=0.9";
@@ -145,10 +144,6 @@ fn items_problem(query: &[(&str, &str)], languages: Option<&str>) -> (u16, Value
     (status, body)
 }
 
-/// Whether a text holds Chinese characters.
-fn has_cjk(text: &str) -> bool {
-    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-}
 
 /// The English words (4 ASCII letters or more) of `detail` that are not `allowed` (names,
 /// values and codes) and not CRS, CQL2, WKT or GeoJSON; `uris` (CRS URIs) and API paths are

@@ -3,6 +3,7 @@
 //! beyond field names, codes and numbers.
 
 use crate::common;
+use common::has_cjk;
 
 use std::sync::OnceLock;
 
@@ -62,9 +63,6 @@ fn english_words(text: &str, allowed: &[&str], codes: &[String]) -> Vec<String> 
         .collect()
 }
 
-fn has_cjk(text: &str) -> bool {
-    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-}
 
 #[test]
 fn every_refused_field_reads_in_chinese() {

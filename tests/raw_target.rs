@@ -8,25 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::{sample_server, urlencode};
-use serde_json::Value;
-
-/// One response as it came off the wire.
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {} {:?} {}", self.status, self.headers, String::from_utf8_lossy(&self.body)))
-    }
-}
+use common::{sample_server, urlencode, Raw};
 
 /// A connection to the sample server.
 fn connect() -> BufReader<TcpStream> {
@@ -38,7 +20,7 @@ fn connect() -> BufReader<TcpStream> {
 }
 
 /// Reads one response (with a Content-Length or a chunked body).
-fn read_answer(reader: &mut BufReader<TcpStream>) -> Answer {
+fn read_answer(reader: &mut BufReader<TcpStream>) -> Raw {
     let mut line = String::new();
     reader.read_line(&mut line).unwrap();
     let status = line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no status line: {line:?}"));
@@ -51,9 +33,9 @@ fn read_answer(reader: &mut BufReader<TcpStream>) -> Answer {
             break;
         }
         let (name, value) = header.split_once(':').unwrap();
-        headers.push((name.to_string(), value.trim().to_string()));
+        headers.push((name.to_ascii_lowercase(), value.trim().to_string()));
     }
-    let mut answer = Answer { status, headers, body: Vec::new() };
+    let mut answer = Raw { status, headers, body: Vec::new() };
     if let Some(length) = answer.header("content-length") {
         answer.body.resize(length.parse().unwrap(), 0);
         reader.read_exact(&mut answer.body).unwrap();
@@ -74,13 +56,13 @@ fn read_answer(reader: &mut BufReader<TcpStream>) -> Answer {
 }
 
 /// Sends `request` on `connection` and reads the response.
-fn exchange(connection: &mut BufReader<TcpStream>, request: &[u8]) -> Answer {
+fn exchange(connection: &mut BufReader<TcpStream>, request: &[u8]) -> Raw {
     connection.get_mut().write_all(request).unwrap();
     read_answer(connection)
 }
 
 /// A GET of `target`, exactly these bytes, on a new connection.
-fn get(target: &str) -> Answer {
+fn get(target: &str) -> Raw {
     exchange(&mut connect(), format!("GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes())
 }
 

@@ -6,7 +6,7 @@
 use crate::common;
 
 use chanye::geometry::china::wgs84_to_gcj02;
-use common::{answer, response, sample_server as base, tile_of};
+use common::{answer, response, sample_server as base, tile_of, Raw};
 use geo::Coord;
 use geozero::mvt::{Message, Tile};
 use serde_json::Value;
@@ -373,23 +373,6 @@ fn zooms_outside_tilejson_answer_as_it_says() {
             let (status, bytes, _) = tile(&format!("/tiles/{layer}/{z}/{x}/{y}.mvt"));
             assert_eq!((status, bytes.len()), (204, 0), "{layer} {z}/{x}/{y} is below minzoom {min}");
         }
-    }
-}
-
-/// An answer read off the wire: status, headers (names lower-cased) and body bytes as sent.
-struct Raw {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Raw {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-
-    fn all(&self, name: &str) -> Vec<&str> {
-        self.headers.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
     }
 }
 

@@ -91,12 +91,6 @@ pub fn describe(layer: LayerName) -> (&'static str, &'static str) {
     }
 }
 
-/// The Chinese name of a collection (地块 for parcels).
-pub fn name_zh(layer: LayerName) -> &'static str {
-    let title = describe(layer).0;
-    title.split_once(' ').map_or(title, |(zh, _)| zh)
-}
-
 /// The bounding box of a layer, WGS84.
 pub fn extent(snapshot: &Snapshot, layer: LayerName) -> Option<Rect> {
     crate::inventory::with_layer!(snapshot, layer, |l| l.extent())
@@ -119,11 +113,5 @@ mod test {
         let e = FeaturesError::parameter("limit", "'x' is not a whole number", "'x' 不是整数");
         assert_eq!(e.to_string(), "limit: 'x' is not a whole number");
         assert_eq!(e.detail_zh().as_deref(), Some("参数 limit：'x' 不是整数"));
-    }
-
-    #[test]
-    fn collections_have_chinese_names() {
-        assert_eq!(name_zh(LayerName::Parcels), "地块");
-        assert_eq!(name_zh(LayerName::Zones), "园中园");
     }
 }

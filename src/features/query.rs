@@ -456,7 +456,7 @@ fn parse_sortby<T: Collected>(_layer: &Layer<T>, value: &str) -> Result<Vec<Sort
                 return Err(bad(
                     "sortby",
                     format!("'{name}' is not a queryable of {layer} (queryables: {sortable})"),
-                    format!("'{name}' 不是{}的可查询属性（可查询属性：{sortable}）", super::name_zh(layer)),
+                    format!("'{name}' 不是{}的可查询属性（可查询属性：{sortable}）", layer.zh()),
                 ));
             }
         };
@@ -482,7 +482,7 @@ fn parse_properties<T: Collected>(_layer: &Layer<T>, value: &str) -> Result<Vec<
             return Err(bad(
                 "properties",
                 format!("'{name}' is not a property of {layer} (properties: {known})"),
-                format!("'{name}' 不是{}的属性（属性：{known}）", super::name_zh(layer)),
+                format!("'{name}' 不是{}的属性（属性：{known}）", layer.zh()),
             ));
         }
         if !names.iter().any(|n| n == name) {

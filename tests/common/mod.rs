@@ -116,3 +116,35 @@ pub fn urlencode(text: &str) -> String {
         })
         .collect()
 }
+
+/// Whether a text holds Chinese characters.
+pub fn has_cjk(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// An answer read off the wire: status, headers (names lower-cased) and body bytes as sent.
+pub struct Raw {
+    /// The status code.
+    pub status: u16,
+    /// Header names (lower-cased) and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body as sent.
+    pub body: Vec<u8>,
+}
+
+impl Raw {
+    /// The first value of a header.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a header.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect()
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {} {:?} {}", self.status, self.headers, String::from_utf8_lossy(&self.body)))
+    }
+}

@@ -883,6 +883,29 @@ async function main() {
     assert(errors.length === 0, errors.join('\n  '));
   });
 
+  // After the error check above: this one asks for a refusal on purpose.
+  await check('a refused match is explained in the page language (the problem detail, in Chinese or English)', async () => {
+    await page.click('[data-testid=tab-match]');
+    const ind = (await api(`/api/v1/industries?q=${encodeURIComponent(sample.industry)}`)).industries.find((i) => i.code === sample.industry);
+    await page.fill('[data-testid=match-industry]', ind.name_zh);
+    await page.click(`[data-testid=match-industry-option][data-code="${sample.industry}"]`);
+    await page.selectOption('[data-testid=match-area-unit]', 'mu');
+    await page.fill('[data-testid=match-area-min]', '120');
+    await page.fill('[data-testid=match-area-max]', '80');
+    await page.click('[data-testid=match-submit]');
+    await page.waitForSelector('[data-testid=match-error]:not([hidden])', { timeout: 10000 });
+    const zh = await page.textContent('[data-testid=match-error]');
+    assert(zh.includes('最小值 120 大于最大值 80'), `Chinese page shows: ${zh}`);
+    await page.click('[data-testid=lang-switch]');
+    await page.click('[data-testid=match-submit]');
+    await page.waitForFunction(() => /greater than/.test(document.querySelector('[data-testid=match-error]').textContent), null, { timeout: 10000 });
+    const en = await page.textContent('[data-testid=match-error]');
+    assert(en.includes('min 120 is greater than max 80'), `English page shows: ${en}`);
+    await page.click('[data-testid=lang-switch]');
+    await page.click('[data-testid=match-reset]');
+    return `${zh} / ${en}`;
+  });
+
   await gcjChecks(context, first, center);
 }
 
