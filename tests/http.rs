@@ -101,10 +101,11 @@ fn industries_are_searchable() {
 fn policies_list_every_measure_with_its_source() {
     let (status, _, body) = get("/api/v1/policies");
     assert_eq!(status, 200);
-    let measures = body["measures"].as_array().unwrap();
+    let (measures, others) = (body["measures"].as_array().unwrap(), body["others"].as_array().unwrap());
     let shipped: Value = serde_json::from_str(&std::fs::read_to_string(common::sample_dir().join("policies.json")).unwrap()).unwrap();
-    assert_eq!(measures.len(), shipped["measures"].as_array().unwrap().len());
-    assert!(measures.iter().all(|m| m["document"].is_string() && m["item"].is_string()));
+    assert_eq!(measures.len() + others.len(), shipped["measures"].as_array().unwrap().len());
+    assert!(measures.iter().chain(others).all(|m| m["document"].is_string() && m["item"].is_string() && m["quote_zh"].is_string() && m["line"].is_u64()));
+    assert!(measures.iter().all(|m| m["beneficiary"] == "project") && others.iter().all(|m| m["beneficiary"] != "project"));
 }
 
 #[test]

@@ -163,6 +163,10 @@ fn errors_in_parks_zones_and_buildings_name_the_field() {
     parks[0]["properties"]["level"] = json!("省级");
     parks[1]["properties"]["industries"] = json!(["造纸"]);
     parks[2]["properties"]["admission"]["max_green_ratio"] = json!(20);
+    // standards by industry (分行业) name the industry and the indicator; a 2020 land figure needs its source
+    parks[3]["properties"]["admission_by_category"] = json!({"造纸": {"min_output_wan_per_mu": 100}, "health": {"max_office_share": 7}});
+    parks[4]["properties"]["admission_by_category"] = json!({"health": {"min_output": 100}});
+    parks[5]["properties"]["land_output_source"] = json!(null);
     let mut zones = features(&sample_layer("zones"));
     zones[0]["properties"]["park"] = json!("nowhere");
     let mut buildings = features(&sample_layer("buildings"));
@@ -182,6 +186,10 @@ fn errors_in_parks_zones_and_buildings_name_the_field() {
     assert!(has(LayerName::Parks, &ids(&parks, 0), "level"), "{errors:#?}");
     assert!(has(LayerName::Parks, &ids(&parks, 1), "industries"));
     assert!(has(LayerName::Parks, &ids(&parks, 2), "admission.max_green_ratio"));
+    assert!(has(LayerName::Parks, &ids(&parks, 3), "admission_by_category.造纸"), "{errors:#?}");
+    assert!(has(LayerName::Parks, &ids(&parks, 3), "admission_by_category.health.max_office_share"));
+    assert!(has(LayerName::Parks, &ids(&parks, 4), "admission_by_category.health"));
+    assert!(has(LayerName::Parks, &ids(&parks, 5), "land_output_source"));
     assert!(has(LayerName::Zones, &ids(&zones, 0), "park"));
     assert!(has(LayerName::Buildings, &ids(&buildings, 0), "vacant_area_m2"));
     assert!(has(LayerName::Buildings, &ids(&buildings, 1), "building_type"));

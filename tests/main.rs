@@ -14,6 +14,7 @@ mod messages_features;
 mod messages_match;
 mod ogc;
 mod openapi;
+mod policies;
 mod projects;
 mod publish;
 mod raw_target;

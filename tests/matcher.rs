@@ -97,13 +97,13 @@ fn inventory(parcels: Vec<Value>, buildings: Vec<Value>) -> Matcher {
 }
 
 const POLICIES: &str = r#"{"source": "test", "documents": [
-  {"file": "doc.txt", "title_zh": "测试", "scope": "city"}],
+  {"file": "doc.txt", "title_zh": "测试", "scope": "city", "status": "in_force"}],
   "measures": [
-  {"id": "city-all", "scope": "city", "title_zh": "全市", "title_en": "City", "supports_zh": "s", "supports_en": "s", "document": "doc.txt", "item": "一"},
-  {"id": "miyun-health", "scope": "district", "district": "110118", "title_zh": "密云医药", "title_en": "Miyun health", "supports_zh": "s", "supports_en": "s", "industries": ["health"], "document": "doc.txt", "item": "二"},
-  {"id": "miyun-it", "scope": "district", "district": "110118", "title_zh": "密云信息", "title_en": "Miyun IT", "supports_zh": "s", "supports_en": "s", "industries": ["it"], "document": "doc.txt", "item": "三"},
-  {"id": "p1-land", "scope": "park", "district": "110118", "park": "p1", "title_zh": "一号园用地", "title_en": "P1 land", "supports_zh": "s", "supports_en": "s", "space": ["land"], "document": "doc.txt", "item": "四"},
-  {"id": "mtg-building", "scope": "district", "district": "110109", "title_zh": "门头沟厂房", "title_en": "Mentougou space", "supports_zh": "s", "supports_en": "s", "space": ["building"], "document": "doc.txt", "item": "五"}
+  {"id": "city-all", "scope": "city", "title_zh": "全市", "title_en": "City", "supports_zh": "s", "supports_en": "s", "beneficiary": "project", "status": "in_force", "benefit": {"kind": "service", "quote_zh": "q"}, "quote_zh": "q", "document": "doc.txt", "item": "一", "line": 1},
+  {"id": "miyun-health", "scope": "district", "district": "110118", "title_zh": "密云医药", "title_en": "Miyun health", "supports_zh": "s", "supports_en": "s", "industries": ["health"], "beneficiary": "project", "status": "in_force", "benefit": {"kind": "service", "quote_zh": "q"}, "quote_zh": "q", "document": "doc.txt", "item": "二", "line": 1},
+  {"id": "miyun-it", "scope": "district", "district": "110118", "title_zh": "密云信息", "title_en": "Miyun IT", "supports_zh": "s", "supports_en": "s", "industries": ["it"], "beneficiary": "project", "status": "in_force", "benefit": {"kind": "service", "quote_zh": "q"}, "quote_zh": "q", "document": "doc.txt", "item": "三", "line": 1},
+  {"id": "p1-land", "scope": "park", "district": "110118", "park": "p1", "title_zh": "一号园用地", "title_en": "P1 land", "supports_zh": "s", "supports_en": "s", "space": ["land"], "beneficiary": "project", "status": "in_force", "benefit": {"kind": "service", "quote_zh": "q"}, "quote_zh": "q", "document": "doc.txt", "item": "四", "line": 1},
+  {"id": "mtg-building", "scope": "district", "district": "110109", "title_zh": "门头沟厂房", "title_en": "Mentougou space", "supports_zh": "s", "supports_en": "s", "space": ["building"], "beneficiary": "project", "status": "in_force", "benefit": {"kind": "service", "quote_zh": "q"}, "quote_zh": "q", "document": "doc.txt", "item": "五", "line": 1}
 ]}"#;
 
 /// A 100 m × 100 m parcel (15 亩) in 心血管园.
@@ -195,7 +195,8 @@ fn planned_far_within_parcel_max_and_park_min() {
 #[test]
 fn negative_list_refuses_the_industry() {
     let m = one(json!({}));
-    both_sides(&m, json!({"industry": "ic.design"}), json!({"industry": "晶圆制造"}), "negative_list", "负面清单");
+    // 封装测试 makes things; 芯片设计 (ic.design) is a service, which manufacturing_only keeps off this M1/M4 land
+    both_sides(&m, json!({"industry": "ic.packaging"}), json!({"industry": "晶圆制造"}), "negative_list", "负面清单");
 }
 
 #[test]

@@ -129,7 +129,7 @@ impl Collected for District {
 
 impl Collected for Park {
     const LAYER: LayerName = LayerName::Parks;
-    const UNQUERYABLE: &'static [&'static str] = &["admission"];
+    const UNQUERYABLE: &'static [&'static str] = &["admission", "admission_by_category"];
     fn queryables() -> &'static [Queryable<Park>] {
         static Q: &[Queryable<Park>] = &[
             queryable!("id", Text, "park id", |p| text(&p.id)),
@@ -139,6 +139,10 @@ impl Collected for Park {
             queryable!("industries", TextList, "leading industries (catalogue codes)", |p| list(&p.industries)),
             queryable!("positive_list", TextList, "industries encouraged (catalogue codes)", |p| list(&p.positive_list)),
             queryable!("negative_list", TextList, "industries refused (catalogue codes)", |p| list(&p.negative_list)),
+            queryable!("admission_source", Text, "where the admission figures come from (document and lines, or sample)", |p| opt_text(p.admission_source.as_deref())),
+            queryable!("land_income_2020_wan_per_ha", Number, "documented 2020 income per hectare of built land, 万元/公顷", |p| number(p.land_income_2020_wan_per_ha)),
+            queryable!("industrial_output_2020_wan_per_ha", Number, "documented 2020 industrial output per hectare of industrial land, 万元/公顷", |p| number(p.industrial_output_2020_wan_per_ha)),
+            queryable!("land_output_source", Text, "where the 2020 land figures come from (document, table, lines)", |p| opt_text(p.land_output_source.as_deref())),
             queryable!("source", Text, "where the facts come from", |p| text(&p.provenance.source)),
             queryable!("verified_at", Date, "date last confirmed", |p| Value::Date(p.provenance.verified_at)),
             queryable!("geometry", Geometry, "the feature's geometry", |_| Value::Null),

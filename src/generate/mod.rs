@@ -235,6 +235,10 @@ fn lay_out(spec: ParkSpec, provenance: &Provenance, scale: f64, rng: &mut ChaCha
 
 fn park_of(laid: &Laid, provenance: &Provenance) -> Park {
     let s = &laid.spec;
+    let source = match &s.source_note {
+        Some(note) => format!("{}; {note}", provenance.source),
+        None => provenance.source.clone(),
+    };
     Park {
         id: s.id.clone(),
         name: s.name.clone(),
@@ -242,10 +246,15 @@ fn park_of(laid: &Laid, provenance: &Provenance) -> Park {
         district: s.district.clone(),
         industries: s.industries.clone(),
         admission: s.admission.clone(),
+        admission_by_category: s.admission_by_category.clone(),
+        admission_source: s.admission_source.clone(),
+        land_income_2020_wan_per_ha: s.land_income_2020_wan_per_ha,
+        industrial_output_2020_wan_per_ha: s.industrial_output_2020_wan_per_ha,
+        land_output_source: s.land_output_source.clone(),
         positive_list: s.positive_list.clone(),
         negative_list: s.negative_list.clone(),
         geometry: laid.geometry.clone(),
-        provenance: provenance.clone(),
+        provenance: Provenance { source, verified_at: provenance.verified_at },
     }
 }
 
@@ -278,6 +287,12 @@ fn synthetic_park(
             spec.district = district.adcode.clone();
             spec.industries = district.industries.clone();
             spec.zones.clear();
+            // documented figures belong to the template park, not to this one
+            spec.admission_source = Some(format!("sample: the standards of {} copied to a synthetic park", template.id));
+            spec.land_income_2020_wan_per_ha = None;
+            spec.industrial_output_2020_wan_per_ha = None;
+            spec.land_output_source = None;
+            spec.source_note = None;
             spec.parts = vec![spec::PartSpec {
                 name: "synthetic".into(),
                 center,
@@ -628,5 +643,82 @@ mod test {
         let mut none = shipped();
         none.parks.clear();
         assert!(check_specs(&none).is_err());
+    }
+
+    /// The seed document a park cites, read from the shared folder beside the repository.
+    fn seed_lines(file: &str) -> Vec<String> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds").join(file);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).lines().map(str::to_string).collect()
+    }
+
+    /// Each `<figure> 万元/公顷 (l.<n>)` of a source text: the figure and its line.
+    fn cited(source: &str) -> Vec<(f64, usize)> {
+        let pieces: Vec<&str> = source.split(" 万元/公顷 (l.").collect();
+        pieces
+            .windows(2)
+            .map(|w| {
+                let figure = w[0].rsplit(' ').next().unwrap().replace(',', "");
+                let line: String = w[1].chars().take_while(char::is_ascii_digit).collect();
+                (figure.parse().unwrap_or_else(|_| panic!("no figure before '(l.{line})' in {source}")), line.parse().unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn documented_figures_are_the_seed_lines_and_bound_the_sample_minimums() {
+        let s = crate::inventory::load_dir_strict(Path::new("geodata")).expect("sample loads").snapshot;
+        let plan = seed_lines("miyun-14th-fyp-hpe-plan.txt");
+        let line = |n: usize| plan[n - 1].trim().to_string();
+        // table 2-1: 高精尖企业（制造业）地均产值 10,145.6 元/㎡ in 2020 = 676.37 万元/亩
+        assert_eq!((line(248).as_str(), line(249).as_str(), line(250).as_str()), ("高精尖企业（制造业）地均产值", "元/平方米", "10145.6"));
+        let makers = 10145.6 * M2_PER_MU / 10_000.0;
+        assert!((makers - 676.37).abs() < 0.005, "{makers}");
+        let mut documented = 0;
+        for park in s.parks.items() {
+            let base = park.admission.min_output_wan_per_mu.expect("every sample park sets a 地均产值 minimum");
+            let Some(output) = park.industrial_output_2020_wan_per_ha else {
+                assert!(park.land_income_2020_wan_per_ha.is_none() && park.land_output_source.is_none(), "{}", park.id);
+                continue;
+            };
+            documented += 1;
+            let source = park.land_output_source.as_deref().expect("a documented figure has a source");
+            let figures = cited(source);
+            assert!(figures.len() >= 2, "{}: {source}", park.id);
+            for (figure, n) in &figures {
+                assert_eq!(line(*n).parse::<f64>().ok(), Some(*figure), "{}: l.{n} of the plan", park.id);
+            }
+            assert_eq!(figures[0].0, park.land_income_2020_wan_per_ha.unwrap(), "{}", park.id);
+            assert_eq!(figures[1].0, output, "{}", park.id);
+            // no sample minimum above the park's documented average, in 万元/亩
+            assert!(base <= output / 15.0, "{}: minimum {base} above the documented {}", park.id, output / 15.0);
+            for (code, over) in &park.admission_by_category {
+                if let Some(min) = over.min_output_wan_per_mu {
+                    assert!(min <= output / 15.0 || (park.district == "110118" && min == 676.37), "{} {code}: {min}", park.id);
+                }
+            }
+            assert!(park.admission_source.as_deref().is_some_and(|a| a.contains("sample")), "{}", park.id);
+        }
+        assert_eq!(documented, 7, "every 中关村 park of table 1-1 in the sample, and the BDA (亦庄园)");
+        // 分行业 in Miyun: table 2-1's figure binds manufacturing, never a service
+        for id in ["miyun-zgc", "miyun-science-east"] {
+            let park = s.parks.get(id).unwrap();
+            for e in s.catalogue.entries() {
+                let min = park.admission_for(&s.catalogue, &e.code).min_output_wan_per_mu;
+                assert_eq!(min == Some(676.37), s.catalogue.is_manufacturing(&e.code), "{id} {}: {min:?}", e.code);
+            }
+        }
+    }
+
+    #[test]
+    fn the_bda_sits_in_yizhuang_apart_from_daxing_park() {
+        let s = crate::inventory::load_dir_strict(Path::new("geodata")).expect("sample loads").snapshot;
+        let bda = s.parks.get("bda").expect("北京经济技术开发区 is a park");
+        assert_eq!((bda.name.as_str(), bda.level, bda.district.as_str()), ("北京经济技术开发区", ParkLevel::National, "110115"));
+        let b = bda.geometry.bounding_rect().unwrap();
+        assert!(b.min().x >= 116.48 && b.max().x <= 116.56 && b.min().y >= 39.76 && b.max().y <= 39.82, "{b:?}");
+        let daxing = s.parks.get("daxing-zgc").unwrap().geometry.bounding_rect().unwrap();
+        assert!(!geo::Intersects::intersects(&b, &daxing));
+        assert!(s.parcels.items().iter().any(|p| p.park.as_deref() == Some("bda")), "the BDA offers sample land");
+        assert!(bda.provenance.source.contains("sample assignment"), "{}", bda.provenance.source);
     }
 }

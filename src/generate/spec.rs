@@ -34,6 +34,26 @@ pub struct ParkSpec {
     pub industries: Vec<String>,
     /// Admission standards.
     pub admission: AdmissionStandards,
+    /// Standards that differ by industry (catalogue code → indicators replacing the park's).
+    #[serde(default)]
+    pub admission_by_category: BTreeMap<String, AdmissionStandards>,
+    /// Which admission figures a document states (document, table, lines) and which are
+    /// sample values.
+    #[serde(default)]
+    pub admission_source: Option<String>,
+    /// Documented 2020 单位面积收入, 万元/公顷.
+    #[serde(default)]
+    pub land_income_2020_wan_per_ha: Option<f64>,
+    /// Documented 2020 单位面积工业产值, 万元/公顷.
+    #[serde(default)]
+    pub industrial_output_2020_wan_per_ha: Option<f64>,
+    /// The document, table and lines of the two 2020 figures.
+    #[serde(default)]
+    pub land_output_source: Option<String>,
+    /// What is particular about this park's facts, appended to the file's `source` in the
+    /// park's own provenance (not its parcels' or buildings').
+    #[serde(default)]
+    pub source_note: Option<String>,
     /// Positive list.
     #[serde(default)]
     pub positive_list: Vec<String>,

@@ -12,8 +12,9 @@ use super::problem::ApiError;
 use super::AppState;
 use crate::export::{to_csv, to_xlsx};
 use crate::geometry::Crs;
+use crate::matcher::policy::{listing, ListingFilter};
 use crate::matcher::ProjectRequest;
-use crate::model::{normalize_text, Industry};
+use crate::model::{normalize_text, Beneficiary, Industry, MeasureStatus};
 
 fn project(body: &web::Bytes) -> Result<ProjectRequest, ApiError> {
     let text = std::str::from_utf8(body).map_err(|_| ApiError::NotText)?;
@@ -133,13 +134,80 @@ async fn industries(state: web::Data<AppState>, query: Query<IndustryQuery>) -> 
     Ok(HttpResponse::Ok().json(json!({ "source": catalogue.source, "industries": entries, "tree": catalogue.tree(found) })))
 }
 
-/// `GET /api/v1/policies`: the policy measures with their source documents.
+/// Query of the policy listing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyQuery {
+    /// District adcode or name.
+    district: Option<String>,
+    /// Park id or name.
+    park: Option<String>,
+    /// Industry: code, name or alias.
+    industry: Option<String>,
+    /// project, park_operator, platform, institution, financial, fund or government.
+    beneficiary: Option<String>,
+    /// in_force, draft or expired.
+    status: Option<String>,
+}
+
+fn one_of<T: Copy>(name: &str, given: &Option<String>, values: &[T], spell: fn(T) -> &'static str) -> Result<Option<T>, ApiError> {
+    let Some(given) = given else { return Ok(None) };
+    values.iter().copied().find(|v| spell(*v) == given.as_str()).map(Some).ok_or_else(|| {
+        let all: Vec<&str> = values.iter().map(|v| spell(*v)).collect();
+        ApiError::parameter(name, format!("'{given}' is not one of {}", all.join(", ")), format!("'{given}' 不是可选值（可选：{}）", all.join("、")))
+    })
+}
+
+/// `GET /api/v1/policies[?district=&park=&industry=&beneficiary=&status=]`: the measures in
+/// full (conditions, benefit, quote), those for projects under `measures` and the others
+/// apart, with the source documents and their validity.
 #[get("/api/v1/policies")]
-async fn policies(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().json(state.matcher().snapshot().policies.as_ref())
+async fn policies(state: web::Data<AppState>, query: Query<PolicyQuery>) -> Result<HttpResponse, ApiError> {
+    let matcher = state.matcher();
+    let s = matcher.snapshot();
+    let district = match &query.district {
+        None => None,
+        Some(d) => Some(
+            s.districts.items().iter().find(|x| x.adcode == *d || x.name == *d).map(|x| x.adcode.clone()).ok_or_else(|| {
+                ApiError::parameter("district", format!("'{d}' is not a district (an adcode such as 110118 or a name)"), format!("'{d}' 不是已知的区（请给出区划代码如 110118 或区名）"))
+            })?,
+        ),
+    };
+    let park = match &query.park {
+        None => None,
+        Some(p) => Some(s.parks.items().iter().find(|x| x.id == *p || x.name == *p).map(|x| x.id.clone()).ok_or_else(|| {
+            ApiError::parameter("park", format!("'{p}' is not a park (an id such as miyun-zgc or a name)"), format!("'{p}' 不是已知的园区（请给出编号如 miyun-zgc 或名称）"))
+        })?),
+    };
+    let industry = match &query.industry {
+        None => None,
+        Some(i) => Some(s.catalogue.lookup(i).map(|e| e.code.clone()).ok_or_else(|| {
+            ApiError::parameter("industry", format!("'{i}' is not in the industry catalogue"), format!("'{i}' 不在产业目录中"))
+        })?),
+    };
+    let filter = ListingFilter {
+        district,
+        park,
+        industry,
+        beneficiary: one_of("beneficiary", &query.beneficiary, &Beneficiary::ALL, Beneficiary::as_str)?,
+        status: one_of("status", &query.status, &[MeasureStatus::InForce, MeasureStatus::Draft, MeasureStatus::Expired], MeasureStatus::as_str)?,
+    };
+    Ok(HttpResponse::Ok().json(listing(s, &filter)))
+}
+
+/// `POST /api/v1/policies/check`: every project measure judged for the project (the match
+/// request's fields) without a site, and per district the support it may combine there.
+#[post("/api/v1/policies/check")]
+async fn check_policies(state: web::Data<AppState>, caller: Caller, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    caller.allow(state.match_role)?;
+    let request = project(&body)?;
+    let matcher = state.matcher();
+    let today = chrono::Local::now().date_naive();
+    let checked = super::blocking(move || matcher.check_policies(&request, today)).await?;
+    Ok(HttpResponse::Ok().json(checked))
 }
 
 /// The routes of this module.
 pub fn routes(config: &mut web::ServiceConfig) {
-    config.service(match_project).service(recommend_districts).service(industries).service(policies);
+    config.service(match_project).service(recommend_districts).service(industries).service(policies).service(check_policies);
 }

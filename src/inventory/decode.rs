@@ -1,5 +1,6 @@
 //! Decoding feature properties into the domain model, collecting every problem.
 
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -244,24 +245,62 @@ impl<'a> Fields<'a> {
             self.fail("admission", "required property is missing (use {} for a park without standards)", "缺少必填属性（没有准入标准的园区填 {}）");
             return AdmissionStandards::default();
         };
+        self.standards("admission", value).unwrap_or_default()
+    }
+
+    /// Admission standards at `key` (`admission`, or `admission_by_category.<code>`), each
+    /// indicator checked.
+    fn standards(&mut self, key: &str, value: &Value) -> Option<AdmissionStandards> {
         let standards = match serde_json::from_value::<AdmissionStandards>(value.clone()) {
             Ok(s) => s,
             Err(e) => {
-                self.fail("admission", e.to_string(), plain_reason_zh(&e.to_string()));
-                return AdmissionStandards::default();
+                self.fail(key, e.to_string(), plain_reason_zh(&e.to_string()));
+                return None;
             }
         };
         for (name, value) in standards.indicators() {
             let ratio = matches!(name, "min_building_coverage" | "max_office_share" | "max_green_ratio");
             match value {
-                Some(v) if v < 0.0 || !v.is_finite() => self.fail(&format!("admission.{name}"), format!("{v} is negative"), format!("{v} 为负数")),
+                Some(v) if v < 0.0 || !v.is_finite() => self.fail(&format!("{key}.{name}"), format!("{v} is negative"), format!("{v} 为负数")),
                 Some(v) if ratio && v > 1.0 => {
-                    self.fail(&format!("admission.{name}"), format!("{v} is a share and must be between 0 and 1"), format!("{v} 是比例，须在 0 到 1 之间"))
+                    self.fail(&format!("{key}.{name}"), format!("{v} is a share and must be between 0 and 1"), format!("{v} 是比例，须在 0 到 1 之间"))
                 }
                 _ => {}
             }
         }
-        standards
+        Some(standards)
+    }
+
+    /// `admission_by_category`: industry (catalogue code, name or alias, stored as the code) →
+    /// the standards that differ for it (分行业); absent or null: none.
+    fn admission_by_category(&mut self) -> BTreeMap<String, AdmissionStandards> {
+        const KEY: &str = "admission_by_category";
+        let mut out = BTreeMap::new();
+        match self.present(KEY) {
+            None => {}
+            Some(Value::Object(map)) => {
+                for (name, value) in map {
+                    let field = format!("{KEY}.{name}");
+                    let Some(code) = self.catalogue.lookup(name).map(|e| e.code.clone()) else {
+                        self.fail(&field, format!("'{name}' is not in the industry catalogue"), format!("'{name}' 不在产业目录中"));
+                        continue;
+                    };
+                    if out.contains_key(&code) {
+                        self.fail(&field, format!("'{name}' names {code} a second time"), format!("'{name}' 再次指向 {code}"));
+                        continue;
+                    }
+                    if let Some(standards) = self.standards(&field, value) {
+                        out.insert(code, standards);
+                    }
+                }
+            }
+            Some(v) => self.fail(
+                KEY,
+                format!("expected an object of industry codes and standards, found {}", kind_of(v)),
+                format!("应为以产业代码为键、准入标准为值的对象，实为{}", kind_of_zh(v)),
+            ),
+        }
+        out
     }
 }
 
@@ -287,6 +326,19 @@ pub fn park(f: &mut Fields, id: &str, geometry: MultiPolygon) -> Option<Park> {
     let district = f.text("district");
     let industries = f.industries("industries");
     let admission = f.admission();
+    let admission_by_category = f.admission_by_category();
+    let admission_source = f.opt_text("admission_source");
+    let land_income_2020_wan_per_ha = f.opt_number("land_income_2020_wan_per_ha", 0.0, BIG);
+    let industrial_output_2020_wan_per_ha = f.opt_number("industrial_output_2020_wan_per_ha", 0.0, BIG);
+    let land_output_source = f.opt_text("land_output_source");
+    let figure_given = f.present("land_income_2020_wan_per_ha").is_some() || f.present("industrial_output_2020_wan_per_ha").is_some();
+    if figure_given && land_output_source.is_none() {
+        f.fail(
+            "land_output_source",
+            "required with a documented 2020 land figure: name the document, table and lines",
+            "给出 2020 年地均产出时必填：注明文件、表格和行",
+        );
+    }
     let positive_list = f.industries("positive_list");
     let negative_list = f.industries("negative_list");
     let provenance = f.provenance();
@@ -297,6 +349,11 @@ pub fn park(f: &mut Fields, id: &str, geometry: MultiPolygon) -> Option<Park> {
         district: district?,
         industries,
         admission,
+        admission_by_category,
+        admission_source,
+        land_income_2020_wan_per_ha,
+        industrial_output_2020_wan_per_ha,
+        land_output_source,
         positive_list,
         negative_list,
         geometry,

@@ -1,5 +1,7 @@
 //! Writing layers as GeoJSON FeatureCollections with the public property contract.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use geo::{MultiPolygon, Point};
 use geojson::{Feature as GeoFeature, FeatureCollection, Geometry, GeometryValue, JsonObject, JsonValue};
@@ -155,8 +157,14 @@ struct ParkProperties<'a> {
     district: &'a str,
     industries: &'a [String],
     admission: &'a AdmissionStandards,
+    /// Written as `{}` when the standards do not differ by industry.
+    admission_by_category: &'a BTreeMap<String, AdmissionStandards>,
+    admission_source: Option<&'a str>,
     positive_list: &'a [String],
     negative_list: &'a [String],
+    land_income_2020_wan_per_ha: Option<f64>,
+    industrial_output_2020_wan_per_ha: Option<f64>,
+    land_output_source: Option<&'a str>,
     source: &'a str,
     verified_at: NaiveDate,
 }
@@ -170,8 +178,13 @@ impl Exported for Park {
             district: &self.district,
             industries: &self.industries,
             admission: &self.admission,
+            admission_by_category: &self.admission_by_category,
+            admission_source: self.admission_source.as_deref(),
             positive_list: &self.positive_list,
             negative_list: &self.negative_list,
+            land_income_2020_wan_per_ha: self.land_income_2020_wan_per_ha,
+            industrial_output_2020_wan_per_ha: self.industrial_output_2020_wan_per_ha,
+            land_output_source: self.land_output_source.as_deref(),
             source: &self.provenance.source,
             verified_at: self.provenance.verified_at,
         }

@@ -530,11 +530,15 @@ pub fn read_policies(dir: &Path, snapshot: &Snapshot) -> Result<PolicyCatalogue,
 pub fn check_policies(text: &str, snapshot: &Snapshot) -> Result<PolicyCatalogue, InventoryError> {
     let policies = PolicyCatalogue::from_json(text, &snapshot.catalogue)?;
     for m in &policies.measures {
-        let unknown_district = m.district.as_deref().filter(|d| snapshot.districts.get(d).is_none());
-        let unknown_park = m.park.as_deref().filter(|p| snapshot.parks.get(p).is_none());
-        if let Some(missing) = unknown_district.or(unknown_park) {
-            let reason = format!("names '{missing}', which is not a district or park of the inventory");
-            let reason_zh = format!("所指的 '{missing}' 不是库存中的区或园区");
+        let districts = m.district.iter().chain(m.areas.iter().filter_map(|a| a.district.as_ref()));
+        let parks = m.park.iter().chain(m.areas.iter().flat_map(|a| &a.parks));
+        let zones = m.areas.iter().flat_map(|a| &a.zones);
+        let unknown_district = districts.into_iter().find(|d| snapshot.districts.get(d).is_none());
+        let unknown_park = parks.into_iter().find(|p| snapshot.parks.get(p).is_none());
+        let unknown_zone = zones.into_iter().find(|z| snapshot.zones.get(z).is_none());
+        if let Some(missing) = unknown_district.or(unknown_park).or(unknown_zone) {
+            let reason = format!("names '{missing}', which is not a district, park or 园中园 of the inventory");
+            let reason_zh = format!("所指的 '{missing}' 不是库存中的区、园区或园中园");
             return Err(PolicyError::Measure { id: m.id.clone(), reason, reason_zh }.into());
         }
     }

@@ -28,6 +28,15 @@ pub struct Row {
     pub buildings: usize,
     /// Their vacant floor area, m² (available buildings only).
     pub vacant_area_m2: f64,
+    /// Park rows: the park's documented 2020 单位面积收入, 万元/公顷.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub land_income_2020_wan_per_ha: Option<f64>,
+    /// Park rows: the park's documented 2020 单位面积工业产值, 万元/公顷.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub industrial_output_2020_wan_per_ha: Option<f64>,
+    /// Park rows: where those figures come from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub land_output_source: Option<String>,
 }
 
 impl Row {
@@ -54,7 +63,7 @@ pub struct Stats {
     pub counts: Vec<(String, usize)>,
     /// By district.
     pub by_district: Vec<Row>,
-    /// By park (space inside parks only).
+    /// By park (space inside parks only), with each park's documented 2020 land output.
     pub by_park: Vec<Row>,
     /// By zone 园中园 (space inside zones only).
     pub by_zone: Vec<Row>,
@@ -80,8 +89,22 @@ pub fn summarize(s: &Snapshot) -> Stats {
         .iter()
         .map(|d| (d.adcode.clone(), Row { key: d.adcode.clone(), label: d.name.clone(), ..Row::default() }))
         .collect();
-    let mut by_park: BTreeMap<String, Row> =
-        s.parks.items().iter().map(|p| (p.id.clone(), Row { key: p.id.clone(), label: p.name.clone(), ..Row::default() })).collect();
+    let mut by_park: BTreeMap<String, Row> = s
+        .parks
+        .items()
+        .iter()
+        .map(|p| {
+            let row = Row {
+                key: p.id.clone(),
+                label: p.name.clone(),
+                land_income_2020_wan_per_ha: p.land_income_2020_wan_per_ha,
+                industrial_output_2020_wan_per_ha: p.industrial_output_2020_wan_per_ha,
+                land_output_source: p.land_output_source.clone(),
+                ..Row::default()
+            };
+            (p.id.clone(), row)
+        })
+        .collect();
     let mut by_zone: BTreeMap<String, Row> =
         s.zones.items().iter().map(|z| (z.id.clone(), Row { key: z.id.clone(), label: z.name.clone(), ..Row::default() })).collect();
     let mut by_land_use: BTreeMap<String, Row> = BTreeMap::new();
@@ -206,6 +229,28 @@ impl Stats {
         table(&mut out, "By district", &header, &rows);
         let rows: Vec<Vec<String>> = self.by_park.iter().map(full).collect();
         table(&mut out, "By park", &header, &rows);
+        let figure = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |x| format!("{x:.0}"));
+        let rows: Vec<Vec<String>> = self
+            .by_park
+            .iter()
+            .map(|r| {
+                vec![
+                    format!("{} {}", r.key, r.label).trim().to_string(),
+                    figure(r.land_income_2020_wan_per_ha),
+                    figure(r.industrial_output_2020_wan_per_ha),
+                    r.industrial_output_2020_wan_per_ha.map_or_else(|| "-".to_string(), |x| format!("{:.1}", x / 15.0)),
+                ]
+            })
+            .collect();
+        table(
+            &mut out,
+            "Parks: documented 2020 land output (单位面积收入, 单位面积工业产值)",
+            &["park", "income 万元/公顷", "industrial output 万元/公顷", "industrial output 万元/亩"],
+            &rows,
+        );
+        for r in self.by_park.iter().filter(|r| r.land_output_source.is_some()) {
+            let _ = writeln!(out, "  {}: {}", r.key, r.land_output_source.as_deref().unwrap_or_default());
+        }
         let rows: Vec<Vec<String>> = self.by_zone.iter().map(full).collect();
         table(&mut out, "By zone (园中园)", &header, &rows);
         let rows: Vec<Vec<String>> = self.by_industry.iter().map(full).collect();

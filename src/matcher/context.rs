@@ -4,6 +4,7 @@
 use super::constraints::{PerMu, Thresholds};
 use super::criteria::{self, best_fit, FitScope, IndustryFit, Relation};
 use super::offers::{self, Offers};
+use super::policy::{PolicyCache, PolicyScores};
 use super::{IndustryView, Requirements};
 use crate::inventory::Snapshot;
 use crate::model::Industry;
@@ -118,13 +119,18 @@ pub(crate) struct Ctx<'a> {
     pub offers: &'a Offers,
     /// The request's `as_of` as a day number.
     pub as_of_day: i32,
-    /// The project's investment, output and tax totals, in the order of
-    /// [`Offers::park_minimums`].
+    /// The project's investment, output and tax totals, in the order of the per-亩 checks.
     pub project_totals: [(PerMu, Option<f64>); 3],
     /// The request's bounds as the constraints' predicates read them.
     pub thresholds: Thresholds,
     /// Per policy measure: its industry restriction (if any) includes the project's.
     pub policy_industry_ok: Vec<bool>,
+    /// Per park: its admission standards for the project's industry.
+    pub admission: std::sync::Arc<Vec<crate::model::AdmissionStandards>>,
+    /// The measures judged per (site, kind), on first use.
+    pub policies: PolicyCache,
+    /// Per-site support for the `policy` criterion, when it has weight.
+    pub policy_scores: Option<PolicyScores>,
 }
 
 impl<'a> Ctx<'a> {
@@ -132,11 +138,14 @@ impl<'a> Ctx<'a> {
     pub fn new(req: &'a Requirements, snapshot: &'a Snapshot, offers: &'a Offers, view: &IndustryView) -> Ctx<'a> {
         let fits = Fits::new(req, snapshot, offers, view);
         let scope = ScopeLimits::new(req, snapshot);
-        let thresholds = Thresholds::new(req, snapshot, offers, &scope, &fits.negative);
-        Ctx {
+        let thresholds = Thresholds::new(req, offers, &scope, snapshot, &fits.negative, &view.admission);
+        let mut ctx = Ctx {
             req,
             snapshot,
             policy_industry_ok: view.policy_ok.clone(),
+            admission: view.admission.clone(),
+            policies: PolicyCache::default(),
+            policy_scores: None,
             fits,
             project_totals: [(PerMu::Investment, req.investment_wan), (PerMu::Output, req.annual_output_wan), (PerMu::Tax, req.annual_tax_wan)],
             thresholds,
@@ -145,6 +154,10 @@ impl<'a> Ctx<'a> {
             rent_median: None,
             offers,
             as_of_day: offers::day_number(req.as_of),
+        };
+        if req.weights.get(criteria::Criterion::Policy) > 0.0 {
+            ctx.policy_scores = PolicyScores::of(&ctx);
         }
+        ctx
     }
 }

@@ -1,6 +1,7 @@
 //! Renders reasons and rejections as sentences a promoter can read out, in Chinese and
 //! English. The numbers come from the data; only the wording lives here.
 
+use super::policy::money;
 use super::constraints::{PerMu, Planning, Rejection};
 use super::criteria::{FitScope, IndustryFit, Reason, Relation, POSITIVE_LIST_BONUS};
 use crate::model::{SpaceStatus, SupplyMode, M2_PER_MU};
@@ -16,7 +17,7 @@ pub fn num(x: f64, decimals: usize) -> String {
 }
 
 /// Thousands separators for English.
-fn grouped(x: f64) -> String {
+pub(crate) fn grouped(x: f64) -> String {
     let digits = format!("{:.0}", x.abs());
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -182,6 +183,10 @@ pub fn reason_text(reason: &Reason) -> (String, String) {
                 format!("Power capacity {} kVA against {} kVA needed", num(*h, 0), num(*need, 0)),
             ),
         },
+        Reason::Policy { support_wan, best_wan } => (
+            format!("可叠加的政策支持估算 {}（各选址中最高 {}）", money(*support_wan, "万元"), money(*best_wan, "万元")),
+            format!("Combinable policy support estimated at {} (the best site offers {})", money(*support_wan, "万元"), money(*best_wan, "万元")),
+        ),
     }
 }
 
@@ -204,6 +209,10 @@ pub fn rejection_text(r: &Rejection) -> (String, String) {
             let wanted: Vec<&str> = wanted.iter().map(|u| u.as_str()).collect();
             (format!("用地性质 {have}，项目需要 {}", wanted.join("、")), format!("Land use {have}; the project needs {}", wanted.join(" or ")))
         }
+        Rejection::ManufacturingOnly { have } => (
+            format!("用地性质 {have} 为工业用地，新增工业用地不得建设非制造业项目（市措施第七条）"),
+            format!("Land use {have} is industrial land, which new non-manufacturing projects may not take (city measures, item 7)"),
+        ),
         Rejection::LandArea { area_m2, range } => match (range.min_m2, range.max_m2) {
             (Some(min), _) if *area_m2 < min => (
                 format!("面积 {} 亩 < 需求 {} 亩", mu(*area_m2), mu(min)),

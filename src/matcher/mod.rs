@@ -1,5 +1,6 @@
 //! The matcher: ranks land parcels, parcel assemblies and building space against a project's
-//! requirements, explains every score, lists near misses and the policy measures that apply.
+//! requirements, explains every score, lists near misses and judges the policy measures
+//! (eligibility and estimated support, [`policy`]).
 //!
 //! A match is one pass over pre-computed rows ([`offers`]): scope limits through the R-tree,
 //! hard constraints ([`constraints`]) collected as data, the scorers of [`criteria`] on the
@@ -28,6 +29,7 @@ mod examine;
 pub mod explain;
 mod locate;
 mod offers;
+pub mod policy;
 mod rank;
 #[cfg(test)]
 mod reference;
@@ -49,19 +51,16 @@ use context::Ctx;
 use criteria::Relation;
 use offers::{Offer, Offers};
 use render::failure;
-use result::AppliedPolicy;
 
 use crate::inventory::layer::distance_m;
 use crate::inventory::{Feature, LayerName, Snapshot};
-use crate::model::{OfferKind, PolicyCatalogue, SpaceStatus};
+use crate::model::{AdmissionStandards, OfferKind, PolicyCatalogue, SpaceStatus};
 
 /// The inventory prepared for matching. Build one per snapshot; it is immutable and shared.
 #[derive(Debug)]
 pub struct Matcher {
     snapshot: Arc<Snapshot>,
     offers: Offers,
-    /// Each policy measure as results show it, shared by every candidate it applies to.
-    applied: Vec<Arc<AppliedPolicy>>,
     /// Per project industry (catalogue position): its relations, computed once (they hang
     /// on the catalogue and the policy measures, so a status change keeps them).
     industry_views: Arc<std::sync::RwLock<std::collections::HashMap<usize, Arc<IndustryView>>>>,
@@ -76,30 +75,15 @@ pub(crate) struct IndustryView {
     covers: Vec<bool>,
     /// Per policy measure: its industry restriction (if any) includes the project.
     policy_ok: Vec<bool>,
+    /// Per park: its admission standards for the project's industry (分行业).
+    admission: Arc<Vec<AdmissionStandards>>,
 }
 
 impl Matcher {
     /// Pre-computes the rows of `snapshot`.
     pub fn new(snapshot: Arc<Snapshot>) -> Matcher {
         let offers = Offers::new(&snapshot);
-        let applied = snapshot
-            .policies
-            .measures
-            .iter()
-            .map(|m| {
-                Arc::new(AppliedPolicy {
-                    id: m.id.clone(),
-                    scope: m.scope.as_str().to_string(),
-                    title_zh: m.title_zh.clone(),
-                    title_en: m.title_en.clone(),
-                    cap_zh: m.cap_zh.clone(),
-                    cap_en: m.cap_en.clone(),
-                    document: m.document.clone(),
-                    item: m.item.clone(),
-                })
-            })
-            .collect();
-        Matcher { snapshot, offers, applied, industry_views: Default::default() }
+        Matcher { snapshot, offers, industry_views: Default::default() }
     }
 
     /// A matcher over `snapshot`, which differs from this matcher's only in the statuses
@@ -115,7 +99,7 @@ impl Matcher {
             })
             .collect();
         let offers = self.offers.with_statuses(&changes);
-        Matcher { snapshot, offers, applied: self.applied.clone(), industry_views: self.industry_views.clone() }
+        Matcher { snapshot, offers, industry_views: self.industry_views.clone() }
     }
 
     /// The relations of `industry` (a catalogue code) to the catalogue and the policy
@@ -131,6 +115,7 @@ impl Matcher {
             by_entry: entries.iter().map(|e| criteria::relation(catalogue, industry, &e.code)).collect(),
             covers: entries.iter().map(|e| catalogue.is_within(industry, &e.code)).collect(),
             policy_ok: self.snapshot.policies.measures.iter().map(|m| PolicyCatalogue::covers_industry(m, catalogue, industry)).collect(),
+            admission: Arc::new(self.snapshot.parks.items().iter().map(|p| p.admission_for(catalogue, industry)).collect()),
         });
         if let Ok(mut views) = self.industry_views.write() {
             views.insert(position, view.clone());

@@ -478,8 +478,6 @@ pub(crate) struct Offers {
     pub land_columns: Arc<Columns>,
     /// The buildings as columns.
     pub building_columns: Arc<Columns>,
-    /// Per park: the minimum 投资强度, 地均产值 and 地均税收 of its admission standards, 万元/亩.
-    pub park_minimums: Arc<Vec<[Known; 3]>>,
     /// One per parcel, in layer order.
     pub land: Arc<Vec<Offer>>,
     /// One per building, in layer order.
@@ -601,13 +599,6 @@ impl Offers {
             positive: parks.iter().map(|p| codes(&p.positive_list)).collect(),
             negative: parks.iter().map(|p| codes(&p.negative_list)).collect(),
         };
-        let park_minimums = parks
-            .iter()
-            .map(|p| {
-                let a = &p.admission;
-                [a.min_investment_wan_per_mu.into(), a.min_output_wan_per_mu.into(), a.min_tax_wan_per_mu.into()]
-            })
-            .collect();
         let details: Vec<BuildingDetail> = s
             .buildings
             .items()
@@ -620,7 +611,6 @@ impl Offers {
             sites: Arc::new(sites),
             site_positions: Arc::new(site_positions),
             leading: Arc::new(leading),
-            park_minimums: Arc::new(park_minimums),
             land: Arc::new(land),
             buildings: Arc::new(buildings),
             land_uses: Arc::new(land_uses),

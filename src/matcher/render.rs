@@ -1,5 +1,6 @@
 //! The rendering stage: the few rows returned become results, with every criterion's
-//! reason and every failure as text, outlines, places and the policy measures that apply.
+//! reason and every failure as text, outlines, places and the policy measures judged for
+//! each place.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use super::rank::{Hit, Ranked, Row};
 use super::result::{AppliedPolicy, CriterionScore, IndustryRef, ProjectSummary};
 use super::{criteria, explain, Candidate, CandidateKind, Ctx, Failure, MatchResult, Matcher, NearMiss};
 use crate::inventory::export::{area_geometry, point_geometry};
-use crate::model::{OfferKind, PolicyCatalogue, PolicyMeasure, PolicyScope, M2_PER_MU};
+use crate::model::{OfferKind, M2_PER_MU};
 
 /// A score as results show it.
 pub(super) fn round1(x: f64) -> f64 {
@@ -51,24 +52,15 @@ impl Matcher {
         }
     }
 
-    fn policies(&self, ctx: &Ctx, kind: OfferKind, offer: &Offer) -> Vec<Arc<AppliedPolicy>> {
-        let s = &self.snapshot;
-        let district = &s.districts.at(offer.district()).adcode;
-        let park = offer.park().map(|p| s.parks.at(p).id.as_str());
-        let mut measures: Vec<(usize, &PolicyMeasure)> = s
-            .policies
-            .measures
-            .iter()
-            .enumerate()
-            .filter(|&(i, m)| ctx.policy_industry_ok[i] && PolicyCatalogue::covers_place(m, kind, district, park))
-            .collect();
-        // the park's own measures first, then the district's, then the city's
-        measures.sort_by_key(|(_, m)| match m.scope {
-            PolicyScope::Park => 0,
-            PolicyScope::District => 1,
-            PolicyScope::City => 2,
-        });
-        measures.into_iter().map(|(i, _)| self.applied[i].clone()).collect()
+    /// The measures listed for a candidate at `offer`'s place, how many it fails, and the
+    /// support it may combine.
+    fn policies(&self, ctx: &Ctx, kind: OfferKind, offer: &Offer) -> (Vec<Arc<AppliedPolicy>>, usize, f64) {
+        let judged = ctx.place_policies(offer.site, kind);
+        let mut listed = judged.listed.clone();
+        if ctx.req.explain_all_policies {
+            listed.extend(judged.ineligible.iter().cloned());
+        }
+        (listed, judged.ineligible.len(), judged.support_wan)
     }
 
     fn render_candidate(&self, ctx: &Ctx, rank: usize, h: &Hit) -> Candidate {
@@ -105,6 +97,7 @@ impl Matcher {
         let district = s.districts.at(offer.district());
         let park = offer.park().map(|p| s.parks.at(p));
         let zone = offer.zone().map(|z| s.zones.at(z));
+        let (policies, policies_ineligible, policy_support_wan) = self.policies(ctx, kind, offer);
         Candidate {
             rank,
             id: h.id.clone(),
@@ -123,7 +116,9 @@ impl Matcher {
             area_m2: round2(offer.area_m2),
             land_use,
             geometry,
-            policies: self.policies(ctx, kind, offer),
+            policies,
+            policies_ineligible,
+            policy_support_wan,
         }
     }
 

@@ -14,7 +14,10 @@ use crate::error::{plain_reason, plain_reason_zh};
 use crate::geometry::validate::{multipolygon_from_raw, range_problems, topology_problems, GeometryProblem, RawPolygon};
 use crate::geometry::PreparedArea;
 use crate::inventory::Snapshot;
-use crate::model::{BuildingType, Catalogue, LandUse, Mu, SupplyMode};
+use super::policy::ProjectFacts;
+use crate::model::{
+    BuildingType, Catalogue, LandUse, Mu, SupplyMode, ENTERPRISE_STATUSES, ENTERPRISE_STATUSES_EN, ENTERPRISE_TITLES, ENTERPRISE_TITLES_EN, PROJECT_TYPES, PROJECT_TYPES_EN,
+};
 
 /// Results returned when the request names no `limit`.
 pub const DEFAULT_LIMIT: usize = 10;
@@ -99,9 +102,36 @@ pub struct ProjectRequest {
     /// Land uses accepted: `M1`, `M4`, `M1/M4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub land_use: Option<Vec<String>>,
-    /// Total investment, 万元.
+    /// Fixed-asset investment 固定资产投资, 万元 (read for 投资强度).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investment_wan: Option<f64>,
+    /// Total investment 总投资, 万元 (default: `investment_wan`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_investment_wan: Option<f64>,
+    /// New paid-in capital in Beijing 在京新增实缴资本, 万元.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_capital_wan: Option<f64>,
+    /// Foreign-invested enterprise 外资企业.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreign_invested: Option<bool>,
+    /// Foreign capital actually used 实际利用外资, 万美元.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreign_investment_usd_wan: Option<f64>,
+    /// Annual R&D spending 年研发投入, 万元.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_rnd_wan: Option<f64>,
+    /// Annual regional contribution 年度区域贡献, 万元.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regional_contribution_wan: Option<f64>,
+    /// Enterprise titles 企业称号, from a closed list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_titles: Option<Vec<String>>,
+    /// Project type 项目类型: 新建, 扩建, 技术改造, 老旧厂房改造, 迁入.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_type: Option<String>,
+    /// Enterprise status 企业状态: 新设立, 新引进, 存量.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_status: Option<String>,
     /// Expected annual output, 万元.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual_output_wan: Option<f64>,
@@ -174,6 +204,9 @@ pub struct ProjectRequest {
     /// The date the match is made on (default: today); fixes readiness scores in tests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<NaiveDate>,
+    /// `eligible` (default: eligible and possible measures) or `all` (ineligible ones too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain_policies: Option<String>,
 }
 
 impl ProjectRequest {
@@ -267,7 +300,7 @@ pub struct Requirements {
     pub floor_area_m2: Option<f64>,
     /// Land uses accepted (empty: any of M1, M4, M1/M4 and others).
     pub land_uses: Vec<LandUse>,
-    /// Total investment, 万元.
+    /// Fixed-asset investment, 万元.
     pub investment_wan: Option<f64>,
     /// Annual output, 万元.
     pub annual_output_wan: Option<f64>,
@@ -319,6 +352,10 @@ pub struct Requirements {
     pub weights: Weights,
     /// The date of the match.
     pub as_of: NaiveDate,
+    /// What the policy measures' conditions read.
+    pub facts: ProjectFacts,
+    /// List ineligible measures too.
+    pub explain_all_policies: bool,
 }
 
 /// What the page calls a number of the request, and its unit, for Chinese reasons.
@@ -329,7 +366,12 @@ fn label_zh(field: &str) -> (&'static str, &'static str) {
         "land_area_m2.min" => ("用地面积下限", "m²"),
         "land_area_m2.max" => ("用地面积上限", "m²"),
         "floor_area_m2" => ("建筑面积需求", "m²"),
-        "investment_wan" => ("总投资", "万元"),
+        "investment_wan" => ("固定资产投资", "万元"),
+        "total_investment_wan" => ("总投资", "万元"),
+        "registered_capital_wan" => ("在京新增实缴资本", "万元"),
+        "foreign_investment_usd_wan" => ("实际利用外资", "万美元"),
+        "annual_rnd_wan" => ("年研发投入", "万元"),
+        "regional_contribution_wan" => ("年度区域贡献", "万元"),
         "annual_output_wan" => ("年产值", "万元"),
         "annual_tax_wan" => ("年税收", "万元"),
         "planned_far" => ("容积率", ""),
@@ -448,6 +490,38 @@ fn resolve_within(value: &serde_json::Value) -> Result<AreaOfInterest, MatchErro
     }
     let bbox = area.bounding_rect().ok_or_else(|| fail("has no coordinates".into(), "没有坐标".into()))?;
     Ok(AreaOfInterest { prepared: PreparedArea::new(&area), area, bbox })
+}
+
+/// A choice from a closed list, given in Chinese or English (quotes and case ignored).
+fn choice(field: &str, given: &str, zh: &[&'static str], en: &[&'static str]) -> Result<String, (String, String)> {
+    let key = |s: &str| s.chars().filter(|c| !matches!(c, '"' | '“' | '”' | '\'' | ' ')).collect::<String>().to_lowercase();
+    let wanted = key(given);
+    zh.iter().zip(en).find(|(z, e)| key(z) == wanted || key(e) == wanted).map(|(z, _)| z.to_string()).ok_or_else(|| {
+        (format!("'{given}' is not one of {} ({field})", en.join(", ")), format!("'{given}' 不是可选值（可选：{}）", zh.join("、")))
+    })
+}
+
+/// The project's facts for the policy measures, checked.
+fn project_facts(r: &ProjectRequest, catalogue: &Catalogue, industry: &str) -> Result<ProjectFacts, MatchError> {
+    let titles = parse_list("enterprise_titles", &r.enterprise_titles, |s| choice("enterprise_titles", s, &ENTERPRISE_TITLES, &ENTERPRISE_TITLES_EN))?;
+    let one = |field: &str, value: &Option<String>, zh: &[&'static str], en: &[&'static str]| {
+        value.as_deref().map(|v| choice(field, v, zh, en).map_err(|(e, z)| MatchError::field(field, e, z))).transpose()
+    };
+    Ok(ProjectFacts {
+        total_investment_wan: non_negative("total_investment_wan", r.total_investment_wan)?,
+        investment_wan: r.investment_wan,
+        registered_capital_wan: non_negative("registered_capital_wan", r.registered_capital_wan)?,
+        foreign_invested: r.foreign_invested,
+        foreign_investment_usd_wan: non_negative("foreign_investment_usd_wan", r.foreign_investment_usd_wan)?,
+        annual_rnd_wan: non_negative("annual_rnd_wan", r.annual_rnd_wan)?,
+        regional_contribution_wan: non_negative("regional_contribution_wan", r.regional_contribution_wan)?,
+        annual_output_wan: r.annual_output_wan,
+        annual_tax_wan: r.annual_tax_wan,
+        enterprise_titles: r.enterprise_titles.as_ref().map(|_| titles),
+        project_type: one("project_type", &r.project_type, &PROJECT_TYPES, &PROJECT_TYPES_EN)?,
+        enterprise_status: one("enterprise_status", &r.enterprise_status, &ENTERPRISE_STATUSES, &ENTERPRISE_STATUSES_EN)?,
+        manufacturing: catalogue.is_manufacturing(industry),
+    })
 }
 
 impl Requirements {
@@ -581,6 +655,7 @@ impl Requirements {
                 return Err(MatchError::field("weights", "all weights are zero: at least one criterion must count", "所有权重都为 0：至少要有一个评分项的权重大于 0"));
             }
         }
+        let facts = project_facts(r, &snapshot.catalogue, &industry)?;
         Ok(Requirements {
             name: r.name.clone(),
             industry,
@@ -614,6 +689,18 @@ impl Requirements {
             near_miss_limit,
             weights,
             as_of: r.as_of.unwrap_or(today),
+            facts,
+            explain_all_policies: match r.explain_policies.as_deref() {
+                None | Some("eligible") => false,
+                Some("all") => true,
+                Some(other) => {
+                    return Err(MatchError::field(
+                        "explain_policies",
+                        format!("'{other}' is not one of eligible, all"),
+                        format!("'{other}' 不是可选值（eligible：列出符合和可能符合的政策；all：连同不符合的一并列出）"),
+                    ))
+                }
+            },
         })
     }
 

@@ -7,6 +7,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::policy::Eligibility;
+use crate::model::MeasureStatus;
+
 /// Policies the table shows per candidate (the most specific first); JSON lists all.
 const POLICIES_IN_TABLE: usize = 4;
 
@@ -81,6 +84,28 @@ pub struct AppliedPolicy {
     pub document: String,
     /// Item number in the document.
     pub item: String,
+    /// In force, draft or expired.
+    pub status: MeasureStatus,
+    /// Eligible, possible or ineligible for this project here.
+    pub eligibility: Eligibility,
+    /// The most the text allows for this project, 万元 (eligible measures with a figure).
+    pub estimate_wan: Option<f64>,
+    /// The working of the estimate, or why not, Chinese.
+    pub basis_zh: String,
+    /// The same, English.
+    pub basis_en: String,
+    /// Request fields that would settle eligibility (or the estimate).
+    pub missing: Vec<String>,
+    /// Facts to confirm with the investor or the office, Chinese.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub confirm_zh: Vec<String>,
+    /// The same, English.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub confirm_en: Vec<String>,
+    /// The document's words.
+    pub quote_zh: String,
+    /// The line of the document the quote starts on.
+    pub line: u32,
 }
 
 /// A ranked candidate.
@@ -121,8 +146,13 @@ pub struct Candidate {
     pub land_use: Option<String>,
     /// Outline (or location) in WGS84.
     pub geometry: geojson::Geometry,
-    /// Policy measures that apply.
+    /// Policy measures that fit the place, industry and space: eligible and possible ones
+    /// (and ineligible ones with `explain_policies: "all"`).
     pub policies: Vec<Arc<AppliedPolicy>>,
+    /// Measures that fit the place but whose conditions the project fails.
+    pub policies_ineligible: usize,
+    /// The largest combinable total of the eligible measures' estimates, 万元.
+    pub policy_support_wan: f64,
 }
 
 /// One failed constraint of a near miss.
@@ -240,7 +270,7 @@ impl MatchResult {
         let mut headers: Vec<String> =
             ["排名", "编号", "类型", "名称", "总分", "所在区", "区代码", "所在园区", "所在园中园", "面积(亩)", "面积(m²)", "用地性质"].map(String::from).to_vec();
         headers.extend(criteria.iter().map(|c| format!("{}得分", criterion_zh(c))));
-        headers.extend(["评分理由", "适用政策"].map(String::from));
+        headers.extend(["评分理由", "政策支持(万元)", "符合的政策"].map(String::from));
         let kind_zh = |k: CandidateKind| match k {
             CandidateKind::Parcel => "地块",
             CandidateKind::Building => "厂房楼宇",
@@ -266,9 +296,11 @@ impl MatchResult {
                 ];
                 row.extend(criteria.iter().map(|name| number(c.criteria.iter().find(|k| k.name == *name).map(|k| k.score))));
                 row.push(Cell::Text(c.criteria.iter().map(|k| k.reason_zh.as_str()).collect::<Vec<_>>().join("；")));
+                row.push(number(Some(c.policy_support_wan)));
                 // titles only: a sheet of their own cites each once, where every row of
                 // candidates in one park would repeat the same sources
-                row.push(Cell::Text(c.policies.iter().map(|p| p.title_zh.as_str()).collect::<Vec<_>>().join("；")));
+                let eligible = c.policies.iter().filter(|p| p.eligibility == Eligibility::Eligible);
+                row.push(Cell::Text(eligible.map(|p| p.title_zh.as_str()).collect::<Vec<_>>().join("；")));
                 row
             })
             .collect();
@@ -296,10 +328,12 @@ impl MatchResult {
                 .collect(),
             ..Table::default()
         };
+        // one row per measure and judgement: the same measure may be eligible at one site
+        // and only possible at another
         let mut measures: Vec<(&AppliedPolicy, Vec<String>)> = Vec::new();
         for c in &self.candidates {
             for p in &c.policies {
-                match measures.iter_mut().find(|(m, _)| m.id == p.id) {
+                match measures.iter_mut().find(|(m, _)| m.id == p.id && m.eligibility == p.eligibility && m.estimate_wan == p.estimate_wan) {
                     Some((_, ranks)) => ranks.push(c.rank.to_string()),
                     None => measures.push((p, vec![c.rank.to_string()])),
                 }
@@ -307,10 +341,22 @@ impl MatchResult {
         }
         let policies = Table {
             title: "适用政策".into(),
-            headers: ["政策措施", "上限", "文件", "条款", "适用候选排名"].map(String::from).to_vec(),
+            headers: ["政策措施", "资格", "估算(万元)", "依据", "上限", "文件", "条款", "行", "适用候选排名"].map(String::from).to_vec(),
             rows: measures
                 .into_iter()
-                .map(|(p, ranks)| vec![text(&p.title_zh), opt(&p.cap_zh), text(&p.document), text(&p.item), Cell::Text(ranks.join("、"))])
+                .map(|(p, ranks)| {
+                    vec![
+                        text(&p.title_zh),
+                        text(p.eligibility.zh()),
+                        number(p.estimate_wan),
+                        text(&p.basis_zh),
+                        opt(&p.cap_zh),
+                        text(&p.document),
+                        text(&p.item),
+                        Cell::Number(f64::from(p.line)),
+                        Cell::Text(ranks.join("、")),
+                    ]
+                })
                 .collect(),
             ..Table::default()
         };
@@ -346,6 +392,7 @@ impl MatchResult {
                     "reason_en": reasons_en.join("; "),
                     "criteria": c.criteria,
                     "policies": c.policies.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+                    "policy_support_wan": c.policy_support_wan,
                 });
                 geojson::Feature {
                     bbox: None,
@@ -379,8 +426,11 @@ impl MatchResult {
             for k in &c.criteria {
                 let _ = writeln!(out, "    {:<9} {:>5.1} ×{:<4} {}", k.name, k.score, k.weight, k.reason_zh);
             }
+            if c.policy_support_wan > 0.0 {
+                let _ = writeln!(out, "    政策支持估算 最高 {}", super::policy::money(c.policy_support_wan, "万元"));
+            }
             for policy in c.policies.iter().take(POLICIES_IN_TABLE) {
-                let _ = writeln!(out, "    政策 {} — {} {}", policy.title_zh, policy.document, policy.item);
+                let _ = writeln!(out, "    政策 [{}] {} — {}（{} {}）", policy.eligibility.zh(), policy.title_zh, policy.basis_zh, policy.document, policy.item);
             }
             if c.policies.len() > POLICIES_IN_TABLE {
                 let _ = writeln!(out, "    …另有 {} 项政策（--format json 列出全部）", c.policies.len() - POLICIES_IN_TABLE);

@@ -35,6 +35,12 @@ pub struct Industry {
     /// Segments related along the industry chain (made symmetric on load).
     #[serde(default)]
     pub related: Vec<String>,
+    /// Whether the entry makes things (制造业): required of a category, optional for a
+    /// segment, which otherwise inherits its parent's. Services (software, finance,
+    /// professional services, 文旅, 科技服务…) are `false`. See
+    /// [`Catalogue::is_manufacturing`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manufacturing: Option<bool>,
 }
 
 /// A catalogue entry with the entries below it, for pickers that show the tree.
@@ -52,7 +58,7 @@ pub struct IndustryNode {
     pub children: Vec<IndustryNode>,
 }
 
-/// Problems in the catalogue file itself.
+/// Problems in the catalogue file itself; each names the entry (by code) and the field.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CatalogueError {
@@ -60,28 +66,44 @@ pub enum CatalogueError {
     #[error("industry catalogue is not valid JSON: {0}")]
     Json(#[from] serde_json::Error),
     /// Two entries share a code.
-    #[error("industry catalogue: code '{0}' appears twice")]
+    #[error("industry catalogue: entry '{0}' [code]: the code appears twice")]
     DuplicateCode(String),
     /// A parent or related code names no entry.
-    #[error("industry catalogue: '{from}' refers to unknown code '{to}'")]
+    #[error("industry catalogue: entry '{from}' [{field}]: unknown code '{to}'")]
     UnknownReference {
         /// The entry holding the reference.
         from: String,
+        /// `parent` or `related`.
+        field: &'static str,
         /// The missing code.
         to: String,
     },
     /// Following parents from an entry comes back to it.
-    #[error("industry catalogue: the parents of '{0}' form a cycle")]
+    #[error("industry catalogue: entry '{0}' [parent]: the parents form a cycle")]
     ParentCycle(String),
     /// Two entries answer to the same name or alias.
-    #[error("industry catalogue: name '{name}' is used by both '{first}' and '{second}'")]
+    #[error("industry catalogue: entry '{second}' [{field}]: name '{name}' is already used by '{first}'")]
     AmbiguousName {
         /// The shared name.
         name: String,
-        /// One entry.
+        /// The field of `second` holding it: `code`, `name_zh`, `name_en` or `aliases`.
+        field: &'static str,
+        /// The entry that has it first.
         first: String,
-        /// The other entry.
+        /// The entry that has it again.
         second: String,
+    },
+    /// A field is missing or does not fit the entry's level.
+    #[error("industry catalogue: entry '{code}' [{field}]: {reason}")]
+    InvalidField {
+        /// The entry.
+        code: String,
+        /// The field.
+        field: &'static str,
+        /// Why.
+        reason: &'static str,
+        /// Why, in Chinese.
+        reason_zh: &'static str,
     },
 }
 
@@ -90,10 +112,13 @@ impl CatalogueError {
     pub fn zh(&self) -> String {
         match self {
             CatalogueError::Json(e) => format!("产业目录不是有效的 JSON：{}", crate::error::plain_reason_zh(&e.to_string())),
-            CatalogueError::DuplicateCode(code) => format!("产业目录：代码 '{code}' 出现了两次"),
-            CatalogueError::UnknownReference { from, to } => format!("产业目录：'{from}' 引用了不存在的代码 '{to}'"),
-            CatalogueError::ParentCycle(code) => format!("产业目录：'{code}' 的上级链形成了循环"),
-            CatalogueError::AmbiguousName { name, first, second } => format!("产业目录：名称 '{name}' 同时被 '{first}' 和 '{second}' 使用"),
+            CatalogueError::DuplicateCode(code) => format!("产业目录：条目 '{code}' [code]：代码出现了两次"),
+            CatalogueError::UnknownReference { from, field, to } => format!("产业目录：条目 '{from}' [{field}]：引用了不存在的代码 '{to}'"),
+            CatalogueError::ParentCycle(code) => format!("产业目录：条目 '{code}' [parent]：上级链形成了循环"),
+            CatalogueError::AmbiguousName { name, field, first, second } => {
+                format!("产业目录：条目 '{second}' [{field}]：名称 '{name}' 已被 '{first}' 使用")
+            }
+            CatalogueError::InvalidField { code, field, reason_zh, .. } => format!("产业目录：条目 '{code}' [{field}]：{reason_zh}"),
         }
     }
 }
@@ -154,13 +179,29 @@ impl Catalogue {
                 return Err(CatalogueError::DuplicateCode(e.code.clone()));
             }
         }
+        for e in &entries {
+            let invalid = |field, reason, reason_zh| Err(CatalogueError::InvalidField { code: e.code.clone(), field, reason, reason_zh });
+            match (e.level, &e.parent) {
+                (IndustryLevel::Category, Some(_)) => return invalid("parent", "a category has no parent", "门类不能有上级"),
+                (IndustryLevel::Segment, None) => return invalid("parent", "a segment needs a parent", "细分领域须有上级"),
+                _ => {}
+            }
+            if e.level == IndustryLevel::Category && e.manufacturing.is_none() {
+                return invalid(
+                    "manufacturing",
+                    "a category must say whether it is manufacturing (true or false)",
+                    "门类须注明是否属于制造业（true 或 false）",
+                );
+            }
+        }
         let mut related: Vec<BTreeSet<String>> = entries.iter().map(|e| e.related.iter().cloned().collect()).collect();
         for (i, e) in entries.iter().enumerate() {
-            for to in e.parent.iter().chain(&e.related) {
+            let references = e.parent.iter().map(|p| ("parent", p)).chain(e.related.iter().map(|r| ("related", r)));
+            for (field, to) in references {
                 let Some(&j) = by_code.get(to) else {
-                    return Err(CatalogueError::UnknownReference { from: e.code.clone(), to: to.clone() });
+                    return Err(CatalogueError::UnknownReference { from: e.code.clone(), field, to: to.clone() });
                 };
-                if e.related.contains(to) {
+                if field == "related" {
                     related[j].insert(entries[i].code.clone());
                 }
             }
@@ -179,13 +220,14 @@ impl Catalogue {
         }
         let mut by_name: HashMap<String, usize> = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
-            let names = [&e.code, &e.name_zh, &e.name_en].into_iter().chain(&e.aliases);
-            for name in names {
+            let names = [("code", &e.code), ("name_zh", &e.name_zh), ("name_en", &e.name_en)].into_iter().chain(e.aliases.iter().map(|a| ("aliases", a)));
+            for (field, name) in names {
                 let key = normalize_text(name);
                 match by_name.get(&key) {
                     Some(&j) if j != i => {
                         return Err(CatalogueError::AmbiguousName {
                             name: name.clone(),
+                            field,
                             first: entries[j].code.clone(),
                             second: e.code.clone(),
                         })
@@ -270,6 +312,32 @@ impl Catalogue {
         build(self, &children, None, 0)
     }
 
+    /// Whether an entry makes things (制造业): its own `manufacturing` flag, else that of its
+    /// nearest ancestor with one. False for a code not in the catalogue.
+    ///
+    /// ```
+    /// let c = chanye::model::Catalogue::from_json(r#"{"industries": [
+    ///     {"code": "health", "level": "category", "name_zh": "医药健康", "name_en": "Health", "manufacturing": true},
+    ///     {"code": "health.devices", "level": "segment", "name_zh": "医疗器械", "name_en": "Devices", "parent": "health"},
+    ///     {"code": "health.services", "level": "segment", "name_zh": "医疗服务", "name_en": "Medical services", "parent": "health", "manufacturing": false}
+    /// ]}"#).unwrap();
+    /// assert!(c.is_manufacturing("health.devices"));
+    /// assert!(!c.is_manufacturing("health.services"));
+    /// assert!(!c.is_manufacturing("no.such.code"));
+    /// ```
+    pub fn is_manufacturing(&self, code: &str) -> bool {
+        let mut current = self.get(code);
+        // the loader rejects cycles; the bound keeps a hand-built catalogue from looping
+        for _ in 0..=self.entries.len() {
+            let Some(entry) = current else { break };
+            if let Some(flag) = entry.manufacturing {
+                return flag;
+            }
+            current = entry.parent.as_deref().and_then(|p| self.get(p));
+        }
+        false
+    }
+
     /// Whether `ancestor` is `code` or one of its parents.
     pub fn is_within(&self, code: &str, ancestor: &str) -> bool {
         let mut current = self.get(code);
@@ -309,14 +377,66 @@ mod test {
         for name in [
             "新一代信息技术", "医药健康", "集成电路", "智能网联汽车", "智能制造与装备", "绿色能源与节能环保",
             "区块链与先进计算", "科技服务业", "智慧城市", "信息内容消费", "光电子", "前沿新材料", "量子信息",
+            "创意都市产业", "文化旅游", "气候经济", "商务服务业", "现代物流",
         ] {
             assert_eq!(c.lookup(name).map(|e| e.level), Some(IndustryLevel::Category), "{name}");
         }
         for name in [
             "人工智能", "心血管医疗器械", "医疗器械", "生物医药", "超高清数字视听", "氢能", "商业航天", "医疗美容",
             "机器人", "航空材料", "节能环保装备", "云计算/数据中心", "输配电装备",
+            "食品饮料", "纺织服装", "印刷包装", "航空航天", "低空经济与通用航空", "科技金融", "专业服务业", "休闲农业与乡村旅游",
+            "商业气象服务", "能源系统脱碳与碳捕集",
         ] {
             assert_eq!(c.lookup(name).map(|e| e.level), Some(IndustryLevel::Segment), "{name}");
+        }
+    }
+
+    #[test]
+    fn names_the_documents_use_find_their_own_entries() {
+        let c = shipped();
+        let code = |name: &str| c.lookup(name).map(|e| e.code.as_str()).unwrap_or_else(|| panic!("{name} is not in the catalogue"));
+        // Miyun l.330: 创意都市产业 is 今麦郎 (food) and 铜牛 (apparel), not 数字创意
+        assert_eq!(code("创意都市产业"), "urban");
+        assert!(c.is_within(code("食品饮料"), "urban") && c.is_within(code("纺织服装"), "urban"));
+        assert_eq!(code("文化创意"), "content.creative");
+        // Miyun l.323 lists 科技金融 among 科技服务 needs; 绿色金融 is its own segment (l.351)
+        assert_eq!(code("科技金融"), "services.tech_finance");
+        assert_eq!(code("绿色金融"), "services.green_finance");
+        // Tongzhou l.37: 专业服务 (law, accounting, HR, 科技服务…) is wider than 科技服务业
+        assert_eq!(code("专业服务"), "business.professional");
+        assert!(!c.is_within("business.professional", "services"));
+        // 航空航天 (Miyun l.34) holds 商业航天 (Daxing l.2) and 低空/通航 (Miyun l.373, l.421)
+        assert_eq!(code("航空航天"), "manufacturing.aviation");
+        assert_eq!(code("商业航天"), "manufacturing.aerospace");
+        assert!(c.is_within("manufacturing.aerospace", "manufacturing.aviation"));
+        assert_eq!(code("通航"), "manufacturing.aviation.low_altitude");
+        assert_eq!(code("低空经济"), "manufacturing.aviation.low_altitude");
+        // Mentougou l.8: 文旅体验; Miyun l.336: 气候经济
+        assert_eq!(code("文旅体验"), "tourism");
+        assert_eq!(code("气候经济"), "climate");
+        assert_eq!(code("气象装备"), "climate.equipment");
+        assert_eq!(code("现代物流"), "logistics");
+    }
+
+    #[test]
+    fn manufacturing_is_flagged_per_entry_and_inherited() {
+        let c = shipped();
+        for code in [
+            "health.biopharma", "health.devices.cardiovascular", "ic.fab", "vehicles.parts", "manufacturing.robots", "manufacturing.aerospace",
+            "manufacturing.aviation.low_altitude", "green.hydrogen", "urban.food", "urban.textile", "climate.equipment", "it.5g", "materials",
+        ] {
+            assert!(c.is_manufacturing(code), "{code} makes things");
+        }
+        for code in [
+            "it.software", "it.ai", "services", "services.rnd", "services.green_finance", "services.tech_finance", "business.professional",
+            "tourism.rural", "climate.services", "health.services", "health.aesthetics", "ic.design", "computing.cloud", "content.creative",
+            "logistics", "green.smart_energy",
+        ] {
+            assert!(!c.is_manufacturing(code), "{code} is a service");
+        }
+        // every category says which it is
+        for e in c.entries().iter().filter(|e| e.level == IndustryLevel::Category) {
+            assert!(e.manufacturing.is_some(), "{}", e.code);
         }
     }
 
@@ -332,17 +452,33 @@ mod test {
     }
 
     #[test]
-    fn rejects_broken_catalogues() {
-        let dup = r#"{"industries":[{"code":"a","level":"category","name_zh":"甲","name_en":"A"},
-                                     {"code":"a","level":"category","name_zh":"乙","name_en":"B"}]}"#;
+    fn rejects_broken_catalogues_naming_the_entry_and_field() {
+        let dup = r#"{"industries":[{"code":"a","level":"category","name_zh":"甲","name_en":"A","manufacturing":true},
+                                     {"code":"a","level":"category","name_zh":"乙","name_en":"B","manufacturing":true}]}"#;
         assert!(matches!(Catalogue::from_json(dup), Err(CatalogueError::DuplicateCode(_))));
-        let dangling = r#"{"industries":[{"code":"a","level":"category","name_zh":"甲","name_en":"A","related":["zz"]}]}"#;
-        assert!(matches!(Catalogue::from_json(dangling), Err(CatalogueError::UnknownReference { .. })));
-        let clash = r#"{"industries":[{"code":"a","level":"category","name_zh":"甲","name_en":"A"},
-                                       {"code":"b","level":"category","name_zh":"乙","name_en":"a"}]}"#;
-        assert!(matches!(Catalogue::from_json(clash), Err(CatalogueError::AmbiguousName { .. })));
+        let dangling = r#"{"industries":[{"code":"a","level":"category","name_zh":"甲","name_en":"A","manufacturing":true,"related":["zz"]}]}"#;
+        let e = Catalogue::from_json(dangling).unwrap_err();
+        assert!(matches!(&e, CatalogueError::UnknownReference { from, field: "related", to } if from == "a" && to == "zz"), "{e}");
+        assert_eq!(e.to_string(), "industry catalogue: entry 'a' [related]: unknown code 'zz'");
+        let orphan = r#"{"industries":[{"code":"a","level":"segment","name_zh":"甲","name_en":"A","parent":"zz"}]}"#;
+        assert!(matches!(Catalogue::from_json(orphan), Err(CatalogueError::UnknownReference { field: "parent", .. })));
+        let clash = r#"{"industries":[{"code":"a","level":"category","name_zh":"甲","name_en":"A","manufacturing":true},
+                                       {"code":"b","level":"category","name_zh":"乙","name_en":"B","manufacturing":false,"aliases":["a"]}]}"#;
+        let e = Catalogue::from_json(clash).unwrap_err();
+        assert!(matches!(&e, CatalogueError::AmbiguousName { field: "aliases", second, .. } if second == "b"), "{e}");
+        assert!(e.zh().contains("'b' [aliases]"), "{}", e.zh());
         let cycle = r#"{"industries":[{"code":"a","level":"segment","name_zh":"甲","name_en":"A","parent":"b"},
                                        {"code":"b","level":"segment","name_zh":"乙","name_en":"B","parent":"a"}]}"#;
         assert!(matches!(Catalogue::from_json(cycle), Err(CatalogueError::ParentCycle(_))));
+        // a category must say whether it makes things; a segment may inherit
+        let unflagged = r#"{"industries":[{"code":"a","level":"category","name_zh":"甲","name_en":"A"}]}"#;
+        let e = Catalogue::from_json(unflagged).unwrap_err();
+        assert!(matches!(&e, CatalogueError::InvalidField { code, field: "manufacturing", .. } if code == "a"), "{e}");
+        assert!(e.zh().contains("[manufacturing]"), "{}", e.zh());
+        let parentless = r#"{"industries":[{"code":"a","level":"segment","name_zh":"甲","name_en":"A"}]}"#;
+        assert!(matches!(Catalogue::from_json(parentless), Err(CatalogueError::InvalidField { field: "parent", .. })));
+        let adopted = r#"{"industries":[{"code":"a","level":"category","name_zh":"甲","name_en":"A","manufacturing":true},
+                                         {"code":"b","level":"category","name_zh":"乙","name_en":"B","manufacturing":true,"parent":"a"}]}"#;
+        assert!(matches!(Catalogue::from_json(adopted), Err(CatalogueError::InvalidField { field: "parent", .. })));
     }
 }

@@ -19,7 +19,10 @@ pub use district::District;
 pub use enums::{LandUse, ParkLevel, SpaceStatus, SupplyMode, UnknownValue};
 pub use park::{AdmissionStandards, Park};
 pub use parcel::{Parcel, PlanningLimits};
-pub use policy::{OfferKind, PolicyCatalogue, PolicyDocument, PolicyError, PolicyMeasure, PolicyScope};
+pub use policy::{
+    Area, Beneficiary, Benefit, BenefitKind, Comparison, Condition, MeasureStatus, OfferKind, PolicyCatalogue, PolicyDocument, PolicyError, PolicyMeasure, PolicyScope,
+    ProjectField, ValueKind, ENTERPRISE_STATUSES, ENTERPRISE_STATUSES_EN, ENTERPRISE_TITLES, ENTERPRISE_TITLES_EN, PROJECT_TYPES, PROJECT_TYPES_EN,
+};
 pub use units::{Mu, SquareMetres, M2_PER_MU};
 pub use workflow::{check_transition, Role, TransitionRefused};
 pub use zone::Zone;

@@ -84,6 +84,12 @@ export const api = {
   industries: () => cached('industries', () => getJSON('/api/v1/industries')),
   searchIndustries: (q) => getJSON(`/api/v1/industries?q=${encodeURIComponent(q)}`),
   policies: () => cached('policies', () => getJSON('/api/v1/policies')),
+  // The measures reaching a place: {district, park} (either may be left out).
+  policiesAt: (q) => {
+    const qs = new URLSearchParams(Object.entries(q).filter(([, v]) => v)).toString();
+    return cached(`policies:${qs}`, () => getJSON(`/api/v1/policies${qs ? `?${qs}` : ''}`));
+  },
+  checkPolicies: (project) => postJSON('/api/v1/policies/check', project),
   stats: () => cached('stats', () => getJSON('/api/v1/stats')),
   parks: () => cached('parks', () => getJSON('/collections/parks/items?limit=10000')),
   zones: () => cached('zones', () => getJSON('/collections/zones/items?limit=10000')),

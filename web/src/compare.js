@@ -52,7 +52,29 @@ export function openCompare(cands) {
       )
       .join('')}</tr>`);
   }
-  rows.push(`<tr><th>${t('compare.row.policies')}</th>${cands.map((c) => cell(`${c.policies?.length ?? 0}<div class="why">${(c.policies || []).slice(0, 6).map((p) => escapeHtml(pick(p, 'title'))).join('<br>')}${(c.policies?.length ?? 0) > 6 ? '<br>…' : ''}</div>`, false)).join('')}</tr>`);
+  // Policy support: the estimated total each candidate may combine, and how many measures it
+  // meets, not how many are listed (a long list of measures to confirm is not support).
+  const support = cands.map((c) => c.policy_support_wan ?? 0);
+  const supportBest = Math.max(...support);
+  rows.push(`<tr data-testid="compare-support"><th>${t('compare.row.support')}</th>${cands
+    .map((c, i) => {
+      const est = (c.policies || []).filter((p) => p.eligibility === 'eligible' && p.estimate_wan != null);
+      const why = est.map((p) => `${escapeHtml(pick(p, 'title'))}：${escapeHtml(t('pol.up_to', { amount: fmt(p.estimate_wan, 2) }))}`).join('<br>');
+      const text = support[i] > 0 ? t('pol.up_to', { amount: fmt(support[i], 2) }) : t('pol.none_counted');
+      return `<td class="${support[i] > 0 && support[i] === supportBest ? 'best' : ''}" data-wan="${support[i]}"><b>${escapeHtml(text)}</b>${why ? `<div class="why">${why}</div>` : ''}</td>`;
+    })
+    .join('')}</tr>`);
+  const count = (c, e) => (c.policies || []).filter((p) => p.eligibility === e).length;
+  const eligible = cands.map((c) => count(c, 'eligible'));
+  const eligibleBest = Math.max(...eligible);
+  rows.push(`<tr data-testid="compare-eligible"><th>${t('compare.row.eligible')}</th>${cands
+    .map(
+      (c, i) =>
+        `<td class="${eligible[i] > 0 && eligible[i] === eligibleBest ? 'best' : ''}" data-eligible="${eligible[i]}"><b>${eligible[i]}</b><div class="why">${escapeHtml(
+          t('compare.possible', { p: count(c, 'possible'), i: c.policies_ineligible ?? count(c, 'ineligible') }),
+        )}</div></td>`,
+    )
+    .join('')}</tr>`);
 
   modal.querySelector('.modal-body').innerHTML = `<div class="table-scroll"><table class="compare" data-testid="compare-table">
     <thead><tr><th></th>${cands.map((c) => `<th data-testid="compare-col">#${c.rank} ${escapeHtml(c.name)}</th>`).join('')}</tr></thead>

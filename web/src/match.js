@@ -7,16 +7,28 @@ import { industryPicker } from './picker.js';
 import { escapeHtml } from './legend.js';
 import { M2_PER_MU } from './panel.js';
 import { openCompare } from './compare.js';
+import { ENTERPRISE_TITLES, PROJECT_TYPES, ENTERPRISE_STATUSES, candidatePolicies, judgedMeasures, choiceLabel, loadPolicyDocuments } from './policies.js';
 
 const MATCH_LAND_USES = ['M1', 'M4', 'M1/M4'];
 // The form as last filled in, so a reload (or tomorrow's visit) starts from it.
 const STORE_KEY = 'chanye.match.form';
 const FIELDS = ['name', 'space', 'district', 'area_min', 'area_max', 'area_unit', 'floor_area', 'investment', 'output', 'tax', 'radius', 'limit'];
+// The folded 企业与投资信息 section (issue 18): kept like the fields above.
+const ENTERPRISE_FIELDS = ['total_investment', 'registered_capital', 'foreign_invested', 'foreign_usd', 'rnd', 'contribution', 'project_type', 'enterprise_status', 'weight_policy'];
+// Its number inputs: form name → request field, in the order shown.
+const ENTERPRISE_NUMBERS = [
+  ['total_investment', 'total_investment_wan', 'match-total-investment'],
+  ['registered_capital', 'registered_capital_wan', 'match-registered-capital'],
+  ['foreign_usd', 'foreign_investment_usd_wan', 'match-foreign-usd'],
+  ['rnd', 'annual_rnd_wan', 'match-rnd'],
+  ['contribution', 'regional_contribution_wan', 'match-contribution'],
+];
 
 let mapApi = null;
 let form = null;
 let picker = null;
 let result = null; // last match answer
+let precheck = null; // last 政策预审 answer
 let lastProject = null;
 let selected = null; // id of the clicked row
 const checked = new Set();
@@ -70,6 +82,38 @@ export function initMatch(root, map) {
         <div class="field"><label data-i18n="match.tax"></label>
           <input name="tax" type="number" min="0" step="any" data-testid="match-tax"></div>
       </div>
+      <details class="fold" data-testid="match-enterprise">
+        <summary data-i18n="match.enterprise"></summary>
+        <p class="hint" data-i18n="match.enterprise_hint"></p>
+        <div class="grid2">
+          ${ENTERPRISE_NUMBERS.slice(0, 2)
+            .map(([n, f, id]) => `<div class="field"><label data-i18n="field.${f}_unit"></label><input name="${n}" type="number" min="0" step="any" data-testid="${id}"></div>`)
+            .join('')}
+          <div class="field"><label data-i18n="field.foreign_invested"></label>
+            <select name="foreign_invested" data-testid="match-foreign">
+              <option value="" data-i18n="match.not_given"></option>
+              <option value="true" data-i18n="pol.yes"></option>
+              <option value="false" data-i18n="pol.no"></option>
+            </select></div>
+          ${ENTERPRISE_NUMBERS.slice(2)
+            .map(([n, f, id]) => `<div class="field"><label data-i18n="field.${f}_unit"></label><input name="${n}" type="number" min="0" step="any" data-testid="${id}"></div>`)
+            .join('')}
+          <div class="field"><label data-i18n="field.project_type"></label>
+            <select name="project_type" data-testid="match-project-type"></select></div>
+          <div class="field"><label data-i18n="field.enterprise_status"></label>
+            <select name="enterprise_status" data-testid="match-enterprise-status"></select></div>
+        </div>
+        <fieldset class="field checks titles"><legend data-i18n="field.enterprise_titles"></legend>
+          ${ENTERPRISE_TITLES.map(
+            (v, i) => `<label class="chk"><input type="checkbox" name="title" value="${escapeHtml(v)}" data-testid="match-title-${i}"><span class="choice" data-choice="${escapeHtml(v)}"></span></label>`,
+          ).join('')}
+        </fieldset>
+        <div class="grid2">
+          <div class="field"><label data-i18n="match.weight_policy"></label>
+            <input name="weight_policy" type="number" min="0" max="1000000" step="any" data-testid="match-weight-policy" data-i18n-placeholder="match.weight_policy_default"></div>
+          <div class="field"><label class="chk explain-all"><input type="checkbox" name="explain_all" data-testid="match-explain-all"><span data-i18n="match.explain_all"></span></label></div>
+        </div>
+      </details>
       <div class="field"><label data-i18n="match.location"></label>
         <div class="loc">
           <button type="button" class="secondary" data-testid="match-pick" data-i18n="match.pick"></button>
@@ -83,12 +127,14 @@ export function initMatch(root, map) {
           <input name="limit" type="number" min="1" max="100" value="10" data-testid="match-limit"></label>
         <span class="buttons">
           <button type="button" class="link" data-testid="match-reset" data-i18n="match.reset"></button>
+          <button type="button" class="secondary" data-testid="match-precheck" data-i18n="match.precheck" data-i18n-title="match.precheck_title"></button>
           <button type="submit" class="primary" data-testid="match-submit" data-i18n="match.submit"></button>
         </span>
       </div>
       <p class="hint" data-testid="match-restored" data-i18n="match.restored" hidden></p>
       <p class="error" data-testid="match-error" hidden></p>
     </form>
+    <div class="precheck" data-testid="precheck" hidden></div>
     <div class="results" data-testid="match-results"></div>`;
 
   form = root.querySelector('form');
@@ -102,6 +148,19 @@ export function initMatch(root, map) {
     dSel.value = v;
   };
   fillDistricts();
+  // Project type and enterprise status: Chinese values, labels in the page's language.
+  const fillChoices = () => {
+    for (const [name, values] of [['project_type', PROJECT_TYPES], ['enterprise_status', ENTERPRISE_STATUSES]]) {
+      const sel = form.elements[name];
+      const v = sel.value;
+      sel.innerHTML = `<option value="">${t('match.not_given')}</option>`;
+      for (const x of values) sel.append(new Option(choiceLabel(x), x));
+      sel.value = v;
+    }
+    for (const s of form.querySelectorAll('.choice')) s.textContent = choiceLabel(s.dataset.choice);
+  };
+  fillChoices();
+  loadPolicyDocuments();
 
   // Switching the unit converts what is typed, so the request stays the same.
   form.elements.area_unit.addEventListener('change', () => {
@@ -140,6 +199,7 @@ export function initMatch(root, map) {
   form.querySelector('[data-testid=match-reset]').addEventListener('click', () => {
     form.reset();
     picker.set('');
+    form.querySelector('[data-testid=match-enterprise]').open = false;
     picked = null;
     pickedShown = null;
     drawPicked();
@@ -156,10 +216,13 @@ export function initMatch(root, map) {
     e.preventDefault();
     runMatch();
   });
+  form.querySelector('[data-testid=match-precheck]').addEventListener('click', runPrecheck);
 
   onLangChange(() => {
     fillDistricts();
+    fillChoices();
     drawPicked();
+    if (precheck) renderPrecheck();
     if (result) renderResults();
   });
   return { form };
@@ -169,9 +232,11 @@ function saveForm() {
   const f = form.elements;
   const saved = {
     v: 1,
-    fields: Object.fromEntries(FIELDS.map((n) => [n, f[n].value])),
+    fields: Object.fromEntries([...FIELDS, ...ENTERPRISE_FIELDS].map((n) => [n, f[n].value])),
     industry: picker.value,
     land_use: [...form.querySelectorAll('input[name=lu]:checked')].map((c) => c.value),
+    titles: [...form.querySelectorAll('input[name=title]:checked')].map((c) => c.value),
+    explain_all: f.explain_all.checked,
     picked,
     pickedShown,
   };
@@ -192,7 +257,7 @@ function restoreForm() {
   }
   if (!saved || saved.v !== 1) return false;
   const f = form.elements;
-  for (const n of FIELDS) {
+  for (const n of [...FIELDS, ...ENTERPRISE_FIELDS]) {
     const v = saved.fields?.[n];
     if (typeof v !== 'string') continue;
     // A district no longer offered would leave the select blank: keep the default.
@@ -201,6 +266,9 @@ function restoreForm() {
   }
   if (saved.industry) picker.set(saved.industry);
   for (const c of form.querySelectorAll('input[name=lu]')) c.checked = (saved.land_use || []).includes(c.value);
+  for (const c of form.querySelectorAll('input[name=title]')) c.checked = (saved.titles || []).includes(c.value);
+  f.explain_all.checked = saved.explain_all === true;
+  openEnterpriseIfFilled();
   const point = (p) => Array.isArray(p) && p.length === 2 && p.every(Number.isFinite);
   if (point(saved.picked) && point(saved.pickedShown)) {
     picked = saved.picked;
@@ -208,6 +276,14 @@ function restoreForm() {
   }
   drawPicked();
   return true;
+}
+
+// The 企业与投资信息 section stays folded unless something in it is filled in.
+function openEnterpriseIfFilled() {
+  const f = form.elements;
+  const filled =
+    ENTERPRISE_FIELDS.some((n) => f[n].value !== '') || form.querySelector('input[name=title]:checked') || f.explain_all.checked;
+  if (filled) form.querySelector('[data-testid=match-enterprise]').open = true;
 }
 
 function drawPicked() {
@@ -254,6 +330,18 @@ export function buildProject() {
   if (inv != null) p.investment_wan = inv;
   if (out != null) p.annual_output_wan = out;
   if (tax != null) p.annual_tax_wan = tax;
+  for (const [name, field] of ENTERPRISE_NUMBERS) {
+    const v = n(f[name].value);
+    if (v != null) p[field] = v;
+  }
+  if (f.foreign_invested.value) p.foreign_invested = f.foreign_invested.value === 'true';
+  const titles = [...form.querySelectorAll('input[name=title]:checked')].map((c) => c.value);
+  if (titles.length) p.enterprise_titles = titles;
+  if (f.project_type.value) p.project_type = f.project_type.value;
+  if (f.enterprise_status.value) p.enterprise_status = f.enterprise_status.value;
+  if (f.explain_all.checked) p.explain_policies = 'all';
+  const wp = n(f.weight_policy.value);
+  if (wp != null) p.weights = { policy: wp };
   if (f.district.value) p.districts = [f.district.value];
   if (picked) {
     p.near = { lon: Number(picked[0].toFixed(7)), lat: Number(picked[1].toFixed(7)) };
@@ -263,6 +351,61 @@ export function buildProject() {
   const lim = n(f.limit.value);
   if (lim != null) p.limit = Math.max(1, Math.min(100, Math.round(lim)));
   return p;
+}
+
+// 政策预审: every measure judged for the project before any site is chosen (the 首谈
+// conversation), with the support each district may combine.
+export async function runPrecheck() {
+  const project = buildProject();
+  if (!project) {
+    showError(t('match.need_industry'));
+    return;
+  }
+  showError('');
+  const btn = form.querySelector('[data-testid=match-precheck]');
+  btn.disabled = true;
+  try {
+    precheck = await api.checkPolicies(project);
+    renderPrecheck();
+    form.parentElement.querySelector('[data-testid=precheck]').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  } catch (err) {
+    showError(err.message);
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+function renderPrecheck() {
+  const root = form.parentElement.querySelector('[data-testid=precheck]');
+  const r = precheck;
+  const rows = r.districts
+    .map(
+      (d, i) => `<tr data-testid="precheck-district" data-adcode="${escapeHtml(d.district)}" data-wan="${d.support_wan}" tabindex="0">
+        <td class="num">${i + 1}</td><td>${escapeHtml(districtLabel(d.district))}</td>
+        <td class="num" data-testid="precheck-support">${d.support_wan > 0 ? escapeHtml(t('pol.up_to', { amount: fmt(d.support_wan, 2) })) : t('info.none')}</td>
+        <td class="num">${d.eligible}</td><td class="num">${d.possible}</td></tr>`,
+    )
+    .join('');
+  const best = r.districts[0];
+  root.hidden = false;
+  root.innerHTML = `<div class="results-head"><h3>${t('pc.title')}</h3>
+      <button type="button" class="link" data-testid="precheck-close">${t('pc.close')}</button></div>
+    <p class="hint">${t('pc.hint')}</p>
+    ${best && best.support_wan > 0 ? `<p class="support" data-testid="precheck-best">${escapeHtml(t('pc.best', { district: districtLabel(best.district), amount: fmt(best.support_wan, 2) }))}</p>` : ''}
+    <div class="table-scroll"><table class="pc-table" data-testid="precheck-districts">
+      <thead><tr><th>#</th><th>${t('pc.district')}</th><th>${t('pc.support')}</th><th>${t('pc.eligible')}</th><th>${t('pc.possible')}</th></tr></thead>
+      <tbody>${rows}</tbody></table></div>
+    <h4>${t('pc.measures')}</h4>
+    <div class="cpol pc-measures" data-testid="precheck-measures">${judgedMeasures(r.measures, { ineligible: r.ineligible, where: true })}</div>`;
+  root.querySelector('[data-testid=precheck-close]').addEventListener('click', () => {
+    root.hidden = true;
+    precheck = null;
+  });
+  for (const tr of root.querySelectorAll('[data-testid=precheck-district]')) {
+    const go = () => mapApi.flyToDistrict(tr.dataset.adcode);
+    tr.addEventListener('click', go);
+    tr.addEventListener('keydown', (e) => e.key === 'Enter' && go());
+  }
 }
 
 function showError(msg) {
@@ -337,7 +480,7 @@ function renderResults() {
         ${critBars(c.criteria)}
         <p class="reason">${escapeHtml(reason)}</p>
         ${c.kind === 'assembly' ? `<p class="members muted">${t('match.members')}: ${c.members.map(escapeHtml).join(', ')}</p>` : ''}
-        ${c.policies?.length ? `<details class="cpol"><summary>${t('match.policies', { n: c.policies.length })}</summary><ul>${c.policies.map((p) => `<li>${escapeHtml(pick(p, 'title'))}${pick(p, 'cap') ? ` <em>${escapeHtml(pick(p, 'cap'))}</em>` : ''}</li>`).join('')}</ul></details>` : ''}
+        ${candidatePolicies(c)}
       </li>`;
     })
     .join('');
@@ -401,6 +544,8 @@ function renderResults() {
       const s = selected && byId.get(selected);
       mapApi.highlight(s ? s.members : [], null);
     });
+    // Reading a measure or its quote does not select the row (nor move the map).
+    li.querySelector('.cpol')?.addEventListener('click', (e) => e.stopPropagation());
     const choose = () => {
       selected = c.id;
       for (const o of root.querySelectorAll('[data-testid=match-row]')) o.classList.toggle('selected', o === li);
@@ -443,6 +588,14 @@ export function fillForm(p) {
   f.investment.value = p.investment_wan ?? '';
   f.output.value = p.annual_output_wan ?? '';
   f.tax.value = p.annual_tax_wan ?? '';
+  for (const [name, field] of ENTERPRISE_NUMBERS) f[name].value = p[field] ?? '';
+  f.foreign_invested.value = p.foreign_invested == null ? '' : String(p.foreign_invested);
+  for (const c of form.querySelectorAll('input[name=title]')) c.checked = (p.enterprise_titles || []).includes(c.value);
+  f.project_type.value = p.project_type ?? '';
+  f.enterprise_status.value = p.enterprise_status ?? '';
+  f.weight_policy.value = p.weights?.policy ?? '';
+  f.explain_all.checked = p.explain_policies === 'all';
+  openEnterpriseIfFilled();
   f.district.value = p.districts?.[0] ?? '';
   if (p.limit) f.limit.value = p.limit;
   saveForm();

@@ -1,11 +1,13 @@
 // Side panel describing a clicked feature: attributes, park and zone, leading
-// industries, the park's admission standards and the policy measures in force.
+// industries, the park's admission standards and documented figures, and the policy
+// measures for projects that reach the place.
 
 import { api } from './api.js';
-import { t, tv, fmt, pick, onLangChange } from './i18n.js';
+import { t, tv, fmt, onLangChange } from './i18n.js';
 import { catalogue, industryLabel, industryList, districtLabel, parkLabel, zoneLabel } from './catalogue.js';
 import { escapeHtml } from './legend.js';
 import { statusChip } from './supply.js';
+import { listingItem } from './policies.js';
 
 export const M2_PER_MU = 10000 / 15;
 
@@ -56,40 +58,60 @@ function admissionTable(park) {
   if (!adm) return '';
   const rows = Object.entries(adm)
     .filter(([, v]) => v != null)
-    .map(([k, v]) => {
-      const share = /coverage|share|ratio/.test(k);
-      const val = share ? `${fmt(v * 100, 1)}%` : `${fmt(v, 2)}${ADM_UNITS[k] ? ` ${t(ADM_UNITS[k])}` : ''}`;
-      const bound = k.startsWith('min_') ? '≥ ' : k.startsWith('max_') ? '≤ ' : '';
-      return row(t(`info.adm.${k}`), `${bound}${val}`);
-    })
+    .map(([k, v]) => row(t(`info.adm.${k}`), admissionValue(k, v)))
     .join('');
   let lists = '';
   if (park.positive_list?.length) lists += row(t('info.positive_list'), chips(park.positive_list));
   if (park.negative_list?.length) lists += row(t('info.negative_list'), chips(park.negative_list));
-  return `<h4>${t('info.admission')} · ${escapeHtml(park.name)}</h4><table class="kv">${rows}${lists}</table>`;
-}
-
-// City-wide measures, plus those of the feature's district and park.
-export function policiesFor(measures, district, park) {
-  return measures.filter(
-    (m) =>
-      m.scope === 'city' ||
-      (m.scope === 'district' && district && m.district === district) ||
-      (m.scope === 'park' && park && m.park === park),
-  );
-}
-
-export function policyList(measures) {
-  if (!measures.length) return `<p class="muted">${t('info.no_policies')}</p>`;
-  return `<ul class="policies">${measures
-    .map((m) => {
-      const cap = pick(m, 'cap');
-      const cond = pick(m, 'condition');
-      return `<li><details><summary><span class="scope scope-${escapeHtml(m.scope)}">${escapeHtml(tv('scope', m.scope))}</span> ${escapeHtml(pick(m, 'title'))}${cap ? ` <em>${escapeHtml(cap)}</em>` : ''}</summary>
-        <p>${escapeHtml(pick(m, 'supports'))}</p>${cond ? `<p class="muted">${escapeHtml(cond)}</p>` : ''}
-        <p class="muted">${escapeHtml(m.document)} · ${escapeHtml(m.item)}</p></details></li>`;
+  // Standards that differ by industry (分行业): the indicators replacing the park's.
+  const byCat = Object.entries(park.admission_by_category || {})
+    .map(([code, std]) => {
+      const items = Object.entries(std || {})
+        .filter(([, v]) => v != null)
+        .map(([k, v]) => `${t(`info.adm.${k}`)} ${admissionValue(k, v)}`);
+      return items.length ? row(industryLabel(code), escapeHtml(items.join('；'))) : '';
     })
-    .join('')}</ul>`;
+    .join('');
+  const byCatTable = byCat ? `<p class="muted small">${t('info.adm.by_category')}</p><table class="kv" data-testid="admission-by-category">${byCat}</table>` : '';
+  const source = park.admission_source
+    ? `<details class="src" data-testid="admission-source"><summary>${t('info.adm.source')}</summary><small>${escapeHtml(park.admission_source)}</small></details>`
+    : '';
+  return `<h4>${t('info.admission')} · ${escapeHtml(park.name)}</h4><table class="kv">${rows}${lists}</table>${byCatTable}${source}`;
+}
+
+function admissionValue(k, v) {
+  const share = /coverage|share|ratio/.test(k);
+  const val = share ? `${fmt(v * 100, 1)}%` : `${fmt(v, 2)}${ADM_UNITS[k] ? ` ${t(ADM_UNITS[k])}` : ''}`;
+  const bound = k.startsWith('min_') ? '≥ ' : k.startsWith('max_') ? '≤ ' : '';
+  return `${bound}${val}`;
+}
+
+// The park's documented 2020 land output (a fact from a document, not a standard), with its source.
+const HA_PER_MU = 1 / 15;
+function parkFigures(park) {
+  const figures = [
+    ['info.fig.land_income', park.land_income_2020_wan_per_ha],
+    ['info.fig.industrial_output', park.industrial_output_2020_wan_per_ha],
+  ].filter(([, v]) => v != null);
+  if (!figures.length) return '';
+  const rows = figures
+    .map(([k, v]) => row(t(k), `${fmt(v, 0)} ${t('unit.wan_per_ha')} <small class="muted">≈ ${fmt(v * HA_PER_MU, 1)} ${t('unit.wan_per_mu')}</small>`))
+    .join('');
+  const source = park.land_output_source || park.land_income_source;
+  return `<h4>${t('info.figures')} · ${escapeHtml(park.name)}</h4><table class="kv" data-testid="park-figures">${rows}</table>
+    ${source ? `<p class="source" data-testid="park-figures-source"><small>${t('info.source')}: ${escapeHtml(source)}</small></p>` : ''}`;
+}
+
+// The measures for projects that reach the place (the listing's `measures`, never its
+// `others`), in force or drafts; expired ones are only counted.
+export function policyList(measures) {
+  // the park's own first, then the district's, then the city's, as a candidate lists them
+  const order = { park: 0, district: 1, city: 2 };
+  const current = measures.filter((m) => m.status !== 'expired').sort((a, b) => (order[a.scope] ?? 3) - (order[b.scope] ?? 3));
+  const expired = measures.length - current.length;
+  const note = expired ? `<p class="muted small" data-testid="policies-expired">${t('info.policies_expired', { n: expired })}</p>` : '';
+  if (!current.length) return `<p class="muted">${t('info.no_policies')}</p>${note}`;
+  return `<ul class="policies" data-testid="info-policies">${current.map(listingItem).join('')}</ul>${note}`;
 }
 
 export async function showFeature(layer, props) {
@@ -117,7 +139,8 @@ export async function showFeature(layer, props) {
   const [park, zone, pol] = await Promise.all([
     parkId ? api.feature('parks', parkId).then((f) => f.properties).catch(() => null) : null,
     zoneId && layer !== 'zones' ? api.feature('zones', zoneId).then((f) => f.properties).catch(() => null) : null,
-    api.policies().catch(() => ({ measures: [] })),
+    // The server decides which measures reach the place (scope and named areas).
+    api.policiesAt(parkId ? { park: parkId } : { district: districtId }).catch(() => ({ measures: [] })),
   ]);
   if (my !== seq) return; // another feature was clicked meanwhile
 
@@ -158,10 +181,12 @@ export async function showFeature(layer, props) {
   rows.push(row(t('info.industries'), chips(inds)));
   rows.push(row(t('info.verified_at'), escapeHtml(full.verified_at)));
 
-  const measures = policiesFor(pol.measures || [], districtId, parkId);
+  const measures = pol.measures || [];
+  const shown = measures.filter((m) => m.status !== 'expired').length;
   const body = el.querySelector('.info-body');
   body.innerHTML = `<table class="kv">${rows.join('')}</table>
+    ${park ? parkFigures(park) : ''}
     ${park ? admissionTable(park) : ''}
-    <h4>${t('info.policies')} (${measures.length})</h4>${policyList(measures)}
+    <h4>${t('info.policies')} (${shown})</h4>${policyList(measures)}
     ${full.source ? `<p class="source"><small>${t('info.source')}: ${escapeHtml(full.source)}</small></p>` : ''}`;
 }

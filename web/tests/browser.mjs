@@ -21,6 +21,23 @@ const WEB_DIR = process.env.CHANYE_WEB_DIR ? fromRepo(process.env.CHANYE_WEB_DIR
 const SHOTS = fromRepo(process.env.SCREENSHOT_DIR || 'target/browser-test');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SAMPLE = join(repo, 'tests/projects/miyun-fosun-emergency-medicine.json');
+// The page's Chinese labels of the request fields a measure may name as missing.
+const FIELD_ZH = {
+  total_investment_wan: '总投资',
+  investment_wan: '固定资产投资',
+  registered_capital_wan: '在京新增实缴资本',
+  foreign_invested: '是否外资企业',
+  foreign_investment_usd_wan: '实际利用外资',
+  annual_rnd_wan: '年研发投入',
+  regional_contribution_wan: '年度区域贡献',
+  annual_output_wan: '年产值',
+  annual_tax_wan: '年税收',
+  enterprise_titles: '企业称号',
+  project_type: '项目类型',
+  enterprise_status: '企业状态',
+};
+// Amounts as the Chinese page writes them (万元, grouped, up to two decimals).
+const zhNumber = (n) => Number(n).toLocaleString('zh-CN', { maximumFractionDigits: 2 });
 
 const results = [];
 const servers = [];
@@ -726,7 +743,174 @@ async function main() {
     return `${zh} → ${en} → ${back}`;
   });
 
-  await check('clicking a parcel opens the info panel with its park standards and policies', async () => {
+
+  // Issue 18: the policy measures judged for a project, with estimates, on the candidates.
+  // A Tongzhou building project renovating an old factory (the issue's example: 30% of the
+  // 4,000 万元 fixed-asset investment, capped at 1,000 万元), with 总投资, 实缴资本 and titles.
+  const tongzhou = districts.find((d) => d.properties.name === '通州区');
+  const policyForm = {
+    investment_wan: 4000,
+    total_investment_wan: 6000,
+    registered_capital_wan: 5000,
+    enterprise_titles: ['专精特新中小企业', '高新技术企业'],
+    project_type: '老旧厂房改造',
+    enterprise_status: '新引进',
+  };
+  let policySent = null;
+  let policyExpected = null;
+  await check('a project with 总投资, 实缴资本 and titles shows eligible measures with estimates, workings and the total on a candidate', async () => {
+    assert(tongzhou, 'the API has no 通州区');
+    await page.click('[data-testid=tab-match]');
+    await page.click('[data-testid=match-reset]');
+    // An industry Tongzhou's park leads in, as the API lists it.
+    const tzPark = (await api(`/collections/parks/items?district=${tongzhou.properties.id}&limit=100`)).features.find((f) => f.properties.industries?.length);
+    assert(tzPark, 'the API has no park with leading industries in 通州区');
+    const code = tzPark.properties.industries[0];
+    const ind = (await api(`/api/v1/industries?q=${encodeURIComponent(code)}`)).industries.find((i) => i.code === code);
+    assert(ind, `${code} not in the catalogue`);
+    await page.fill('[data-testid=match-industry]', ind.name_zh);
+    await page.click(`[data-testid=match-industry-option][data-code="${code}"]`);
+    await page.selectOption('[data-testid=match-space]', 'building');
+    await page.selectOption('[data-testid=match-district]', tongzhou.properties.id);
+    const label = await page.$eval('[data-testid=match-investment]', (e) => e.previousElementSibling.textContent);
+    assert(label.includes('固定资产投资'), `the investment field reads ${label}`);
+    await page.fill('[data-testid=match-investment]', String(policyForm.investment_wan));
+    // The enterprise facts are folded away until asked for.
+    assert(!(await page.isVisible('[data-testid=match-total-investment]')), '企业与投资信息 is not folded');
+    const summary = await page.textContent('[data-testid=match-enterprise] > summary');
+    assert(summary === '企业与投资信息', `the section reads ${summary}`);
+    await page.click('[data-testid=match-enterprise] > summary');
+    await page.fill('[data-testid=match-total-investment]', String(policyForm.total_investment_wan));
+    await page.fill('[data-testid=match-registered-capital]', String(policyForm.registered_capital_wan));
+    for (const title of policyForm.enterprise_titles) await page.check(`[data-testid=match-enterprise] input[name=title][value='${title}']`);
+    await page.selectOption('[data-testid=match-project-type]', policyForm.project_type);
+    await page.selectOption('[data-testid=match-enterprise-status]', policyForm.enterprise_status);
+    const [req] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/api/v1/match') && r.method() === 'POST'),
+      page.click('[data-testid=match-submit]'),
+    ]);
+    policySent = JSON.parse(req.postData());
+    for (const [k, v] of Object.entries(policyForm)) {
+      assert(JSON.stringify(policySent[k]) === JSON.stringify(v), `the request's ${k} is ${JSON.stringify(policySent[k])}, the form ${JSON.stringify(v)}`);
+    }
+    assert(policySent.space === 'building' && policySent.districts?.[0] === tongzhou.properties.id, `request ${req.postData()}`);
+    policyExpected = await api('/api/v1/match', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(policySent) });
+    const cand = policyExpected.candidates.find((c) => c.policy_support_wan > 0);
+    assert(cand, `no candidate of the API has an estimated support (${policyExpected.candidates.length} candidates)`);
+    // The issue's worked example, as the API gives it.
+    const example = cand.policies.find((p) => p.id === 'tongzhou-17-old-factory-renovation');
+    assert(example && example.eligibility === 'eligible' && example.estimate_wan === 1000, `tongzhou-17-old-factory-renovation on ${cand.id}: ${JSON.stringify(example)?.slice(0, 200)}`);
+    assert(example.basis_zh.includes('30% × 4,000 万元 = 1,200 万元，上限 1,000 万元'), `its working reads ${example.basis_zh}`);
+
+    const row = `[data-testid=match-row][data-id="${cand.id}"]`;
+    await page.waitForSelector(row, { timeout: 20000 });
+    const ids = await page.$$eval('[data-testid=match-row]', (els) => els.map((e) => e.dataset.id));
+    assert(JSON.stringify(ids) === JSON.stringify(policyExpected.candidates.map((c) => c.id)), `rows ${ids} ≠ API`);
+    // The total.
+    const support = await page.$eval(`${row} [data-testid=policy-support]`, (e) => ({ wan: Number(e.dataset.wan), text: e.querySelector('b').textContent }));
+    const want = `政策支持估算 最高 ${zhNumber(cand.policy_support_wan)} 万元`;
+    assert(support.wan === cand.policy_support_wan && support.text === want, `the row's total reads ${support.text} (${support.wan}), the API ${want}`);
+    // The eligible measures with an estimate, in the API's order, each with its estimate and working.
+    const eligible = cand.policies.filter((p) => p.eligibility === 'eligible');
+    const withEstimate = eligible.filter((p) => p.estimate_wan != null);
+    const shown = await page.$$eval(`${row} [data-testid=policy-estimates] [data-testid=policy-eligible]`, (els) =>
+      els.map((e) => ({ id: e.dataset.id, est: e.querySelector('[data-testid=policy-estimate]').textContent, basis: e.querySelector('[data-testid=policy-basis]').textContent })),
+    );
+    assert(JSON.stringify(shown.map((x) => x.id)) === JSON.stringify(withEstimate.map((p) => p.id)), `measures with an estimate shown ${shown.map((x) => x.id)}, API ${withEstimate.map((p) => p.id)}`);
+    for (const [i, p] of withEstimate.entries()) {
+      assert(shown[i].est === `最高 ${zhNumber(p.estimate_wan)} 万元`, `${p.id}: estimate reads ${shown[i].est}, API ${p.estimate_wan}`);
+      assert(shown[i].basis === p.basis_zh, `${p.id}: working reads ${shown[i].basis}, API ${p.basis_zh}`);
+    }
+    assert(await page.isVisible(`${row} [data-testid=policy-estimates] [data-id="${example.id}"] [data-testid=policy-basis]`), 'the working of the example is not visible without unfolding');
+    // Every eligible and possible measure is there (the others folded), with what to ask the investor.
+    const listed = await page.$$eval(`${row} [data-testid=policy-eligible], ${row} [data-testid=policy-possible]`, (els) => els.map((e) => e.dataset.id).sort());
+    const listedApi = cand.policies.filter((p) => p.eligibility !== 'ineligible').map((p) => p.id).sort();
+    assert(JSON.stringify(listed) === JSON.stringify(listedApi), `measures shown ${listed.length}, API ${listedApi.length}`);
+    const possible = cand.policies.filter((p) => p.eligibility === 'possible');
+    for (const p of possible) {
+      const text = await page.textContent(`${row} [data-testid=policy-possible][data-id="${p.id}"]`);
+      for (const f of p.missing) assert(text.includes(FIELD_ZH[f] ?? f), `${p.id} does not name the missing ${f}`);
+      for (const c of p.confirm_zh || []) assert(text.includes(c), `${p.id} does not say to confirm ${c}`);
+    }
+    const counts = await page.textContent(`${row} [data-testid=policy-counts]`);
+    assert(counts === `符合 ${eligible.length} 项 · 可能符合 ${possible.length} 项 · 不符合 ${cand.policies_ineligible} 项`, `counts read ${counts}`);
+    // The document's sentence on demand, with document, item and line.
+    const item = `${row} [data-testid=policy-eligible][data-id="${example.id}"]`;
+    assert(!(await page.isVisible(`${item} blockquote`)), 'the quote is shown before it is asked for');
+    await page.click(`${item} [data-testid=policy-quote] > summary`);
+    const quote = await page.textContent(`${item} blockquote`);
+    assert(quote === example.quote_zh, `quote reads ${quote}`);
+    const cite = await page.textContent(`${item} [data-testid=policy-cite]`);
+    assert(cite.includes(example.item) && cite.includes(`第 ${example.line} 行`), `citation reads ${cite}`);
+    // Drafts are marked 征求意见稿 wherever they are listed.
+    const drafts = policyExpected.candidates.flatMap((c) => c.policies.filter((p) => p.status === 'draft').map((p) => [c.id, p.id]));
+    for (const [c, p] of drafts) {
+      const tag = await page.textContent(`[data-testid=match-row][data-id="${c}"] [data-id="${p}"] [data-testid=policy-status]`);
+      assert(tag === '征求意见稿', `draft ${p} on ${c} is marked ${tag}`);
+    }
+    await page.evaluate((sel) => document.querySelector(sel).scrollIntoView(), row);
+    await shot(page, '03b-policy-support');
+    return `${cand.id}: ${support.text}; ${withEstimate.length} with an estimate, ${eligible.length} eligible, ${possible.length} possible, ${cand.policies_ineligible} ineligible; ${drafts.length} drafts marked`;
+  });
+
+  await check('the comparison shows estimated policy support and eligible counts, not the number of measures', async () => {
+    assert(policyExpected && policyExpected.candidates.length >= 2, 'fewer than two candidates for the policy project');
+    const two = policyExpected.candidates.slice(0, 2);
+    for (const c of two) await page.check(`[data-testid=match-row][data-id="${c.id}"] [data-testid=match-row-check]`);
+    await page.click('[data-testid=compare-button]');
+    await page.waitForSelector('[data-testid=compare-view]:not([hidden])');
+    const heads = await page.$$eval('[data-testid=compare-table] tbody th', (els) => els.map((e) => e.textContent.trim()));
+    assert(heads.includes('政策支持估算'), `rows ${heads}`);
+    assert(!heads.includes('适用政策'), 'the comparison still counts the measures listed');
+    const cells = await page.$$eval('[data-testid=compare-support] td', (els) => els.map((e) => ({ wan: Number(e.dataset.wan), text: e.querySelector('b').textContent, best: e.classList.contains('best') })));
+    const counts = await page.$$eval('[data-testid=compare-eligible] td', (els) => els.map((e) => Number(e.dataset.eligible)));
+    const top = Math.max(...two.map((c) => c.policy_support_wan));
+    for (const [i, c] of two.entries()) {
+      const want = c.policy_support_wan > 0 ? `最高 ${zhNumber(c.policy_support_wan)} 万元` : '暂无可计金额';
+      assert(cells[i].wan === c.policy_support_wan && cells[i].text === want, `column ${i + 1}: ${cells[i].text}, API ${want}`);
+      assert(cells[i].best === (c.policy_support_wan > 0 && c.policy_support_wan === top), `column ${i + 1} best mark ${cells[i].best}`);
+      const eligible = c.policies.filter((p) => p.eligibility === 'eligible').length;
+      assert(counts[i] === eligible, `column ${i + 1}: ${counts[i]} eligible, API ${eligible}`);
+    }
+    await shot(page, '04b-compare-support');
+    await page.click('[data-testid=compare-close]');
+    return cells.map((c, i) => `${two[i].id} ${c.text}, ${counts[i]} eligible`).join('; ');
+  });
+
+  await check('政策预审 judges the project without a site and lists each district\'s support as /api/v1/policies/check', async () => {
+    assert(policySent, 'no policy project was sent');
+    await page.selectOption('[data-testid=match-district]', '');
+    const [req] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/api/v1/policies/check') && r.method() === 'POST'),
+      page.click('[data-testid=match-precheck]'),
+    ]);
+    const sent = JSON.parse(req.postData());
+    assert(!sent.districts && sent.project_type === policyForm.project_type && sent.total_investment_wan === policyForm.total_investment_wan, `request ${req.postData()}`);
+    const want = await api('/api/v1/policies/check', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(sent) });
+    await page.waitForSelector('[data-testid=precheck-district]');
+    const rows = await page.$$eval('[data-testid=precheck-district]', (els) => els.map((e) => ({ d: e.dataset.adcode, wan: Number(e.dataset.wan), text: e.querySelector('[data-testid=precheck-support]').textContent })));
+    assert(JSON.stringify(rows.map((r) => r.d)) === JSON.stringify(want.districts.map((d) => d.district)), `districts ${rows.map((r) => r.d)} ≠ API`);
+    for (const [i, d] of want.districts.entries()) {
+      assert(rows[i].wan === d.support_wan, `${d.district_name}: ${rows[i].wan}, API ${d.support_wan}`);
+      if (d.support_wan > 0) assert(rows[i].text === `最高 ${zhNumber(d.support_wan)} 万元`, `${d.district_name} reads ${rows[i].text}`);
+    }
+    const est = await page.$$eval('[data-testid=precheck-measures] [data-testid=policy-estimates] [data-testid=policy-eligible]', (els) => els.map((e) => e.dataset.id));
+    const estApi = want.measures.filter((m) => m.eligibility === 'eligible' && m.estimate_wan != null).map((m) => m.id);
+    assert(JSON.stringify(est) === JSON.stringify(estApi), `measures with an estimate ${est}, API ${estApi}`);
+    // Mentougou's document is a 征求意见稿: its measures say so here too.
+    const drafts = want.measures.filter((m) => m.status === 'draft').map((m) => m.id);
+    const tags = await page.$$eval('[data-testid=precheck-measures] [data-id]', (els) =>
+      Object.fromEntries(els.map((e) => [e.dataset.id, e.querySelector(':scope > .pm-head [data-testid=policy-status]')?.textContent ?? null])),
+    );
+    for (const id of drafts) assert(tags[id] === '征求意见稿', `draft ${id} is marked ${tags[id]}`);
+    assert(Object.entries(tags).every(([id, tag]) => tag !== '征求意见稿' || drafts.includes(id)), 'a measure in force is marked 征求意见稿');
+    await shot(page, '03c-policy-precheck');
+    await page.click('[data-testid=match-reset]');
+    const best = want.districts[0];
+    return `${rows.length} districts, first ${best.district_name} ${best.support_wan} 万元; ${est.length} measures with an estimate; ${drafts.length} drafts marked`;
+  });
+
+  await check('clicking a parcel opens the info panel with its park standards, documented figures and measures for projects', async () => {
     await page.click('[data-testid=tab-map]');
     await page.evaluate(([c]) => window.chanyeMap.jumpTo({ center: c, zoom: 15 }), [center]);
     await waitIdle(page);
@@ -739,8 +923,32 @@ async function main() {
     assert(text.includes('亩') && text.includes('m²'), 'panel lacks the area in m² and 亩');
     if (first.properties.park) assert(text.includes('园区准入标准'), 'panel lacks the park admission standards');
     assert(text.includes('适用政策措施'), 'panel lacks the policies');
+    let figures = 'no park';
+    if (first.properties.park) {
+      // The park's documented figures, with their source, when the API has them.
+      const park = (await api(`/collections/parks/items/${encodeURIComponent(first.properties.park)}`)).properties;
+      if (park.land_income_2020_wan_per_ha != null || park.industrial_output_2020_wan_per_ha != null) {
+        const fig = await page.textContent('[data-testid=info-panel] [data-testid=park-figures]');
+        for (const v of [park.land_income_2020_wan_per_ha, park.industrial_output_2020_wan_per_ha].filter((x) => x != null)) {
+          assert(fig.includes(`${zhNumber(Math.round(v))} 万元/公顷`), `figures read ${fig}, the API ${v}`);
+        }
+        const src = park.land_output_source ?? park.land_income_source;
+        if (src) assert((await page.textContent('[data-testid=info-panel] [data-testid=park-figures-source]')).includes(src), 'the figures come without their source');
+        figures = `${park.id}: ${fig}`;
+      } else figures = `${park.id} has no documented figures`;
+    }
+    // The measures for projects reaching the place, as the listing gives them; never `others`.
+    const listing = await api(`/api/v1/policies?${first.properties.park ? `park=${first.properties.park}` : `district=${first.properties.district}`}`);
+    const want = listing.measures.filter((m) => m.status !== 'expired').map((m) => m.id).sort();
+    const got = await page.$$eval('[data-testid=info-panel] [data-testid=policy-measure]', (els) => els.map((e) => e.dataset.id).sort());
+    assert(JSON.stringify(got) === JSON.stringify(want), `panel lists ${got.length} measures, the listing ${want.length}`);
+    const others = new Set(listing.others.map((m) => m.id));
+    assert(!got.some((id) => others.has(id)), 'a measure for someone else than the project is listed');
+    const drafts = await page.$$eval('[data-testid=info-panel] [data-testid=policy-measure][data-status=draft] [data-testid=policy-status]', (els) => els.map((e) => e.textContent));
+    assert(drafts.every((d) => d === '征求意见稿'), `drafts marked ${drafts}`);
     await shot(page, '08-info-panel');
     await page.click('[data-testid=info-close]');
+    return `${got.length} measures (${drafts.length} drafts); ${figures}`;
   });
 
   await check('an assembly candidate highlights all its member parcels', async () => {
@@ -802,6 +1010,12 @@ async function main() {
     await p.selectOption('[data-testid=match-district]', d.properties.id);
     for (const [k, v] of Object.entries(values)) await p.fill(`[data-testid=${k}]`, v);
     for (const lu of ['M1', 'M4', 'M1-M4']) await p.setChecked(`[data-testid=match-lu-${lu}]`, lu === 'M4');
+    // The folded 企业与投资信息 too.
+    await p.$eval('[data-testid=match-enterprise]', (e) => (e.open = true));
+    const enterprise = { 'match-total-investment': '45000', 'match-registered-capital': '12000', 'match-rnd': '800' };
+    for (const [k, v] of Object.entries(enterprise)) await p.fill(`[data-testid=${k}]`, v);
+    await p.check(`[data-testid=match-enterprise] input[name=title][value='高新技术企业']`);
+    await p.selectOption('[data-testid=match-project-type]', '新建');
     await p.reload();
     await waitReady(p);
     for (const [k, v] of Object.entries(values)) {
@@ -814,6 +1028,12 @@ async function main() {
     const lus = await p.$$eval('input[name=lu]:checked', (els) => els.map((e) => e.value));
     assert(JSON.stringify(lus) === '["M4"]', `land uses after reload ${lus}`);
     assert(await p.isVisible('[data-testid=match-restored]'), 'no note that the project was restored');
+    assert(await p.isVisible('[data-testid=match-total-investment]'), '企业与投资信息 is folded although it holds values');
+    for (const [k, v] of Object.entries(enterprise)) {
+      const got = await p.inputValue(`[data-testid=${k}]`);
+      assert(got === v, `${k}: ${got} after reload, ${v} before`);
+    }
+    assert((await p.inputValue('[data-testid=match-project-type]')) === '新建', 'project type not restored');
     // The restored form sends the same request as before.
     const [req] = await Promise.all([
       p.waitForRequest((r) => r.url().includes('/api/v1/match') && r.method() === 'POST'),
@@ -822,6 +1042,10 @@ async function main() {
     const sent = JSON.parse(req.postData());
     assert(sent.industry === 'health.devices' && sent.space === 'building' && sent.floor_area_m2 === 8000 && sent.limit === 6, `request ${req.postData()}`);
     assert(sent.land_area_mu?.min === 12.5 && sent.land_area_mu?.max === 40 && sent.districts?.[0] === d.properties.id, `request ${req.postData()}`);
+    assert(
+      sent.total_investment_wan === 45000 && sent.registered_capital_wan === 12000 && sent.annual_rnd_wan === 800 && JSON.stringify(sent.enterprise_titles) === '["高新技术企业"]' && sent.project_type === '新建',
+      `request ${req.postData()}`,
+    );
     // Clearing forgets it.
     await p.click('[data-testid=match-reset]');
     await p.reload();
@@ -829,7 +1053,7 @@ async function main() {
     assert((await p.inputValue('[data-testid=match-name]')) === '', 'the cleared form came back after a reload');
     assert(perr.length === 0, perr.join('\n'));
     await p.close();
-    return `${Object.keys(values).length + 4} fields restored, then cleared`;
+    return `${Object.keys(values).length + Object.keys(enterprise).length + 6} fields restored, then cleared`;
   });
 
   // Phone width.

@@ -17,6 +17,7 @@ mod floor_load;
 mod land_area;
 mod land_price;
 mod land_use;
+mod manufacturing_only;
 mod max_far;
 mod negative_list;
 mod park;
@@ -35,7 +36,7 @@ use super::offers::{Columns, Offer, Offers, Site};
 use super::request::AreaRange;
 use super::Requirements;
 use crate::inventory::Snapshot;
-use crate::model::{BuildingType, Industry, LandUse, OfferKind, SpaceStatus};
+use crate::model::{AdmissionStandards, BuildingType, Industry, LandUse, OfferKind, SpaceStatus};
 
 macro_rules! constraints {
     ($($(#[$doc:meta])* $variant:ident => $name:literal),+ $(,)?) => {
@@ -60,6 +61,8 @@ constraints! {
     Status => "status",
     /// Land use accepted.
     LandUse => "land_use",
+    /// A project outside manufacturing is not on industrial land (item 七).
+    ManufacturingOnly => "manufacturing_only",
     /// Land area within the requested range.
     LandArea => "land_area",
     /// Floor area fits: land × max FAR, or vacant floor area, covers the need.
@@ -125,7 +128,7 @@ impl Constraint {
     /// Whether a candidate failing this may be shown as a near miss: not for space that is
     /// taken, refused by the park's negative list, zoned for another use, or out of scope.
     pub const fn allows_near_miss(self) -> bool {
-        !self.is_scope() && !matches!(self, Constraint::Status | Constraint::NegativeList | Constraint::LandUse | Constraint::BuildingType)
+        !self.is_scope() && !matches!(self, Constraint::Status | Constraint::NegativeList | Constraint::LandUse | Constraint::ManufacturingOnly | Constraint::BuildingType)
     }
 
     /// This constraint's bit in a failure mask.
@@ -195,6 +198,11 @@ pub enum Rejection<'a> {
         have: &'a LandUse,
         /// The uses accepted.
         wanted: &'a [LandUse],
+    },
+    /// Industrial land, and the project is not manufacturing.
+    ManufacturingOnly {
+        /// Its land use.
+        have: &'a LandUse,
     },
     /// Land area outside the range.
     LandArea {
@@ -329,6 +337,7 @@ impl Rejection<'_> {
         match self {
             Rejection::Status { .. } => Constraint::Status,
             Rejection::LandUse { .. } => Constraint::LandUse,
+            Rejection::ManufacturingOnly { .. } => Constraint::ManufacturingOnly,
             Rejection::LandArea { .. } => Constraint::LandArea,
             Rejection::FloorArea { .. } => Constraint::FloorArea,
             Rejection::MaxFar { .. } => Constraint::MaxFar,
@@ -388,6 +397,7 @@ trait Visit {
 /// The row checks of land, in the order explanations list their failures.
 fn land(v: &mut impl Visit) {
     v.visit::<land_use::Check>();
+    v.visit::<manufacturing_only::Check>();
     v.visit::<land_area::Check>();
     v.visit::<floor_area::Land>();
     v.visit::<max_far::Check>();
@@ -429,6 +439,7 @@ fn of_kind(kind: OfferKind, v: &mut impl Visit) {
 pub(crate) struct Thresholds {
     status: [bool; 8],
     land_use: Option<land_use::Accepted>,
+    manufacturing_only: Option<Vec<bool>>,
     land_area: Option<land_area::Between>,
     floor_need: Option<f64>,
     planned_far: Option<f64>,
@@ -453,7 +464,7 @@ pub(crate) struct Thresholds {
 
 impl Thresholds {
     /// The thresholds of `req`.
-    pub fn new(req: &Requirements, s: &Snapshot, offers: &Offers, limits: &ScopeLimits, negative: &[Option<&Industry>]) -> Thresholds {
+    pub fn new(req: &Requirements, offers: &Offers, limits: &ScopeLimits, s: &Snapshot, negative: &[Option<&Industry>], admission: &[AdmissionStandards]) -> Thresholds {
         let site_mask = offers
             .sites
             .iter()
@@ -462,10 +473,11 @@ impl Thresholds {
                 scope | bit(negative_list::listed(negative, site.park()).is_some(), Constraint::NegativeList)
             })
             .collect();
-        let site_planning: Vec<u32> = offers.sites.iter().map(|site| site.park().map_or(0, |p| planning::failed(req, &s.parks.at(p).admission))).collect();
+        let site_planning: Vec<u32> = offers.sites.iter().map(|site| site.park().map_or(0, |p| planning::failed(req, &admission[p as usize]))).collect();
         Thresholds {
             status: status::threshold(req),
             land_use: land_use::threshold(req, offers),
+            manufacturing_only: manufacturing_only::threshold(req, offers),
             land_area: land_area::threshold(req),
             floor_need: req.floor_area_m2,
             planned_far: req.planned_far,
@@ -480,7 +492,7 @@ impl Thresholds {
             site_mask,
             planning_any: site_planning.iter().fold(0, |all, &m| all | m),
             site_planning,
-            site_max_area: per_mu::threshold(req, offers),
+            site_max_area: per_mu::threshold(req, offers, admission),
         }
     }
 }

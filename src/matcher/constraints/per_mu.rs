@@ -7,17 +7,17 @@ use super::{Constraint, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{Columns, Offer, Offers, Site};
 use crate::matcher::Requirements;
-use crate::model::M2_PER_MU;
+use crate::model::{AdmissionStandards, M2_PER_MU};
 
-/// The constraints, in the order of [`Offers::park_minimums`] and [`Ctx::project_totals`].
+/// The constraints, in the order of [`minimum`] and [`Ctx::project_totals`].
 const CONSTRAINTS: [Constraint; 3] = [Constraint::InvestmentIntensity, Constraint::OutputPerMu, Constraint::TaxPerMu];
 
 /// Per indicator, per site: the largest area, m², on which the project meets the park's
 /// minimum (infinity: no minimum); none when no site has both a minimum and a project figure.
-pub(super) fn threshold(req: &Requirements, offers: &Offers) -> [Option<Vec<f64>>; 3] {
+pub(super) fn threshold(req: &Requirements, offers: &Offers, admission: &[AdmissionStandards]) -> [Option<Vec<f64>>; 3] {
     let totals = [req.investment_wan, req.annual_output_wan, req.annual_tax_wan];
     std::array::from_fn(|k| {
-        let minimum = |site: &Site| site.park().and_then(|p| offers.park_minimums[p as usize][k].get());
+        let minimum = |site: &Site| site.park().and_then(|p| minimum(&admission[p as usize], k));
         let areas: Vec<f64> = offers
             .sites
             .iter()
@@ -66,10 +66,15 @@ impl<const K: usize> RowCheck for Check<K> {
     fn rejection<'a>(ctx: &Ctx<'a>, o: &Offer, _: &[f64]) -> Rejection<'a> {
         let p = o.park().expect("a minimum binds only land in a park");
         let (indicator, total) = ctx.project_totals[K];
-        let min = ctx.offers.park_minimums[p as usize][K].get().expect("a site with a largest area has a minimum");
+        let min = minimum(&ctx.admission[p as usize], K).expect("a site with a largest area has a minimum");
         let total = total.expect("a site with a largest area has a project figure");
         Rejection::PerMu { indicator, project: total / (o.area_m2 / M2_PER_MU), min, park: &ctx.snapshot.parks.at(p).name }
     }
+}
+
+/// A park's minimum 投资强度, 地均产值 or 地均税收 (by position), 万元/亩.
+fn minimum(a: &AdmissionStandards, k: usize) -> Option<f64> {
+    [a.min_investment_wan_per_mu, a.min_output_wan_per_mu, a.min_tax_wan_per_mu][k]
 }
 
 /// 投资强度 and the like: the project's total over the land in 亩 against the park's minimum.

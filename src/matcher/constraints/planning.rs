@@ -79,8 +79,9 @@ impl<const K: usize> RowCheck for Check<K> {
         c.site[..n].iter().copied()
     }
     fn rejection<'a>(ctx: &Ctx<'a>, o: &Offer, _: &[u32]) -> Rejection<'a> {
-        let park = ctx.snapshot.parks.at(o.park().expect("planning indicators bind only land in a park"));
-        let (project, limit, _) = stated(ctx.req, &park.admission)[K].expect("an indicator failed is stated on both sides");
+        let p = o.park().expect("planning indicators bind only land in a park");
+        let park = ctx.snapshot.parks.at(p);
+        let (project, limit, _) = stated(ctx.req, &ctx.admission[p as usize])[K].expect("an indicator failed is stated on both sides");
         Rejection::Planning { indicator: INDICATORS[K].0, project, limit, park: &park.name }
     }
 }

@@ -2,13 +2,14 @@
 //! carrying the numbers); the text is rendered in [`super::explain`].
 //!
 //! Default weights (overridable per request with `weights`): industry 30, area 20,
-//! price 15, readiness 15, distance 10, power 10. A criterion that does not apply to a
+//! price 15, readiness 15, distance 10, power 10, policy 0. A criterion that does not apply to a
 //! candidate (distance without a location, power without a stated need, area without a
 //! stated size) is left out and the others are normalised to 0–100.
 
 mod area;
 mod distance;
 mod industry;
+mod policy;
 mod power;
 mod price;
 mod readiness;
@@ -37,12 +38,14 @@ pub enum Criterion {
     Readiness,
     /// Power capacity headroom.
     Power,
+    /// Estimated policy support against the most any place offers.
+    Policy,
 }
 
 impl Criterion {
     /// Every criterion, in output order.
-    pub const ALL: [Criterion; 6] =
-        [Criterion::Industry, Criterion::Area, Criterion::Price, Criterion::Distance, Criterion::Readiness, Criterion::Power];
+    pub const ALL: [Criterion; 7] =
+        [Criterion::Industry, Criterion::Area, Criterion::Price, Criterion::Distance, Criterion::Readiness, Criterion::Power, Criterion::Policy];
 
     /// The name used in requests (`weights`) and results.
     pub fn name(self) -> &'static str {
@@ -53,6 +56,7 @@ impl Criterion {
             Criterion::Distance => "distance",
             Criterion::Readiness => "readiness",
             Criterion::Power => "power",
+            Criterion::Policy => "policy",
         }
     }
 
@@ -74,13 +78,14 @@ impl Criterion {
             Criterion::Readiness => 15.0,
             Criterion::Distance => 10.0,
             Criterion::Power => 10.0,
+            Criterion::Policy => 0.0,
         }
     }
 }
 
 /// A weight per criterion.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Weights([f64; 6]);
+pub struct Weights([f64; 7]);
 
 impl Default for Weights {
     fn default() -> Self {
@@ -158,6 +163,13 @@ pub enum Reason<'a> {
         /// Days since verification.
         age_days: i64,
     },
+    /// Estimated policy support.
+    Policy {
+        /// This candidate's, 万元.
+        support_wan: f64,
+        /// The most any place offers the project, 万元.
+        best_wan: f64,
+    },
     /// Power capacity.
     Power {
         /// On site, kVA (none: not recorded).
@@ -198,13 +210,14 @@ fn run<'a, S: Scorer>(ctx: &Ctx<'a>, offer: &Offer, distance_m: Option<f64>, out
 
 /// Every applicable criterion's score for `offer`, in [`Criterion::ALL`] order.
 pub(crate) fn score_all<'a>(ctx: &Ctx<'a>, offer: &Offer, distance_m: Option<f64>) -> Vec<Scored<'a>> {
-    let mut out = Vec::with_capacity(6);
+    let mut out = Vec::with_capacity(7);
     run::<industry::IndustryScorer>(ctx, offer, distance_m, &mut out);
     run::<area::AreaScorer>(ctx, offer, distance_m, &mut out);
     run::<price::PriceScorer>(ctx, offer, distance_m, &mut out);
     run::<distance::DistanceScorer>(ctx, offer, distance_m, &mut out);
     run::<readiness::ReadinessScorer>(ctx, offer, distance_m, &mut out);
     run::<power::PowerScorer>(ctx, offer, distance_m, &mut out);
+    run::<policy::PolicyScorer>(ctx, offer, distance_m, &mut out);
     out
 }
 
@@ -224,6 +237,7 @@ fn agrees(ctx: &Ctx, offer: &Offer, distance_m: Option<f64>) -> bool {
         && one::<distance::DistanceScorer>(ctx, offer, distance_m)
         && one::<readiness::ReadinessScorer>(ctx, offer, distance_m)
         && one::<power::PowerScorer>(ctx, offer, distance_m)
+        && one::<policy::PolicyScorer>(ctx, offer, distance_m)
 }
 
 /// A weighted sum of criteria scores and the sum of their weights.
@@ -248,6 +262,7 @@ pub(crate) fn partial_of(ctx: &Ctx, row: &impl Facts, distance_m: Option<f64>) -
         quick::<distance::DistanceScorer>(ctx, row, distance_m),
         quick::<readiness::ReadinessScorer>(ctx, row, distance_m),
         quick::<power::PowerScorer>(ctx, row, distance_m),
+        quick::<policy::PolicyScorer>(ctx, row, distance_m),
     ];
     scores.into_iter().flatten().fold(Partial::default(), |p, (c, score)| p.add(&ctx.req.weights, c, score))
 }
