@@ -454,11 +454,11 @@ fn near_misses_say_by_how_much() {
 fn policies_follow_district_park_industry_and_space() {
     let m = inventory(vec![parcel("a", 116.41, 40.41, 100.0, json!({}))], vec![building("b", 115.41, 40.41, json!({}))]);
     let r = run(&m, json!({}));
-    let policies = |id: &str| -> Vec<String> { r.candidates.iter().find(|c| c.id == id).unwrap().policies.iter().map(|p| p.id.clone()).collect() };
+    let policies = |id: &str| -> Vec<String> { r.candidates.iter().find(|c| c.id == id).unwrap().policies.iter().map(|p| p.measure.id.clone()).collect() };
     assert_eq!(policies("a"), ["p1-land", "miyun-health", "city-all"]);
     assert_eq!(policies("b"), ["mtg-building", "city-all"]);
     let first = &r.candidates.iter().find(|c| c.id == "a").unwrap().policies[0];
-    assert_eq!((first.document.as_str(), first.item.as_str()), ("doc.txt", "四"));
+    assert_eq!((first.measure.document.as_str(), first.measure.item.as_str()), ("doc.txt", "四"));
 }
 
 /// Three 10 亩 parcels in 一号园: `w` and `e` share an edge, `far` stands 50 m east of `e`.

@@ -127,6 +127,8 @@ pub(crate) struct Ctx<'a> {
     pub policy_industry_ok: Vec<bool>,
     /// Per park: its admission standards for the project's industry.
     pub admission: std::sync::Arc<Vec<crate::model::AdmissionStandards>>,
+    /// Each policy measure as results show it.
+    pub policy_heads: &'a [std::sync::Arc<super::result::MeasureRef>],
     /// The measures judged per (site, kind), on first use.
     pub policies: PolicyCache,
     /// Per-site support for the `policy` criterion, when it has weight.
@@ -135,7 +137,7 @@ pub(crate) struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// The context of `req`; the price medians wait for the rows that pass.
-    pub fn new(req: &'a Requirements, snapshot: &'a Snapshot, offers: &'a Offers, view: &IndustryView) -> Ctx<'a> {
+    pub fn new(req: &'a Requirements, snapshot: &'a Snapshot, offers: &'a Offers, view: &IndustryView, policy_heads: &'a [std::sync::Arc<super::result::MeasureRef>]) -> Ctx<'a> {
         let fits = Fits::new(req, snapshot, offers, view);
         let scope = ScopeLimits::new(req, snapshot);
         let thresholds = Thresholds::new(req, offers, &scope, snapshot, &fits.negative, &view.admission);
@@ -144,6 +146,7 @@ impl<'a> Ctx<'a> {
             snapshot,
             policy_industry_ok: view.policy_ok.clone(),
             admission: view.admission.clone(),
+            policy_heads,
             policies: PolicyCache::default(),
             policy_scores: None,
             fits,

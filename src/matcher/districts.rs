@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::constraints::check;
 use super::criteria::IndustryFit;
 use super::explain::{industry_sentence, num};
-use super::result::{IndustryRef, ProjectSummary};
+use super::result::{AppliedPolicy, IndustryRef, ProjectSummary};
 use super::{Ctx, MatchError, Matcher, ProjectRequest, Requirements};
 use crate::model::{OfferKind, M2_PER_MU};
 
@@ -17,6 +17,9 @@ pub const INDUSTRY_SHARE: f64 = 0.6;
 pub const FULL_SUPPLY: usize = 5;
 /// A park's or 园中园's fit counts this much of the district's own.
 pub const PARK_FACTOR: f64 = 0.9;
+/// The measure that says which projects come under 首谈制 (city measures item 五: 总投资1亿元
+/// 以上(含) or 全局性、战略性).
+pub const FIRST_TALK_MEASURE: &str = "city-05-first-talks";
 
 /// One district's recommendation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +55,9 @@ pub struct DistrictRecommendation {
 pub struct DistrictRanking {
     /// The project as understood.
     pub project: ProjectSummary,
+    /// Whether the project comes under 首谈制 at all, judged on the measure's own words (none
+    /// when the catalogue lacks the measure).
+    pub first_talk: Option<AppliedPolicy>,
     /// Every district, best first.
     pub districts: Vec<DistrictRecommendation>,
 }
@@ -60,6 +66,9 @@ impl DistrictRanking {
     /// A plain-text report.
     pub fn to_table(&self) -> String {
         let mut out = format!("首谈制区推荐 · {}（{}）\n", self.project.industry.name_zh, self.project.industry.code);
+        if let Some(rule) = &self.first_talk {
+            out.push_str(&format!("首谈制适用：{} — {}（{} {} 第 {} 行）\n", rule.eligibility.zh(), rule.basis_zh, rule.measure.document, rule.measure.item, rule.measure.line));
+        }
         for d in &self.districts {
             out.push_str(&format!("#{:<2} {:>5.1} {} {}  {}\n", d.rank, d.score, d.adcode, d.name, d.reason_zh));
         }
@@ -82,7 +91,7 @@ impl Matcher {
         req.zones = None;
         req.near = None;
         req.within = None;
-        let ctx = Ctx::new(&req, &self.snapshot, &self.offers, &self.industry_view(&req.industry));
+        let ctx = Ctx::new(&req, &self.snapshot, &self.offers, &self.industry_view(&req.industry), &self.policy_heads);
         let s = &self.snapshot;
         let n = s.districts.len();
         let (mut parcels, mut area, mut buildings, mut vacant) = (vec![0usize; n], vec![0.0; n], vec![0usize; n], vec![0.0; n]);
@@ -155,7 +164,12 @@ impl Matcher {
         for (i, d) in ranked.iter_mut().enumerate() {
             d.rank = i + 1;
         }
+        let first_talk = s.policies.measures.iter().position(|m| m.id == FIRST_TALK_MEASURE).and_then(|i| {
+            let judged = super::policy::judge(&s.policies.measures[i], &req.facts, &super::policy::Place::default(), req.as_of)?;
+            Some(super::policy::applied(&self.policy_heads[i], judged))
+        });
         Ok(DistrictRanking {
+            first_talk,
             project: ProjectSummary {
                 name: req.name.clone(),
                 industry: IndustryRef { code: project.code.clone(), name_zh: project.name_zh.clone(), name_en: project.name_en.clone() },

@@ -17,7 +17,7 @@ pub fn num(x: f64, decimals: usize) -> String {
 }
 
 /// Thousands separators for English.
-pub(crate) fn grouped(x: f64) -> String {
+fn grouped(x: f64) -> String {
     let digits = format!("{:.0}", x.abs());
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -61,6 +61,8 @@ use crate::model::{AdmissionStandards, OfferKind, PolicyCatalogue, SpaceStatus};
 pub struct Matcher {
     snapshot: Arc<Snapshot>,
     offers: Offers,
+    /// Each policy measure as results show it, shared by every judgement of it.
+    policy_heads: Arc<Vec<Arc<result::MeasureRef>>>,
     /// Per project industry (catalogue position): its relations, computed once (they hang
     /// on the catalogue and the policy measures, so a status change keeps them).
     industry_views: Arc<std::sync::RwLock<std::collections::HashMap<usize, Arc<IndustryView>>>>,
@@ -83,7 +85,8 @@ impl Matcher {
     /// Pre-computes the rows of `snapshot`.
     pub fn new(snapshot: Arc<Snapshot>) -> Matcher {
         let offers = Offers::new(&snapshot);
-        Matcher { snapshot, offers, industry_views: Default::default() }
+        let policy_heads = Arc::new(snapshot.policies.measures.iter().map(|m| Arc::new(result::MeasureRef::of(m))).collect());
+        Matcher { snapshot, offers, policy_heads, industry_views: Default::default() }
     }
 
     /// A matcher over `snapshot`, which differs from this matcher's only in the statuses
@@ -99,7 +102,7 @@ impl Matcher {
             })
             .collect();
         let offers = self.offers.with_statuses(&changes);
-        Matcher { snapshot, offers, industry_views: self.industry_views.clone() }
+        Matcher { snapshot, offers, policy_heads: self.policy_heads.clone(), industry_views: self.industry_views.clone() }
     }
 
     /// The relations of `industry` (a catalogue code) to the catalogue and the policy
@@ -141,7 +144,7 @@ impl Matcher {
 
     /// Runs a resolved request: the constraint stage, ranking, rendering.
     pub fn run_resolved(&self, req: &Requirements) -> MatchResult {
-        let mut ctx = Ctx::new(req, &self.snapshot, &self.offers, &self.industry_view(&req.industry));
+        let mut ctx = Ctx::new(req, &self.snapshot, &self.offers, &self.industry_view(&req.industry), &self.policy_heads);
         let mut excluded = vec![0usize; Constraint::ALL.len()];
         let examined = self.examine_wanted(&ctx, &mut excluded);
         let considered = examined.iter().map(|e| self.offers(e.kind).len()).sum();
@@ -153,7 +156,7 @@ impl Matcher {
     /// listed?"), empty when it passes; `None` when no parcel or building has that id.
     pub fn why_not(&self, request: &ProjectRequest, id: &str, today: NaiveDate) -> Result<Option<Vec<Failure>>, MatchError> {
         let req = Requirements::resolve(request, &self.snapshot, today)?;
-        let ctx = Ctx::new(&req, &self.snapshot, &self.offers, &self.industry_view(&req.industry));
+        let ctx = Ctx::new(&req, &self.snapshot, &self.offers, &self.industry_view(&req.industry), &self.policy_heads);
         let (kind, index) = match (self.snapshot.parcels.position(id), self.snapshot.buildings.position(id)) {
             (Some(i), _) => (OfferKind::Land, i),
             (None, Some(i)) => (OfferKind::Building, i),

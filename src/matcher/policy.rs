@@ -9,8 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::explain::grouped;
-use super::result::AppliedPolicy;
+use super::result::{AppliedPolicy, MeasureRef};
 use crate::model::{
     Area, Beneficiary, Benefit, BenefitKind, Comparison, Condition, MeasureStatus, OfferKind, PolicyMeasure, PolicyScope, ProjectField, ENTERPRISE_STATUSES,
     ENTERPRISE_STATUSES_EN, ENTERPRISE_TITLES, ENTERPRISE_TITLES_EN, PROJECT_TYPES, PROJECT_TYPES_EN,
@@ -186,13 +185,32 @@ enum Outcome {
     Fails(String, String),
 }
 
-/// An amount with its unit, grouped, in 万元 or 亿元 as a reader writes it.
+/// An amount with its unit, to the 0.01, grouped by thousands ("1,234.5 万元"); integer
+/// arithmetic, as float formatting dominated the cost of a candidate's workings.
 pub(crate) fn money(v: f64, unit: &str) -> String {
-    let rounded = (v * 100.0).round() / 100.0;
-    let whole = grouped(rounded.trunc());
-    let fraction = rounded.fract().abs();
-    let number = if fraction > 0.0 { format!("{whole}{}", format!("{fraction:.2}").trim_start_matches('0').trim_end_matches('0')) } else { whole };
-    format!("{number} {unit}")
+    let cents = (v * 100.0).round() as i64;
+    let (whole, fraction) = (cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
+    let digits = whole.to_string();
+    let mut out = String::with_capacity(digits.len() + unit.len() + 8);
+    if cents < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if fraction > 0 {
+        out.push('.');
+        out.push(char::from(b'0' + (fraction / 10) as u8));
+        if fraction % 10 > 0 {
+            out.push(char::from(b'0' + (fraction % 10) as u8));
+        }
+    }
+    out.push(' ');
+    out.push_str(unit);
+    out
 }
 
 fn label_en(choice: &str) -> String {
@@ -481,18 +499,10 @@ pub fn judge(m: &PolicyMeasure, facts: &ProjectFacts, place: &Place, as_of: Naiv
     })
 }
 
-/// A measure as results show it, with its judgement.
-pub fn applied(m: &PolicyMeasure, j: Judgement) -> AppliedPolicy {
+/// A measure as results show it (`head`, made once), with its judgement.
+pub fn applied(head: &Arc<MeasureRef>, j: Judgement) -> AppliedPolicy {
     AppliedPolicy {
-        id: m.id.clone(),
-        scope: m.scope.as_str().to_string(),
-        title_zh: m.title_zh.clone(),
-        title_en: m.title_en.clone(),
-        cap_zh: m.cap_zh.clone(),
-        cap_en: m.cap_en.clone(),
-        document: m.document.clone(),
-        item: m.item.clone(),
-        status: m.status,
+        measure: head.clone(),
         eligibility: j.eligibility,
         estimate_wan: j.estimate_wan,
         basis_zh: j.basis_zh,
@@ -500,8 +510,6 @@ pub fn applied(m: &PolicyMeasure, j: Judgement) -> AppliedPolicy {
         missing: j.missing.iter().map(|f| f.as_str().to_string()).collect(),
         confirm_zh: j.confirm_zh,
         confirm_en: j.confirm_en,
-        quote_zh: m.quote_zh.clone(),
-        line: m.line,
     }
 }
 
@@ -511,26 +519,89 @@ pub fn applied(m: &PolicyMeasure, j: Judgement) -> AppliedPolicy {
 pub struct PlacePolicies {
     /// Eligible and possible measures.
     pub listed: Vec<Arc<AppliedPolicy>>,
-    /// Ineligible measures.
+    /// Ineligible measures, when asked for.
     pub ineligible: Vec<Arc<AppliedPolicy>>,
+    /// How many measures are ineligible.
+    pub ineligible_count: usize,
     /// The largest total of eligible estimates that can be combined, 万元.
     pub support_wan: f64,
 }
 
-/// Judges every measure in `measures` (with `industry_ok` per measure) for `place`.
-pub fn judge_place(measures: &[PolicyMeasure], industry_ok: &[bool], facts: &ProjectFacts, place: &Place, as_of: NaiveDate) -> PlacePolicies {
-    let mut judged: Vec<(usize, AppliedPolicy)> = measures
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| industry_ok[*i])
-        .filter_map(|(i, m)| judge(m, facts, place, as_of).map(|j| (i, applied(m, j))))
-        .collect();
-    // the park's own measures first, then the district's, then the city's; eligible first
-    judged.sort_by_key(|(i, a)| (a.eligibility, scope_order(measures[*i].scope)));
-    let eligible: Vec<(usize, f64)> = judged.iter().filter(|(_, a)| a.eligibility == Eligibility::Eligible).map(|(i, a)| (*i, a.estimate_wan.unwrap_or(0.0))).collect();
-    let support_wan = best_combination(measures, &eligible);
-    let (ineligible, listed): (Vec<_>, Vec<_>) = judged.into_iter().map(|(_, a)| Arc::new(a)).partition(|a| a.eligibility == Eligibility::Ineligible);
-    PlacePolicies { listed, ineligible, support_wan: (support_wan * 100.0).round() / 100.0 }
+/// Measures judged for one place, before they are ordered and summed: each with its
+/// position in the catalogue, and how many more were ineligible (and left out).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Judged {
+    /// (catalogue position, judgement) of the measures kept.
+    pub kept: Vec<(usize, Arc<AppliedPolicy>)>,
+    /// Ineligible measures, kept or not.
+    pub ineligible_count: usize,
+}
+
+/// What a judgement of measures for a place reads.
+pub(crate) struct Judging<'a> {
+    /// The catalogue's measures.
+    pub measures: &'a [PolicyMeasure],
+    /// The measures as results show them.
+    pub heads: &'a [Arc<MeasureRef>],
+    /// Per measure: open to the project's industry.
+    pub industry_ok: &'a [bool],
+    /// The project.
+    pub facts: &'a ProjectFacts,
+    /// The date judged on.
+    pub as_of: NaiveDate,
+    /// Keep ineligible measures (else only count them).
+    pub keep_ineligible: bool,
+}
+
+impl Judging<'_> {
+    /// Judges the measures `which` selects for `place`.
+    pub fn judge(&self, place: &Place, which: impl Fn(&PolicyMeasure) -> bool) -> Judged {
+        let mut judged = Judged::default();
+        for (i, m) in self.measures.iter().enumerate().filter(|(i, m)| self.industry_ok[*i] && which(m)) {
+            let Some(j) = judge(m, self.facts, place, self.as_of) else { continue };
+            if j.eligibility == Eligibility::Ineligible {
+                judged.ineligible_count += 1;
+                if !self.keep_ineligible {
+                    continue;
+                }
+            }
+            judged.kept.push((i, Arc::new(applied(&self.heads[i], j))));
+        }
+        judged
+    }
+
+    /// The judged measures ordered (eligible first; within each, the park's own, then the
+    /// district's, then the city's) with the largest combinable support.
+    pub fn assemble(&self, mut judged: Judged) -> PlacePolicies {
+        judged.kept.sort_by_key(|(i, a)| (a.eligibility, scope_order(self.measures[*i].scope)));
+        let eligible: Vec<(usize, f64)> =
+            judged.kept.iter().filter(|(_, a)| a.eligibility == Eligibility::Eligible).map(|(i, a)| (*i, a.estimate_wan.unwrap_or(0.0))).collect();
+        let support_wan = best_combination(self.measures, &eligible);
+        let (ineligible, listed): (Vec<_>, Vec<_>) = judged.kept.into_iter().map(|(_, a)| a).partition(|a| a.eligibility == Eligibility::Ineligible);
+        PlacePolicies { listed, ineligible, ineligible_count: judged.ineligible_count, support_wan: (support_wan * 100.0).round() / 100.0 }
+    }
+}
+
+/// Whether a measure's reach stops at the district: neither a park's own nor limited to areas
+/// (which may name parks, 园中园 or areas to confirm), so every site of a district shares its
+/// judgement.
+fn district_wide(m: &PolicyMeasure) -> bool {
+    m.scope != PolicyScope::Park && m.areas.is_empty()
+}
+
+/// Judges every measure in `measures` (with `industry_ok` per measure, `heads` as results show
+/// them) for `place`; ineligible ones are only counted unless `keep_ineligible`.
+pub fn judge_place(
+    measures: &[PolicyMeasure],
+    heads: &[Arc<MeasureRef>],
+    industry_ok: &[bool],
+    facts: &ProjectFacts,
+    place: &Place,
+    as_of: NaiveDate,
+    keep_ineligible: bool,
+) -> PlacePolicies {
+    let judging = Judging { measures, heads, industry_ok, facts, as_of, keep_ineligible };
+    judging.assemble(judging.judge(place, |_| true))
 }
 
 fn scope_order(scope: PolicyScope) -> u8 {
@@ -558,9 +629,13 @@ pub fn best_combination(measures: &[PolicyMeasure], eligible: &[(usize, f64)]) -
     best(measures, eligible)
 }
 
-/// The measures judged per (site, kind) for one request, filled on first use.
+/// The measures judged for one request, filled on first use: per (site, kind), and the
+/// district-wide part of them per (district, kind), which the sites of a district share.
 #[derive(Default)]
-pub(crate) struct PolicyCache(std::cell::RefCell<std::collections::HashMap<(u16, OfferKind), Arc<PlacePolicies>>>);
+pub(crate) struct PolicyCache {
+    sites: std::cell::RefCell<std::collections::HashMap<(u16, OfferKind), Arc<PlacePolicies>>>,
+    districts: std::cell::RefCell<std::collections::HashMap<(u16, OfferKind), Arc<Judged>>>,
+}
 
 /// Per site and kind, the estimated support, and the most any of them offers.
 pub(crate) struct PolicyScores {
@@ -589,7 +664,7 @@ impl PolicyScores {
 impl super::Ctx<'_> {
     /// The measures judged for the project at `site`, for `kind` of space.
     pub(crate) fn place_policies(&self, site: u16, kind: OfferKind) -> Arc<PlacePolicies> {
-        if let Some(judged) = self.policies.0.borrow().get(&(site, kind)) {
+        if let Some(judged) = self.policies.sites.borrow().get(&(site, kind)) {
             return judged.clone();
         }
         let s = self.snapshot;
@@ -600,8 +675,25 @@ impl super::Ctx<'_> {
             zone: at.zone().map(|z| s.zones.at(z).id.as_str()),
             kind: Some(kind),
         };
-        let judged = Arc::new(judge_place(&s.policies.measures, &self.policy_industry_ok, &self.req.facts, &place, self.req.as_of));
-        self.policies.0.borrow_mut().insert((site, kind), judged.clone());
+        let judging = Judging {
+            measures: &s.policies.measures,
+            heads: self.policy_heads,
+            industry_ok: &self.policy_industry_ok,
+            facts: &self.req.facts,
+            as_of: self.req.as_of,
+            keep_ineligible: self.req.explain_all_policies,
+        };
+        let shared = self.policies.districts.borrow().get(&(at.district, kind)).cloned();
+        let shared = shared.unwrap_or_else(|| {
+            let judged = Arc::new(judging.judge(&place, district_wide));
+            self.policies.districts.borrow_mut().insert((at.district, kind), judged.clone());
+            judged
+        });
+        let mut judged = judging.judge(&place, |m| !district_wide(m));
+        judged.kept.extend(shared.kept.iter().cloned());
+        judged.ineligible_count += shared.ineligible_count;
+        let judged = Arc::new(judging.assemble(judged));
+        self.policies.sites.borrow_mut().insert((site, kind), judged.clone());
         judged
     }
 }
@@ -649,10 +741,16 @@ pub fn listing<'a>(snapshot: &'a crate::inventory::Snapshot, filter: &ListingFil
         filter.beneficiary.is_none_or(|b| m.beneficiary == b)
             && filter.status.is_none_or(|s| m.status == s)
             && filter.industry.as_deref().is_none_or(|i| crate::model::PolicyCatalogue::covers_industry(m, &snapshot.catalogue, i))
-            && (place.district.is_none() || !matches!(reach(m, &place), Reach::Outside))
+            && (place.district.is_none() || !matches!(reach(m, &place), Reach::Outside) || in_a_park_of(m, &place))
     };
     let (measures, others) = catalogue.measures.iter().filter(passes).partition(|m| m.beneficiary == Beneficiary::Project);
     Listing { source: &catalogue.source, documents: &catalogue.documents, measures, others }
+}
+
+/// Whether `m` is a park's own measure for a park of `place`'s district, which a listing by
+/// district shows beside the district's.
+fn in_a_park_of(m: &PolicyMeasure, place: &Place) -> bool {
+    m.scope == PolicyScope::Park && place.park.is_none() && m.district.as_deref() == place.district
 }
 
 /// A measure judged without a site, with where it applies.
@@ -711,7 +809,7 @@ impl super::Matcher {
             .iter()
             .enumerate()
             .filter(|(i, _)| industry_ok[*i])
-            .filter_map(|(i, m)| judge(m, &req.facts, &anywhere, req.as_of).map(|j| (i, applied(m, j))))
+            .filter_map(|(i, m)| judge(m, &req.facts, &anywhere, req.as_of).map(|j| (i, applied(&self.policy_heads[i], j))))
             .collect();
         judged.sort_by_key(|(i, a)| (a.eligibility, scope_order(s.policies.measures[*i].scope)));
         let ineligible = judged.iter().filter(|(_, a)| a.eligibility == Eligibility::Ineligible).count();
@@ -730,7 +828,7 @@ impl super::Matcher {
             .filter(|d| req.districts.as_ref().is_none_or(|named| named.contains(&d.adcode)))
             .map(|d| {
                 let place = Place { district: Some(&d.adcode), ..Place::default() };
-                let there = judge_place(&s.policies.measures, &industry_ok, &req.facts, &place, req.as_of);
+                let there = judge_place(&s.policies.measures, &self.policy_heads, &industry_ok, &req.facts, &place, req.as_of, false);
                 let count = |e: Eligibility| there.listed.iter().filter(|a| a.eligibility == e).count();
                 DistrictSupport {
                     district: d.adcode.clone(),
@@ -759,6 +857,8 @@ mod tests {
         assert_eq!(money(1234.5, "万元"), "1,234.5 万元");
         assert_eq!(money(1000.0, "万元"), "1,000 万元");
         assert_eq!(money(0.25, "万美元"), "0.25 万美元");
+        assert_eq!(money(1_234_567.05, "万元"), "1,234,567.05 万元");
+        assert_eq!(money(-20.0, "万元"), "-20 万元");
         assert_eq!(percent(0.3), "30%");
         assert_eq!(percent(0.025), "2.5%");
     }

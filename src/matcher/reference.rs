@@ -68,7 +68,7 @@ fn candidate_kind(kind: OfferKind) -> CandidateKind {
 /// area of interest), space not on offer under `status`, any other row under every
 /// constraint it fails.
 fn reference(m: &Matcher, req: &Requirements) -> Outcome {
-    let mut ctx = Ctx::new(req, &m.snapshot, &m.offers, &m.industry_view(&req.industry));
+    let mut ctx = Ctx::new(req, &m.snapshot, &m.offers, &m.industry_view(&req.industry), &m.policy_heads);
     let mut excluded = vec![0usize; Constraint::ALL.len()];
     let mut considered = 0;
     let mut rows = Vec::new();

@@ -60,7 +60,7 @@ impl Matcher {
         if ctx.req.explain_all_policies {
             listed.extend(judged.ineligible.iter().cloned());
         }
-        (listed, judged.ineligible.len(), judged.support_wan)
+        (listed, judged.ineligible_count, judged.support_wan)
     }
 
     fn render_candidate(&self, ctx: &Ctx, rank: usize, h: &Hit) -> Candidate {

@@ -63,9 +63,10 @@ pub struct CriterionScore {
     pub reason_en: String,
 }
 
-/// A policy measure that applies to a candidate, with its source.
+/// What results show of a measure whoever it is judged for: its names and source, made once
+/// per matcher and shared by every judgement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AppliedPolicy {
+pub struct MeasureRef {
     /// Measure id.
     pub id: String,
     /// city, district or park.
@@ -86,6 +87,37 @@ pub struct AppliedPolicy {
     pub item: String,
     /// In force, draft or expired.
     pub status: MeasureStatus,
+    /// The document's words.
+    pub quote_zh: String,
+    /// The line of the document the quote starts on.
+    pub line: u32,
+}
+
+impl MeasureRef {
+    /// The parts of `m` results show.
+    pub fn of(m: &crate::model::PolicyMeasure) -> MeasureRef {
+        MeasureRef {
+            id: m.id.clone(),
+            scope: m.scope.as_str().to_string(),
+            title_zh: m.title_zh.clone(),
+            title_en: m.title_en.clone(),
+            cap_zh: m.cap_zh.clone(),
+            cap_en: m.cap_en.clone(),
+            document: m.document.clone(),
+            item: m.item.clone(),
+            status: m.status,
+            quote_zh: m.quote_zh.clone(),
+            line: m.line,
+        }
+    }
+}
+
+/// A policy measure judged for a candidate (or a project without a site), with its source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppliedPolicy {
+    /// The measure: id, titles, cap, document, item, status, quote and line.
+    #[serde(flatten)]
+    pub measure: Arc<MeasureRef>,
     /// Eligible, possible or ineligible for this project here.
     pub eligibility: Eligibility,
     /// The most the text allows for this project, 万元 (eligible measures with a figure).
@@ -102,10 +134,6 @@ pub struct AppliedPolicy {
     /// The same, English.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub confirm_en: Vec<String>,
-    /// The document's words.
-    pub quote_zh: String,
-    /// The line of the document the quote starts on.
-    pub line: u32,
 }
 
 /// A ranked candidate.
@@ -300,7 +328,7 @@ impl MatchResult {
                 // titles only: a sheet of their own cites each once, where every row of
                 // candidates in one park would repeat the same sources
                 let eligible = c.policies.iter().filter(|p| p.eligibility == Eligibility::Eligible);
-                row.push(Cell::Text(eligible.map(|p| p.title_zh.as_str()).collect::<Vec<_>>().join("；")));
+                row.push(Cell::Text(eligible.map(|p| p.measure.title_zh.as_str()).collect::<Vec<_>>().join("；")));
                 row
             })
             .collect();
@@ -333,7 +361,7 @@ impl MatchResult {
         let mut measures: Vec<(&AppliedPolicy, Vec<String>)> = Vec::new();
         for c in &self.candidates {
             for p in &c.policies {
-                match measures.iter_mut().find(|(m, _)| m.id == p.id && m.eligibility == p.eligibility && m.estimate_wan == p.estimate_wan) {
+                match measures.iter_mut().find(|(m, _)| m.measure.id == p.measure.id && m.eligibility == p.eligibility && m.estimate_wan == p.estimate_wan) {
                     Some((_, ranks)) => ranks.push(c.rank.to_string()),
                     None => measures.push((p, vec![c.rank.to_string()])),
                 }
@@ -346,14 +374,14 @@ impl MatchResult {
                 .into_iter()
                 .map(|(p, ranks)| {
                     vec![
-                        text(&p.title_zh),
+                        text(&p.measure.title_zh),
                         text(p.eligibility.zh()),
                         number(p.estimate_wan),
                         text(&p.basis_zh),
-                        opt(&p.cap_zh),
-                        text(&p.document),
-                        text(&p.item),
-                        Cell::Number(f64::from(p.line)),
+                        opt(&p.measure.cap_zh),
+                        text(&p.measure.document),
+                        text(&p.measure.item),
+                        Cell::Number(f64::from(p.measure.line)),
                         Cell::Text(ranks.join("、")),
                     ]
                 })
@@ -391,7 +419,7 @@ impl MatchResult {
                     "reason_zh": reasons_zh.join("；"),
                     "reason_en": reasons_en.join("; "),
                     "criteria": c.criteria,
-                    "policies": c.policies.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+                    "policies": c.policies.iter().map(|p| p.measure.id.as_str()).collect::<Vec<_>>(),
                     "policy_support_wan": c.policy_support_wan,
                 });
                 geojson::Feature {
@@ -430,7 +458,7 @@ impl MatchResult {
                 let _ = writeln!(out, "    政策支持估算 最高 {}", super::policy::money(c.policy_support_wan, "万元"));
             }
             for policy in c.policies.iter().take(POLICIES_IN_TABLE) {
-                let _ = writeln!(out, "    政策 [{}] {} — {}（{} {}）", policy.eligibility.zh(), policy.title_zh, policy.basis_zh, policy.document, policy.item);
+                let _ = writeln!(out, "    政策 [{}] {} — {}（{} {}）", policy.eligibility.zh(), policy.measure.title_zh, policy.basis_zh, policy.measure.document, policy.measure.item);
             }
             if c.policies.len() > POLICIES_IN_TABLE {
                 let _ = writeln!(out, "    …另有 {} 项政策（--format json 列出全部）", c.policies.len() - POLICIES_IN_TABLE);

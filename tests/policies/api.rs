@@ -31,6 +31,9 @@ fn the_listing_filters_by_place_beneficiary_status_and_industry() {
     let (_, _, funds) = get("/api/v1/policies?beneficiary=fund");
     assert!(funds["measures"].as_array().unwrap().is_empty());
     assert!(funds["others"].as_array().unwrap().iter().all(|m| m["beneficiary"] == "fund") && !ids(&funds["others"]).is_empty());
+    // a district's listing shows its parks' own measures too
+    let (_, _, mentougou) = get("/api/v1/policies?district=110109");
+    assert!(ids(&mentougou["measures"]).contains(&"mentougou-13-zgc-low-cost-space"));
     let (_, _, drafts) = get("/api/v1/policies?status=draft");
     assert!(ids(&drafts["measures"]).iter().all(|id| id.starts_with("mentougou-")));
     let (_, _, ai) = get(&format!("/api/v1/policies?district=110109&industry={}", common::urlencode("人工智能")));

@@ -89,3 +89,16 @@ fn the_readme_project_gets_neither_the_intermediary_award_nor_the_area_pilot() {
         assert_eq!(measure(id).beneficiary, chanye::model::Beneficiary::Project, "{id} benefits someone else");
     }
 }
+
+#[test]
+fn the_district_ranking_says_whether_first_talks_apply() {
+    // l.27: the 首谈制 is for "总投资1亿元以上(含)或具有全局性、战略性的项目"
+    let rank = |total: f64| {
+        let request = ProjectRequest::from_json(&serde_json::json!({"industry": "医疗器械", "total_investment_wan": total}).to_string()).unwrap();
+        matcher().recommend_districts_on(&request, date(TODAY)).unwrap().first_talk.expect("the catalogue has the measure")
+    };
+    assert_eq!(rank(12_000.0).eligibility, Eligibility::Eligible);
+    let small = rank(8_000.0);
+    assert_eq!(small.eligibility, Eligibility::Possible);
+    assert!(small.confirm_zh.iter().any(|c| c.contains("战略性")) && small.measure.line == 27, "{small:?}");
+}

@@ -61,7 +61,7 @@ fn run(body: serde_json::Value) -> MatchResult {
 
 /// Every candidate's measure ids.
 fn listed_ids(result: &MatchResult) -> Vec<String> {
-    result.candidates.iter().flat_map(|c| c.policies.iter().map(|p| p.id.clone())).collect()
+    result.candidates.iter().flat_map(|c| c.policies.iter().map(|p| p.measure.id.clone())).collect()
 }
 
 fn eligible(j: &Judgement) -> bool {

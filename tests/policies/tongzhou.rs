@@ -66,8 +66,9 @@ fn the_support_adds_up_only_over_measures_that_combine() {
     let facts = ProjectFacts { annual_rnd_wan: Some(200.0), ..renovation(Some(4_000.0)) };
     let measures = &snapshot().policies.measures;
     let all = vec![true; measures.len()];
-    let here = judge_place(measures, &all, &facts, &tongzhou_building(), date(TODAY));
-    let estimate = |id: &str| here.listed.iter().find(|p| p.id == id).and_then(|p| p.estimate_wan);
+    let heads: Vec<_> = measures.iter().map(|m| std::sync::Arc::new(chanye::matcher::result::MeasureRef::of(m))).collect();
+    let here = judge_place(measures, &heads, &all, &facts, &tongzhou_building(), date(TODAY), false);
+    let estimate = |id: &str| here.listed.iter().find(|p| p.measure.id == id).and_then(|p| p.estimate_wan);
     assert_eq!((estimate("tongzhou-17-old-factory-renovation"), estimate("tongzhou-07-rnd-investment")), (Some(1_000.0), Some(300.0)));
     let eligible_sum: f64 = here.listed.iter().filter(|p| p.eligibility == Eligibility::Eligible).filter_map(|p| p.estimate_wan).sum();
     assert_eq!(here.support_wan, eligible_sum, "nothing eligible here excludes another");
