@@ -612,21 +612,47 @@ fn scope_order(scope: PolicyScope) -> u8 {
     }
 }
 
-/// The largest sum of estimates over measures no two of which exclude each other: branch on
-/// a measure with the most conflicts (exclusions form small stars around 一事一议).
+/// Branches the exact search may take before it settles for the greedy combination (a
+/// catalogue full of mutual exclusions would otherwise take exponential time).
+const COMBINATION_BUDGET: u32 = 1 << 12;
+
+/// The largest sum of estimates over measures no two of which exclude each other: measures
+/// without an amount left out, then a branch on a measure with the most conflicts (exclusions
+/// form small stars around 一事一议); past [`COMBINATION_BUDGET`] branches, the largest
+/// amounts first, each taken when it conflicts with none taken.
 pub fn best_combination(measures: &[PolicyMeasure], eligible: &[(usize, f64)]) -> f64 {
-    fn best(measures: &[PolicyMeasure], items: &[(usize, f64)]) -> f64 {
-        let conflicts = |a: usize, b: usize| measures[a].conflicts_with(&measures[b]);
-        let degree = |k: usize| items.iter().filter(|(j, _)| *j != items[k].0 && conflicts(items[k].0, *j)).count();
-        let Some(pivot) = (0..items.len()).filter(|&k| degree(k) > 0).max_by_key(|&k| degree(k)) else {
-            return items.iter().map(|(_, v)| v).sum();
-        };
-        let (p, value) = items[pivot];
-        let without: Vec<(usize, f64)> = items.iter().copied().filter(|(j, _)| *j != p).collect();
-        let with: Vec<(usize, f64)> = without.iter().copied().filter(|(j, _)| !conflicts(p, *j)).collect();
-        best(measures, &without).max(value + best(measures, &with))
+    let amounts: Vec<(usize, f64)> = eligible.iter().copied().filter(|(_, v)| *v > 0.0).collect();
+    let n = amounts.len();
+    // conflicts by position in `amounts`, worked out once
+    let conflict: Vec<bool> = (0..n * n).map(|k| k / n != k % n && measures[amounts[k / n].0].conflicts_with(&measures[amounts[k % n].0])).collect();
+    let values: Vec<f64> = amounts.iter().map(|(_, v)| *v).collect();
+    let mut budget = COMBINATION_BUDGET;
+    let all: Vec<usize> = (0..n).collect();
+    combine(&all, &values, &conflict, n, &mut budget)
+}
+
+/// The best sum over `items` (positions), branching on the one with the most conflicts.
+fn combine(items: &[usize], values: &[f64], conflict: &[bool], n: usize, budget: &mut u32) -> f64 {
+    let clash = |a: usize, b: usize| conflict[a * n + b];
+    let degree = |a: usize| items.iter().filter(|&&b| clash(a, b)).count();
+    let Some(pivot) = items.iter().copied().filter(|&a| degree(a) > 0).max_by_key(|&a| degree(a)) else {
+        return items.iter().map(|&a| values[a]).sum();
+    };
+    if *budget == 0 {
+        let mut by_value = items.to_vec();
+        by_value.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
+        let mut taken: Vec<usize> = Vec::new();
+        for a in by_value {
+            if !taken.iter().any(|&t| clash(t, a)) {
+                taken.push(a);
+            }
+        }
+        return taken.iter().map(|&a| values[a]).sum();
     }
-    best(measures, eligible)
+    *budget -= 1;
+    let without: Vec<usize> = items.iter().copied().filter(|&a| a != pivot).collect();
+    let with: Vec<usize> = without.iter().copied().filter(|&a| !clash(pivot, a)).collect();
+    combine(&without, values, conflict, n, budget).max(values[pivot] + combine(&with, values, conflict, n, budget))
 }
 
 /// The measures judged for one request, filled on first use: per (site, kind), and the
@@ -850,6 +876,32 @@ mod tests {
 
     fn benefit(kind: BenefitKind, base: Option<ProjectField>, rate: Option<f64>, cap: Option<f64>, floor: Option<f64>, years: Option<u32>) -> Benefit {
         Benefit { kind, base, rate, cap_wan: cap, floor_wan: floor, years, quote_zh: "q".into() }
+    }
+
+    /// `n` measures; measure 2k and 2k+1 exclude each other.
+    fn pairs(n: usize) -> Vec<PolicyMeasure> {
+        (0..n)
+            .map(|i| {
+                let partner = if i % 2 == 0 { i + 1 } else { i - 1 };
+                serde_json::from_value(serde_json::json!({
+                    "id": format!("m{i}"), "scope": "city", "beneficiary": "project", "status": "in_force",
+                    "title_zh": "t", "title_en": "t", "supports_zh": "s", "supports_en": "s", "excludes": [format!("m{partner}")],
+                    "benefit": {"kind": "one_off", "cap_wan": 1.0, "quote_zh": "q"}, "quote_zh": "q", "document": "d", "item": "一", "line": 1
+                }))
+                .unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_combination_takes_the_better_of_each_excluding_pair_even_past_the_budget() {
+        let measures = pairs(4);
+        assert_eq!(best_combination(&measures, &[(0, 10.0), (1, 9.0), (2, 3.0), (3, 5.0)]), 15.0);
+        assert_eq!(best_combination(&measures, &[(0, 10.0), (2, 0.0)]), 10.0, "no amount, no weight");
+        // 30 independent pairs: 2^30 branches exactly; the budget ends it with the same answer
+        let many = pairs(60);
+        let eligible: Vec<(usize, f64)> = (0..60).map(|i| (i, if i % 2 == 0 { 10.0 } else { 9.0 })).collect();
+        assert_eq!(best_combination(&many, &eligible), 300.0);
     }
 
     #[test]

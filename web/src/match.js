@@ -356,12 +356,8 @@ export function buildProject() {
 // 政策预审: every measure judged for the project before any site is chosen (the 首谈
 // conversation), with the support each district may combine.
 export async function runPrecheck() {
-  const project = buildProject();
-  if (!project) {
-    showError(t('match.need_industry'));
-    return;
-  }
-  showError('');
+  const project = projectOrComplain();
+  if (!project) return;
   const btn = form.querySelector('[data-testid=match-precheck]');
   btn.disabled = true;
   try {
@@ -414,13 +410,16 @@ function showError(msg) {
   e.textContent = msg ? `${t('common.error')}${msg}` : '';
 }
 
-export async function runMatch() {
+// The form's project, or null after telling the user what is missing.
+function projectOrComplain() {
   const project = buildProject();
-  if (!project) {
-    showError(t('match.need_industry'));
-    return;
-  }
-  showError('');
+  showError(project ? '' : t('match.need_industry'));
+  return project;
+}
+
+export async function runMatch() {
+  const project = projectOrComplain();
+  if (!project) return;
   const btn = form.querySelector('[data-testid=match-submit]');
   btn.disabled = true;
   btn.textContent = t('match.running');
