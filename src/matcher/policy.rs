@@ -131,23 +131,31 @@ pub struct Place<'a> {
 enum Reach {
     /// The place is inside the measure's scope and areas.
     Inside,
-    /// In the right district; whether inside the named area is for the office to confirm.
+    /// In the right district; whether inside one of the named areas is for the office to
+    /// confirm.
     Confirm(String, String),
     /// Elsewhere.
     Outside,
 }
 
-fn area_reach(area: &Area, place: &Place) -> Reach {
+/// Whether one area holds the place: yes, perhaps (the area's name, to confirm), or no.
+enum AreaReach<'a> {
+    Inside,
+    Perhaps(&'a str),
+    Outside,
+}
+
+fn area_reach<'a>(area: &'a Area, place: &Place) -> AreaReach<'a> {
     let in_listed = place.park.is_some_and(|p| area.parks.iter().any(|a| a == p)) || place.zone.is_some_and(|z| area.zones.iter().any(|a| a == z));
     if in_listed {
-        return Reach::Inside;
+        return AreaReach::Inside;
     }
-    let Some(district) = &area.district else { return Reach::Outside };
+    let Some(district) = &area.district else { return AreaReach::Outside };
     match place.district {
-        Some(d) if d != district => Reach::Outside,
+        Some(d) if d != district => AreaReach::Outside,
         _ => match &area.name_zh {
-            None => Reach::Inside,
-            Some(name) => Reach::Confirm(format!("选址须位于{name}范围内"), format!("the site must lie within {name}")),
+            None => AreaReach::Inside,
+            Some(name) => AreaReach::Perhaps(name),
         },
     }
 }
@@ -166,22 +174,25 @@ fn reach(m: &PolicyMeasure, place: &Place) -> Reach {
     if m.areas.is_empty() || place.district.is_none() {
         return Reach::Inside;
     }
-    let mut best = Reach::Outside;
+    let mut perhaps: Vec<&str> = Vec::new();
     for area in &m.areas {
         match area_reach(area, place) {
-            Reach::Inside => return Reach::Inside,
-            confirm @ Reach::Confirm(..) => best = confirm,
-            Reach::Outside => {}
+            AreaReach::Inside => return Reach::Inside,
+            AreaReach::Perhaps(name) if !perhaps.contains(&name) => perhaps.push(name),
+            AreaReach::Perhaps(_) | AreaReach::Outside => {}
         }
     }
-    best
+    if perhaps.is_empty() {
+        return Reach::Outside;
+    }
+    Reach::Confirm(format!("选址须位于{}范围内", perhaps.join("或")), format!("the site must lie within {}", perhaps.join(" or ")))
 }
 
 /// One condition's outcome.
 enum Outcome {
     Holds,
-    Unknown(Vec<ProjectField>),
-    Confirm(String, String),
+    /// Not settled: the request fields that would settle it, and facts to confirm.
+    Open(Vec<ProjectField>, Vec<(String, String)>),
     Fails(String, String),
 }
 
@@ -233,7 +244,7 @@ fn strings(value: &serde_json::Value) -> Vec<&str> {
 
 fn test_field(c: &Condition, field: ProjectField, facts: &ProjectFacts) -> Outcome {
     let (Some(comparison), Some(value)) = (c.comparison, &c.value) else { return Outcome::Holds };
-    let Some(have) = facts.get(field) else { return Outcome::Unknown(vec![field]) };
+    let Some(have) = facts.get(field) else { return Outcome::Open(vec![field], Vec::new()) };
     let unit = field.unit_zh();
     match (have, comparison) {
         (Value::Amount(v), _) => {
@@ -294,26 +305,27 @@ fn test(c: &Condition, facts: &ProjectFacts) -> Outcome {
         return test_field(c, field, facts);
     }
     if let (Some(zh), Some(en)) = (&c.confirm_zh, &c.confirm_en) {
-        return Outcome::Confirm(zh.clone(), en.clone());
+        return Outcome::Open(Vec::new(), vec![(zh.clone(), en.clone())]);
     }
-    let mut unknown = Vec::new();
-    let mut confirm = None;
+    let (mut unknown, mut confirm) = (Vec::new(), Vec::new());
     let mut failed = (Vec::new(), Vec::new());
     for alt in &c.any_of {
         match test(alt, facts) {
             Outcome::Holds => return Outcome::Holds,
-            Outcome::Unknown(fields) => unknown.extend(fields),
-            Outcome::Confirm(zh, en) => confirm = confirm.or(Some((zh, en))),
+            Outcome::Open(fields, facts_to_confirm) => {
+                unknown.extend(fields);
+                confirm.extend(facts_to_confirm);
+            }
             Outcome::Fails(zh, en) => {
                 failed.0.push(zh);
                 failed.1.push(en);
             }
         }
     }
-    match (confirm, unknown.is_empty()) {
-        (Some((zh, en)), _) => Outcome::Confirm(zh, en),
-        (None, false) => Outcome::Unknown(unknown),
-        (None, true) => Outcome::Fails(failed.0.join("，且"), failed.1.join(", and ")),
+    if unknown.is_empty() && confirm.is_empty() {
+        Outcome::Fails(failed.0.join("，且"), failed.1.join(", and "))
+    } else {
+        Outcome::Open(unknown, confirm)
     }
 }
 
@@ -344,6 +356,15 @@ fn estimate(b: &Benefit, facts: &ProjectFacts) -> (Option<f64>, String, String, 
             }
             y
         }
+        (Some(rate), None) if b.kind != BenefitKind::InterestSubsidy => {
+            let pct = percent(rate);
+            return (
+                None,
+                format!("按原文所定基数的 {pct} 计（基数须另行核定）"),
+                format!("{pct} of the base the text sets (to be determined)"),
+                None,
+            );
+        }
         _ => match (b.cap_wan, b.floor_wan) {
             (Some(cap), _) if b.kind != BenefitKind::InterestSubsidy => {
                 zh = format!("最高 {}", money(cap, "万元"));
@@ -373,7 +394,7 @@ fn estimate(b: &Benefit, facts: &ProjectFacts) -> (Option<f64>, String, String, 
             amount
         }
         (false, _) => {
-            if !zh.starts_with("最高") {
+            if b.rate.is_some() {
                 zh = format!("{zh} → 最高 {}", money(amount, "万元"));
                 en = format!("{en} → up to {}", money(amount, "万元"));
             }
@@ -381,6 +402,16 @@ fn estimate(b: &Benefit, facts: &ProjectFacts) -> (Option<f64>, String, String, 
         }
     };
     (Some(total), zh, en, None)
+}
+
+/// What a measure cannot be combined with, as readers name it.
+fn exclusions(m: &PolicyMeasure) -> (String, String) {
+    let name = |x: &String| match x.as_str() {
+        "case_by_case" => ("“一事一议”扶持政策".to_string(), "case-by-case (一事一议) support".to_string()),
+        other => (other.to_string(), other.to_string()),
+    };
+    let (zh, en): (Vec<String>, Vec<String>) = m.excludes.iter().map(name).unzip();
+    (zh.join("、"), en.join(", "))
 }
 
 fn no_figure(b: &Benefit) -> (String, String) {
@@ -457,14 +488,17 @@ pub fn judge(m: &PolicyMeasure, facts: &ProjectFacts, place: &Place, as_of: Naiv
     for c in &m.conditions {
         match test(c, facts) {
             Outcome::Holds => {}
-            Outcome::Unknown(fields) => missing.extend(fields),
-            Outcome::Confirm(zh, en) => confirm.push((zh, en)),
+            Outcome::Open(fields, facts_to_confirm) => {
+                missing.extend(fields);
+                confirm.extend(facts_to_confirm);
+            }
             Outcome::Fails(zh, en) => {
                 fails.0.push(zh);
                 fails.1.push(en);
             }
         }
     }
+    missing.sort_by_key(|f| f.as_str());
     missing.dedup();
     if !fails.0.is_empty() {
         return Some(ineligible(fails.0.join("；"), fails.1.join("; ")));
@@ -484,6 +518,11 @@ pub fn judge(m: &PolicyMeasure, facts: &ProjectFacts, place: &Place, as_of: Naiv
         return Some(Judgement { eligibility: Eligibility::Possible, estimate_wan: None, basis_zh: zh.join("；"), basis_en: en.join("; "), missing, confirm_zh, confirm_en });
     }
     let (estimate_wan, mut basis_zh, mut basis_en, needs) = estimate(&m.benefit, facts);
+    if !m.excludes.is_empty() {
+        let (zh, en) = exclusions(m);
+        basis_zh += &format!("；不与{zh}同时享受");
+        basis_en += &format!("; not combined with {en}");
+    }
     if draft {
         basis_zh += "（征求意见稿，以正式文件为准）";
         basis_en += " (a draft for comments; the final text governs)";
@@ -636,7 +675,7 @@ fn combine(items: &[usize], values: &[f64], conflict: &[bool], n: usize, budget:
     let clash = |a: usize, b: usize| conflict[a * n + b];
     let degree = |a: usize| items.iter().filter(|&&b| clash(a, b)).count();
     let Some(pivot) = items.iter().copied().filter(|&a| degree(a) > 0).max_by_key(|&a| degree(a)) else {
-        return items.iter().map(|&a| values[a]).sum();
+        return items.iter().fold(0.0, |sum, &a| sum + values[a]);
     };
     if *budget == 0 {
         let mut by_value = items.to_vec();
@@ -647,7 +686,7 @@ fn combine(items: &[usize], values: &[f64], conflict: &[bool], n: usize, budget:
                 taken.push(a);
             }
         }
-        return taken.iter().map(|&a| values[a]).sum();
+        return taken.iter().fold(0.0, |sum, &a| sum + values[a]);
     }
     *budget -= 1;
     let without: Vec<usize> = items.iter().copied().filter(|&a| a != pivot).collect();
@@ -674,8 +713,13 @@ pub(crate) struct PolicyScores {
 impl PolicyScores {
     /// The support of every site for `ctx`'s project; none when no place offers any.
     pub fn of(ctx: &super::Ctx) -> Option<PolicyScores> {
+        let space = ctx.req.space;
+        let wanted = [space.land(), space.building()];
         let by_site: Vec<[f64; 2]> = (0..ctx.offers.sites.len())
-            .map(|site| [OfferKind::Land, OfferKind::Building].map(|kind| ctx.place_policies(site as u16, kind).support_wan))
+            .map(|site| {
+                let support = |kind: OfferKind, wanted: bool| if wanted { ctx.place_policies(site as u16, kind).support_wan } else { 0.0 };
+                [support(OfferKind::Land, wanted[0]), support(OfferKind::Building, wanted[1])]
+            })
             .collect();
         let best_wan = by_site.iter().flatten().copied().fold(0.0, f64::max);
         (best_wan > 0.0).then_some(PolicyScores { by_site, best_wan })
@@ -767,16 +811,18 @@ pub fn listing<'a>(snapshot: &'a crate::inventory::Snapshot, filter: &ListingFil
         filter.beneficiary.is_none_or(|b| m.beneficiary == b)
             && filter.status.is_none_or(|s| m.status == s)
             && filter.industry.as_deref().is_none_or(|i| crate::model::PolicyCatalogue::covers_industry(m, &snapshot.catalogue, i))
-            && (place.district.is_none() || !matches!(reach(m, &place), Reach::Outside) || in_a_park_of(m, &place))
+            && (place.district.is_none() || !matches!(reach(m, &place), Reach::Outside) || in_a_park_of(m, &place, snapshot))
     };
     let (measures, others) = catalogue.measures.iter().filter(passes).partition(|m| m.beneficiary == Beneficiary::Project);
     Listing { source: &catalogue.source, documents: &catalogue.documents, measures, others }
 }
 
-/// Whether `m` is a park's own measure for a park of `place`'s district, which a listing by
-/// district shows beside the district's.
-fn in_a_park_of(m: &PolicyMeasure, place: &Place) -> bool {
-    m.scope == PolicyScope::Park && place.park.is_none() && m.district.as_deref() == place.district
+/// Whether `m` reaches a park of `place`'s district, its own measure or through an area that
+/// lists the park: a listing by district shows these beside the district's.
+fn in_a_park_of(m: &PolicyMeasure, place: &Place, snapshot: &crate::inventory::Snapshot) -> bool {
+    let in_district = |park: &str| snapshot.parks.get(park).is_some_and(|p| Some(p.district.as_str()) == place.district);
+    place.park.is_none()
+        && ((m.scope == PolicyScope::Park && m.district.as_deref() == place.district) || m.areas.iter().flat_map(|a| &a.parks).any(|p| in_district(p)))
 }
 
 /// A measure judged without a site, with where it applies.

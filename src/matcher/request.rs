@@ -503,7 +503,11 @@ fn choice(field: &str, given: &str, zh: &[&'static str], en: &[&'static str]) ->
 
 /// The project's facts for the policy measures, checked.
 fn project_facts(r: &ProjectRequest, catalogue: &Catalogue, industry: &str) -> Result<ProjectFacts, MatchError> {
-    let titles = parse_list("enterprise_titles", &r.enterprise_titles, |s| choice("enterprise_titles", s, &ENTERPRISE_TITLES, &ENTERPRISE_TITLES_EN))?;
+    // an empty list says the enterprise holds none of the titles, which settles those conditions
+    let titles = match &r.enterprise_titles {
+        Some(list) if list.is_empty() => Vec::new(),
+        _ => parse_list("enterprise_titles", &r.enterprise_titles, |s| choice("enterprise_titles", s, &ENTERPRISE_TITLES, &ENTERPRISE_TITLES_EN))?,
+    };
     let one = |field: &str, value: &Option<String>, zh: &[&'static str], en: &[&'static str]| {
         value.as_deref().map(|v| choice(field, v, zh, en).map_err(|(e, z)| MatchError::field(field, e, z))).transpose()
     };

@@ -250,6 +250,7 @@ pub(crate) fn criterion_zh(name: &str) -> &str {
         "distance" => "距离",
         "readiness" => "供地就绪",
         "power" => "供电",
+        "policy" => "政策支持",
         other => other,
     }
 }

@@ -518,6 +518,14 @@ pub enum PolicyError {
     /// quotes), as stores made before it hold.
     #[error("the policy catalogue is in the old format (measures without beneficiary, conditions, benefit and quote): import the current one, e.g. `chanye import geodata/policies.json --into STORE`")]
     Outdated,
+    /// A value outside the measures has the wrong shape.
+    #[error("policy catalogue: {path}: {reason}")]
+    Shape {
+        /// Where, e.g. `documents[1].status`.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A measure breaks a rule of the file.
     #[error("policy measure '{id}': {reason}")]
     Measure {
@@ -538,6 +546,7 @@ impl PolicyError {
             PolicyError::Outdated => {
                 "政策目录是旧格式（措施没有受益对象、条件、支持方式和原文引文）：请导入当前的政策目录，例如 `chanye import geodata/policies.json --into 库文件`".into()
             }
+            PolicyError::Shape { path, reason } => format!("政策目录 {path}：{}", crate::error::plain_reason_zh(reason)),
             PolicyError::Measure { id, reason_zh, .. } => format!("政策措施 '{id}'：{reason_zh}"),
         }
     }
@@ -628,11 +637,14 @@ fn check_benefit(b: &Benefit) -> Result<(), Broken> {
     if b.rate.is_some_and(|r| !(r > 0.0 && r <= 1.0)) {
         return broken("rate", "must lie in (0, 1]", "须在 (0, 1] 之间");
     }
-    if [b.cap_wan, b.floor_wan].iter().flatten().any(|v| !(v.is_finite() && *v > 0.0)) {
-        return broken("cap_wan", "cap_wan and floor_wan must be positive", "cap_wan 和 floor_wan 须为正数");
+    for (name, value) in [("cap_wan", b.cap_wan), ("floor_wan", b.floor_wan)] {
+        if value.is_some_and(|v| !(v.is_finite() && v > 0.0)) {
+            return broken(name, "must be positive", "须为正数");
+        }
     }
-    if b.rate.is_some() != b.base.is_some() && b.kind != BenefitKind::InterestSubsidy {
-        return broken("base", "a rate needs a base and a base a rate", "rate 与 base 须同时给出");
+    // a rate alone is allowed: its base may be something no request states (an increment)
+    if b.base.is_some() && b.rate.is_none() {
+        return broken("base", "a base needs a rate", "给出 base 时须同时给出 rate");
     }
     if b.base.is_some_and(|f| f.value_kind() != ValueKind::Amount) {
         return broken("base", "the base must be an amount field", "base 须为金额字段");
@@ -658,7 +670,10 @@ impl PolicyCatalogue {
         if measures.is_some_and(|ms| ms.iter().any(|m| m.get("beneficiary").is_none() && m.get("quote_zh").is_none() && m.get("supports_zh").is_some())) {
             return Err(PolicyError::Outdated);
         }
-        let catalogue: PolicyCatalogue = serde_json::from_str(text)?;
+        let catalogue: PolicyCatalogue = match serde_path_to_error::deserialize(&value) {
+            Ok(catalogue) => catalogue,
+            Err(e) => return Err(shape_error(&value, e)),
+        };
         let mut ids = HashSet::new();
         let classes: HashSet<&str> = catalogue.measures.iter().flat_map(|m| m.classes.iter().map(String::as_str)).collect();
         for m in &catalogue.measures {
@@ -730,6 +745,22 @@ impl PolicyCatalogue {
     }
 }
 
+/// A value of the wrong shape, named by the measure's id and the field's path.
+fn shape_error(value: &serde_json::Value, e: serde_path_to_error::Error<serde_json::Error>) -> PolicyError {
+    let path = e.path().to_string();
+    let reason = e.into_inner().to_string();
+    // "measures[12].benefit.kind" → the measure's id and "benefit.kind"
+    let measure = path.strip_prefix("measures[").and_then(|rest| rest.split_once(']')).and_then(|(n, field)| Some((n.parse::<usize>().ok()?, field.trim_start_matches('.'))));
+    match measure {
+        Some((n, field)) => {
+            let id = value["measures"][n]["id"].as_str().map_or_else(|| format!("#{}", n + 1), str::to_string);
+            let field = if field.is_empty() { "measure" } else { field };
+            PolicyError::Measure { id, reason: format!("{field}: {reason}"), reason_zh: format!("{field}：{}", crate::error::plain_reason_zh(&reason)) }
+        }
+        None => PolicyError::Shape { path, reason },
+    }
+}
+
 fn ids_or_classes(catalogue: &PolicyCatalogue, classes: &HashSet<&str>, x: &str) -> bool {
     classes.contains(x) || catalogue.measures.iter().any(|m| m.id == x)
 }
@@ -776,8 +807,13 @@ mod tests {
         assert!(e.contains("conditions[0].value"), "{e}");
         assert!(refusal(|m| m["excludes"] = serde_json::json!(["nothing"])).contains("excludes: 'nothing'"));
         assert!(refusal(|m| m["line"] = 0.into()).contains("quote_zh"));
-        // a misspelt key is refused by name rather than ignored
+        // a misspelt key is refused by name rather than ignored, and a wrong value names the
+        // measure and the field
         assert!(refusal(|m| m["benefits"] = serde_json::json!({})).contains("benefits"));
+        let e = refusal(|m| m["beneficiary"] = "bank".into());
+        assert!(e.contains("'m1': beneficiary") && e.contains("bank"), "{e}");
+        assert!(refusal(|m| m["benefit"]["floor_wan"] = (-1).into()).contains("benefit.floor_wan"));
+        assert!(refusal(|m| m["benefit"]["rate"] = serde_json::Value::Null).contains("benefit.base"));
     }
 
     #[test]

@@ -31,7 +31,10 @@ fn the_listing_filters_by_place_beneficiary_status_and_industry() {
     let (_, _, funds) = get("/api/v1/policies?beneficiary=fund");
     assert!(funds["measures"].as_array().unwrap().is_empty());
     assert!(funds["others"].as_array().unwrap().iter().all(|m| m["beneficiary"] == "fund") && !ids(&funds["others"]).is_empty());
-    // a district's listing shows its parks' own measures too
+    // a district's listing shows what reaches its parks: their own measures, and city-06
+    // through 怀柔科学城东区 (in 密云)
+    let (_, _, miyun) = get("/api/v1/policies?district=110118");
+    assert!(ids(&miyun["measures"]).contains(&"city-06-commitment-approval"));
     let (_, _, mentougou) = get("/api/v1/policies?district=110109");
     assert!(ids(&mentougou["measures"]).contains(&"mentougou-13-zgc-low-cost-space"));
     let (_, _, drafts) = get("/api/v1/policies?status=draft");
@@ -64,6 +67,12 @@ fn the_check_judges_a_project_before_any_site_and_ranks_districts() {
     let ineligible = checked["measures"].as_array().unwrap().iter().filter(|m| m["eligibility"] == "ineligible").count();
     assert_eq!(ineligible as u64, checked["ineligible"].as_u64().unwrap());
     assert!(ineligible > 0);
+    // no title at all settles the title conditions: 链主企业 measures become ineligible
+    let (_, _, none) = post("/api/v1/policies/check", &json!({"industry": "医疗器械", "enterprise_titles": [], "explain_policies": "all"}));
+    let chain = none["measures"].as_array().unwrap().iter().find(|m| m["id"] == "city-14-supply-chain-projects").unwrap();
+    assert_eq!(chain["eligibility"], "ineligible", "{chain}");
+    // no total is ever written -0
+    assert!(!none.to_string().contains("-0.0"), "{none}");
     // a title outside the closed list is refused naming the field and the choices
     let (status, _, problem) = post("/api/v1/policies/check", &json!({"industry": "医疗器械", "enterprise_titles": ["百强企业"]}));
     assert_eq!(status, 422, "{problem}");
@@ -81,7 +90,7 @@ fn a_candidate_carries_its_judged_measures_and_the_support_they_combine_to() {
     let policies = c["policies"].as_array().unwrap();
     assert!(policies.iter().all(|p| p["eligibility"] != "ineligible"));
     let renovation = policies.iter().find(|p| p["id"] == "tongzhou-17-old-factory-renovation").unwrap();
-    assert_eq!(renovation["basis_zh"], "30% × 4,000 万元 = 1,200 万元，上限 1,000 万元 → 最高 1,000 万元");
+    assert_eq!(renovation["basis_zh"], "30% × 4,000 万元 = 1,200 万元，上限 1,000 万元 → 最高 1,000 万元；不与“一事一议”扶持政策同时享受");
     assert!(renovation["quote_zh"].as_str().unwrap().contains("最高30%") && renovation["line"] == 42);
     assert_eq!(c["policy_support_wan"], 1300.0);
     let (_, _, all) = post("/api/v1/match", &json!({"industry": "心血管医疗器械", "space": "building", "districts": ["110112"], "limit": 1,
@@ -104,6 +113,13 @@ fn the_policy_criterion_ranks_by_support_only_when_weighted() {
     assert_eq!(first["district"], "110112", "the Tongzhou renovation support leads: {}", first["id"]);
     let policy = first["criteria"].as_array().unwrap().iter().find(|k| k["name"] == "policy").expect("scored");
     assert_eq!(policy["score"], 100.0);
+    // the reference is the best site for the space asked for: land alone is not measured
+    // against building support
+    let mut land = weighted.clone();
+    land["space"] = json!("land");
+    let (_, _, on_land) = post("/api/v1/match", &land);
+    let best = on_land["candidates"][0]["criteria"].as_array().unwrap().iter().find(|k| k["name"] == "policy").map(|k| k["score"].as_f64().unwrap());
+    assert!(best.is_none_or(|score| score == 100.0), "{best:?}");
     assert!(policy["reason_zh"].as_str().unwrap().contains("1,000 万元"), "{policy}");
 }
 

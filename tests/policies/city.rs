@@ -29,6 +29,10 @@ fn just_under_one_yi_leaves_only_the_strategic_door_open() {
     let j = reached("city-05-first-talks", &facts, &miyun_land(), TODAY);
     assert_eq!(j.eligibility, Eligibility::Possible, "{j:?}");
     assert!(j.confirm_zh.iter().any(|c| c.contains("全局性、战略性")), "{:?}", j.confirm_zh);
+    // without the figure, both ways in stay open: the field is asked for beside the confirmation
+    let j = reached("city-05-first-talks", &ProjectFacts::default(), &miyun_land(), TODAY);
+    assert_eq!(j.missing, vec![chanye::model::ProjectField::TotalInvestmentWan]);
+    assert!(!j.confirm_zh.is_empty());
     // l.71: 龙头企业 bring 强链补链 projects; a 高新技术企业 alone is not one
     let facts = ProjectFacts { enterprise_titles: Some(vec!["高新技术企业".into()]), ..Default::default() };
     let j = reached("city-14-supply-chain-projects", &facts, &miyun_land(), TODAY);
@@ -72,6 +76,9 @@ fn the_commitment_pilot_stays_in_its_areas() {
     // 昌平 holds 未来科学城, but not all of 昌平 is in it: for the office to confirm
     let j = reached("city-06-commitment-approval", &facts, &at("110114", None, Land), TODAY);
     assert!(j.confirm_zh.iter().any(|c| c.contains("未来科学城")), "{:?}", j.confirm_zh);
+    // in 大兴 two of the areas may hold the site: both are named
+    let j = reached("city-06-commitment-approval", &facts, &at("110115", Some("daxing-zgc"), Land), TODAY);
+    assert!(j.confirm_zh.iter().any(|c| c.contains("创新型产业集群示范区或北京大兴国际机场临空经济区")), "{:?}", j.confirm_zh);
     // land only: the pilot concerns 以出让方式供地的…厂房项目
     assert!(judged("city-06-commitment-approval", &facts, &at("110118", Some("miyun-science-east"), Building), TODAY).is_none());
 }

@@ -39,9 +39,17 @@ fn a_chain_leader_that_is_already_here_fails_the_new_entrant_measure() {
     let new = reached("tongzhou-01-chain-leaders-new", &facts, &tongzhou_building(), TODAY);
     assert_eq!(new.eligibility, Eligibility::Ineligible);
     assert!(new.basis_zh.contains("存量"), "{}", new.basis_zh);
+    // the existing leader's 70% is of the 增量部分, which no request field states: eligible,
+    // with the rate and no amount
     let existing = reached("tongzhou-01-chain-leaders-existing", &facts, &tongzhou_building(), TODAY);
     assert!(eligible(&existing));
-    assert_eq!(existing.estimate_wan, Some(700.0), "{}", existing.basis_zh);
+    assert_eq!(existing.estimate_wan, None, "{}", existing.basis_zh);
+    assert!(existing.basis_zh.contains("70%") && existing.basis_zh.contains("基数须另行核定"), "{}", existing.basis_zh);
+    // a new leader's 70% is of the whole annual contribution
+    let facts = ProjectFacts { enterprise_status: Some("新引进".into()), ..facts };
+    let new = reached("tongzhou-01-chain-leaders-new", &facts, &tongzhou_building(), TODAY);
+    assert_eq!(new.estimate_wan, Some(700.0), "{}", new.basis_zh);
+    assert!(new.basis_zh.contains("不与“一事一议”扶持政策同时享受"), "l.54 is said: {}", new.basis_zh);
 }
 
 #[test]
