@@ -189,8 +189,8 @@ impl Catalogue {
             if e.level == IndustryLevel::Category && e.manufacturing.is_none() {
                 return invalid(
                     "manufacturing",
-                    "a category must say whether it is manufacturing (true or false)",
-                    "门类须注明是否属于制造业（true 或 false）",
+                    "a category must say whether it is manufacturing (true or false); a catalogue from before the flag (as older stores hold) is replaced by importing the current one, e.g. `chanye import geodata/industries.json geodata/policies.json --into STORE`",
+                    "门类须注明是否属于制造业（true 或 false）；旧版产业目录（较早的库中保存的）请导入当前目录替换，例如 `chanye import geodata/industries.json geodata/policies.json --into 库文件`",
                 );
             }
         }
