@@ -301,3 +301,29 @@ fn a_store_declares_itself_a_geopackage() {
     assert_eq!(pragma("application_id"), 0x4750_4B47, "application_id is 'GPKG'");
     assert!((10200..10500).contains(&pragma("user_version")), "user_version {}", pragma("user_version"));
 }
+
+#[test]
+fn a_store_from_before_the_structured_measures_is_refused_with_its_remedy_which_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.gpkg");
+    GpkgStore::create(&path).unwrap().import(&sample_dataset(), &chanye::store::Import::default()).unwrap();
+    // what a store made by an earlier chanye holds: a catalogue without manufacturing flags
+    // and measures without beneficiary, conditions, benefit or quote
+    let mut old_catalogue: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(common::sample_dir().join("industries.json")).unwrap()).unwrap();
+    for entry in old_catalogue["industries"].as_array_mut().unwrap() {
+        entry.as_object_mut().unwrap().remove("manufacturing");
+    }
+    let old_policies = r#"{"source": "s", "documents": [], "measures": [{"id": "a", "scope": "city", "title_zh": "t", "title_en": "t", "supports_zh": "s", "supports_en": "s", "document": "d", "item": "一"}]}"#;
+    let db = rusqlite::Connection::open(&path).unwrap();
+    db.execute_batch("DROP TRIGGER chanye_guard_chanye_documents_update;").unwrap();
+    db.execute("UPDATE chanye_documents SET content = ?1 WHERE name = 'industries.json'", [old_catalogue.to_string()]).unwrap();
+    db.execute("UPDATE chanye_documents SET content = ?1 WHERE name = 'policies.json'", [old_policies]).unwrap();
+    drop(db);
+    let stats = || Command::new(env!("CARGO_BIN_EXE_chanye")).args(["stats", "--store", path.to_str().unwrap()]).env("LANG", "C.UTF-8").output().unwrap();
+    let refused = stats();
+    let said = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert!(!refused.status.success() && said.contains("manufacturing") && said.contains("chanye import geodata/industries.json geodata/policies.json"), "{said}");
+    let (ok, _, err) = import_cli(&[&common::sample_dir().join("industries.json"), &common::sample_dir().join("policies.json")], &path, &[]);
+    assert!(ok, "{err}");
+    assert!(stats().status.success(), "the import brought the store up to date");
+}
