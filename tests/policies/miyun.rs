@@ -80,3 +80,26 @@ fn the_contract_review_is_a_duty_on_the_land_not_a_support() {
     let listing = chanye::matcher::policy::listing(snapshot(), &Default::default());
     assert!(listing.others.iter().any(|m| m.id == rule.id) && !listing.measures.iter().any(|m| m.id == rule.id));
 }
+
+#[test]
+fn manufacturing_projects_meet_table_2_1_and_the_stats_carry_table_1_1() {
+    // table 2-1 (l.248–250): 高精尖企业（制造业）地均产值 10,145.6 元/㎡ ≈ 676.37 万元/亩 binds
+    // manufacturing in 中关村密云园; other industries keep the park's sample 390 (table 1-1, l.160)
+    let park = snapshot().parks.get("miyun-zgc").unwrap();
+    let parcel = snapshot().parcels.items().iter().find(|p| p.park.as_deref() == Some("miyun-zgc")).expect("a parcel in the park");
+    let mu = parcel.area.0 / chanye::model::M2_PER_MU;
+    let output_per_mu = |industry: &str| {
+        let body = serde_json::json!({"industry": industry, "annual_output_wan": 500.0 * mu});
+        let request = ProjectRequest::from_json(&body.to_string()).unwrap();
+        let failed = matcher().why_not(&request, &parcel.id, date("2026-12-07")).unwrap().unwrap();
+        failed.into_iter().find(|f| f.constraint == "output_per_mu")
+    };
+    let makers = output_per_mu("医疗器械").expect("500 万元/亩 is below the manufacturing minimum");
+    assert!(makers.detail_zh.contains("676.4"), "{}", makers.detail_zh);
+    assert!(output_per_mu("医疗服务").is_none(), "a service meets the park's 390");
+    assert!(park.admission_source.as_deref().is_some_and(|s| s.contains("10,145.6")));
+    let stats = chanye::inventory::stats::summarize(snapshot());
+    let row = stats.by_park.iter().find(|r| r.key == "miyun-zgc").unwrap();
+    assert_eq!((row.land_income_2020_wan_per_ha, row.industrial_output_2020_wan_per_ha), (Some(8_311.0), Some(5_934.0)));
+    assert!(row.land_output_source.as_deref().is_some_and(|s| s.contains("表1-1")), "{:?}", row.land_output_source);
+}

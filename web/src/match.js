@@ -39,6 +39,13 @@ export function getResult() {
   return result;
 }
 
+// Number inputs for [request field, label key, test id] triples.
+function numberFields(fields) {
+  return fields
+    .map(([n, f, id]) => `<div class="field"><label data-i18n="field.${f}_unit"></label><input name="${n}" type="number" min="0" step="any" data-testid="${id}"></div>`)
+    .join('');
+}
+
 export function initMatch(root, map) {
   mapApi = map;
   root.innerHTML = `
@@ -86,18 +93,14 @@ export function initMatch(root, map) {
         <summary data-i18n="match.enterprise"></summary>
         <p class="hint" data-i18n="match.enterprise_hint"></p>
         <div class="grid2">
-          ${ENTERPRISE_NUMBERS.slice(0, 2)
-            .map(([n, f, id]) => `<div class="field"><label data-i18n="field.${f}_unit"></label><input name="${n}" type="number" min="0" step="any" data-testid="${id}"></div>`)
-            .join('')}
+          ${numberFields(ENTERPRISE_NUMBERS.slice(0, 2))}
           <div class="field"><label data-i18n="field.foreign_invested"></label>
             <select name="foreign_invested" data-testid="match-foreign">
               <option value="" data-i18n="match.not_given"></option>
               <option value="true" data-i18n="pol.yes"></option>
               <option value="false" data-i18n="pol.no"></option>
             </select></div>
-          ${ENTERPRISE_NUMBERS.slice(2)
-            .map(([n, f, id]) => `<div class="field"><label data-i18n="field.${f}_unit"></label><input name="${n}" type="number" min="0" step="any" data-testid="${id}"></div>`)
-            .join('')}
+          ${numberFields(ENTERPRISE_NUMBERS.slice(2))}
           <div class="field"><label data-i18n="field.project_type"></label>
             <select name="project_type" data-testid="match-project-type"></select></div>
           <div class="field"><label data-i18n="field.enterprise_status"></label>
