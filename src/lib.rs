@@ -18,5 +18,7 @@ pub mod http;
 pub mod inventory;
 pub mod matcher;
 pub mod model;
+/// District offices' spreadsheets (XLSX, CSV) of land and factory space read into features, and their template.
+pub mod sheet;
 pub mod store;
 pub mod tiles;
