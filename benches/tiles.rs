@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chanye::inventory::{load_dir_strict, LayerName};
-use chanye::model::Role;
 use chanye::tiles::{render, Datum, TileId, TileRequest};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
@@ -37,7 +36,7 @@ fn tiles(c: &mut Criterion) {
             .collect();
         let requests: Vec<TileRequest> = held
             .into_iter()
-            .map(|(x, y)| TileRequest { layer: LayerName::Parcels, tile: TileId::new(z as u32, x, y).unwrap(), datum: Datum::Wgs84, audience: Role::Public })
+            .map(|(x, y)| TileRequest { layer: LayerName::Parcels, tile: TileId::new(z as u32, x, y).unwrap(), datum: Datum::Wgs84, audience: chanye::model::Audience::public() })
             .collect();
         let mut next = 0;
         group.bench_function(BenchmarkId::new("parcels", z), |b| {

@@ -53,7 +53,7 @@ fn client(o: &Options, parcels: Vec<String>, until: Instant) -> Tally {
     while Instant::now() < until {
         let slot = round % parcels.len();
         // each parcel goes to talks and back, so it stays in the workflow
-        let status = if (round / parcels.len()) % 2 == 0 { "negotiating" } else { "available" };
+        let status = if (round / parcels.len()).is_multiple_of(2) { "negotiating" } else { "available" };
         let body = format!(r#"{{"status": "{status}", "project": "压测项目", "note": "write load"}}"#);
         let started = Instant::now();
         let answer = agent

@@ -7,7 +7,9 @@
 # stateful) against the document the server publishes at /api, with valid and invalid
 # inputs. The server is stopped on exit, whatever happens.
 #
-# Requests carry an editor's bearer token, so writes are exercised past authentication.
+# Requests carry the bearer token of an editor scoped to 密云区 (110118), so writes are exercised
+# past authentication and scopes (features elsewhere answer 403); failed authentications are not
+# rate-limited here (--auth-failures-per-minute 0), since the run sends bad tokens on purpose.
 # Checks: every one but `positive_data_acceptance`, that is: no 5xx; status codes, content
 # types, headers and bodies as documented; invalid input (unknown parameters, wrong types,
 # values outside the schema) answered 4xx; undocumented methods answered 405 with `Allow`.
@@ -95,7 +97,7 @@ for attempt in 1 2 3; do
     rm -f "$OUT/store.gpkg" "$OUT/store.gpkg-wal" "$OUT/store.gpkg-shm"
     # settings come from the flags only, not from a CHANYE_* environment of the caller
     env -u CHANYE_CONFIG -u CHANYE_BODY_LIMIT -u CHANYE_CORS_ORIGINS -u CHANYE_STORE \
-        "$BIN" serve --listen "127.0.0.1:$candidate" --data geodata --store "$OUT/store.gpkg" >"$LOG" 2>&1 &
+        "$BIN" serve --listen "127.0.0.1:$candidate" --auth-failures-per-minute 0 --data geodata --store "$OUT/store.gpkg" >"$LOG" 2>&1 &
     server=$!
     for _ in $(seq 1 100); do
         if ready "$candidate"; then
@@ -116,7 +118,7 @@ done
 base="http://127.0.0.1:$port"
 # an editor's token, so the write routes are tested past 401 (schemathesis's ignored_auth check
 # still sends requests without it); the store is fresh, so what the run writes is thrown away
-token=$("$BIN" token create --store "$OUT/store.gpkg" --role editor --name schemathesis 2>/dev/null) || fail_setup "no token could be made"
+token=$("$BIN" token create --store "$OUT/store.gpkg" --role editor --district 110118 --name schemathesis 2>/dev/null) || fail_setup "no token could be made"
 echo "schemathesis: server ready at $base (pid $server); $MAX_EXAMPLES examples per operation, seed $SEED"
 
 # Run from target/schemathesis: schemathesis keeps its cache of failing cases (.schemathesis/,

@@ -53,6 +53,16 @@ pub struct ServeOptions {
     #[arg(long, env = "CHANYE_MATCH_ROLE")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub match_role: Option<String>,
+    /// Failed authentications one client address may make per minute before it gets 429
+    /// (0: no limit) [default: 20].
+    #[arg(long, env = "CHANYE_AUTH_FAILURES_PER_MINUTE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_failures_per_minute: Option<u32>,
+    /// Days after which a parcel or building not verified (`verified_at`) is marked stale
+    /// [default: 180].
+    #[arg(long, env = "CHANYE_STALE_AFTER_DAYS")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stale_after_days: Option<u32>,
     /// Serve the web page's files from this directory instead of the embedded ones (for
     /// work on the page: rebuild with npm and reload, no cargo build).
     #[arg(long, env = "CHANYE_WEB_DIR")]
@@ -165,6 +175,8 @@ impl ServeSettings {
                 body_limit: given.body_limit.unwrap_or(defaults.body_limit),
                 cors_origins: given.cors_origins.unwrap_or(defaults.cors_origins),
                 match_role,
+                auth_failures_per_minute: given.auth_failures_per_minute.unwrap_or(defaults.auth_failures_per_minute),
+                stale_after_days: given.stale_after_days.unwrap_or(defaults.stale_after_days),
                 page: PageSettings { dir: given.web_dir, basemap },
             },
             log_format: given.log_format.unwrap_or(LogFormat::Text),
@@ -191,10 +203,10 @@ mod test {
 
     #[test]
     fn every_setting_passes_through_the_layers() {
-        let all = "listen = \"127.0.0.1:1\"\ndata = \"d\"\nstore = \"s.gpkg\"\nbody_limit = 7\ncors_origins = [\"*\"]\nlog_format = \"json\"\nmatch_role = \"editor\"\nweb_dir = \"w\"\nbasemap_url = \"https://t.example/{z}/{x}/{y}.png\"\nbasemap_kind = \"style\"\nbasemap_crs = \"GCJ-02\"\nbasemap_attribution = \"c\"\n";
+        let all = "listen = \"127.0.0.1:1\"\ndata = \"d\"\nstore = \"s.gpkg\"\nbody_limit = 7\ncors_origins = [\"*\"]\nlog_format = \"json\"\nmatch_role = \"editor\"\nauth_failures_per_minute = 3\nstale_after_days = 90\nweb_dir = \"w\"\nbasemap_url = \"https://t.example/{z}/{x}/{y}.png\"\nbasemap_kind = \"style\"\nbasemap_crs = \"GCJ-02\"\nbasemap_attribution = \"c\"\n";
         let file: ServeOptions = toml::from_str(all).unwrap();
         let under = serde_json::to_value(&file).unwrap();
-        assert_eq!(under.as_object().unwrap().len(), 12, "every key of the file is a setting: {under}");
+        assert_eq!(under.as_object().unwrap().len(), 14, "every key of the file is a setting: {under}");
         assert_eq!(serde_json::to_value(ServeOptions::default().over(file.clone())).unwrap(), under, "nothing given over: the file's");
         let flags = ServeOptions { body_limit: Some(9), basemap_crs: Some("WGS84".into()), ..ServeOptions::default() };
         let merged = serde_json::to_value(flags.over(file)).unwrap();

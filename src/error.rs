@@ -29,6 +29,8 @@ pub enum ErrorKind {
     Forbidden,
     /// The resource exists but does not take this operation.
     NotAllowed,
+    /// Too many failed attempts from this client: wait and retry.
+    TooManyRequests,
     /// The body is larger than the service takes.
     TooLarge,
     /// The service holds no store, so it cannot write.
@@ -123,7 +125,8 @@ impl ErrorKind {
             ErrorKind::Conflict => ("前提条件不成立", "要素已被他人修改（版本不符），请重新读取后再改"),
             ErrorKind::PreconditionRequired => ("需要前提条件", "修改须带 If-Match（要素的 ETag）"),
             ErrorKind::Unauthorized => ("未认证", "需要有效的令牌（Authorization: Bearer …）"),
-            ErrorKind::Forbidden => ("无权操作", "令牌的角色不允许这项操作"),
+            ErrorKind::Forbidden => ("无权操作", "令牌的角色或范围不允许这项操作"),
+            ErrorKind::TooManyRequests => ("请求过多", "认证失败次数过多，请稍后再试"),
             ErrorKind::NotAllowed => ("方法不允许", "此地址不接受这种请求方法"),
             ErrorKind::TooLarge => ("请求过大", "请求正文超过上限"),
             ErrorKind::ReadOnly => ("服务只读", "本服务未连接数据库，不能写入（serve --store）"),

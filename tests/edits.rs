@@ -35,9 +35,9 @@ fn server() -> &'static Server {
             .map(|l| LayerSource { layer: LayerName::parse(l).unwrap(), origin: l.to_string(), text: read(&format!("{l}.geojson")) })
             .collect();
         store.import(&Dataset { layers, catalogue: Some(read("industries.json")), policies: Some(read("policies.json")) }, &chanye::store::Import::default()).unwrap();
-        let promoter = store.create_token("promoter-wang", Role::Promoter).unwrap();
-        let editor = store.create_token("editor-li", Role::Editor).unwrap();
-        let public = store.create_token("reader", Role::Public).unwrap();
+        let promoter = store.create_token("promoter-wang", Role::Promoter, &chanye::model::Scope::City).unwrap();
+        let editor = store.create_token("editor-li", Role::Editor, &chanye::model::Scope::City).unwrap();
+        let public = store.create_token("reader", Role::Public, &chanye::model::Scope::City).unwrap();
         let loaded = store.snapshot().unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());

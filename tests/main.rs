@@ -18,6 +18,7 @@ mod policies;
 mod projects;
 mod publish;
 mod raw_target;
+mod scopes;
 mod store;
 mod tiles;
 mod winding;

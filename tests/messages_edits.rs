@@ -29,8 +29,8 @@ fn server() -> &'static Server {
         let dir = tempfile::tempdir().unwrap();
         let store = GpkgStore::create(&dir.path().join("store.gpkg")).unwrap();
         store.import(&Dataset::from_dir(&common::sample_dir()).unwrap(), &Import::default()).unwrap();
-        let promoter = store.create_token("promoter-zh", Role::Promoter).unwrap();
-        let editor = store.create_token("editor-zh", Role::Editor).unwrap();
+        let promoter = store.create_token("promoter-zh", Role::Promoter, &chanye::model::Scope::City).unwrap();
+        let editor = store.create_token("editor-zh", Role::Editor, &chanye::model::Scope::City).unwrap();
         let cell = Arc::new(SnapshotCell::new(store.snapshot().unwrap().snapshot));
         let store: Arc<dyn Store> = Arc::new(store);
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();

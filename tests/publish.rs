@@ -53,7 +53,7 @@ fn every_match_agrees_with_the_snapshot_it_came_from() {
         })
         .collect();
 
-    let promoter = Actor { name: "promoter-test".into(), role: Role::Promoter };
+    let promoter = Actor::city("promoter-test", Role::Promoter);
     let mut versions = vec![1u64; ranked.len()];
     for round in 0..6 {
         for (i, id) in ranked.iter().enumerate() {

@@ -181,7 +181,7 @@ fn an_import_updates_by_id_and_deletes_only_with_replace_confirmed() {
     let snapshot = store.snapshot().unwrap().snapshot;
     assert_eq!(snapshot.version(LayerName::Buildings, &changed), 2, "an update bumps the version");
     assert_eq!(snapshot.version(LayerName::Buildings, &kept), 1);
-    let audit = |id: &str| store.audit(&chanye::store::AuditQuery { feature: Some(id.into()), since: None, limit: 10 }).unwrap();
+    let audit = |id: &str| store.audit(&chanye::store::AuditQuery { feature: Some(id.into()), since: None, limit: 10, within: None }).unwrap();
     let entry = audit(&changed);
     assert_eq!(entry.len(), 1, "{entry:?}");
     assert_eq!((entry[0].action.as_str(), entry[0].after["name"].as_str()), ("update", Some("改过名的厂房")));

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::{CliError, ExportFormat, TokenCommand};
-use crate::model::{Role, UnknownValue};
+use crate::model::{Role, Scope, UnknownValue};
 use crate::store::{Actor, Dataset, GpkgStore, Import, ImportMode, Imported, Store};
 
 /// `import`: layer files (and catalogues) into a store, all or nothing; a new store that
@@ -14,7 +14,7 @@ use crate::store::{Actor, Dataset, GpkgStore, Import, ImportMode, Imported, Stor
 pub(super) fn import(files: &[PathBuf], into: &Path, replace: bool, yes: bool) -> Result<ExitCode, CliError> {
     let dataset = Dataset::from_files(files)?;
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    let how = Import { mode: if replace { ImportMode::Replace } else { ImportMode::Merge }, actor: Actor { name: format!("import by {user}"), role: Role::Admin }, dry_run: false };
+    let how = Import { mode: if replace { ImportMode::Replace } else { ImportMode::Merge }, actor: Actor::city(format!("import by {user}"), Role::Admin), dry_run: false };
     if !into.exists() {
         let (_, imported) = GpkgStore::import_new(into, &dataset, &how)?;
         print_imported(&imported, into);
@@ -97,11 +97,16 @@ fn print_imported(imported: &Imported, into: &Path) {
 pub(super) fn token(store: &Path, command: TokenCommand) -> Result<ExitCode, CliError> {
     let store: &dyn Store = &GpkgStore::open(store)?;
     match command {
-        TokenCommand::Create { role, name } => {
+        TokenCommand::Create { role, name, district, park } => {
             let role: Role = role.parse().map_err(|e: UnknownValue| CliError::usage(format!("--role: {e}"), format!("--role：'{}' 不是角色之一（public、promoter、editor、admin）", e.given)))?;
-            let token = store.create_token(&name, role)?;
+            let scope = match (district, park) {
+                (Some(adcode), _) => Scope::District(adcode.trim().to_string()),
+                (None, Some(id)) => Scope::Park(id.trim().to_string()),
+                (None, None) => Scope::City,
+            };
+            let token = store.create_token(&name, role, &scope)?;
             println!("{token}");
-            eprintln!("token '{name}' ({role}) created; it is shown only now");
+            eprintln!("token '{name}' ({role}, {scope}) created; it is shown only now");
         }
         TokenCommand::Revoke { name } => {
             if !store.revoke_token(&name)? {
@@ -112,7 +117,7 @@ pub(super) fn token(store: &Path, command: TokenCommand) -> Result<ExitCode, Cli
         TokenCommand::List => {
             for t in store.list_tokens()? {
                 let revoked = t.revoked_at.map(|r| format!("\trevoked {r}")).unwrap_or_default();
-                println!("{}\t{}\tcreated {}{revoked}", t.name, t.role, t.created_at);
+                println!("{}\t{}\t{}\tcreated {}{revoked}", t.name, t.role, t.scope, t.created_at);
             }
         }
     }

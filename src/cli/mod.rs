@@ -132,6 +132,13 @@ pub enum TokenCommand {
         /// A unique name (who holds it); the audit trail shows it.
         #[arg(long)]
         name: String,
+        /// Limit it to one district's inventory (its adcode, e.g. 110118); admin tokens are
+        /// city-wide. Without --district or --park: the whole city.
+        #[arg(long, conflicts_with = "park")]
+        district: Option<String>,
+        /// Limit it to one park's inventory (its id, e.g. bda for 北京经济技术开发区).
+        #[arg(long)]
+        park: Option<String>,
     },
     /// Revoke a token by name.
     Revoke {
@@ -139,7 +146,7 @@ pub enum TokenCommand {
         #[arg(long)]
         name: String,
     },
-    /// List tokens (names, roles, dates; never the tokens).
+    /// List tokens (names, roles, scopes, dates; never the tokens).
     List,
 }
 

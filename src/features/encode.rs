@@ -10,15 +10,15 @@ use super::FeaturesError;
 use crate::geometry::{Crs, CrsTransformer};
 use crate::inventory::export::{ConfidentialProperties, Exported, FOOTPRINT};
 use crate::model::Confidential;
-use crate::model::Role;
+use crate::model::Audience;
 use crate::inventory::Shape;
 
 /// How coordinates are written: the CRS, its axis order and precision.
 pub struct Output {
     /// The CRS written.
     pub crs: Crs,
-    /// Who reads: promoters and up also get the confidential properties.
-    pub audience: Role,
+    /// Who reads: promoters and up also get the confidential properties of their scope.
+    pub audience: Audience,
     /// Only these properties (`properties`); `None` writes all.
     pub properties: Option<Vec<String>>,
     /// Write a null geometry (`skipGeometry`).
@@ -37,7 +37,7 @@ impl Output {
             other => Some(other.thread_transformer().map_err(|e| FeaturesError::parameter("crs", e.to_string(), e.zh()))?),
         };
         let scale = if crs.is_geographic() { 1e7 } else { 1e3 };
-        Ok(Output { crs, audience: Role::Public, properties: None, skip_geometry: false, transformer, north_first: crs.north_first(), scale })
+        Ok(Output { crs, audience: Audience::public(), properties: None, skip_geometry: false, transformer, north_first: crs.north_first(), scale })
     }
 
     /// This output limited to `properties` (all when `None`), with or without geometry.
@@ -48,7 +48,7 @@ impl Output {
     }
 
     /// This output for `audience`.
-    pub fn for_audience(mut self, audience: Role) -> Output {
+    pub fn for_audience(mut self, audience: Audience) -> Output {
         self.audience = audience;
         self
     }
@@ -193,7 +193,7 @@ impl Output {
             self.write_shape(out, &item.written_shape())?;
         }
         out.extend_from_slice(br#","properties":"#);
-        let confidential = item.confidential().filter(|c| self.audience >= Role::Promoter && !c.is_empty());
+        let confidential = item.confidential().filter(|c| !c.is_empty() && item.place().is_some_and(|place| self.audience.reads_confidential(place)));
         match &self.properties {
             Some(names) => self.write_some_properties(out, item, confidential, names)?,
             None => {

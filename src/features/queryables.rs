@@ -143,6 +143,7 @@ impl Collected for Park {
             queryable!("land_income_2020_wan_per_ha", Number, "documented 2020 income per hectare of built land, 万元/公顷", |p| number(p.land_income_2020_wan_per_ha)),
             queryable!("industrial_output_2020_wan_per_ha", Number, "documented 2020 industrial output per hectare of industrial land, 万元/公顷", |p| number(p.industrial_output_2020_wan_per_ha)),
             queryable!("land_output_source", Text, "where the 2020 land figures come from (document, table, lines)", |p| opt_text(p.land_output_source.as_deref())),
+            queryable!("own_office", Bool, "whether the park keeps its own inventory (its own office's scope, not its district's)", |p| Value::Bool(p.own_office)),
             queryable!("source", Text, "where the facts come from", |p| text(&p.provenance.source)),
             queryable!("verified_at", Date, "date last confirmed", |p| Value::Date(p.provenance.verified_at)),
             queryable!("geometry", Geometry, "the feature's geometry", |_| Value::Null),

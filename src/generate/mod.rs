@@ -251,6 +251,7 @@ fn park_of(laid: &Laid, provenance: &Provenance) -> Park {
         land_income_2020_wan_per_ha: s.land_income_2020_wan_per_ha,
         industrial_output_2020_wan_per_ha: s.industrial_output_2020_wan_per_ha,
         land_output_source: s.land_output_source.clone(),
+        own_office: s.own_office,
         positive_list: s.positive_list.clone(),
         negative_list: s.negative_list.clone(),
         geometry: laid.geometry.clone(),

@@ -50,6 +50,9 @@ pub struct ParkSpec {
     /// The document, table and lines of the two 2020 figures.
     #[serde(default)]
     pub land_output_source: Option<String>,
+    /// Whether the park keeps its own inventory (its own office's scope).
+    #[serde(default)]
+    pub own_office: bool,
     /// What is particular about this park's facts, appended to the file's `source` in the
     /// park's own provenance (not its parcels' or buildings').
     #[serde(default)]

@@ -7,13 +7,13 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::inventory::Snapshot;
-use crate::model::Role;
+use crate::model::Audience;
 
 /// A weak validator for a read: the snapshot's revision and the request. Another snapshot
 /// (an edit, a reload, a restart) gives another tag.
-pub fn etag(snapshot: &Snapshot, req: &HttpRequest, audience: Role) -> String {
+pub fn etag(snapshot: &Snapshot, req: &HttpRequest, audience: &Audience) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    // promoters read more than the public does: their pages are other representations
+    // promoters read more than the public does, each in their scope: other representations
     audience.hash(&mut hasher);
     req.path().hash(&mut hasher);
     req.query_string().hash(&mut hasher);
@@ -50,7 +50,7 @@ pub fn cached_as(req: &HttpRequest, tag: String, content_type: &str, body: Vec<u
 
 /// A cacheable answer that is the same for everyone, tagged by the snapshot and the request.
 pub fn cached(req: &HttpRequest, snapshot: &Snapshot, content_type: &str, body: Vec<u8>) -> HttpResponse {
-    cached_as(req, etag(snapshot, req, Role::Public), content_type, body)
+    cached_as(req, etag(snapshot, req, &Audience::public()), content_type, body)
 }
 
 /// Adds `name` to an answer's `Vary`, keeping what is there, in one header.
@@ -69,9 +69,9 @@ pub fn vary(headers: &mut header::HeaderMap, name: &'static str) {
 }
 
 /// Marks an answer that carries confidential properties as the caller's own.
-pub fn personal(response: &mut HttpResponse, audience: Role) {
+pub fn personal(response: &mut HttpResponse, audience: &Audience) {
     vary(response.headers_mut(), "Authorization");
-    if audience >= Role::Promoter {
+    if audience.is_privileged() {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     }
 }

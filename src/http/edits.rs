@@ -18,7 +18,7 @@ use crate::features::Output;
 use crate::geometry::Crs;
 use crate::inventory::edit::{self, EditMode};
 use crate::inventory::{LayerName, Space};
-use crate::model::{Role, SpaceStatus};
+use crate::model::{Audience, Coverage, Role, Scope, SpaceStatus};
 use crate::store::{AuditQuery, Batch, Change, Edit, Outcome, StatusChange, Writer};
 
 /// The version an `If-Match` names: 428 without one, 412 for one that is not a version tag.
@@ -73,7 +73,8 @@ async fn commit_one(state: &web::Data<AppState>, edit: Edit) -> Result<Outcome, 
 
 /// A space as a GeoJSON feature (promoters' view) with its version as the ETag.
 fn feature_response(status: actix_web::http::StatusCode, space: &Space) -> Result<HttpResponse, ApiError> {
-    let output = Output::new(Crs::Crs84)?.for_audience(Role::Promoter);
+    // the writer's own feature: the scope rule let the write through
+    let output = Output::new(Crs::Crs84)?.for_audience(Audience::new(Role::Promoter, Coverage::new(Scope::City, Vec::new())));
     let mut out = Vec::with_capacity(2048);
     match space {
         Space::Parcel(p) => output.write_feature(&mut out, p, None)?,
@@ -203,6 +204,23 @@ async fn delete_item(state: web::Data<AppState>, req: HttpRequest, caller: Calle
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// `POST /api/v1/{collection}/{featureId}/verify` (核实无误): the caller confirms the feature
+/// is still accurate; its `verified_at` becomes today (Beijing time), audited. Promoters and
+/// up, in scope; needs `If-Match`.
+#[post("/api/v1/{collection}/{featureId}/verify")]
+async fn verify(state: web::Data<AppState>, req: HttpRequest, caller: Caller, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
+    let (collection, id) = path.into_inner();
+    let layer = space_layer(&collection)?;
+    params::none(&req)?;
+    let actor = caller.require(Role::Promoter)?;
+    let expected = expected_version(&req)?;
+    let before = check_version(&state, layer, &id, expected)?;
+    let after = before.verified_on(crate::inventory::beijing_today());
+    let outcome = commit_one(&state, Edit { actor, change: Change::Update { expected_version: expected, before, after } }).await?;
+    let space = outcome.space.ok_or(ApiError::Internal)?;
+    feature_response(actix_web::http::StatusCode::OK, &space)
+}
+
 /// Query of the audit trail.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -219,7 +237,9 @@ struct AuditParams {
 /// names projects in negotiation).
 #[get("/api/v1/audit")]
 async fn audit(state: web::Data<AppState>, caller: Caller, query: Query<AuditParams>) -> Result<HttpResponse, ApiError> {
-    caller.require(Role::Promoter)?;
+    let actor = caller.require(Role::Promoter)?;
+    // a district's or park's office reads the trail of its own features only
+    let within = (actor.scope != Scope::City).then(|| state.snapshot().coverage(&actor.scope));
     let store = state.store.as_ref().ok_or(ApiError::NoStore)?;
     let since = match query.since.as_deref() {
         None => None,
@@ -235,11 +255,13 @@ async fn audit(state: web::Data<AppState>, caller: Caller, query: Query<AuditPar
     if !(1..=10_000).contains(&limit) {
         return Err(ApiError::parameter("limit", format!("{limit} is not from 1 to 10000"), format!("{limit} 不在 1 到 10000 之间")));
     }
-    let entries = store.audit(&AuditQuery { feature: query.feature.clone(), since, limit })?;
+    let store = store.clone();
+    let query = AuditQuery { feature: query.feature.clone(), since, limit, within };
+    let entries = super::blocking(move || store.audit(&query)).await?;
     Ok(HttpResponse::Ok().json(json!({ "entries": entries })))
 }
 
 /// The routes of this module.
 pub fn routes(config: &mut web::ServiceConfig) {
-    config.service(change_status).service(create).service(patch_item).service(replace_item).service(delete_item).service(audit);
+    config.service(change_status).service(verify).service(create).service(patch_item).service(replace_item).service(delete_item).service(audit);
 }

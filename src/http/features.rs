@@ -114,7 +114,7 @@ async fn landing(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
         ],
     });
     let snapshot = state.snapshot();
-    let tag = etag(&snapshot, &req, crate::model::Role::Public);
+    let tag = etag(&snapshot, &req, &crate::model::Audience::public());
     negotiated(&req, tag, format, "application/json", doc.to_string().into_bytes(), |d| html::landing(d, &base))
 }
 
@@ -172,7 +172,7 @@ async fn collections(state: web::Data<AppState>, req: HttpRequest) -> Result<Htt
             link(format!("{base}/collections?f=html"), "alternate", html::HTML, "the feature collections as HTML"),
         ],
     });
-    let tag = etag(&snapshot, &req, crate::model::Role::Public);
+    let tag = etag(&snapshot, &req, &crate::model::Audience::public());
     negotiated(&req, tag, format, "application/json", body.to_string().into_bytes(), |d| html::collections(d, &base))
 }
 
@@ -184,7 +184,7 @@ async fn collection(state: web::Data<AppState>, req: HttpRequest, path: web::Pat
     let snapshot = state.snapshot();
     let base = base_url(&req);
     let body = collection_json(&snapshot, layer, &base);
-    let tag = etag(&snapshot, &req, crate::model::Role::Public);
+    let tag = etag(&snapshot, &req, &crate::model::Audience::public());
     negotiated(&req, tag, format, "application/json", body.to_string().into_bytes(), |d| html::collection(d, &base))
 }
 
@@ -239,8 +239,8 @@ async fn items(state: web::Data<AppState>, req: HttpRequest, caller: Caller, pat
     let snapshot = state.snapshot();
     let (query, rest) = ItemQuery::from_params(&snapshot, layer, &pairs, &["crs", "f"])?;
     let (crs, format) = output_of(&req, &rest)?;
-    let audience = caller.audience()?;
-    let output = Output::new(crs)?.for_audience(audience).with_fields(query.properties.clone(), query.skip_geometry);
+    let audience = caller.audience(&snapshot)?;
+    let output = Output::new(crs)?.for_audience(audience.clone()).with_fields(query.properties.clone(), query.skip_geometry);
     let mut selected = select(&snapshot, layer, &query.selection);
     features::query::sort(&snapshot, layer, &mut selected, &query.sort);
     let start = query.offset.min(selected.len());
@@ -270,9 +270,9 @@ async fn items(state: web::Data<AppState>, req: HttpRequest, caller: Caller, pat
     let body = with_layer!(snapshot, layer, |l| page_of(l, page, &output, &tail))?;
     let self_href = page_url(&base, &req, &pairs, query.offset);
     let title = features::describe(layer).0;
-    let mut response = negotiated(&req, etag(&snapshot, &req, audience), format, GEOJSON, body, |d| html::items(d, &base, layer.as_str(), title, &self_href))?;
+    let mut response = negotiated(&req, etag(&snapshot, &req, &audience), format, GEOJSON, body, |d| html::items(d, &base, layer.as_str(), title, &self_href))?;
     response.headers_mut().insert(header::HeaderName::from_static("content-crs"), content_crs(crs));
-    personal(&mut response, audience);
+    personal(&mut response, &audience);
     Ok(response)
 }
 
@@ -296,23 +296,23 @@ async fn item(state: web::Data<AppState>, req: HttpRequest, caller: Caller, path
     only(&pairs, &["crs", "f"])?;
     let rest: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let (crs, format) = output_of(&req, &rest)?;
-    let audience = caller.audience()?;
-    let output = Output::new(crs)?.for_audience(audience);
+    let snapshot = state.snapshot();
+    let audience = caller.audience(&snapshot)?;
+    let output = Output::new(crs)?.for_audience(audience.clone());
     let base = base_url(&req);
     let links = json!([
         link(format!("{base}{}", req.path()), "self", GEOJSON, "this feature"),
         link(format!("{base}/collections/{layer}"), "collection", "application/json", "the collection"),
     ]);
-    let snapshot = state.snapshot();
     let body = with_layer!(snapshot, layer, |l| one_feature(l, &id, &output, &links))?;
     // the plain representation carries the feature's version, the one writes name in If-Match
     let version = snapshot.version(layer, &id);
-    let tag = if req.query_string().is_empty() && format == Format::Json { version_tag(version) } else { etag(&snapshot, &req, audience) };
+    let tag = if req.query_string().is_empty() && format == Format::Json { version_tag(version) } else { etag(&snapshot, &req, &audience) };
     let self_href = format!("{base}{}", req.path());
     let title = features::describe(layer).0;
     let mut response = negotiated(&req, tag, format, GEOJSON, body, |d| html::item(d, &base, layer.as_str(), title, &self_href))?;
     response.headers_mut().insert(header::HeaderName::from_static("content-crs"), content_crs(crs));
-    personal(&mut response, audience);
+    personal(&mut response, &audience);
     Ok(response)
 }
 

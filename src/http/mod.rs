@@ -15,6 +15,7 @@ pub mod problem;
 mod operations;
 mod page;
 mod params;
+mod session;
 mod tiles;
 mod utf8_target;
 pub use page::{Basemap, BasemapKind, PageSettings};
@@ -57,13 +58,24 @@ pub struct Settings {
     /// The least role that may match projects and rank districts (public: anyone). Results
     /// carry public fields only either way.
     pub match_role: crate::model::Role,
+    /// Failed authentications per client address and minute before 429 (0: no limit).
+    pub auth_failures_per_minute: u32,
+    /// Days after which an unverified parcel or building is stale.
+    pub stale_after_days: u32,
     /// The web page's files and base map.
     pub page: PageSettings,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { body_limit: 1024 * 1024, cors_origins: Vec::new(), match_role: crate::model::Role::Public, page: PageSettings::default() }
+        Settings {
+            body_limit: 1024 * 1024,
+            cors_origins: Vec::new(),
+            match_role: crate::model::Role::Public,
+            auth_failures_per_minute: 20,
+            stale_after_days: 180,
+            page: PageSettings::default(),
+        }
     }
 }
 
@@ -81,6 +93,10 @@ pub struct AppState {
     pub body_limit: usize,
     /// The least role that may match.
     pub match_role: crate::model::Role,
+    /// Counts failed authentications per client address.
+    pub auth_failures: auth::FailureLimit,
+    /// Days after which an unverified parcel or building is stale.
+    pub stale_after_days: u32,
     /// The web page's files and base map.
     pub page: PageSettings,
 }
@@ -97,6 +113,8 @@ impl AppState {
             metrics: operations::Metrics::new(),
             body_limit: settings.body_limit,
             match_role: settings.match_role,
+            auth_failures: auth::FailureLimit::new(settings.auth_failures_per_minute),
+            stale_after_days: settings.stale_after_days,
             page: settings.page.clone(),
         }
     }
@@ -166,6 +184,7 @@ pub fn configure(state: web::Data<AppState>, settings: &Settings) -> impl FnOnce
             .configure(matching::routes)
             .configure(inventory::routes)
             .configure(edits::routes)
+            .configure(session::routes)
             .configure(page::routes)
             .service(openapi::document)
             .default_service(web::to(unrouted));

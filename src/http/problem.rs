@@ -43,6 +43,10 @@ pub enum ApiError {
     /// The token's role is too low.
     #[error("{0}")]
     Forbidden(Bilingual),
+    /// Too many failed authentications from the client's address; retry after this many
+    /// seconds.
+    #[error("too many failed authentications from this address: retry in {0} s")]
+    TooManyAttempts(u64),
     /// A write without `If-Match`.
     #[error("{0}")]
     PreconditionRequired(Bilingual),
@@ -128,6 +132,7 @@ impl Classified for ApiError {
             ApiError::PreconditionFailed(_) => ErrorKind::Conflict,
             ApiError::NoStore => ErrorKind::ReadOnly,
             ApiError::NotReady => ErrorKind::NotReady,
+            ApiError::TooManyAttempts(_) => ErrorKind::TooManyRequests,
             ApiError::TooLarge(_) => ErrorKind::TooLarge,
             ApiError::Internal => ErrorKind::Internal,
         }
@@ -166,6 +171,7 @@ impl Classified for ApiError {
             ApiError::NotText => Some("请求正文不是 UTF-8 文本".into()),
             ApiError::NoStore => Some("本服务只读地提供一个数据目录：写入需要数据库（serve --store）".into()),
             ApiError::TooLarge(limit) => Some(format!("请求正文超过 {limit} 字节的上限")),
+            ApiError::TooManyAttempts(seconds) => Some(format!("本地址认证失败次数过多：请 {seconds} 秒后再试")),
             ApiError::NotReady => Some("库存数据尚未载入，请稍候".into()),
             ApiError::Malformed(cause) => Some(format!("请求正文不是有效的 JSON：{cause}")),
             _ => None,
@@ -187,6 +193,7 @@ pub fn problem_of(kind: ErrorKind) -> (StatusCode, &'static str) {
         ErrorKind::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
         ErrorKind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
         ErrorKind::NotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed"),
+        ErrorKind::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "too-many-requests"),
         ErrorKind::ReadOnly => (StatusCode::SERVICE_UNAVAILABLE, "read-only"),
         ErrorKind::NotReady => (StatusCode::SERVICE_UNAVAILABLE, "not-ready"),
         ErrorKind::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "body-too-large"),
@@ -256,6 +263,9 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(status);
         if status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if let ApiError::TooManyAttempts(seconds) = self {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
         let mut response = response.content_type("application/problem+json").body(body.to_string());
         response.extensions_mut().insert(Chinese(zh.to_string()));

@@ -49,18 +49,18 @@ async fn tile(req: HttpRequest, caller: Caller, path: web::Path<(String, String,
     let layer = layer_of(&layer)?;
     let tile = TileId::new(coordinate("z", &z)?, coordinate("x", &x)?, coordinate("y", &y)?)?;
     let datum = datum(&req)?;
-    let audience = caller.audience()?;
     let snapshot = state.snapshot();
-    let tag = etag(&snapshot, &req, audience);
+    let audience = caller.audience(&snapshot)?;
+    let tag = etag(&snapshot, &req, &audience);
     let mut response = if fresh(&req, &tag) {
         cached_as(&req, tag, MVT, Vec::new())
     } else {
-        match tiles::render(&snapshot, &TileRequest { layer, tile, datum, audience })? {
+        match tiles::render(&snapshot, &TileRequest { layer, tile, datum, audience: audience.clone() })? {
             Some(bytes) => cached_as(&req, tag, MVT, bytes),
             None => HttpResponse::NoContent().insert_header((header::ETAG, tag)).insert_header((header::CACHE_CONTROL, "public, no-cache")).finish(),
         }
     };
-    personal(&mut response, audience);
+    personal(&mut response, &audience);
     Ok(response)
 }
 
@@ -70,7 +70,7 @@ async fn tilejson(req: HttpRequest, layer: web::Path<String>, state: web::Data<A
     let layer = layer_of(&layer)?;
     let datum = datum(&req)?;
     let snapshot = state.snapshot();
-    let tag = etag(&snapshot, &req, crate::model::Role::Public);
+    let tag = etag(&snapshot, &req, &crate::model::Audience::public());
     let body = if fresh(&req, &tag) {
         Vec::new()
     } else {

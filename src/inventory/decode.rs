@@ -112,6 +112,21 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// An optional true/false property (GeoPackage has no boolean type: a store keeps it as
+    /// the text "true"/"false", GDAL as 1/0).
+    pub fn opt_bool(&mut self, key: &str) -> Option<bool> {
+        match self.present(key) {
+            None => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(Value::String(s)) if s == "true" || s == "false" => Some(s == "true"),
+            Some(Value::Number(n)) if n.as_f64() == Some(0.0) || n.as_f64() == Some(1.0) => Some(n.as_f64() == Some(1.0)),
+            Some(v) => {
+                self.fail(key, format!("expected true or false, found {}", kind_of(v)), format!("应为 true 或 false，实为{}", kind_of_zh(v)));
+                None
+            }
+        }
+    }
+
     /// An optional number within `[min, max]`.
     pub fn opt_number(&mut self, key: &str, min: f64, max: f64) -> Option<f64> {
         match self.present(key) {
@@ -341,6 +356,7 @@ pub fn park(f: &mut Fields, id: &str, geometry: MultiPolygon) -> Option<Park> {
     }
     let positive_list = f.industries("positive_list");
     let negative_list = f.industries("negative_list");
+    let own_office = f.opt_bool("own_office").unwrap_or(false);
     let provenance = f.provenance();
     Some(Park {
         id: id.to_string(),
@@ -354,6 +370,7 @@ pub fn park(f: &mut Fields, id: &str, geometry: MultiPolygon) -> Option<Park> {
         land_income_2020_wan_per_ha,
         industrial_output_2020_wan_per_ha,
         land_output_source,
+        own_office,
         positive_list,
         negative_list,
         geometry,

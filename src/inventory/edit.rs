@@ -14,7 +14,7 @@ use super::load::{decode_spaces, LayerSource, REQUEST_BODY};
 use super::report::{FeatureRef, Problem, Report, Severity};
 use super::snapshot::Snapshot;
 use super::{Feature, NoProgress, Shape};
-use crate::model::{Building, Confidential, Parcel, SpaceStatus};
+use crate::model::{Building, Confidential, Parcel, Place, SpaceStatus};
 
 /// The most vertices one edited feature may have: far above any real parcel outline, far
 /// below what would stall validation.
@@ -62,6 +62,32 @@ impl Space {
         match self {
             Space::Parcel(p) => p.version = version,
             Space::Building(b) => b.version = version,
+        }
+    }
+
+    /// Where it lies (district and park), for scopes.
+    pub fn place(&self) -> Place<'_> {
+        match self {
+            Space::Parcel(p) => p.place(),
+            Space::Building(b) => b.place(),
+        }
+    }
+
+    /// This space confirmed accurate on `day`.
+    pub fn verified_on(&self, day: chrono::NaiveDate) -> Space {
+        let mut next = self.clone();
+        match &mut next {
+            Space::Parcel(p) => p.provenance.verified_at = day,
+            Space::Building(b) => b.provenance.verified_at = day,
+        }
+        next
+    }
+
+    /// The date it was last confirmed accurate.
+    pub fn verified_at(&self) -> chrono::NaiveDate {
+        match self {
+            Space::Parcel(p) => p.provenance.verified_at,
+            Space::Building(b) => b.provenance.verified_at,
         }
     }
 
@@ -188,6 +214,16 @@ impl crate::error::Classified for EditError {
 }
 
 impl Snapshot {
+    /// What `scope` covers in this inventory (the parks of its district that keep their own
+    /// inventory are left to their own office).
+    pub fn coverage(&self, scope: &crate::model::Scope) -> crate::model::Coverage {
+        let own: Vec<String> = match scope {
+            crate::model::Scope::District(d) => self.parks.items().iter().filter(|p| p.own_office && &p.district == d).map(|p| p.id.clone()).collect(),
+            _ => Vec::new(),
+        };
+        crate::model::Coverage::new(scope.clone(), own)
+    }
+
     /// The parcel or building space with this id.
     pub fn space(&self, layer: LayerName, id: &str) -> Option<Space> {
         match layer {

@@ -48,6 +48,10 @@ pub trait Exported: Feature {
     fn confidential(&self) -> Option<&Confidential> {
         None
     }
+    /// Where a parcel or building lies, for scopes; places have none.
+    fn place(&self) -> Option<crate::model::Place<'_>> {
+        None
+    }
     /// The properties as kept in the store: the public ones, and for parcels and
     /// buildings every confidential one (null when not recorded), so the store's tables
     /// always have those columns.
@@ -165,6 +169,7 @@ struct ParkProperties<'a> {
     land_income_2020_wan_per_ha: Option<f64>,
     industrial_output_2020_wan_per_ha: Option<f64>,
     land_output_source: Option<&'a str>,
+    own_office: bool,
     source: &'a str,
     verified_at: NaiveDate,
 }
@@ -185,6 +190,7 @@ impl Exported for Park {
             land_income_2020_wan_per_ha: self.land_income_2020_wan_per_ha,
             industrial_output_2020_wan_per_ha: self.industrial_output_2020_wan_per_ha,
             land_output_source: self.land_output_source.as_deref(),
+            own_office: self.own_office,
             source: &self.provenance.source,
             verified_at: self.provenance.verified_at,
         }
@@ -243,6 +249,9 @@ impl Exported for Parcel {
     fn confidential(&self) -> Option<&Confidential> {
         Some(&self.confidential)
     }
+    fn place(&self) -> Option<crate::model::Place<'_>> {
+        Some(Parcel::place(self))
+    }
     fn properties(&self) -> impl Serialize + '_ {
         ParcelProperties {
             id: &self.id,
@@ -292,6 +301,9 @@ struct BuildingProperties<'a> {
 impl Exported for Building {
     fn confidential(&self) -> Option<&Confidential> {
         Some(&self.confidential)
+    }
+    fn place(&self) -> Option<crate::model::Place<'_>> {
+        Some(Building::place(self))
     }
     fn written_shape(&self) -> Shape<'_> {
         Shape::Point(self.location)

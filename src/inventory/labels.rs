@@ -131,7 +131,7 @@ mod tests {
     }
 
     fn label(i: usize, t: &[String; 2]) -> Label<'_> {
-        let park = if i % 2 == 0 { "MY" } else { "" };
+        let park = if i.is_multiple_of(2) { "MY" } else { "" };
         Label { id: &t[0], name: &t[1], district: "110228", park, zone: "", status: "available", class: "M1", measures: [i as f64, 0.5] }
     }
 

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod edit;
 mod error;
 pub mod export;
+mod freshness;
 pub mod index;
 pub mod join;
 pub mod labels;
@@ -19,6 +20,7 @@ pub mod stats;
 
 pub use edit::{EditError, EditMode, Space};
 pub use error::InventoryError;
+pub use freshness::{beijing_today, Freshness};
 pub use layer::{Feature, Layer, LayerName, Shape};
 pub use load::{check_policies, load, load_dir, load_dir_strict, read_dir, read_policies, LayerSource, LoadOptions, Loaded, CATALOGUE_FILE, POLICIES_FILE};
 pub use progress::{NoProgress, Progress};

@@ -86,3 +86,10 @@ pub struct Building {
     /// Version of record: 1 when loaded, one more with each committed edit.
     pub version: u64,
 }
+
+impl Building {
+    /// Where it lies, for scopes.
+    pub fn place(&self) -> super::Place<'_> {
+        super::Place { district: &self.district, park: self.park.as_deref() }
+    }
+}

@@ -8,6 +8,7 @@ mod enums;
 mod park;
 mod parcel;
 mod policy;
+mod scope;
 mod units;
 mod workflow;
 mod zone;
@@ -23,6 +24,7 @@ pub use policy::{
     Area, Beneficiary, Benefit, BenefitKind, Comparison, Condition, MeasureStatus, OfferKind, PolicyCatalogue, PolicyDocument, PolicyError, PolicyMeasure, PolicyScope,
     ProjectField, ValueKind, ENTERPRISE_STATUSES, ENTERPRISE_STATUSES_EN, ENTERPRISE_TITLES, ENTERPRISE_TITLES_EN, PROJECT_TYPES, PROJECT_TYPES_EN,
 };
+pub use scope::{Audience, Coverage, Place, Scope};
 pub use units::{Mu, SquareMetres, M2_PER_MU};
 pub use workflow::{check_transition, Role, TransitionRefused};
 pub use zone::Zone;

@@ -56,3 +56,10 @@ pub struct Parcel {
     /// Version of record: 1 when loaded, one more with each committed edit.
     pub version: u64,
 }
+
+impl Parcel {
+    /// Where it lies, for scopes.
+    pub fn place(&self) -> super::Place<'_> {
+        super::Place { district: &self.district, park: self.park.as_deref() }
+    }
+}

@@ -107,6 +107,9 @@ pub struct Park {
     pub industrial_output_2020_wan_per_ha: Option<f64>,
     /// The document, table and lines the two 2020 figures come from.
     pub land_output_source: Option<String>,
+    /// Whether the park has an office of its own that keeps its inventory (北京经济技术开发区),
+    /// so that its district's office does not.
+    pub own_office: bool,
     /// Positive list 正面清单 (catalogue codes given priority).
     pub positive_list: Vec<String>,
     /// Negative list 负面清单 (catalogue codes refused).
@@ -144,7 +147,7 @@ impl Park {
     ///     admission: base,
     ///     admission_by_category: [("health".to_string(), makers), ("health.services".to_string(), AdmissionStandards::default())].into(),
     ///     admission_source: None, land_income_2020_wan_per_ha: None, industrial_output_2020_wan_per_ha: None,
-    ///     land_output_source: None, positive_list: vec![], negative_list: vec![],
+    ///     land_output_source: None, own_office: false, positive_list: vec![], negative_list: vec![],
     ///     geometry: geo::MultiPolygon(vec![]),
     ///     provenance: Provenance { source: "sample".into(), verified_at: "2026-11-01".parse().unwrap() },
     /// };

@@ -4,9 +4,10 @@ use super::enums::UnknownValue;
 use super::SpaceStatus;
 
 /// A caller's role; each includes the ones before it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Role {
     /// Anonymous: published layers and public fields only.
+    #[default]
     Public,
     /// Investment promoter: matches, negotiation details, status changes.
     Promoter,

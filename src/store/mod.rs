@@ -10,17 +10,19 @@ mod dataset;
 mod export;
 mod gpkg;
 mod merge;
+mod scope;
 mod writer;
 
 pub use dataset::Dataset;
 pub use gpkg::GpkgStore;
 pub use merge::{FeatureChange, ImportMode, LayerChanges};
+pub use scope::authorize;
 pub use writer::{Outcome, Published, Writer};
 
 use std::path::Path;
 
 use crate::inventory::{InventoryError, LayerName, Loaded, Report, Space};
-use crate::model::{Role, SpaceStatus};
+use crate::model::{Role, Scope, SpaceStatus};
 
 /// Who makes a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,12 +31,19 @@ pub struct Actor {
     pub name: String,
     /// Its role.
     pub role: Role,
+    /// The part of the inventory it answers for.
+    pub scope: Scope,
 }
 
 impl Actor {
     /// A caller without a token.
     pub fn anonymous() -> Actor {
-        Actor { name: "anonymous".into(), role: Role::Public }
+        Actor { name: "anonymous".into(), role: Role::Public, scope: Scope::City }
+    }
+
+    /// A city-wide actor (the command line, the importer).
+    pub fn city(name: impl Into<String>, role: Role) -> Actor {
+        Actor { name: name.into(), role, scope: Scope::City }
     }
 }
 
@@ -45,6 +54,8 @@ pub struct TokenInfo {
     pub name: String,
     /// Its role.
     pub role: Role,
+    /// Its scope.
+    pub scope: Scope,
     /// When it was made (UTC, RFC 3339).
     pub created_at: String,
     /// When it was revoked, if it was.
@@ -146,6 +157,14 @@ pub struct AuditEntry {
     pub actor: String,
     /// With which role.
     pub role: String,
+    /// Within which scope (entries made before scopes: city).
+    pub scope: Scope,
+    /// The feature's district, after the change (before it, for a deletion).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    /// Its park, likewise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub park: Option<String>,
     /// Layer.
     pub layer: String,
     /// Feature id.
@@ -178,6 +197,8 @@ pub struct AuditQuery {
     pub since: Option<String>,
     /// At most this many, newest last.
     pub limit: usize,
+    /// Only entries on features within this scope (before or after the change); none: all.
+    pub within: Option<crate::model::Coverage>,
 }
 
 /// The documents a store keeps beside its layers, as the texts imported.
@@ -202,7 +223,7 @@ pub struct Import {
 
 impl Default for Import {
     fn default() -> Self {
-        Import { mode: ImportMode::Merge, actor: Actor { name: "import".into(), role: Role::Admin }, dry_run: false }
+        Import { mode: ImportMode::Merge, actor: Actor::city("import", Role::Admin), dry_run: false }
     }
 }
 
@@ -354,9 +375,30 @@ pub trait Store: Send + Sync {
     /// Audit entries, oldest first.
     fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
 
-    /// Makes a bearer token for `name` with `role` and returns it; only its hash is kept, so
-    /// it is shown this once. Names are unique: a taken one is [`StoreError::Refused`].
-    fn create_token(&self, name: &str, role: Role) -> Result<String, StoreError>;
+    /// Makes a bearer token for `name` with `role` within `scope` and returns it; only its
+    /// hash is kept, so it is shown this once. Names are unique: a taken one is
+    /// [`StoreError::Refused`]. Administrators are city-wide, public tokens have no scope to
+    /// keep, and a district or park must be one the store holds.
+    fn create_token(&self, name: &str, role: Role, scope: &Scope) -> Result<String, StoreError> {
+        let refuse = |en: String, zh: String| Err(StoreError::Refused(Bilingual::new(en, zh)));
+        match (role, scope) {
+            (_, Scope::City) => {}
+            (Role::Admin | Role::Public, _) => {
+                return refuse(format!("a {role} token is city-wide: leave out --district and --park"), format!("{role} 令牌的范围是全市：请不要给出 --district 或 --park"));
+            }
+            (_, Scope::District(adcode)) if !self.versions(LayerName::Districts)?.contains_key(adcode) => {
+                return refuse(format!("there is no district '{adcode}' in the store (give a district's adcode, such as 110118)"), format!("数据库中没有区 '{adcode}'（请给出区的行政区划代码，如 110118）"));
+            }
+            (_, Scope::Park(id)) if !self.versions(LayerName::Parks)?.contains_key(id) => {
+                return refuse(format!("there is no park '{id}' in the store"), format!("数据库中没有园区 '{id}'"));
+            }
+            _ => {}
+        }
+        self.insert_token(name, role, scope)
+    }
+
+    /// Stores a new token as [`Store::create_token`] describes, once its scope is checked.
+    fn insert_token(&self, name: &str, role: Role, scope: &Scope) -> Result<String, StoreError>;
 
     /// Every token, by name.
     fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError>;

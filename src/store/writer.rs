@@ -94,8 +94,27 @@ impl Writer {
     }
 
     /// Commits `edits` (with others queued meanwhile) and returns once the snapshot holding
-    /// them is published. Blocks: call it off the async executor.
+    /// them is published; an edit outside its actor's scope is refused (under
+    /// [`Batch::Atomic`], with all the others). Blocks: call it off the async executor.
     pub fn submit(&self, edits: Vec<Edit>, batch: Batch) -> Answer {
+        let snapshot = self.published.snapshot();
+        let verdicts: Vec<Result<(), StoreError>> = edits.iter().map(|edit| super::scope::authorize(&snapshot, edit)).collect();
+        if verdicts.iter().all(Result::is_ok) {
+            return self.queue(edits, batch);
+        }
+        if batch == Batch::Atomic {
+            return Err(verdicts.into_iter().find_map(Result::err).unwrap_or_else(|| StoreError::Failed(Bilingual::new("refused", "被拒绝"))));
+        }
+        let allowed: Vec<Edit> = edits.into_iter().zip(&verdicts).filter(|(_, v)| v.is_ok()).map(|(e, _)| e).collect();
+        let mut answers = if allowed.is_empty() { Vec::new() } else { self.queue(allowed, batch)? }.into_iter();
+        Ok(verdicts.into_iter().map(|v| match v {
+            Ok(()) => answers.next().unwrap_or_else(|| Err(StoreError::Failed(Bilingual::new("no answer was left for it", "没有留下答复")))),
+            Err(e) => Err(e),
+        }).collect())
+    }
+
+    /// Queues edits already authorised and waits for their answer.
+    fn queue(&self, edits: Vec<Edit>, batch: Batch) -> Answer {
         let slot = Arc::new(Slot::default());
         lock(&self.queue).push(Job { edits, batch, slot: slot.clone() });
         let turn = lock(&self.turn);

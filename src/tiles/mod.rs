@@ -22,7 +22,7 @@ pub use grid::{TileId, BUFFER, EXTENT, MAX_ZOOM};
 use crate::geometry::china::wgs84_to_gcj02;
 use crate::geometry::Crs;
 use crate::inventory::{Feature, Layer, LayerName, Shape, Snapshot};
-use crate::model::{Role, SquareMetres};
+use crate::model::{Audience, SquareMetres};
 use clip::Shaper;
 use encode::{LayerBuilder, Prop};
 
@@ -134,7 +134,7 @@ pub fn zooms(layer: LayerName) -> (u8, u8) {
 }
 
 /// What to draw: a layer's tile, on a datum, for an audience.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct TileRequest {
     /// The layer.
     pub layer: LayerName,
@@ -142,13 +142,13 @@ pub struct TileRequest {
     pub tile: TileId,
     /// The datum of the tile's coordinates.
     pub datum: Datum,
-    /// Promoters and above also get the project a space is promised to.
-    pub audience: Role,
+    /// Promoters and above also get the project a space of their scope is promised to.
+    pub audience: Audience,
 }
 
 /// The tile's MVT bytes, or `None` when no feature falls in it.
 pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u8>>, TileError> {
-    let TileRequest { layer, tile, datum, audience } = *request;
+    let TileRequest { layer, tile, datum, ref audience } = *request;
     if tile.z < zooms(layer).0 {
         return Ok(None);
     }
@@ -159,7 +159,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
     let mut shaper = Shaper::new(tile.projection(), |c| datum.shift(c));
     let candidates = sorted(crate::inventory::with_layer!(snapshot, layer, |l| l.bbox_candidates(query)));
     let mut out = LayerBuilder::new(layer.as_str(), fields(layer), candidates.len());
-    let promoter = audience >= Role::Promoter;
+    let promoter = audience.is_privileged();
     match layer {
         LayerName::Districts => {
             for &i in &candidates {
@@ -203,7 +203,12 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
                 }
                 let label = snapshot.parcels.labels().row(i);
                 let industries = leading.value(&mut out, label.zone, label.park, label.district);
-                let project = if promoter { snapshot.parcels.at(i).confidential.project.as_deref() } else { None };
+                let project = if promoter {
+                    let parcel = snapshot.parcels.at(i);
+                    parcel.confidential.project.as_deref().filter(|_| audience.reads_confidential(parcel.place()))
+                } else {
+                    None
+                };
                 let area = SquareMetres(label.measures[0]);
                 out.add(Some(feature_id(label.id)), &shaper.geometry, [
                     Prop::Distinct(label.id),
@@ -233,7 +238,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
                 } else {
                     Prop::Owned(b.industries.join(","))
                 };
-                let project = if promoter { b.confidential.project.as_deref() } else { None };
+                let project = b.confidential.project.as_deref().filter(|_| promoter && audience.reads_confidential(b.place()));
                 out.add(Some(feature_id(label.id)), &shaper.geometry, [
                     Prop::Distinct(label.id),
                     Prop::distinct(label.name),

@@ -59,7 +59,7 @@ fn figures(quote: &str) -> Vec<f64> {
         let rest: String = chars[i..chars.len().min(i + 3)].iter().collect();
         let value = if arabic { number.parse::<f64>().ok() } else { chinese_number(&number) };
         let Some(v) = value else { continue };
-        if !arabic && !(rest.starts_with('年') || rest.starts_with('个') || rest.starts_with('倍')) {
+        if !(arabic || rest.starts_with('年') || rest.starts_with('个') || rest.starts_with('倍')) {
             continue;
         }
         out.push(v);

@@ -9,7 +9,7 @@ use super::{now, GpkgStore};
 use crate::export::gpkg::quote;
 use crate::store::merge::changed_properties;
 use crate::inventory::{LayerName, Space};
-use crate::model::{check_transition, Role, SpaceStatus};
+use crate::model::{check_transition, Place, Role, SpaceStatus};
 use crate::store::{Actor, AuditEntry, AuditQuery, Batch, Change, Committed, Edit, Bilingual, StoreError};
 
 /// Why one edit failed: refused (the batch goes on) or SQLite failed.
@@ -69,14 +69,20 @@ pub(super) struct Entry<'a> {
     pub(super) project: Option<&'a str>,
     pub(super) project_id: Option<&'a str>,
     pub(super) note: Option<&'a str>,
+    /// Where the feature is after the change (before it, for a deletion).
+    pub(super) place: Option<Place<'a>>,
+    /// Where it was before, when that differs.
+    pub(super) place_before: Option<Place<'a>>,
 }
 
 /// Writes an audit entry and returns its place in the trail.
 pub(super) fn record(tx: &Connection, actor: &Actor, e: Entry) -> rusqlite::Result<i64> {
     let text = |v: &Value| (!v.is_null()).then(|| v.to_string());
+    let before = e.place_before.filter(|b| Some(*b) != e.place);
     tx.execute(
-        "INSERT INTO chanye_audit (at, actor, role, layer, feature, action, before, after, geometry_changed, project, project_id, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT INTO chanye_audit (at, actor, role, layer, feature, action, before, after, geometry_changed, project, project_id, note,
+                                   scope_kind, scope_id, district, park, district_before, park_before)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
             now(),
             actor.name,
@@ -89,7 +95,13 @@ pub(super) fn record(tx: &Connection, actor: &Actor, e: Entry) -> rusqlite::Resu
             e.geometry_changed as i64,
             e.project,
             e.project_id,
-            e.note
+            e.note,
+            actor.scope.kind(),
+            actor.scope.id(),
+            e.place.map(|p| p.district),
+            e.place.and_then(|p| p.park),
+            before.map(|p| p.district),
+            before.and_then(|p| p.park)
         ],
     )?;
     Ok(tx.last_insert_rowid())
@@ -103,7 +115,8 @@ fn apply_one(tx: &Connection, edit: &Edit) -> Result<Committed, Failure> {
             let layer = change.layer;
             let table = quote(layer.as_str());
             let version = checked_version(tx, layer, &change.id, change.expected_version)?;
-            let status: String = tx.query_row(&format!("SELECT status FROM {table} WHERE id = ?1"), [&change.id], |r| r.get(0))?;
+            let (status, district, park): (String, String, Option<String>) =
+                tx.query_row(&format!("SELECT status, district, park FROM {table} WHERE id = ?1"), [&change.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             let from: SpaceStatus = status.parse().map_err(|e: crate::model::UnknownValue| Failure::Refusal(StoreError::Refused(Bilingual::new(e.to_string(), e.zh()))))?;
             if let Err(refused) = check_transition(from, change.to, actor.role) {
                 // allowed to a higher role: the role is what is missing
@@ -141,6 +154,8 @@ fn apply_one(tx: &Connection, edit: &Edit) -> Result<Committed, Failure> {
                     project: change.project.as_deref(),
                     project_id: change.project_id.as_deref(),
                     note: change.note.as_deref(),
+                    place: Some(Place { district: &district, park: park.as_deref() }),
+                    place_before: None,
                 },
             )?;
             Ok(Committed { version: version + 1, audit_seq })
@@ -148,7 +163,19 @@ fn apply_one(tx: &Connection, edit: &Edit) -> Result<Committed, Failure> {
         Change::Create(space) => {
             write_row(tx, space, true)?;
             let after = Value::Object(space.stored_properties());
-            let entry = Entry { layer: space.layer(), feature: space.id(), action: "create", before: Value::Null, after, geometry_changed: true, project: None, project_id: None, note: None };
+            let entry = Entry {
+                layer: space.layer(),
+                feature: space.id(),
+                action: "create",
+                before: Value::Null,
+                after,
+                geometry_changed: true,
+                project: None,
+                project_id: None,
+                note: None,
+                place: Some(space.place()),
+                place_before: None,
+            };
             Ok(Committed { version: 1, audit_seq: record(tx, actor, entry)? })
         }
         Change::Update { expected_version, before, after } => {
@@ -156,14 +183,38 @@ fn apply_one(tx: &Connection, edit: &Edit) -> Result<Committed, Failure> {
             write_row(tx, after, false)?;
             let (old, new) = changed_properties(&before.stored_properties(), &after.stored_properties());
             let geometry_changed = !before.same_geometry(after);
-            let entry = Entry { layer: after.layer(), feature: after.id(), action: "update", before: old, after: new, geometry_changed, project: None, project_id: None, note: None };
+            let entry = Entry {
+                layer: after.layer(),
+                feature: after.id(),
+                action: "update",
+                before: old,
+                after: new,
+                geometry_changed,
+                project: None,
+                project_id: None,
+                note: None,
+                place: Some(after.place()),
+                place_before: Some(before.place()),
+            };
             Ok(Committed { version: version + 1, audit_seq: record(tx, actor, entry)? })
         }
         Change::Delete { expected_version, before } => {
             let version = checked_version(tx, before.layer(), before.id(), *expected_version)?;
             tx.execute(&format!("DELETE FROM {} WHERE id = ?1", quote(before.layer().as_str())), [before.id()])?;
             let old = Value::Object(before.stored_properties());
-            let entry = Entry { layer: before.layer(), feature: before.id(), action: "delete", before: old, after: Value::Null, geometry_changed: true, project: None, project_id: None, note: None };
+            let entry = Entry {
+                layer: before.layer(),
+                feature: before.id(),
+                action: "delete",
+                before: old,
+                after: Value::Null,
+                geometry_changed: true,
+                project: None,
+                project_id: None,
+                note: None,
+                place: Some(before.place()),
+                place_before: None,
+            };
             Ok(Committed { version: version + 1, audit_seq: record(tx, actor, entry)? })
         }
     }
@@ -213,20 +264,28 @@ pub(super) fn apply(store: &GpkgStore, edits: &[Edit], batch: Batch) -> Result<V
 /// The audit entries asked for, oldest first.
 pub(super) fn audit(store: &GpkgStore, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
     let db = store.connection();
+    // scoped readers filter as rows stream by, so the limit counts what they may see
+    let limit = if query.within.is_some() { -1 } else { query.limit.max(1) as i64 };
     let mut q = db
         .prepare(
-            "SELECT seq, at, actor, role, layer, feature, action, before, after, geometry_changed, project, project_id, note
+            "SELECT seq, at, actor, role, layer, feature, action, before, after, geometry_changed, project, project_id, note,
+                    scope_kind, scope_id, district, park, district_before, park_before
              FROM chanye_audit WHERE (?1 IS NULL OR feature = ?1) AND (?2 IS NULL OR at >= ?2) ORDER BY seq LIMIT ?3",
         )
         .map_err(store.error())?;
     let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Value::Null);
     let rows = q
-        .query_map(params![query.feature, query.since, query.limit.max(1) as i64], |r| {
-            Ok(AuditEntry {
+        .query_map(params![query.feature, query.since, limit], |r| {
+            let district_before: Option<String> = r.get(17)?;
+            let park_before: Option<String> = r.get(18)?;
+            let entry = AuditEntry {
                 seq: r.get(0)?,
                 at: r.get(1)?,
                 actor: r.get(2)?,
                 role: r.get(3)?,
+                scope: super::tokens::scope_of(r, 13)?,
+                district: r.get(15)?,
+                park: r.get(16)?,
                 layer: r.get(4)?,
                 feature: r.get(5)?,
                 action: r.get(6)?,
@@ -236,8 +295,23 @@ pub(super) fn audit(store: &GpkgStore, query: &AuditQuery) -> Result<Vec<AuditEn
                 project: r.get(10)?,
                 project_id: r.get(11)?,
                 note: r.get(12)?,
-            })
+            };
+            Ok((entry, district_before, park_before))
         })
         .map_err(store.error())?;
-    rows.collect::<Result<_, _>>().map_err(store.error())
+    let mut entries = Vec::new();
+    for row in rows {
+        let (entry, district_before, park_before) = row.map_err(store.error())?;
+        if let Some(coverage) = &query.within {
+            let at = |d: &Option<String>, p: &Option<String>| d.as_deref().is_some_and(|district| coverage.covers(Place { district, park: p.as_deref() }));
+            if !at(&entry.district, &entry.park) && !at(&district_before, &park_before) {
+                continue;
+            }
+        }
+        entries.push(entry);
+        if entries.len() >= query.limit.max(1) {
+            break;
+        }
+    }
+    Ok(entries)
 }

@@ -35,7 +35,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = GpkgStore::create(&dir.path().join("s.gpkg")).unwrap();
         store.import(&sample_dataset(), &crate::store::Import::default()).unwrap();
-        let secret = store.create_token("li", Role::Editor).unwrap();
+        let secret = store.create_token("li", Role::Editor, &crate::model::Scope::City).unwrap();
         let copy = dir.path().join("copy.gpkg");
         store.copy_to(&copy).unwrap();
         let copied = GpkgStore::open(&copy).unwrap();

@@ -16,7 +16,7 @@ use super::GpkgStore;
 use crate::export::gpkg::{quote, register_feature_table};
 use crate::inventory::export::Exported;
 use crate::inventory::{self, check_policies, with_layer, Layer, LayerName, LayerSource, LoadOptions, Loaded, NoProgress, Shape};
-use crate::model::Catalogue;
+use crate::model::{Catalogue, Place};
 use crate::store::merge::{changes, overlay};
 use crate::store::{Dataset, Import, Imported, LayerChanges, Bilingual, StoreError};
 
@@ -230,7 +230,20 @@ fn write_changes<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName
         })?;
     }
     let entry = |feature: &str, action: &str, before: &Value, after: &Value, geometry_changed: bool| {
-        let e = Entry { layer: name, feature, action, before: before.clone(), after: after.clone(), geometry_changed, project: None, project_id: None, note: Some(&note) };
+        let now_at = layer.get(feature).and_then(|item| item.place());
+        let e = Entry {
+            layer: name,
+            feature,
+            action,
+            before: before.clone(),
+            after: after.clone(),
+            geometry_changed,
+            project: None,
+            project_id: None,
+            note: Some(&note),
+            place: now_at.or_else(|| place_of(before)),
+            place_before: place_of(before),
+        };
         record(db, &how.actor, e).map(|_| ()).map_err(fail)
     };
     if changes.new_layer {
@@ -242,6 +255,11 @@ fn write_changes<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName
         }
     }
     Ok(())
+}
+
+/// The place stored properties name, when they name a district.
+fn place_of(v: &Value) -> Option<Place<'_>> {
+    v.get("district").and_then(Value::as_str).map(|district| Place { district, park: v.get("park").and_then(Value::as_str) })
 }
 
 /// Lays the dataset's layers over the stored ones (see [`crate::store::merge`]), validates

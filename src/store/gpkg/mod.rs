@@ -22,7 +22,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 use super::{Actor, AuditEntry, AuditQuery, Batch, Committed, Dataset, Documents, Edit, Import, Imported, Bilingual, Store, StoreError, TokenInfo};
-use crate::model::Role;
+use crate::model::{Role, Scope};
 use crate::export::gpkg::quote;
 use crate::inventory::{LayerName, Loaded};
 use import::{load_all, read_all, Stored};
@@ -205,8 +205,8 @@ impl Store for GpkgStore {
         edits::audit(self, query)
     }
 
-    fn create_token(&self, name: &str, role: Role) -> Result<String, StoreError> {
-        tokens::create(self, name, role)
+    fn insert_token(&self, name: &str, role: Role, scope: &Scope) -> Result<String, StoreError> {
+        tokens::create(self, name, role, scope)
     }
 
     fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {

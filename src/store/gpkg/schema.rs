@@ -70,6 +70,22 @@ pub(super) fn ensure_tables(path: &Path, db: &Connection) -> Result<(), StoreErr
             ('chanye_tokens', 'attributes', 'chanye_tokens', 'API tokens (hashes only)');",
     )
     .map_err(fail)?;
+    // columns added since the tables were first made: stores from before them gain them empty
+    // (a token without a scope is city-wide, an entry without one was made city-wide)
+    for (table, column) in [
+        ("chanye_tokens", "scope_kind"),
+        ("chanye_tokens", "scope_id"),
+        ("chanye_audit", "scope_kind"),
+        ("chanye_audit", "scope_id"),
+        ("chanye_audit", "district"),
+        ("chanye_audit", "park"),
+        ("chanye_audit", "district_before"),
+        ("chanye_audit", "park_before"),
+    ] {
+        if !columns(db, table).map_err(fail)?.contains_key(column) {
+            db.execute(&format!("ALTER TABLE {table} ADD COLUMN {column} TEXT"), []).map_err(fail)?;
+        }
+    }
     super::guard::protect_all(db).map_err(fail)
 }
 
