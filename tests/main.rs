@@ -19,6 +19,7 @@ mod projects;
 mod publish;
 mod raw_target;
 mod scopes;
+mod sheets;
 mod store;
 mod tiles;
 mod winding;

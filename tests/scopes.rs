@@ -5,44 +5,15 @@
 
 use crate::common;
 
-use std::net::TcpListener;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
-use chanye::inventory::{LayerName, LayerSource, SnapshotCell};
 use chanye::model::{Role, Scope};
-use chanye::store::{Dataset, GpkgStore, Store};
 use common::response;
 use geozero::mvt::{Message, Tile};
 use serde_json::{json, Value};
 
 const MIYUN: &str = "110118";
 const DAXING: &str = "110115";
-
-/// A server over a fresh store made from the sample, with `settings`.
-fn serve(settings: chanye::http::Settings) -> (String, Arc<dyn Store>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let sample = common::sample_dir();
-    let read = |name: &str| std::fs::read_to_string(sample.join(name)).unwrap();
-    let store = GpkgStore::create(&dir.path().join("store.gpkg")).unwrap();
-    let layers = ["districts", "parks", "zones", "parcels", "buildings"]
-        .iter()
-        .map(|l| LayerSource { layer: LayerName::parse(l).unwrap(), origin: l.to_string(), text: read(&format!("{l}.geojson")) })
-        .collect();
-    store.import(&Dataset { layers, catalogue: Some(read("industries.json")), policies: Some(read("policies.json")) }, &chanye::store::Import::default()).unwrap();
-    let cell = Arc::new(SnapshotCell::new(store.snapshot().unwrap().snapshot));
-    let store: Arc<dyn Store> = Arc::new(store);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let served = store.clone();
-    std::thread::spawn(move || chanye::http::run(cell, Some(served), listener, settings));
-    for _ in 0..100 {
-        if ureq::get(&format!("{url}/healthz")).call().is_ok() {
-            return (url, store, dir);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("the server did not come up");
-}
 
 /// The callers of the matrix, by name.
 struct Callers {
@@ -54,7 +25,7 @@ struct Callers {
 fn callers() -> &'static Callers {
     static CALLERS: OnceLock<Callers> = OnceLock::new();
     CALLERS.get_or_init(|| {
-        let (url, store, dir) = serve(chanye::http::Settings::default());
+        let (url, store, dir) = common::store_server(chanye::http::Settings::default());
         let make = |name: &str, role, scope: Scope| Some(store.create_token(name, role, &scope).unwrap());
         let tokens = vec![
             ("no token", None),
@@ -310,7 +281,7 @@ fn tokens_are_scoped_by_the_cli_and_admins_are_city_wide() {
 
 #[test]
 fn failed_authentications_are_limited_per_client_address() {
-    let (url, store, _dir) = serve(chanye::http::Settings { auth_failures_per_minute: 3, ..Default::default() });
+    let (url, store, _dir) = common::store_server(chanye::http::Settings { auth_failures_per_minute: 3, ..Default::default() });
     let good = store.create_token("good", Role::Promoter, &Scope::City).unwrap();
     let me = |token: &str| response(ureq::get(&format!("{url}/api/v1/me")).set("Authorization", &format!("Bearer {token}")).call());
     assert_eq!(me(&good).status(), 200, "a good token is not a failure");

@@ -44,6 +44,77 @@ pub(super) fn import(files: &[PathBuf], into: &Path, replace: bool, yes: bool) -
     Ok(ExitCode::SUCCESS)
 }
 
+/// Whether a file is an office's spreadsheet (by its extension).
+pub(super) fn is_spreadsheet(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("csv"))
+}
+
+/// `import list.xlsx --layer buildings --crs gcj02 --into STORE`: spreadsheets of one layer
+/// into an existing store, all or nothing, with every problem named by file, sheet, row and
+/// column. With `replace`, stored features of the layer that no row names are deleted (listed
+/// and confirmed first).
+pub(super) fn import_sheets(files: &[PathBuf], into: &Path, layer: Option<&str>, crs: Option<&str>, replace: bool, yes: bool) -> Result<ExitCode, CliError> {
+    use crate::inventory::{LayerName, Severity};
+    use crate::store::spreadsheet;
+    let usage = |en: String, zh: String| CliError::usage(en, zh);
+    if let Some(other) = files.iter().find(|f| !is_spreadsheet(f)) {
+        return Err(usage(format!("{}: spreadsheets are imported alone; import layer files in another run", other.display()), format!("{}：表格文件须单独导入；图层文件请另行导入", other.display())));
+    }
+    let layer = match layer.map(LayerName::parse) {
+        Some(Some(layer @ (LayerName::Parcels | LayerName::Buildings))) => layer,
+        _ => return Err(usage("spreadsheets need --layer parcels or --layer buildings".into(), "导入表格须给出 --layer parcels（地块）或 --layer buildings（厂房楼宇）".into())),
+    };
+    let crs = crs.map(crate::geometry::Crs::parse).transpose().map_err(|e| usage(format!("--crs: {e}"), format!("--crs：{}", e.zh())))?;
+    if !into.exists() {
+        return Err(usage(format!("{} does not exist: import the layers first (a spreadsheet has no districts to join)", into.display()), format!("{} 不存在：请先导入图层（表格中没有区划可供关联）", into.display())));
+    }
+    let store = GpkgStore::open(into)?;
+    let snapshot = store.snapshot()?.snapshot;
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    let actor = Actor::city(format!("import by {user}"), Role::Admin);
+    let chinese = super::chinese_locale(|name| std::env::var(name).ok());
+    let mut read = crate::sheet::SheetRead { layer, features: Vec::new(), origins: Vec::new(), problems: Vec::new() };
+    for file in files {
+        let bytes = std::fs::read(file).map_err(|source| CliError::Read { path: file.clone(), source })?;
+        let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let one = crate::sheet::read(&bytes, crate::sheet::SheetFormat::sniff(&bytes), &crate::sheet::ReadOptions { layer, crs })
+            .map_err(|e| usage(format!("{}: {e}", file.display()), format!("{}：{}", file.display(), e.zh())))?;
+        read.features.extend(one.features);
+        read.origins.extend(one.origins.into_iter().map(|mut o| {
+            o.sheet = format!("{name}/{}", o.sheet);
+            o
+        }));
+        read.problems.extend(one.problems.into_iter().map(|mut p| {
+            p.sheet = format!("{name}/{}", p.sheet);
+            p
+        }));
+    }
+    let preview = spreadsheet::preview(&snapshot, read, &actor, replace);
+    for p in &preview.problems {
+        let reason = if chinese { &p.reason_zh } else { &p.reason_en };
+        let kind = if p.severity == Severity::Error { "error" } else { "warning" };
+        eprintln!("{kind}: {}: {reason}", p.sheet);
+    }
+    if !preview.can_commit() {
+        let refused = spreadsheet::refusal(&preview);
+        return Err(usage(refused.to_string(), refused.zh()));
+    }
+    if !preview.deleted.is_empty() {
+        let ids: Vec<&str> = preview.deleted.iter().map(|r| r.id.as_str()).collect();
+        eprintln!("--replace deletes {} of {layer}: {}", ids.len(), shortened(&ids, 20));
+        if !yes && !confirmed(ids.len())? {
+            return Err(usage(format!("--replace would delete {} stored features; nothing was imported", ids.len()), format!("--replace 会删除库中 {} 个要素；未导入任何内容", ids.len())));
+        }
+    }
+    let edits = spreadsheet::edits(&preview, &actor);
+    // all or nothing: under Atomic any refusal is the error and nothing is written
+    store.apply(&edits, crate::store::Batch::Atomic)?;
+    let counts = spreadsheet::summary(&preview);
+    println!("{layer}: {} added, {} updated, {} unchanged, {} deleted", counts["new"], counts["changed"], counts["unchanged"], counts["deleted"]);
+    println!("into {}", into.display());
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Up to `n` ids, then how many more.
 fn shortened(ids: &[&str], n: usize) -> String {
     let mut text = ids.iter().take(n).copied().collect::<Vec<_>>().join(", ");

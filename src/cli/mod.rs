@@ -83,6 +83,8 @@ pub enum Command {
     /// GeoPackages, e.g. from ogr2ogr, with tables or file names after their layers), and
     /// optionally industries.json and policies.json, into a GeoPackage store; all or nothing.
     /// Features are updated by id and new ids added; the others stay unless `--replace`.
+    /// An office's spreadsheets (.xlsx, .csv) of one layer go into an existing store with
+    /// `--layer` (and `--crs` for their coordinates).
     Import {
         /// The files.
         #[arg(required = true)]
@@ -97,6 +99,13 @@ pub enum Command {
         /// Confirms what --replace deletes without asking.
         #[arg(long, requires = "replace")]
         yes: bool,
+        /// The layer spreadsheets hold: parcels or buildings.
+        #[arg(long)]
+        layer: Option<String>,
+        /// The spreadsheets' coordinates: wgs84, gcj02 (AMap), bd09 (Baidu), EPSG:4490
+        /// (CGCS2000), EPSG:4547, EPSG:4548; a row's 坐标系 column overrides it [default: wgs84].
+        #[arg(long)]
+        crs: Option<String>,
     },
     /// Manage the bearer tokens of a store.
     Token {
@@ -320,7 +329,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Generate { parcels, seed, out, sources } => inventory::generate(parcels, seed, out, sources),
         Command::Match(args) => project::matches(&args),
         Command::Recommend(args) => project::recommend(&args),
-        Command::Import { files, into, replace, yes } => data::import(&files, &into, replace, yes),
+        Command::Import { files, into, replace, yes, layer, crs } => {
+            if files.iter().any(|f| data::is_spreadsheet(f)) {
+                data::import_sheets(&files, &into, layer.as_deref(), crs.as_deref(), replace, yes)
+            } else if layer.is_some() || crs.is_some() {
+                Err(CliError::usage("--layer and --crs are for spreadsheets (.xlsx, .csv)", "--layer 和 --crs 用于表格文件（.xlsx、.csv）"))
+            } else {
+                data::import(&files, &into, replace, yes)
+            }
+        }
         Command::Token { store, command } => data::token(&store, command),
         Command::Export { from, format, out } => data::export(&from, format, &out),
         Command::Stats { from, json } => inventory::stats(&from, json),

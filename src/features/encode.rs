@@ -315,7 +315,7 @@ mod test {
         assert_eq!(fc.features.len(), 3);
         assert_eq!(fc.foreign_members.unwrap()["numberReturned"], 3);
         let expected = items[0].to_feature();
-        assert_eq!(fc.features[0].properties, expected.properties);
+        assert_eq!(fc.features[0].properties, Some(items[0].public_properties()));
         assert_eq!(fc.features[0].geometry, expected.geometry);
     }
 

@@ -194,6 +194,7 @@ impl Collected for Parcel {
             queryable!("power_kva", Number, "power capacity on site, kVA", |p| number(p.power_kva)),
             queryable!("source", Text, "where the facts come from", |p| text(&p.provenance.source)),
             queryable!("verified_at", Date, "date last confirmed", |p| Value::Date(p.provenance.verified_at)),
+            queryable!("stale", Bool, "not verified within the deployment's stale_after_days (待核实)", |p| Value::Bool(crate::inventory::Freshness::current().is_stale(p.provenance.verified_at))),
             queryable!("geometry", Geometry, "the feature's geometry", |_| Value::Null),
         ];
         Q
@@ -222,6 +223,7 @@ impl Collected for Building {
             queryable!("zone", Text, "zone (园中园) id", |b| opt_text(b.zone.as_deref())),
             queryable!("source", Text, "where the facts come from", |b| text(&b.provenance.source)),
             queryable!("verified_at", Date, "date last confirmed", |b| Value::Date(b.provenance.verified_at)),
+            queryable!("stale", Bool, "not verified within the deployment's stale_after_days (待核实)", |b| Value::Bool(crate::inventory::Freshness::current().is_stale(b.provenance.verified_at))),
             queryable!("geometry", Geometry, "the feature's geometry", |_| Value::Null),
         ];
         Q
@@ -240,8 +242,7 @@ mod test {
     #[test]
     fn queryables_are_exported_properties() {
         fn check<T: Collected>(item: &T) {
-            let feature = item.to_feature();
-            let props = feature.properties.expect("properties");
+            let props = item.public_properties();
             for name in names::<T>() {
                 assert!(props.contains_key(name), "{}: {name} is queryable but not exported", T::LAYER);
             }
@@ -261,7 +262,8 @@ mod test {
     fn property_names_are_the_stored_properties() {
         fn check<T: Collected>(item: &T) {
             let mut stored: Vec<String> = item.stored_properties().keys().cloned().collect();
-            let mut named: Vec<String> = T::property_names().iter().map(|n| n.to_string()).collect();
+            // `stale` is worked out on reading, never stored
+            let mut named: Vec<String> = T::property_names().iter().filter(|n| **n != crate::inventory::export::STALE).map(|n| n.to_string()).collect();
             stored.sort();
             named.sort();
             assert_eq!(named, stored, "{}", T::LAYER);

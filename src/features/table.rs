@@ -45,6 +45,7 @@ pub fn label_zh(property: &str) -> Option<&'static str> {
         "industrial_output_2020_wan_per_ha" => "2020年单位面积工业产值(万元/公顷)",
         "land_output_source" => "地均产出数据来源",
         "own_office" => "自有管理机构",
+        "stale" => "待核实",
         "positive_list" => "鼓励类产业",
         "negative_list" => "禁止类产业",
         "building_type" => "楼宇类型",

@@ -15,6 +15,8 @@ pub fn etag(snapshot: &Snapshot, req: &HttpRequest, audience: &Audience) -> Stri
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     // promoters read more than the public does, each in their scope: other representations
     audience.hash(&mut hasher);
+    // the stale flags change with the day
+    crate::inventory::Freshness::current().hash(&mut hasher);
     req.path().hash(&mut hasher);
     req.query_string().hash(&mut hasher);
     format!("W/\"{:x}-{}-{:016x}\"", super::boot_id(), snapshot.revision, hasher.finish())

@@ -25,6 +25,48 @@ async fn summary(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRes
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "public, no-cache")).json(summary))
 }
 
+/// Query of the 待核实 list.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StaleParams {
+    /// Only this district (adcode).
+    district: Option<String>,
+    /// Only this park.
+    park: Option<String>,
+    /// Only parcels or only buildings.
+    layer: Option<String>,
+}
+
+/// `GET /api/v1/stale?district=…&park=…&layer=…`: the parcels and buildings not verified within
+/// `stale_after_days`, oldest first: each office's 待核实 list.
+#[get("/api/v1/stale")]
+async fn stale(state: web::Data<AppState>, query: params::Query<StaleParams>) -> Result<HttpResponse, ApiError> {
+    let snapshot = state.snapshot();
+    if let Some(d) = query.district.as_deref().filter(|d| snapshot.districts.get(d).is_none()) {
+        return Err(ApiError::parameter("district", format!("there is no district '{d}' (give an adcode, such as 110118)"), format!("没有区 '{d}'（请给出行政区划代码，如 110118）")));
+    }
+    if let Some(p) = query.park.as_deref().filter(|p| snapshot.parks.get(p).is_none()) {
+        return Err(ApiError::parameter("park", format!("there is no park '{p}'"), format!("没有园区 '{p}'")));
+    }
+    let layer = match query.layer.as_deref() {
+        None => None,
+        Some(name) => match LayerName::parse(name) {
+            Some(l @ (LayerName::Parcels | LayerName::Buildings)) => Some(l),
+            _ => return Err(ApiError::parameter("layer", format!("'{name}' is not parcels or buildings"), format!("'{name}' 不是 parcels（地块）或 buildings（厂房楼宇）"))),
+        },
+    };
+    let today = crate::inventory::beijing_today();
+    let days = state.stale_after_days;
+    let rule = crate::inventory::Freshness::new(today, days);
+    let list = {
+        let q = crate::inventory::StaleQuery { district: query.district.as_deref(), park: query.park.as_deref(), layer };
+        crate::inventory::stale_list(&snapshot, &rule, today, &q)
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, no-cache"))
+        .json(serde_json::json!({ "stale_after_days": days, "today": today, "count": list.len(), "features": list })))
+}
+
 /// The export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -113,5 +155,5 @@ async fn export(state: web::Data<AppState>, req: HttpRequest, path: web::Path<St
 
 /// The routes of this module.
 pub fn routes(config: &mut web::ServiceConfig) {
-    config.service(summary).service(export);
+    config.service(summary).service(stale).service(export);
 }

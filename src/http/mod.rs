@@ -7,6 +7,7 @@ mod cors;
 mod edits;
 mod features;
 mod html;
+mod import;
 mod inventory;
 mod matching;
 mod openapi;
@@ -73,7 +74,7 @@ impl Default for Settings {
             cors_origins: Vec::new(),
             match_role: crate::model::Role::Public,
             auth_failures_per_minute: 20,
-            stale_after_days: 180,
+            stale_after_days: crate::inventory::DEFAULT_STALE_AFTER_DAYS,
             page: PageSettings::default(),
         }
     }
@@ -95,6 +96,8 @@ pub struct AppState {
     pub match_role: crate::model::Role,
     /// Counts failed authentications per client address.
     pub auth_failures: auth::FailureLimit,
+    /// Spreadsheet previews waiting for their commit.
+    imports: import::Previews,
     /// Days after which an unverified parcel or building is stale.
     pub stale_after_days: u32,
     /// The web page's files and base map.
@@ -104,6 +107,7 @@ pub struct AppState {
 impl AppState {
     /// State over the snapshot `cell` holds and, for writes, a store.
     pub fn new(cell: Arc<SnapshotCell>, store: Option<Arc<dyn Store>>, settings: &Settings) -> AppState {
+        crate::inventory::set_stale_after_days(settings.stale_after_days);
         let published = Arc::new(Published::new(cell.current()));
         let writer = store.clone().map(|store| Writer::new(store, published.clone()));
         AppState {
@@ -114,6 +118,7 @@ impl AppState {
             body_limit: settings.body_limit,
             match_role: settings.match_role,
             auth_failures: auth::FailureLimit::new(settings.auth_failures_per_minute),
+            imports: import::Previews::default(),
             stale_after_days: settings.stale_after_days,
             page: settings.page.clone(),
         }
@@ -184,6 +189,7 @@ pub fn configure(state: web::Data<AppState>, settings: &Settings) -> impl FnOnce
             .configure(matching::routes)
             .configure(inventory::routes)
             .configure(edits::routes)
+            .configure(import::routes)
             .configure(session::routes)
             .configure(page::routes)
             .service(openapi::document)

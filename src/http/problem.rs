@@ -84,6 +84,9 @@ pub enum ApiError {
     /// An export could not be written.
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
+    /// A spreadsheet could not be read at all.
+    #[error(transparent)]
+    Sheet(#[from] crate::sheet::SheetError),
     /// A body over the limit (bytes).
     #[error("the body is larger than the limit of {0} bytes")]
     TooLarge(usize),
@@ -121,6 +124,7 @@ impl Classified for ApiError {
             ApiError::Edit(e) => e.kind(),
             ApiError::Tile(e) => e.kind(),
             ApiError::Export(e) => e.kind(),
+            ApiError::Sheet(e) => e.kind(),
             ApiError::Parameter { .. } => ErrorKind::InvalidParameter,
             ApiError::Field { .. } => ErrorKind::InvalidField,
             ApiError::NotText | ApiError::Malformed(_) => ErrorKind::Malformed,
@@ -146,6 +150,7 @@ impl Classified for ApiError {
             ApiError::Edit(e) => e.blame(),
             ApiError::Tile(e) => e.blame(),
             ApiError::Export(e) => e.blame(),
+            ApiError::Sheet(e) => e.blame(),
             ApiError::Parameter { parameter, .. } => Blame::Parameter(parameter),
             ApiError::Field { field, .. } => Blame::Field(field),
             _ => Blame::Nothing,
@@ -160,6 +165,7 @@ impl Classified for ApiError {
             ApiError::Edit(e) => e.detail_zh(),
             ApiError::Tile(e) => e.detail_zh(),
             ApiError::Export(e) => e.detail_zh(),
+            ApiError::Sheet(e) => e.detail_zh(),
             ApiError::Parameter { parameter, reason_zh, .. } => Some(format!("参数 {parameter}：{reason_zh}")),
             ApiError::Field { field, reason_zh, .. } => Some(format!("字段 {field}：{reason_zh}")),
             ApiError::NotFound(said)

@@ -23,6 +23,10 @@ pub const MAX_VERTICES: usize = 50_000;
 /// Properties computed from the geometry, which an edit cannot set.
 const COMPUTED: [&str; 2] = ["area_m2", "area_mu"];
 
+/// Properties worked out on reading: a feature sent back as it was read carries them, and
+/// they are dropped.
+const DERIVED: [&str; 1] = [super::export::STALE];
+
 /// A parcel or a building space: what the write API edits.
 #[derive(Debug, Clone)]
 pub enum Space {
@@ -427,7 +431,7 @@ pub fn update(snapshot: &Snapshot, layer: LayerName, id: &str, body: &Value, mod
             Value::Null
         }
     };
-    for (key, value) in given {
+    for (key, value) in given.iter().filter(|(k, _)| !DERIVED.contains(&k.as_str())) {
         if key == "id" && value.as_str() != Some(id) {
             let (reason, reason_zh) = id_changed(value);
             fail("id", reason, reason_zh);
@@ -457,7 +461,7 @@ pub fn update(snapshot: &Snapshot, layer: LayerName, id: &str, body: &Value, mod
     }
     // null clears a property: for the decoder that is the same as leaving it out, except
     // where null has a meaning of its own (`available_from`: available now)
-    for (key, value) in given {
+    for (key, value) in given.iter().filter(|(k, _)| !DERIVED.contains(&k.as_str())) {
         properties.insert(key.clone(), value.clone());
     }
     properties.insert("id".into(), json!(id));

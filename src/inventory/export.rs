@@ -57,6 +57,8 @@ pub trait Exported: Feature {
     /// always have those columns.
     fn stored_properties(&self) -> JsonObject {
         let mut map = self.public_properties();
+        // worked out on reading, from verified_at and the day
+        map.remove(STALE);
         if let Some(c) = self.confidential() {
             for (key, value) in [("project", &c.project), ("project_id", &c.project_id), ("internal_note", &c.internal_note)] {
                 map.insert(key.into(), value.as_deref().map_or(JsonValue::Null, |v| JsonValue::String(v.into())));
@@ -93,13 +95,16 @@ pub trait Exported: Feature {
             Shape::Point(p) => point_geometry(p),
         }
     }
-    /// The item as a GeoJSON feature.
+    /// The item as a GeoJSON feature of a layer file (what `serve --data` reads; without what
+    /// is worked out on reading, such as `stale`).
     fn to_feature(&self) -> GeoFeature {
+        let mut properties = self.public_properties();
+        properties.remove(STALE);
         GeoFeature {
             bbox: None,
             geometry: Some(self.geometry()),
             id: Some(geojson::feature::Id::String(self.id().to_string())),
-            properties: Some(self.public_properties()),
+            properties: Some(properties),
             foreign_members: None,
         }
     }
@@ -124,6 +129,9 @@ impl<'a> From<&'a Confidential> for ConfidentialProperties<'a> {
 
 /// The property holding a building's footprint (a GeoJSON MultiPolygon, or null).
 pub const FOOTPRINT: &str = "footprint";
+
+/// The property saying a parcel or building was not verified within the window.
+pub const STALE: &str = "stale";
 
 /// The names of the confidential properties.
 pub const CONFIDENTIAL_PROPERTIES: [&str; 3] = ["project", "project_id", "internal_note"];
@@ -243,6 +251,7 @@ struct ParcelProperties<'a> {
     power_kva: Option<f64>,
     source: &'a str,
     verified_at: NaiveDate,
+    stale: bool,
 }
 
 impl Exported for Parcel {
@@ -273,6 +282,7 @@ impl Exported for Parcel {
             power_kva: self.power_kva,
             source: &self.provenance.source,
             verified_at: self.provenance.verified_at,
+            stale: crate::inventory::Freshness::current().is_stale(self.provenance.verified_at),
         }
     }
 }
@@ -296,6 +306,7 @@ struct BuildingProperties<'a> {
     zone: Option<&'a str>,
     source: &'a str,
     verified_at: NaiveDate,
+    stale: bool,
 }
 
 impl Exported for Building {
@@ -329,6 +340,7 @@ impl Exported for Building {
             zone: self.zone.as_deref(),
             source: &self.provenance.source,
             verified_at: self.provenance.verified_at,
+            stale: crate::inventory::Freshness::current().is_stale(self.provenance.verified_at),
         }
     }
 }

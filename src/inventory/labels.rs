@@ -25,6 +25,8 @@ pub struct Label<'a> {
     pub class: &'a str,
     /// Parcels: area in m²; buildings: floor area and vacant floor area in m².
     pub measures: [f64; 2],
+    /// When it was last verified (parcels and buildings), for the stale flag.
+    pub verified_at: Option<chrono::NaiveDate>,
 }
 
 const TEXTS: usize = 7;
@@ -34,8 +36,8 @@ impl<'a> Label<'a> {
         [self.id, self.name, self.district, self.park, self.zone, self.status, self.class]
     }
 
-    fn from_texts([id, name, district, park, zone, status, class]: [&'a str; TEXTS], measures: [f64; 2]) -> Label<'a> {
-        Label { id, name, district, park, zone, status, class, measures }
+    fn from_texts([id, name, district, park, zone, status, class]: [&'a str; TEXTS], measures: [f64; 2], verified_at: Option<chrono::NaiveDate>) -> Label<'a> {
+        Label { id, name, district, park, zone, status, class, measures, verified_at }
     }
 }
 
@@ -48,6 +50,7 @@ struct Chunk {
     /// Where each text ends in `text`, [`TEXTS`] a feature.
     ends: Vec<u32>,
     measures: Vec<[f64; 2]>,
+    verified_at: Vec<Option<chrono::NaiveDate>>,
 }
 
 impl Chunk {
@@ -57,6 +60,7 @@ impl Chunk {
             self.ends.push(self.text.len() as u32);
         }
         self.measures.push(label.measures);
+        self.verified_at.push(label.verified_at);
     }
 
     fn rows(&self) -> usize {
@@ -69,7 +73,7 @@ impl Chunk {
             let start = if n == 0 { 0 } else { self.ends[n - 1] as usize };
             &self.text[start..self.ends[n] as usize]
         });
-        Label::from_texts(texts, self.measures[i])
+        Label::from_texts(texts, self.measures[i], self.verified_at[i])
     }
 }
 
@@ -114,7 +118,12 @@ impl Labels {
         if within >= old.rows() {
             return;
         }
-        let mut chunk = Chunk { text: String::with_capacity(old.text.len() + 64), ends: Vec::with_capacity(old.ends.len()), measures: Vec::with_capacity(old.rows()) };
+        let mut chunk = Chunk {
+            text: String::with_capacity(old.text.len() + 64),
+            ends: Vec::with_capacity(old.ends.len()),
+            measures: Vec::with_capacity(old.rows()),
+            verified_at: Vec::with_capacity(old.rows()),
+        };
         for j in 0..old.rows() {
             chunk.push(&if j == within { label } else { old.row(j) });
         }
@@ -132,7 +141,7 @@ mod tests {
 
     fn label(i: usize, t: &[String; 2]) -> Label<'_> {
         let park = if i.is_multiple_of(2) { "MY" } else { "" };
-        Label { id: &t[0], name: &t[1], district: "110228", park, zone: "", status: "available", class: "M1", measures: [i as f64, 0.5] }
+        Label { id: &t[0], name: &t[1], district: "110228", park, zone: "", status: "available", class: "M1", measures: [i as f64, 0.5], verified_at: None }
     }
 
     #[test]

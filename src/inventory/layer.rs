@@ -145,6 +145,7 @@ impl Feature for Parcel {
             status: self.status.as_str(),
             class: self.land_use.as_str(),
             measures: [self.area.0, 0.0],
+            verified_at: Some(self.provenance.verified_at),
         }
     }
 }
@@ -169,6 +170,7 @@ impl Feature for Building {
             status: self.status.as_str(),
             class: self.building_type.as_str(),
             measures: [self.floor_area_m2, self.vacant_area_m2],
+            verified_at: Some(self.provenance.verified_at),
         }
     }
 }

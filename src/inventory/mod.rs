@@ -20,7 +20,7 @@ pub mod stats;
 
 pub use edit::{EditError, EditMode, Space};
 pub use error::InventoryError;
-pub use freshness::{beijing_today, Freshness};
+pub use freshness::{beijing_today, set_stale_after_days, stale_after_days, stale_list, Freshness, StaleEntry, StaleQuery, DEFAULT_STALE_AFTER_DAYS};
 pub use layer::{Feature, Layer, LayerName, Shape};
 pub use load::{check_policies, load, load_dir, load_dir_strict, read_dir, read_policies, LayerSource, LoadOptions, Loaded, CATALOGUE_FILE, POLICIES_FILE};
 pub use progress::{NoProgress, Progress};

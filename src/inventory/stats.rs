@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::snapshot::Snapshot;
+use super::Freshness;
 use crate::model::SpaceStatus;
 
 /// One row of a summary table.
@@ -37,9 +38,32 @@ pub struct Row {
     /// Park rows: where those figures come from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub land_output_source: Option<String>,
+    /// Share of the group's parcels and buildings verified within the last 90 days (0–1;
+    /// null without any).
+    pub verified_within_90d_share: Option<f64>,
+    /// The same within 180 days.
+    pub verified_within_180d_share: Option<f64>,
+    /// Spaces verified within 90 and 180 days, for the shares.
+    #[serde(skip)]
+    verified: [usize; 2],
 }
 
 impl Row {
+    fn verified_on(&mut self, verified_at: chrono::NaiveDate, windows: &[Freshness; 2]) {
+        for (count, window) in self.verified.iter_mut().zip(windows) {
+            if !window.is_stale(verified_at) {
+                *count += 1;
+            }
+        }
+    }
+
+    fn finish(mut self) -> Row {
+        let spaces = self.parcels + self.buildings;
+        let share = |n: usize| (spaces > 0).then(|| ((n as f64 / spaces as f64) * 1000.0).round() / 1000.0);
+        (self.verified_within_90d_share, self.verified_within_180d_share) = (share(self.verified[0]), share(self.verified[1]));
+        self
+    }
+
     fn add_parcel(&mut self, mu: f64, available: bool) {
         self.parcels += 1;
         self.area_mu += mu;
@@ -81,8 +105,14 @@ fn as_object<S: serde::Serializer>(pairs: &[(String, usize)], serializer: S) -> 
     serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
 }
 
-/// Computes the summary.
+/// Computes the summary, freshness as of today in Beijing.
 pub fn summarize(s: &Snapshot) -> Stats {
+    summarize_on(s, super::beijing_today())
+}
+
+/// Computes the summary, with the shares verified within 90 and 180 days before `today`.
+pub fn summarize_on(s: &Snapshot, today: chrono::NaiveDate) -> Stats {
+    let windows = [Freshness::new(today, 90), Freshness::new(today, 180)];
     let mut by_district: BTreeMap<String, Row> = s
         .districts
         .items()
@@ -140,9 +170,12 @@ pub fn summarize(s: &Snapshot) -> Stats {
         rows.push(by_status.entry(p.status).or_insert_with(|| labelled(p.status.as_str())));
         for row in rows {
             row.add_parcel(mu, available);
+            row.verified_on(p.provenance.verified_at, &windows);
         }
         for (code, name) in categories(&p.district, p.park.as_deref(), p.zone.as_deref(), &[]) {
-            by_industry.entry(code.clone()).or_insert_with(|| Row { key: code, label: name, ..Row::default() }).add_parcel(mu, available);
+            let row = by_industry.entry(code.clone()).or_insert_with(|| Row { key: code, label: name, ..Row::default() });
+            row.add_parcel(mu, available);
+            row.verified_on(p.provenance.verified_at, &windows);
         }
     }
     for b in s.buildings.items() {
@@ -159,19 +192,22 @@ pub fn summarize(s: &Snapshot) -> Stats {
         }
         for row in rows {
             row.add_building(vacant);
+            row.verified_on(b.provenance.verified_at, &windows);
         }
         for (code, name) in categories(&b.district, b.park.as_deref(), b.zone.as_deref(), &b.industries) {
-            by_industry.entry(code.clone()).or_insert_with(|| Row { key: code, label: name, ..Row::default() }).add_building(vacant);
+            let row = by_industry.entry(code.clone()).or_insert_with(|| Row { key: code, label: name, ..Row::default() });
+            row.add_building(vacant);
+            row.verified_on(b.provenance.verified_at, &windows);
         }
     }
     Stats {
         counts: s.counts().iter().map(|(l, n)| (l.to_string(), *n)).collect(),
-        by_district: by_district.into_values().collect(),
-        by_park: by_park.into_values().collect(),
-        by_zone: by_zone.into_values().collect(),
-        by_land_use: by_land_use.into_values().collect(),
-        by_status: by_status.into_values().collect(),
-        by_industry: by_industry.into_values().collect(),
+        by_district: by_district.into_values().map(Row::finish).collect(),
+        by_park: by_park.into_values().map(Row::finish).collect(),
+        by_zone: by_zone.into_values().map(Row::finish).collect(),
+        by_land_use: by_land_use.into_values().map(Row::finish).collect(),
+        by_status: by_status.into_values().map(Row::finish).collect(),
+        by_industry: by_industry.into_values().map(Row::finish).collect(),
     }
 }
 

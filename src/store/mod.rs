@@ -11,6 +11,7 @@ mod export;
 mod gpkg;
 mod merge;
 mod scope;
+pub mod spreadsheet;
 mod writer;
 
 pub use dataset::Dataset;

@@ -80,6 +80,8 @@ pub enum Prop<'a> {
     Number(f64),
     /// A value already in the layer's table.
     Interned(u32),
+    /// A flag written only when true (MVT has no null; a filter reads absent as false).
+    Flag(bool),
 }
 
 impl<'a> Prop<'a> {
@@ -110,6 +112,7 @@ impl<'a> Prop<'a> {
 #[derive(PartialEq, Eq, Hash)]
 enum ValueKey<'a> {
     Text(Cow<'a, str>),
+    True,
 }
 
 /// One MVT layer being filled.
@@ -149,7 +152,8 @@ impl<'a> LayerBuilder<'a> {
     /// The value's index in the layer's table; `None` for an absent value.
     pub fn intern(&mut self, prop: Prop<'a>) -> Option<u32> {
         let key = match prop {
-            Prop::Absent => return None,
+            Prop::Absent | Prop::Flag(false) => return None,
+            Prop::Flag(true) => ValueKey::True,
             Prop::Interned(index) => return Some(index),
             Prop::Text(s) => ValueKey::Text(Cow::Borrowed(s)),
             Prop::Owned(s) => ValueKey::Text(Cow::Owned(s)),
@@ -163,8 +167,11 @@ impl<'a> LayerBuilder<'a> {
         if let std::collections::hash_map::Entry::Occupied(seen) = &entry {
             return Some(*seen.get());
         }
-        let ValueKey::Text(text) = entry.key();
-        self.values.push(Value { string_value: Some(text.to_string()), ..Default::default() });
+        let value = match entry.key() {
+            ValueKey::Text(text) => Value { string_value: Some(text.to_string()), ..Default::default() },
+            ValueKey::True => Value { bool_value: Some(true), ..Default::default() },
+        };
+        self.values.push(value);
         entry.or_insert(next);
         Some(next)
     }

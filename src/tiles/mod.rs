@@ -160,6 +160,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
     let candidates = sorted(crate::inventory::with_layer!(snapshot, layer, |l| l.bbox_candidates(query)));
     let mut out = LayerBuilder::new(layer.as_str(), fields(layer), candidates.len());
     let promoter = audience.is_privileged();
+    let freshness = crate::inventory::Freshness::current();
     match layer {
         LayerName::Districts => {
             for &i in &candidates {
@@ -222,6 +223,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
                     Prop::Number(area.0),
                     Prop::Number(area.to_mu().0),
                     Prop::maybe(project),
+                    Prop::Flag(label.verified_at.is_some_and(|d| freshness.is_stale(d))),
                 ])?;
             }
         }
@@ -251,6 +253,7 @@ pub fn render(snapshot: &Snapshot, request: &TileRequest) -> Result<Option<Vec<u
                     Prop::text(label.zone),
                     industries,
                     Prop::maybe(project),
+                    Prop::Flag(label.verified_at.is_some_and(|d| freshness.is_stale(d))),
                 ])?;
             }
         }
@@ -349,6 +352,7 @@ pub fn fields(layer: LayerName) -> &'static [(&'static str, &'static str)] {
             ("area_m2", "Number: area in m²"),
             ("area_mu", "Number: area in 亩"),
             ("project", "String: the project it is promised to (promoters and above only)"),
+            ("stale", "Boolean: true when not verified within stale_after_days (absent otherwise)"),
         ],
         LayerName::Buildings => &[
             ("id", "String: building space id"),
@@ -362,6 +366,7 @@ pub fn fields(layer: LayerName) -> &'static [(&'static str, &'static str)] {
             ("zone", "String: 园中园 id"),
             ("industries", "String: suited industry codes, comma-separated"),
             ("project", "String: the project it is promised to (promoters and above only)"),
+            ("stale", "Boolean: true when not verified within stale_after_days (absent otherwise)"),
         ],
     }
 }

@@ -148,3 +148,30 @@ impl Raw {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {} {:?} {}", self.status, self.headers, String::from_utf8_lossy(&self.body)))
     }
 }
+
+/// A server over a fresh store made from the sample, with `settings`: its URL, the store (to
+/// make tokens) and the directory holding it.
+pub fn store_server(settings: chanye::http::Settings) -> (String, Arc<dyn chanye::store::Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = sample_dir();
+    let read = |name: &str| std::fs::read_to_string(sample.join(name)).unwrap();
+    let store = chanye::store::GpkgStore::create(&dir.path().join("store.gpkg")).unwrap();
+    let layers = ["districts", "parks", "zones", "parcels", "buildings"]
+        .iter()
+        .map(|l| chanye::inventory::LayerSource { layer: chanye::inventory::LayerName::parse(l).unwrap(), origin: l.to_string(), text: read(&format!("{l}.geojson")) })
+        .collect();
+    chanye::store::Store::import(&store, &chanye::store::Dataset { layers, catalogue: Some(read("industries.json")), policies: Some(read("policies.json")) }, &chanye::store::Import::default()).unwrap();
+    let cell = Arc::new(SnapshotCell::new(chanye::store::Store::snapshot(&store).unwrap().snapshot));
+    let store: Arc<dyn chanye::store::Store> = Arc::new(store);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let served = store.clone();
+    std::thread::spawn(move || chanye::http::run(cell, Some(served), listener, settings));
+    for _ in 0..100 {
+        if ureq::get(&format!("{url}/healthz")).call().is_ok() {
+            return (url, store, dir);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the server did not come up");
+}
