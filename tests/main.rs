@@ -5,6 +5,7 @@ mod common;
 mod cli;
 mod crash;
 mod edits;
+mod freshness;
 mod http;
 mod index;
 mod inventory;

@@ -152,9 +152,14 @@ impl Raw {
 /// A server over a fresh store made from the sample, with `settings`: its URL, the store (to
 /// make tokens) and the directory holding it.
 pub fn store_server(settings: chanye::http::Settings) -> (String, Arc<dyn chanye::store::Store>, tempfile::TempDir) {
+    store_server_on(&sample_dir(), settings)
+}
+
+/// The same over a fresh store made from the data directory `data` (the sample's policies
+/// when it has none).
+pub fn store_server_on(data: &std::path::Path, settings: chanye::http::Settings) -> (String, Arc<dyn chanye::store::Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let sample = sample_dir();
-    let read = |name: &str| std::fs::read_to_string(sample.join(name)).unwrap();
+    let read = |name: &str| std::fs::read_to_string(data.join(name)).or_else(|_| std::fs::read_to_string(sample_dir().join(name))).unwrap();
     let store = chanye::store::GpkgStore::create(&dir.path().join("store.gpkg")).unwrap();
     let layers = ["districts", "parks", "zones", "parcels", "buildings"]
         .iter()
