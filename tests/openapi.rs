@@ -23,6 +23,13 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
     for entry in std::fs::read_dir(dir).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         for line in text.lines().map(str::trim) {
+            // routes registered as resources (to give them their own body limit)
+            if let Some(rest) = line.split("web::resource(\"").nth(1) {
+                let path = rest.split('"').next().unwrap();
+                for method in ["get", "post", "put", "patch", "delete"].into_iter().filter(|m| line.contains(&format!(".route(web::{m}()"))) {
+                    routes.insert((method.to_string(), path.to_string()));
+                }
+            }
             for method in ["get", "post", "put", "patch", "delete"] {
                 let Some(rest) = line.strip_prefix(&format!("#[{method}(\"")) else { continue };
                 let path = rest.split('"').next().unwrap();
