@@ -574,6 +574,12 @@ export function setLang(l) {
   for (const f of listeners) f(lang);
 }
 
+// Modules with many strings of their own (editing, import) add them here at load.
+export function addStrings(zhStrings, enStrings) {
+  Object.assign(zh, zhStrings);
+  Object.assign(en, enStrings);
+}
+
 export function onLangChange(f) {
   listeners.push(f);
 }

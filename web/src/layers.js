@@ -10,6 +10,11 @@ export const OVERVIEW_MAXZOOM = 12;
 export const CLUSTER_LAYER = 'overview-clusters';
 export const POINT_LAYER = 'overview-points';
 export const FUTURE_LAYER = 'parcels-future';
+// Parcels and buildings not verified within the server's stale_after_days (`stale` in tiles).
+export const STALE_LAYER = 'parcels-stale';
+export const STALE_BUILDING_LAYER = 'buildings-stale';
+// a boolean in the tiles; compared as text so either encoding reads
+const STALE = ['==', ['to-string', ['get', 'stale']], 'true'];
 export const CLICKABLE = [POINT_LAYER, CLUSTER_LAYER, 'buildings-circle', 'parcels-fill', 'zones-fill', 'parks-fill', 'districts-fill'];
 
 export const STATUS_COLORS = {
@@ -81,6 +86,19 @@ function hatchImage(size = 8) {
   return { width: size, height: size, data };
 }
 
+// Stale features: dark stripes the other way round, so they read apart from the
+// available-later hatch and can lie over it.
+function staleImage(size = 10) {
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const on = (x - y + size) % size < 2;
+      data.set(on ? [92, 45, 12, 235] : [0, 0, 0, 0], (y * size + x) * 4);
+    }
+  }
+  return { width: size, height: size, data };
+}
+
 // Overview points: available-later parcels hollow, ringed in the available green.
 function pointColor(mode) {
   return ['case', ['==', ['get', 'future'], true], '#ffffff', parcelColor(mode)];
@@ -99,6 +117,7 @@ export function addLayers(map, { gcj, hasBasemap, color }) {
     clusterRadius: 40,
   });
   if (!map.hasImage('hatch')) map.addImage('hatch', hatchImage());
+  if (!map.hasImage('stale-hatch')) map.addImage('stale-hatch', staleImage());
 
   map.addLayer({
     id: 'districts-fill',
@@ -161,6 +180,14 @@ export function addLayers(map, { gcj, hasBasemap, color }) {
     paint: { 'fill-pattern': 'hatch' },
   });
   map.addLayer({
+    id: STALE_LAYER,
+    type: 'fill',
+    source: 'parcels',
+    'source-layer': 'parcels',
+    filter: STALE,
+    paint: { 'fill-pattern': 'stale-hatch' },
+  });
+  map.addLayer({
     id: 'parcels-line',
     type: 'line',
     source: 'parcels',
@@ -182,6 +209,24 @@ export function addLayers(map, { gcj, hasBasemap, color }) {
       'circle-opacity': 0.85,
       'circle-stroke-color': '#1f2933',
       'circle-stroke-width': 1,
+    },
+  });
+  // A dark ring around stale buildings (a dot is too small to hatch).
+  map.addLayer({
+    id: STALE_BUILDING_LAYER,
+    type: 'circle',
+    source: 'buildings',
+    'source-layer': 'buildings',
+    filter: STALE,
+    paint: {
+      'circle-radius': [
+        'interpolate', ['linear'], ['sqrt', ['max', 0, ['to-number', ['get', 'vacant_area_m2'], 0]]],
+        0, 6, 100, 10, 200, 14, 300, 19,
+      ],
+      'circle-opacity': 0,
+      'circle-stroke-color': '#5c2d0c',
+      'circle-stroke-width': 2,
+      'circle-stroke-opacity': 0.9,
     },
   });
   map.addLayer({
@@ -294,6 +339,12 @@ export function setOverview(map, points) {
   map.getSource('overview').setData(points);
 }
 
+// Hatch the stale features among those the filters keep.
+export function setStale(map, parcelFilter, buildingFilter) {
+  map.setFilter(STALE_LAYER, parcelFilter ? ['all', parcelFilter, STALE] : STALE);
+  map.setFilter(STALE_BUILDING_LAYER, buildingFilter ? ['all', buildingFilter, STALE] : STALE);
+}
+
 // Hatch the available-later parcels among those the filter keeps.
 export function setFuture(map, futureIds, parcelFilter) {
   const f = ['in', ['get', 'id'], ['literal', futureIds]];
@@ -306,8 +357,8 @@ const GROUPS = {
   districts: ['districts-fill', 'districts-line'],
   parks: ['parks-fill', 'parks-line'],
   zones: ['zones-fill', 'zones-line'],
-  parcels: [PARCEL_LAYER, FUTURE_LAYER, 'parcels-line', 'parcels-future-line', CLUSTER_LAYER, POINT_LAYER],
-  buildings: [BUILDING_LAYER],
+  parcels: [PARCEL_LAYER, FUTURE_LAYER, STALE_LAYER, 'parcels-line', 'parcels-future-line', CLUSTER_LAYER, POINT_LAYER],
+  buildings: [BUILDING_LAYER, STALE_BUILDING_LAYER],
 };
 
 export function setVisibility(map, visible) {

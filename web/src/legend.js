@@ -3,7 +3,8 @@
 import { t, tv } from './i18n.js';
 import { STATUS_COLORS, LANDUSE_COLORS, OTHER_COLOR, SCORE_RAMP } from './layers.js';
 
-export function renderLegend(el, { color, choropleth, lu = [] }) {
+// staleDays: the server's stale_after_days once known.
+export function renderLegend(el, { color, choropleth, lu = [], staleDays = null }) {
   const rows = [];
   if (choropleth) {
     const stops = SCORE_RAMP.map(([s, c]) => `${c} ${s}%`).join(',');
@@ -20,7 +21,8 @@ export function renderLegend(el, { color, choropleth, lu = [] }) {
   }
   rows.push(`<li><i class="sw" style="background:${OTHER_COLOR}"></i>${t('lu.other')}</li></ul>`);
   // Hatched in either colouring: available, but only from a later month.
-  rows.push(`<ul class="lg-list"><li data-key="future" data-testid="legend-future"><i class="sw hatch"></i>${escapeHtml(t('legend.future'))}</li></ul>`);
+  rows.push(`<ul class="lg-list"><li data-key="future" data-testid="legend-future"><i class="sw hatch"></i>${escapeHtml(t('legend.future'))}</li>
+    <li data-key="stale" data-testid="legend-stale"><i class="sw stale-hatch"></i>${escapeHtml(staleDays != null ? t('legend.stale', { n: staleDays }) : t('legend.stale_plain'))}</li></ul>`);
   // The filter reads land use as the matcher does; say so where it shows.
   if (color === 'landuse' || lu.length) rows.push(`<p class="lg-note" data-testid="legend-lu-note">${escapeHtml(t('legend.lu_rule'))}</p>`);
   rows.push(`<ul class="lg-list">

@@ -4,13 +4,14 @@ import maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
 
+import './i18n-edit.js';
 import { api } from './api.js';
 import { t, setLang, getLang, onLangChange } from './i18n.js';
 import { state, readUrl, update, onStateChange, writeUrl } from './state.js';
 import { loadCatalogue } from './catalogue.js';
 import {
-  addLayers, baseStyle, setParcelColor, setVisibility, setHighlight, setSelected, setPick, setChoropleth, setOverview, setFuture,
-  PARCEL_LAYER, BUILDING_LAYER, HIGHLIGHT_LAYER, HIGHLIGHT_BUILDING_LAYER, CLUSTER_LAYER, POINT_LAYER, FUTURE_LAYER, CLICKABLE, DEFAULT_VISIBLE,
+  addLayers, baseStyle, setParcelColor, setVisibility, setHighlight, setSelected, setPick, setChoropleth, setOverview, setFuture, setStale,
+  STALE_LAYER, STALE_BUILDING_LAYER, PARCEL_LAYER, BUILDING_LAYER, HIGHLIGHT_LAYER, HIGHLIGHT_BUILDING_LAYER, CLUSTER_LAYER, POINT_LAYER, FUTURE_LAYER, CLICKABLE, DEFAULT_VISIBLE,
 } from './layers.js';
 import { renderFilters, filterExpr, buildingsFiltered, apiQuery } from './filters.js';
 import { initSelection, refreshSelection, overviewPoints } from './selection.js';
@@ -18,6 +19,12 @@ import { addClusterCounts, expandCluster } from './clusters.js';
 import { futureFrom } from './supply.js';
 import { renderLegend } from './legend.js';
 import { initPanel, showFeature, closePanel } from './panel.js';
+import { authHeaders } from './token.js';
+import { initSessionUi, restoreSession, onSessionChange, hasRole } from './session.js';
+import { initCreating, reshape } from './creating.js';
+import { initDrawing, drawingActive } from './drawing.js';
+import { initStale, load as loadStale, staleDays } from './stale.js';
+import { initImporter } from './importer.js';
 import { initMatch } from './match.js';
 import { initCompare, refreshCompare } from './compare.js';
 import { initFirstTalk, firstTalkScores } from './firsttalk.js';
@@ -27,6 +34,24 @@ import { addLabels } from './labels.js';
 
 // Whole of Beijing, for the first view when the URL has no position.
 const BEIJING = [[115.42, 39.44], [117.51, 41.06]];
+
+// Our own tiles and TileJSON carry the token, so a promoter's tiles hold the confidential
+// `project` of the scope; nothing else (a base map elsewhere) ever sees it.
+function withToken(url) {
+  const auth = authHeaders();
+  if (!auth.Authorization) return undefined;
+  try {
+    const u = new URL(url, location.href);
+    if (u.origin === location.origin && u.pathname.startsWith('/tiles/')) return { url, headers: auth };
+  } catch {
+    // not a URL: leave it alone
+  }
+  return undefined;
+}
+
+// Tabs only some roles are given.
+const TAB_ROLE = { stale: 'promoter', import: 'editor' };
+const tabAllowed = (name) => !TAB_ROLE[name] || hasRole(TAB_ROLE[name]);
 
 window.chanyeReady = false;
 
@@ -51,6 +76,7 @@ async function start() {
     maxZoom: 19,
     dragRotate: false,
     pitchWithRotate: false,
+    transformRequest: withToken,
   });
   map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
@@ -75,6 +101,8 @@ async function start() {
     clusters: CLUSTER_LAYER,
     points: POINT_LAYER,
     future: FUTURE_LAYER,
+    stale: STALE_LAYER,
+    staleBuildings: STALE_BUILDING_LAYER,
   };
 
   const message = document.getElementById('map-message');
@@ -95,12 +123,21 @@ async function start() {
   await new Promise((resolve) => (map.loaded() ? resolve() : map.once('load', resolve)));
   addLayers(map, { gcj, hasBasemap, color: state.color });
   await catalogueReady;
+  // before the views: they show what the signed-in role may do
+  await restoreSession();
+  initSessionUi(document.getElementById('session'));
 
   addLabels(map, toShown);
+  const toWgs = (lon, lat) => (gcj ? gcj02ToWgs84(lon, lat) : [lon, lat]);
+  initDrawing(map, { toWgs, toShown });
 
   // ---- views
   const legendEl = document.getElementById('legend');
-  initPanel(document.getElementById('info'), { closed: () => setSelected(map, null) });
+  initPanel(document.getElementById('info'), {
+    closed: () => setSelected(map, null),
+    changed: featureChanged,
+    reshape: (layer, feature, etag) => reshape(layer, feature, etag),
+  });
   initCompare(document.getElementById('compare'));
   const mapView = document.getElementById('view-map');
   renderFilters(mapView, { zoomTo });
@@ -139,6 +176,11 @@ async function start() {
       map.getCanvas().style.cursor = 'crosshair';
       if (window.innerWidth <= 700) setCollapsed(true);
     },
+    stopPick() {
+      if (!pickCallback) return;
+      pickCallback = null;
+      map.getCanvas().style.cursor = '';
+    },
     setPick(center, km) {
       setPick(map, center, km);
     },
@@ -153,6 +195,53 @@ async function start() {
   initMatch(document.getElementById('view-match'), mapApi);
   initFirstTalk(document.getElementById('view-firsttalk'), mapApi);
   initStats(document.getElementById('view-stats'));
+  initCreating(document.getElementById('edit-bar'), document.getElementById('mode-bar'), {
+    startPick: mapApi.startPick,
+    stopPick: mapApi.stopPick,
+    changed: featureChanged,
+  });
+  initStale(document.getElementById('view-stale'), {
+    open: (layer, id) => openFeature(layer, id),
+    days: () => drawLegend(),
+  });
+  initImporter(document.getElementById('view-import'), { committed: () => featureChanged() });
+
+  // Tiles fetched again from the server. Deferred to the next frame: a filter set just before
+  // pauses the source until the frame, and MapLibre (5.24) then only re-parses the old tiles.
+  function reloadTiles(layers) {
+    map.once('render', () => {
+      for (const l of layers) map.refreshTiles(l);
+    });
+    map.triggerRepaint();
+  }
+  window.chanyeReloadTiles = reloadTiles;
+
+  // After a write: the tiles, the filtered set and the 待核实 list are read again.
+  function featureChanged(layer) {
+    reloadTiles(layer ? [layer] : ['parcels', 'buildings']);
+    refreshSelection(state);
+    if (state.tab === 'stale') loadStale();
+  }
+
+  async function openFeature(layer, id) {
+    try {
+      const f = await api.feature(layer, id);
+      fitGeometry(f.geometry);
+      setSelected(map, layer === 'parcels' ? id : null);
+      showFeature(layer, { ...f.properties });
+    } catch (e) {
+      message.hidden = false;
+      message.textContent = `${t('common.error')}${e.message}`;
+    }
+  }
+
+  onSessionChange(() => {
+    // tiles read again with (or without) the token's confidential fields
+    reloadTiles(['parcels', 'buildings']);
+    showTabButtons();
+    if (!tabAllowed(state.tab)) update({ tab: 'map' });
+    else if (state.tab === 'stale') loadStale();
+  });
 
   // The district or park chosen in the filters; '' = the whole city.
   let zoomSeq = 0;
@@ -181,7 +270,7 @@ async function start() {
   }
 
   function drawLegend() {
-    renderLegend(legendEl, { color: state.color, lu: state.lu, choropleth: state.tab === 'firsttalk' && !!firstTalkScores() });
+    renderLegend(legendEl, { color: state.color, lu: state.lu, choropleth: state.tab === 'firsttalk' && !!firstTalkScores(), staleDays: staleDays() });
   }
 
   let setKey = null;
@@ -198,7 +287,9 @@ async function start() {
       refreshSelection(state);
     }
     // Land use and area do not apply to buildings: hide them rather than show unfiltered space.
-    map.setFilter(BUILDING_LAYER, buildingsFiltered(state) ? ['==', ['get', 'id'], '\u0000'] : bf);
+    const shownBuildings = buildingsFiltered(state) ? ['==', ['get', 'id'], '\u0000'] : bf;
+    map.setFilter(BUILDING_LAYER, shownBuildings);
+    setStale(map, pf, shownBuildings);
     setParcelColor(map, state.color);
     setVisibility(map, state.layers ?? DEFAULT_VISIBLE);
     drawLegend();
@@ -206,7 +297,12 @@ async function start() {
 
   // ---- tabs and sidebar
   const tabs = [...document.querySelectorAll('.tab')];
+  function showTabButtons() {
+    for (const b of tabs) b.hidden = !tabAllowed(b.dataset.tab);
+  }
+  showTabButtons();
   function showTab(name) {
+    if (!tabAllowed(name)) name = 'map';
     for (const b of tabs) {
       b.classList.toggle('active', b.dataset.tab === name);
       b.setAttribute('aria-selected', b.dataset.tab === name ? 'true' : 'false');
@@ -215,6 +311,7 @@ async function start() {
     document.querySelector('.current-tab').textContent = t(`tab.${name}`);
     setChoropleth(map, name === 'firsttalk' ? firstTalkScores() : null, hasBasemap);
     if (name === 'stats') showStats();
+    if (name === 'stale') loadStale();
     drawLegend();
   }
   for (const b of tabs) {
@@ -248,7 +345,7 @@ async function start() {
   const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'hover-pop', offset: 8 });
   const hoverLayers = CLICKABLE.filter((l) => l !== 'districts-fill');
   map.on('mousemove', (e) => {
-    if (pickCallback) return;
+    if (pickCallback || drawingActive()) return;
     const f = map.queryRenderedFeatures(e.point, { layers: hoverLayers })[0];
     map.getCanvas().style.cursor = f ? 'pointer' : '';
     if (f && f.properties.name) popup.setLngLat(e.lngLat).setText(f.properties.name).addTo(map);
@@ -267,6 +364,7 @@ async function start() {
       if (window.innerWidth <= 700) setCollapsed(false);
       return;
     }
+    if (drawingActive()) return; // terra-draw has the clicks
     const pad = 4; // a few pixels of slack for small dots on touch screens
     const box = [[e.point.x - pad, e.point.y - pad], [e.point.x + pad, e.point.y + pad]];
     popup.remove();
@@ -287,6 +385,7 @@ async function start() {
 
   // The views were built after the first translation pass: translate them now.
   setLang(state.lang);
+  if (!tabAllowed(state.tab)) update({ tab: 'map' });
   showTab(state.tab);
   applyState();
   writeUrl();

@@ -8,6 +8,8 @@ import { catalogue, industryLabel, industryList, districtLabel, parkLabel, zoneL
 import { escapeHtml } from './legend.js';
 import { statusChip } from './supply.js';
 import { listingItem } from './policies.js';
+import { session, onSessionChange, inScope, scopeLabel } from './session.js';
+import { renderEditTools, offersTools } from './editing.js';
 
 export const M2_PER_MU = 10000 / 15;
 
@@ -15,11 +17,33 @@ let el = null;
 let current = null; // {layer, props}
 let seq = 0;
 let onClose = null;
+let hooks = {};
 
-export function initPanel(element, { closed }) {
+// closed(): the panel was closed; changed(layer, id, feature|null): a write succeeded;
+// reshape(layer, feature, etag): an editor asked for a new outline.
+export function initPanel(element, { closed, changed = () => {}, reshape = () => {} }) {
   el = element;
   onClose = closed;
+  hooks = { changed, reshape };
   onLangChange(() => current && showFeature(current.layer, current.props));
+  onSessionChange(() => current && showFeature(current.layer, current.props));
+}
+
+// Something other than a feature (a new feature's form): a title and a body built by build(body).
+export function showCustom(title, build) {
+  ++seq; // a feature still loading must not replace it
+  current = null;
+  el.hidden = false;
+  el.innerHTML = `<div class="info-head"><div><h3>${escapeHtml(title)}</h3></div>
+    <button class="close" data-testid="info-close" title="${t('info.close')}">×</button></div>
+    <div class="info-body"></div>`;
+  el.querySelector('.close').addEventListener('click', closePanel);
+  build(el.querySelector('.info-body'));
+}
+
+// The feature shown now, if any: {layer, props}.
+export function shownFeature() {
+  return current;
 }
 
 export function closePanel() {
@@ -114,7 +138,8 @@ export function policyList(measures) {
   return `<ul class="policies" data-testid="info-policies">${current.map(listingItem).join('')}</ul>${note}`;
 }
 
-export async function showFeature(layer, props) {
+// preset: {feature, etag, message} when the caller holds the feature as just written.
+export async function showFeature(layer, props, preset = null) {
   const my = ++seq;
   current = { layer, props };
   el.hidden = false;
@@ -125,14 +150,23 @@ export async function showFeature(layer, props) {
     <div class="info-body"><p class="muted">${t('info.loading')}</p></div>`;
   el.querySelector('.close').addEventListener('click', closePanel);
 
-  // Full properties from the collection; the tile only has a summary.
+  // Full properties from the collection; the tile only has a summary. Parcels and
+  // buildings are read as stored now, with the ETag a write must name.
+  const editable = layer === 'parcels' || layer === 'buildings';
   let full = props;
+  let feature = null;
+  let etag = null;
   try {
-    const f = await api.feature(layer, props.id);
-    full = { ...props, ...f.properties };
+    if (preset) ({ feature, etag } = preset);
+    else if (editable) ({ data: feature, etag } = await api.featureNow(layer, props.id));
+    else feature = await api.feature(layer, props.id);
+    full = { ...props, ...feature.properties };
   } catch {
     // keep the tile's properties
   }
+  if (my !== seq) return;
+  current = { layer, props: full };
+  if (layer !== 'districts') el.querySelector('.info-head h3').textContent = full.name || full.id;
   const parkId = layer === 'parks' ? full.id : full.park;
   const zoneId = layer === 'zones' ? full.id : full.zone;
   const districtId = layer === 'districts' ? full.id : full.district || catalogue.parks.get(parkId)?.district;
@@ -179,14 +213,43 @@ export async function showFeature(layer, props) {
       ? zone.industries
       : park?.industries;
   rows.push(row(t('info.industries'), chips(inds)));
-  rows.push(row(t('info.verified_at'), escapeHtml(full.verified_at)));
+  const stale = full.stale === true || full.stale === 'true';
+  rows.push(row(t('info.verified_at'), `<span data-testid="verified-at">${escapeHtml(full.verified_at ?? '')}</span>${stale ? ` <span class="tag tag-stale" data-testid="stale-tag">${t('stale.tag')}</span>` : ''}`));
+  // Confidential: only in a promoter's reading within the token's scope.
+  rows.push(row(t('edit.f.project'), escapeHtml(full.project)));
+  rows.push(row(t('edit.f.project_id'), escapeHtml(full.project_id)));
+  rows.push(row(t('edit.f.internal_note'), escapeHtml(full.internal_note)));
 
   const measures = pol.measures || [];
   const shown = measures.filter((m) => m.status !== 'expired').length;
   const body = el.querySelector('.info-body');
   body.innerHTML = `<table class="kv">${rows.join('')}</table>
+    <div class="edit-slot"></div>
     ${park ? parkFigures(park) : ''}
     ${park ? admissionTable(park) : ''}
     <h4>${t('info.policies')} (${shown})</h4>${policyList(measures)}
     ${full.source ? `<p class="source"><small>${t('info.source')}: ${escapeHtml(full.source)}</small></p>` : ''}`;
+  if (editable && feature && session()) editSlot(body.querySelector('.edit-slot'), layer, feature, etag, preset?.message);
+}
+
+function editSlot(slot, layer, feature, etag, message) {
+  if (!offersTools(layer)) return;
+  if (!inScope(feature.properties)) {
+    slot.innerHTML = `<p class="muted small" data-testid="out-of-scope">${t('edit.out_of_scope', { scope: escapeHtml(scopeLabel(session().scope)) })}</p>`;
+    return;
+  }
+  const id = feature.properties.id;
+  const tools = renderEditTools(slot, {
+    layer,
+    feature,
+    etag,
+    hooks: {
+      show: (f, tag, msg) => showFeature(layer, { ...f.properties }, { feature: f, etag: tag, message: msg }),
+      reload: () => showFeature(layer, { id }),
+      changed: hooks.changed,
+      closed: closePanel,
+      reshape: hooks.reshape,
+    },
+  });
+  if (message) tools.done(message);
 }

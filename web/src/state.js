@@ -34,7 +34,7 @@ export function readUrl() {
   state.max_mu = num(q.get('max_mu'));
   state.color = q.get('color') === 'landuse' ? 'landuse' : 'status';
   state.lang = q.get('lang') === 'en' ? 'en' : 'zh';
-  state.tab = ['map', 'match', 'firsttalk', 'stats'].includes(q.get('tab')) ? q.get('tab') : 'map';
+  state.tab = ['map', 'match', 'firsttalk', 'stats', 'stale', 'import'].includes(q.get('tab')) ? q.get('tab') : 'map';
   state.layers = q.has('layers') ? splitList(q.get('layers')) : null;
 }
 

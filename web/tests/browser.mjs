@@ -11,6 +11,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inflateSync } from 'node:zlib';
+import { xlsx } from './xlsx.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -179,8 +181,13 @@ async function renderedParcels(page) {
   });
 }
 
-function watchPage(page, errors) {
+// allowed: statuses a check asks for on purpose (a 412 or 422 the page must explain);
+// Chromium logs them as console errors too.
+function watchPage(page, errors, allowed = new Set()) {
+  const expected = (status) => allowed.has(status);
   page.on('console', (m) => {
+    const status = /status of (\d{3})/.exec(m.text());
+    if (status && expected(Number(status[1]))) return;
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
@@ -192,7 +199,7 @@ function watchPage(page, errors) {
     errors.push(`requestfailed: ${r.url()} ${f}`);
   });
   page.on('response', (r) => {
-    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+    if (r.status() >= 400 && !expected(r.status())) errors.push(`HTTP ${r.status()}: ${r.url()}`);
   });
 }
 
@@ -258,8 +265,13 @@ function todayIso() {
 
 // An editor's bearer token for a running server's store, made with the CLI.
 function editorToken(srv) {
+  return makeToken(srv, 'editor');
+}
+
+// A token of a role, city-wide or with scope flags (['--district', '110118']).
+function makeToken(srv, role, scope = [], name = `browser-test-${role}-${Date.now()}`) {
   return new Promise((res, rej) => {
-    const args = ['token', 'create', '--store', join(srv.dir, 'chanye.gpkg'), '--role', 'editor', '--name', `browser-test-${Date.now()}`];
+    const args = ['token', 'create', '--store', join(srv.dir, 'chanye.gpkg'), '--role', role, '--name', name, ...scope];
     const p = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -1130,7 +1142,610 @@ async function main() {
     return `${zh} / ${en}`;
   });
 
+  await editChecks(context, base);
   await gcjChecks(context, first, center);
+}
+
+// ---- Issue 19: signing in, the status workflow, editing, drawing, importing, 待核实.
+
+// The colour of one pixel of the page: a 1×1 screenshot, its PNG decoded (for one pixel
+// every PNG row filter leaves the bytes as they are).
+async function pixelAt(page, x, y) {
+  const png = await page.screenshot({ clip: { x: Math.round(x), y: Math.round(y), width: 1, height: 1 } });
+  const idat = [];
+  for (let pos = 8; pos < png.length; ) {
+    const len = png.readUInt32BE(pos);
+    if (png.toString('ascii', pos + 4, pos + 8) === 'IDAT') idat.push(png.subarray(pos + 8, pos + 8 + len));
+    pos += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  return [raw[1], raw[2], raw[3]];
+}
+
+// Which status colour of the parcel layer's paint a pixel is nearest to (drawn at 75% over a light base).
+async function statusAtPixel(page, x, y) {
+  const paint = await page.evaluate(() => window.chanyeMap.getPaintProperty(window.chanyeLayers.parcels, 'fill-color'));
+  const rgb = await pixelAt(page, x, y);
+  const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+  let best = null;
+  for (let i = 2; i + 1 < paint.length; i += 2) {
+    const c = hex(paint[i + 1]).map((v) => 0.75 * v + 0.25 * 245);
+    const d = Math.hypot(...c.map((v, k) => v - rgb[k]));
+    if (!best || d < best.d) best = { status: paint[i], d };
+  }
+  return { ...best, rgb };
+}
+
+// Metres between two lon/lat points (haversine).
+function metres([lon1, lat1], [lon2, lat2]) {
+  const r = Math.PI / 180;
+  const a = Math.sin(((lat2 - lat1) * r) / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(((lon2 - lon1) * r) / 2) ** 2;
+  return 2 * 6371008.8 * Math.asin(Math.sqrt(a));
+}
+
+function centreOf(geometry) {
+  const b = bboxOf(geometry);
+  return [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
+}
+
+async function signInPage(page, token) {
+  await page.click('[data-testid=signin-open]');
+  await page.fill('[data-testid=signin-token]', token);
+  await page.click('[data-testid=signin-submit]');
+  await page.waitForSelector('[data-testid=session-user]', { timeout: 10000 });
+}
+
+// The panel shows the feature, loaded; with tools: its edit tools (or the out-of-scope note) too.
+async function waitPanel(page, id, tools = true) {
+  await page.waitForFunction(
+    ([id, tools]) => {
+      const el = document.querySelector('[data-testid=info-panel]');
+      if (!el || el.hidden || el.querySelector('table.kv code')?.textContent !== id) return false;
+      if (el.querySelector('.info-body').textContent.includes('加载')) return false;
+      return !tools || !!el.querySelector('[data-testid=audit-list]:not([aria-busy])') || !!el.querySelector('[data-testid=out-of-scope]');
+    },
+    [id, tools],
+    { timeout: 20000 },
+  );
+}
+
+// The first feature a click at its centre (zoom 16) opens, not a building dot over a parcel.
+async function findClickable(page, layer, features) {
+  for (const f of features) {
+    const c = layer === 'buildings' ? f.geometry.coordinates : centreOf(f.geometry);
+    await page.evaluate(([c]) => window.chanyeMap.jumpTo({ center: c, zoom: 16 }), [c]);
+    await waitIdle(page);
+    const hit = await page.evaluate(([c]) => {
+      const m = window.chanyeMap;
+      const p = m.project(c);
+      const box = [[p.x - 4, p.y - 4], [p.x + 4, p.y + 4]];
+      return m.queryRenderedFeatures(box, { layers: [window.chanyeLayers.buildings, window.chanyeLayers.parcels] })[0]?.properties.id;
+    }, [c]);
+    if (hit === f.properties.id) return f;
+  }
+  throw new Error(`no ${layer} among ${features.length} can be clicked alone`);
+}
+
+// Clicks the feature on the map (as findClickable left the view) and waits for its panel.
+async function openOnMap(page, layer, f, tools = true) {
+  const c = layer === 'buildings' ? f.geometry.coordinates : centreOf(f.geometry);
+  await page.evaluate(([c]) => window.chanyeMap.jumpTo({ center: c, zoom: 16 }), [c]);
+  await waitIdle(page);
+  const pt = await page.evaluate(([c]) => window.chanyeMap.project(c), [c]);
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.click(box.x + pt.x, box.y + pt.y);
+  await waitPanel(page, f.properties.id, tools);
+  // off the map, so the name popup does not cover the feature
+  await page.mouse.move(box.x + box.width + 40, box.y + 200);
+  return { x: box.x + pt.x, y: box.y + pt.y, c };
+}
+
+async function renderedAt(page, c, layer) {
+  return page.evaluate(([c, layer]) => {
+    const m = window.chanyeMap;
+    return m.queryRenderedFeatures(m.project(c), { layers: [window.chanyeLayers[layer]] }).map((f) => f.properties);
+  }, [c, layer]);
+}
+
+async function editChecks(context, base) {
+  const srv = servers[0];
+  const promoter = await makeToken(srv, 'promoter', ['--district', '110118'], '王科长（浏览器测试）');
+  const editor = await makeToken(srv, 'editor', ['--district', '110118'], '李编辑（浏览器测试）');
+  const call = async (method, path, token, { body, etag, lang, type } = {}) => {
+    const headers = {};
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (etag) headers['If-Match'] = etag;
+    if (lang) headers['Accept-Language'] = lang;
+    if (body !== undefined) headers['Content-Type'] = type || 'application/json';
+    const r = await fetch(base + path, { method, headers, body: body === undefined || Buffer.isBuffer(body) ? body : JSON.stringify(body) });
+    const text = await r.text();
+    return { status: r.status, etag: r.headers.get('etag'), data: text ? JSON.parse(text) : null };
+  };
+  const get = async (path, token) => {
+    const r = await call('GET', path, token);
+    if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${JSON.stringify(r.data)}`);
+    return r;
+  };
+  const item = (layer, id) => `/collections/${layer}/items/${encodeURIComponent(id)}`;
+  const daysAgo = (n) => new Date(Date.now() + 8 * 3600e3 - n * 86400e3).toISOString().slice(0, 10);
+  const beijingToday = daysAgo(0);
+  const allowed = new Set([401, 412, 422]);
+  const errors = [];
+  const page = await context.newPage();
+  watchPage(page, errors, allowed);
+  const tileAuth = [];
+  page.on('request', async (r) => {
+    if (/\/tiles\/(parcels|buildings)\/\d/.test(r.url())) tileAuth.push((await r.allHeaders()).authorization || '');
+  });
+  await page.goto(`${base}/map/`);
+  await waitReady(page);
+
+  const me = (await get('/api/v1/me', promoter)).data;
+  const available = (await get('/collections/parcels/items?district=110118&status=available&limit=1000', promoter)).data.features;
+  // recently verified, available now: plain colour, no hatch over it
+  const plain = available.filter((f) => !f.properties.available_from && f.properties.verified_at >= daysAgo(150));
+
+  await check('signing in: a wrong token is refused; the header shows name, role and scope from /api/v1/me; the token is in sessionStorage only and rides on tile requests', async () => {
+    await page.click('[data-testid=signin-open]');
+    await page.fill('[data-testid=signin-token]', 'not-a-token');
+    await page.click('[data-testid=signin-submit]');
+    await page.waitForSelector('[data-testid=signin-error]:not([hidden])');
+    const refused = await page.textContent('[data-testid=signin-error]');
+    assert(refused.includes('令牌无效'), `a wrong token reads ${refused}`);
+    await page.click('[data-testid=signin-cancel]');
+    assert(!(await page.isVisible('[data-testid=tab-stale]')), '待核实 is offered before signing in');
+    await signInPage(page, promoter);
+    const shown = {
+      name: await page.textContent('[data-testid=session-name]'),
+      role: await page.textContent('[data-testid=session-role]'),
+      scope: await page.textContent('[data-testid=session-scope]'),
+    };
+    assert(shown.name === me.name, `name ${shown.name}, API ${me.name}`);
+    assert(me.role === 'promoter' && shown.role === '招商专员', `role ${shown.role}, API ${me.role}`);
+    assert(me.scope.kind === 'district' && shown.scope === me.scope.name, `scope ${shown.scope}, API ${JSON.stringify(me.scope)}`);
+    const kept = await page.evaluate(() => ({ session: Object.values(sessionStorage), local: Object.values(localStorage), cookie: document.cookie, url: location.href }));
+    assert(kept.session.includes(promoter), 'the token is not in sessionStorage');
+    assert(!kept.local.some((v) => v.includes(promoter)), 'the token is in localStorage');
+    const cookies = await context.cookies();
+    assert(!kept.cookie.includes(promoter) && !cookies.some((c) => c.value.includes(promoter)), 'the token is in a cookie');
+    assert(!kept.url.includes(promoter), 'the token is in the URL');
+    assert(await page.isVisible('[data-testid=tab-stale]'), 'no 待核实 tab for a promoter');
+    assert(!(await page.isVisible('[data-testid=tab-import]')), 'a promoter is offered 导入');
+    tileAuth.length = 0;
+    await page.evaluate(([c]) => window.chanyeMap.jumpTo({ center: c, zoom: 14 }), [centreOf(plain[0].geometry)]);
+    await waitIdle(page);
+    assert(tileAuth.length > 0, 'no parcel or building tile was requested');
+    assert(tileAuth.every((a) => a === `Bearer ${promoter}`), `tile requests without the token: ${tileAuth.filter((a) => a !== `Bearer ${promoter}`).length} of ${tileAuth.length}`);
+    await shot(page, '12-signed-in');
+    return `${shown.name} · ${shown.role} · ${shown.scope}; ${tileAuth.length} tile requests with the token`;
+  });
+
+  let changedParcel = null;
+  await check('a promoter moves a parcel to 洽谈中 with the workflow buttons: new colour on the map at once, the API and the audit trail agree', async () => {
+    const target = await findClickable(page, 'parcels', plain);
+    const id = target.properties.id;
+    const before = await get(item('parcels', id), promoter);
+    const at = await openOnMap(page, 'parcels', target);
+    const offered = await page.$$eval('[data-testid=edit-tools] [data-to]', (els) => els.map((e) => e.dataset.to));
+    assert(JSON.stringify(offered) === '["negotiating"]', `an available parcel offers a promoter ${offered}`);
+    const colourBefore = await statusAtPixel(page, at.x, at.y);
+    assert(colourBefore.status === 'available', `the parcel is painted ${colourBefore.status} (${colourBefore.rgb}) before`);
+    const project = `浏览器测试项目 ${Date.now()}`;
+    await page.click('[data-testid=status-to-negotiating]');
+    await page.fill('[data-testid=status-form] [data-field=project]', project);
+    await page.fill('[data-testid=status-form] [data-field=project_id]', 'BT-001');
+    await page.fill('[data-testid=status-form] [data-field=note]', '投资方已看地');
+    await page.click('[data-testid=status-confirm]');
+    await page.waitForSelector('[data-testid=edit-done]:not([hidden])', { timeout: 10000 });
+    const chip = await page.textContent('[data-testid=info-panel] [data-testid=status-chip]');
+    assert(chip === '洽谈中', `the panel's status reads ${chip}`);
+    const after = await get(item('parcels', id), promoter);
+    const p = after.data.properties;
+    assert(p.status === 'negotiating' && p.project === project && p.project_id === 'BT-001', `API: ${p.status} ${p.project} ${p.project_id}`);
+    assert(after.etag && after.etag !== before.etag, `ETag ${before.etag} → ${after.etag}`);
+    // the map, without a reload: the rendered feature and the paint at that point
+    await page.waitForFunction(
+      ([c, id]) => {
+        const m = window.chanyeMap;
+        return m.queryRenderedFeatures(m.project(c), { layers: [window.chanyeLayers.parcels] }).some((f) => f.properties.id === id && f.properties.status === 'negotiating');
+      },
+      [at.c, id],
+      { timeout: 10000 },
+    );
+    await waitIdle(page);
+    const rendered = (await renderedAt(page, at.c, 'parcels')).find((x) => x.id === id);
+    assert(rendered.project === project, `the promoter's tile carries project ${rendered.project}`);
+    const colourAfter = await statusAtPixel(page, at.x, at.y);
+    assert(colourAfter.status === 'negotiating', `the parcel is painted ${colourAfter.status} (${colourAfter.rgb}) after`);
+    // the next steps offered, and the audit trail newest first as the API lists it
+    const next = await page.$$eval('[data-testid=edit-tools] [data-to]', (els) => els.map((e) => e.dataset.to).sort());
+    assert(JSON.stringify(next) === '["available","reserved"]', `from 洽谈中 a promoter is offered ${next}`);
+    const audit = (await get(`/api/v1/audit?feature=${encodeURIComponent(id)}`, promoter)).data.entries.sort((a, b) => b.seq - a.seq);
+    const shownAudit = await page.$$eval('[data-testid=audit-entry]', (els) => els.map((e) => ({ action: e.dataset.action, text: e.textContent })));
+    assert(shownAudit.length === audit.length, `${shownAudit.length} audit entries shown, API ${audit.length}`);
+    assert(shownAudit[0].action === 'status' && audit[0].action === 'status', `newest entry ${shownAudit[0].action}`);
+    for (const want of ['可供应', '洽谈中', project, '投资方已看地', me.name]) assert(shownAudit[0].text.includes(want), `the newest entry lacks ${want}: ${shownAudit[0].text}`);
+    await shot(page, '13-status-changed');
+    changedParcel = { id, at };
+    return `${id}: ${colourBefore.status} rgb(${colourBefore.rgb}) → ${colourAfter.status} rgb(${colourAfter.rgb}); ETag ${before.etag} → ${after.etag}; ${audit.length} audit entries`;
+  });
+
+  await check('a feature outside the token\'s scope (a 大兴区 parcel for a 密云区 promoter) shows no edit tools', async () => {
+    const daxing = (await get('/collections/parcels/items?district=110115&limit=50')).data.features;
+    const target = await findClickable(page, 'parcels', daxing);
+    await openOnMap(page, 'parcels', target);
+    assert(!(await page.$('[data-testid=info-panel] [data-testid=edit-tools]')), 'edit tools on a 大兴区 parcel');
+    assert(!(await page.$('[data-testid=info-panel] [data-to]')), 'status buttons on a 大兴区 parcel');
+    const note = await page.textContent('[data-testid=out-of-scope]');
+    assert(note.includes(me.scope.name), `the note reads ${note}`);
+    // and the server would refuse the write the page does not offer
+    const r = await call('POST', `/api/v1/parcels/${encodeURIComponent(target.properties.id)}/verify`, promoter, { etag: (await get(item('parcels', target.properties.id))).etag });
+    assert(r.status === 403, `the API answers a write out of scope with ${r.status}`);
+    return `${target.properties.id}: ${note}`;
+  });
+
+  // One parcel and one building of 密云 made stale through the API, so the checks do not hang on the sample's dates.
+  const staleParcel = await findClickable(page, 'parcels', plain.filter((f) => f.properties.id !== changedParcel?.id));
+  const staleBuilding = (await get('/collections/buildings/items?district=110118&limit=1')).data.features[0];
+  for (const [layer, f] of [['parcels', staleParcel], ['buildings', staleBuilding]]) {
+    const now = await get(item(layer, f.properties.id), editor);
+    const r = await call('PATCH', item(layer, f.properties.id), editor, { etag: now.etag, body: { properties: { verified_at: '2020-01-15' } } });
+    if (r.status !== 200) log(`# PATCH ${f.properties.id} verified_at: ${r.status} ${JSON.stringify(r.data)}`);
+  }
+
+  await check('a feature not verified for stale_after_days is hatched on the map (tiles carry stale), apart from the available-later hatch', async () => {
+    const id = staleParcel.properties.id;
+    const api = (await get(item('parcels', id), promoter)).data.properties;
+    assert(api.stale === true, `the API's ${id} has stale ${api.stale} (verified_at ${api.verified_at})`);
+    await page.click('[data-testid=info-close]').catch(() => {});
+    const tileLog = [];
+    const onTile = async (r) => {
+      if (r.url().includes('/tiles/parcels/')) tileLog.push(`${r.url().split('/tiles/')[1]} ${r.status()} ${r.headers().etag} ${r.request().headers()['if-none-match'] || ''}`);
+    };
+    page.on('response', onTile);
+    await page.evaluate(() => window.chanyeReloadTiles(['parcels']));
+    const c = centreOf(staleParcel.geometry);
+    await page.evaluate(([c]) => window.chanyeMap.jumpTo({ center: c, zoom: 16 }), [c]);
+    await waitIdle(page);
+    // the reloaded tiles may land after the first idle
+    await page
+      .waitForFunction(([c, id]) => {
+        const m = window.chanyeMap;
+        return m.queryRenderedFeatures(m.project(c), { layers: [window.chanyeLayers.stale] }).some((f) => f.properties.id === id);
+      }, [c, id], { timeout: 15000 })
+      .catch(() => {});
+    const hatched = (await renderedAt(page, c, 'stale')).map((p) => p.id);
+    if (!hatched.includes(id)) {
+      const seen = (await renderedAt(page, c, 'parcels')).map((p) => `${p.id}:${p.stale}`);
+      const filter = await page.evaluate(() => JSON.stringify(window.chanyeMap.getFilter(window.chanyeLayers.stale)));
+      const zoom = await page.evaluate(() => [window.chanyeMap.getZoom(), window.chanyeMap.getSource('parcels').maxzoom]);
+      throw new Error(`${id} is not hatched as stale (${hatched}); drawn there: ${seen}; filter ${filter}; url ${page.url()}; zoom ${zoom}; tiles ${tileLog.join(' ; ')}`);
+    }
+    const future = (await renderedAt(page, c, 'future')).map((p) => p.id);
+    assert(!future.includes(id), `${id} is hatched as available later`);
+    const pattern = await page.evaluate(() => [window.chanyeMap.getPaintProperty(window.chanyeLayers.stale, 'fill-pattern'), window.chanyeMap.getPaintProperty(window.chanyeLayers.future, 'fill-pattern')]);
+    assert(pattern[0] && pattern[0] !== pattern[1], `stale and available-later patterns: ${pattern}`);
+    page.off('response', onTile);
+    const legend = await page.textContent('[data-testid=legend-stale]');
+    assert(legend.includes('待核实'), `legend: ${legend}`);
+    await shot(page, '14-stale-hatched');
+    return `${id} hatched with ${pattern[0]}; legend ${legend}`;
+  });
+
+  await check('核实无误 in the panel sets verified_at to today (Beijing), the API agrees and the hatch goes', async () => {
+    const id = staleParcel.properties.id;
+    await openOnMap(page, 'parcels', staleParcel);
+    const was = await page.textContent('[data-testid=info-panel] [data-testid=verified-at]');
+    assert(was !== beijingToday, `${id} already reads ${was}`);
+    await page.click('[data-testid=verify]');
+    await page.waitForSelector('[data-testid=edit-done]:not([hidden])', { timeout: 10000 });
+    const shownDate = await page.textContent('[data-testid=info-panel] [data-testid=verified-at]');
+    const api = (await get(item('parcels', id), promoter)).data.properties;
+    assert(api.verified_at === beijingToday, `API verified_at ${api.verified_at}, today in Beijing ${beijingToday}`);
+    assert(shownDate === api.verified_at, `the panel reads ${shownDate}, the API ${api.verified_at}`);
+    assert(api.stale === false, `the API still has stale ${api.stale}`);
+    await page.waitForFunction(
+      ([c, id]) => {
+        const m = window.chanyeMap;
+        const p = m.queryRenderedFeatures(m.project(c), { layers: [window.chanyeLayers.parcels] }).find((f) => f.properties.id === id);
+        return p && !m.queryRenderedFeatures(m.project(c), { layers: [window.chanyeLayers.stale] }).some((f) => f.properties.id === id);
+      },
+      [centreOf(staleParcel.geometry), id],
+      { timeout: 10000 },
+    );
+    return `${id}: ${was} → ${shownDate}`;
+  });
+
+  await check('待核实 lists the features /api/v1/stale gives for the scope, oldest first; a click flies to one and opens its panel', async () => {
+    const want = (await get('/api/v1/stale?district=110118', promoter)).data;
+    assert(want.features.length > 0, 'the API lists nothing stale in 密云区');
+    assert(want.features.some((f) => f.id === staleBuilding.properties.id), `the API's list lacks ${staleBuilding.properties.id}`);
+    await page.click('[data-testid=tab-stale]');
+    await page.waitForSelector('[data-testid=stale-count]', { timeout: 10000 });
+    const district = await page.inputValue('[data-testid=stale-district]');
+    assert(district === me.scope.id, `the list is for ${district}, the token's district ${me.scope.id}`);
+    const got = await page.$$eval('[data-testid=stale-item]', (els) => els.map((e) => `${e.dataset.layer}:${e.dataset.id}`));
+    const exp = want.features.map((f) => `${f.layer}:${f.id}`);
+    assert(JSON.stringify(got) === JSON.stringify(exp), `list ${got.slice(0, 4)}… (${got.length}) ≠ API ${exp.slice(0, 4)}… (${exp.length})`);
+    const count = await page.textContent('[data-testid=stale-count]');
+    assert(count.includes(String(want.stale_after_days)), `the count reads ${count}, stale_after_days ${want.stale_after_days}`);
+    const pick = want.features.find((f) => f.id === staleBuilding.properties.id);
+    await afterMove(page, () => page.click(`[data-testid=stale-item][data-id="${pick.id}"]`));
+    await waitPanel(page, pick.id);
+    assert(await page.isVisible('[data-testid=info-panel] [data-testid=verify]'), 'no 核实无误 in the opened panel');
+    const c = await page.evaluate(() => window.chanyeMap.getCenter().toArray());
+    const d = metres(c, staleBuilding.geometry.coordinates);
+    assert(d < 50, `the map centre is ${d.toFixed(0)} m from ${pick.id}`);
+    await shot(page, '15-stale-list');
+    return `${got.length} features (${want.stale_after_days} days), first ${got[0]}; opened ${pick.id}`;
+  });
+
+  // ---- an editor's page
+  const epage = await context.newPage();
+  watchPage(epage, errors, allowed);
+  await epage.goto(`${base}/map/`);
+  await waitReady(epage);
+  await signInPage(epage, editor);
+  const edited = await findClickable(epage, 'parcels', plain.filter((f) => f.properties.id !== changedParcel?.id && f.properties.id !== staleParcel.properties.id));
+  const editedId = edited.properties.id;
+
+  await check('an editor\'s refused attributes (max_far -1, land_use X9) are shown at their fields, in the server\'s Chinese', async () => {
+    await openOnMap(epage, 'parcels', edited);
+    await epage.click('[data-testid=edit-open]');
+    await epage.fill('[data-testid=edit-form] [data-field=max_far]', '-1');
+    await epage.fill('[data-testid=edit-form] [data-field=land_use]', 'X9');
+    await epage.click('[data-testid=edit-save]');
+    await epage.waitForSelector('[data-testid=edit-form] [data-testid=field-error][data-for=max_far]:not([hidden])', { timeout: 10000 });
+    const shown = await epage.$$eval('[data-testid=edit-form] [data-testid=field-error]:not([hidden])', (els) => Object.fromEntries(els.map((e) => [e.dataset.for, e.textContent])));
+    const now = await get(item('parcels', editedId), editor);
+    const want = await call('PATCH', item('parcels', editedId), editor, { etag: now.etag, lang: 'zh-CN,zh;q=0.9', body: { properties: { land_use: 'X9', max_far: -1 } } });
+    assert(want.status === 422, `the API answers ${want.status}`);
+    const reasons = Object.fromEntries(want.data.problems.map((p) => [p.field, p.reason]));
+    for (const f of ['max_far', 'land_use']) assert(shown[f] === reasons[f], `${f}: the form says ${shown[f]}, the API ${reasons[f]}`);
+    assert(now.data.properties.max_far === edited.properties.max_far, 'the refused write changed the parcel');
+    await shot(epage, '16-edit-422');
+    await epage.click('[data-testid=edit-cancel]');
+    return `max_far: ${shown.max_far}; land_use: ${shown.land_use}`;
+  });
+
+  await check('a write over a change made meanwhile (412) lists what changed; 重新载入 shows the current version, and the edit then saves', async () => {
+    const now = await get(item('parcels', editedId), editor);
+    const newFar = Math.round((now.data.properties.max_far + 0.3) * 100) / 100;
+    const meanwhile = await call('PATCH', item('parcels', editedId), editor, { etag: now.etag, body: { properties: { max_far: newFar } } });
+    assert(meanwhile.status === 200, `the API's own change: ${meanwhile.status}`);
+    await epage.click('[data-testid=edit-open]');
+    await epage.fill('[data-testid=edit-form] [data-field=power_kva]', '12345');
+    await epage.click('[data-testid=edit-save]');
+    await epage.waitForSelector('[data-testid=conflict]:not([hidden]) [data-testid=conflict-reload]', { timeout: 10000 });
+    const fields = await epage.$$eval('[data-testid=conflict-field]', (els) => els.map((e) => ({ field: e.dataset.field, text: e.textContent })));
+    const far = fields.find((f) => f.field === 'max_far');
+    assert(far, `the conflict lists ${fields.map((f) => f.field)}, not max_far`);
+    assert(far.text.includes(String(now.data.properties.max_far)) && far.text.includes(String(newFar)), `max_far reads ${far.text} (${now.data.properties.max_far} → ${newFar})`);
+    assert(!fields.some((f) => f.field === 'power_kva'), 'the page lists its own unsaved change as someone else\'s');
+    await shot(epage, '17-edit-412');
+    await epage.click('[data-testid=conflict-reload]');
+    await epage.waitForFunction((v) => {
+      const rows = [...document.querySelectorAll('[data-testid=info-panel] table.kv tr')];
+      return rows.some((r) => r.querySelector('th')?.textContent === '容积率上限' && r.querySelector('td')?.textContent === v);
+    }, zhNumber(newFar), { timeout: 10000 });
+    await waitPanel(epage, editedId);
+    await epage.click('[data-testid=edit-open]');
+    await epage.fill('[data-testid=edit-form] [data-field=power_kva]', '12345');
+    await epage.click('[data-testid=edit-save]');
+    await epage.waitForSelector('[data-testid=edit-done]:not([hidden])', { timeout: 10000 });
+    const api = (await get(item('parcels', editedId), editor)).data.properties;
+    assert(api.power_kva === 12345 && api.max_far === newFar, `API power_kva ${api.power_kva}, max_far ${api.max_far}`);
+    return `max_far ${now.data.properties.max_far} → ${newFar} meanwhile; then power_kva saved`;
+  });
+
+  let newBuilding = null;
+  await check('an editor adds a building by clicking the map: the API has it at that position (within 1 m)', async () => {
+    const near = staleBuilding.geometry.coordinates;
+    await epage.evaluate(([c]) => window.chanyeMap.jumpTo({ center: c, zoom: 17 }), [[near[0] + 0.0008, near[1] + 0.0004]]);
+    await waitIdle(epage);
+    await epage.click('[data-testid=add-building]');
+    await epage.waitForSelector('[data-testid=mode-bar]:not([hidden])');
+    const box = await epage.locator('#map').boundingBox();
+    const px = { x: box.x + box.width / 2 + 30, y: box.y + box.height / 2 - 20 };
+    const want = await epage.evaluate(([x, y]) => window.chanyeMap.unproject([x, y]).toArray(), [px.x - box.x, px.y - box.y]);
+    await epage.mouse.click(px.x, px.y);
+    await epage.waitForSelector('[data-testid=new-form][data-layer=buildings]');
+    const id = `browser-b-${Date.now()}`;
+    await epage.fill('[data-testid=new-form] [data-field=id]', id);
+    await epage.fill('[data-testid=new-form] [data-field=name]', '浏览器测试 新厂房');
+    await epage.selectOption('[data-testid=new-form] [data-field=building_type]', '标准厂房');
+    await epage.fill('[data-testid=new-form] [data-field=floor_area_m2]', '6000');
+    await epage.fill('[data-testid=new-form] [data-field=vacant_area_m2]', '2500');
+    await epage.click('[data-testid=new-save]');
+    await waitPanel(epage, id);
+    const api = (await get(item('buildings', id), editor)).data;
+    const d = metres(api.geometry.coordinates, want);
+    assert(d < 1, `the API has ${id} ${d.toFixed(2)} m from the click`);
+    assert(api.properties.status === 'available' && api.properties.verified_at === todayIso(), `status ${api.properties.status}, verified_at ${api.properties.verified_at}`);
+    await epage.waitForFunction((id) => window.chanyeMap.queryRenderedFeatures({ layers: [window.chanyeLayers.buildings] }).some((f) => f.properties.id === id), id, { timeout: 10000 });
+    newBuilding = id;
+    await shot(epage, '18-building-added');
+    return `${id} ${d.toFixed(3)} m from the click, in ${api.properties.district}/${api.properties.park}`;
+  });
+
+  await check('an editor deletes a building after confirming: the API no longer has it', async () => {
+    assert(newBuilding, 'no building was added');
+    await epage.click('[data-testid=delete]');
+    assert(await epage.isVisible('[data-testid=delete-confirm]'), 'no confirmation asked');
+    await epage.click('[data-testid=delete-confirm]');
+    await epage.waitForSelector('[data-testid=info-panel]', { state: 'hidden', timeout: 10000 });
+    const r = await call('GET', item('buildings', newBuilding), editor);
+    assert(r.status === 404, `the API answers ${r.status} for ${newBuilding}`);
+    return `${newBuilding} deleted`;
+  });
+
+  let drawn = null;
+  await check('an editor draws a parcel with terra-draw (clicks, then the first vertex again): the API has a parcel with that outline', async () => {
+    const c = centreOf(edited.geometry);
+    await epage.evaluate(([c]) => window.chanyeMap.jumpTo({ center: [c[0] + 0.004, c[1] - 0.002], zoom: 16 }), [c]);
+    await waitIdle(epage);
+    await epage.click('[data-testid=draw-parcel]');
+    await epage.waitForSelector('[data-testid=mode-bar]:not([hidden])');
+    const box = await epage.locator('#map').boundingBox();
+    const cx = box.x + box.width / 2 + 60;
+    const cy = box.y + box.height / 2;
+    const corners = [[cx - 60, cy - 50], [cx + 70, cy - 50], [cx + 70, cy + 60], [cx - 60, cy + 60]];
+    const want = [];
+    for (const [x, y] of corners) {
+      want.push(await epage.evaluate(([x, y]) => window.chanyeMap.unproject([x, y]).toArray(), [x - box.x, y - box.y]));
+      await epage.mouse.move(x, y);
+      await epage.mouse.click(x, y);
+      await epage.waitForTimeout(150);
+    }
+    await epage.mouse.move(corners[0][0], corners[0][1]);
+    await epage.mouse.click(corners[0][0], corners[0][1]);
+    await epage.waitForSelector('[data-testid=new-form][data-layer=parcels]', { timeout: 10000 });
+    const id = `browser-p-${Date.now()}`;
+    await epage.fill('[data-testid=new-form] [data-field=id]', id);
+    await epage.fill('[data-testid=new-form] [data-field=name]', '浏览器测试 新地块');
+    await epage.fill('[data-testid=new-form] [data-field=land_use]', 'M1');
+    await epage.fill('[data-testid=new-form] [data-field=max_far]', '2');
+    await epage.check('[data-testid=new-form] input[name=supply_modes][value=出让]');
+    await shot(epage, '19-parcel-drawn');
+    await epage.click('[data-testid=new-save]');
+    await waitPanel(epage, id);
+    const api = (await get(item('parcels', id), editor)).data;
+    const ring = api.geometry.type === 'Polygon' ? api.geometry.coordinates[0] : api.geometry.coordinates[0][0];
+    const vertices = ring.slice(0, -1);
+    assert(vertices.length === want.length, `the API's outline has ${vertices.length} vertices, ${want.length} clicked`);
+    const off = want.map((w) => Math.min(...vertices.map((v) => metres(v, w))));
+    assert(off.every((d) => d < 1), `vertices off the clicks by ${off.map((d) => d.toFixed(2))} m`);
+    await epage.waitForFunction((id) => window.chanyeMap.queryRenderedFeatures({ layers: [window.chanyeLayers.parcels] }).some((f) => f.properties.id === id), id, { timeout: 10000 });
+    drawn = { id, corners };
+    return `${id}: ${vertices.length} vertices within ${Math.max(...off).toFixed(2)} m, ${api.properties.area_mu} 亩 in ${api.properties.district}`;
+  });
+
+  await check('an editor reshapes that parcel by dragging a vertex (修改边界): the API has the moved vertex and a larger area', async () => {
+    assert(drawn, 'no parcel was drawn');
+    const before = (await get(item('parcels', drawn.id), editor)).data;
+    await epage.click('[data-testid=info-panel] [data-testid=reshape]');
+    await epage.waitForSelector('[data-testid=reshape-save]');
+    await epage.waitForTimeout(300);
+    const [x, y] = drawn.corners[2];
+    const to = [x + 40, y + 30];
+    await epage.mouse.move(x, y);
+    await epage.mouse.down();
+    for (let i = 1; i <= 8; i++) await epage.mouse.move(x + (40 * i) / 8, y + (30 * i) / 8);
+    await epage.mouse.up();
+    const box = await epage.locator('#map').boundingBox();
+    const want = await epage.evaluate(([x, y]) => window.chanyeMap.unproject([x, y]).toArray(), [to[0] - box.x, to[1] - box.y]);
+    await shot(epage, '19b-parcel-reshaped');
+    await epage.click('[data-testid=reshape-save]');
+    await epage.waitForSelector('[data-testid=mode-bar]', { state: 'hidden', timeout: 10000 });
+    const saidSaved = await epage.textContent('[data-testid=info-panel]');
+    assert(saidSaved.includes('边界已保存'), 'the panel does not say the outline was saved');
+    const after = (await get(item('parcels', drawn.id), editor)).data;
+    const ring = after.geometry.type === 'Polygon' ? after.geometry.coordinates[0] : after.geometry.coordinates[0][0];
+    const nearest = Math.min(...ring.map((v) => metres(v, want)));
+    assert(nearest < 1.5, `no vertex within 1.5 m of where it was dropped (nearest ${nearest.toFixed(2)} m)`);
+    assert(after.properties.area_mu > before.properties.area_mu, `area ${before.properties.area_mu} → ${after.properties.area_mu} 亩`);
+    return `vertex dropped within ${nearest.toFixed(2)} m; ${before.properties.area_mu} → ${after.properties.area_mu} 亩`;
+  });
+
+  await check('导入: an XLSX with a bad row shows the problem at its row and column and cannot be committed; the corrected XLSX commits and the API has the rows', async () => {
+    await epage.click('[data-testid=info-close]').catch(() => {});
+    await epage.click('[data-testid=tab-import]');
+    const [download] = await Promise.all([epage.waitForEvent('download', { timeout: 15000 }), epage.click('[data-testid=import-template]')]);
+    const template = await readFile(await download.path());
+    assert(template.subarray(0, 2).toString() === 'PK', `the template is not an XLSX (${template.subarray(0, 4).toString('hex')})`);
+    await epage.click('label:has([data-testid=import-layer-buildings])');
+    await epage.selectOption('[data-testid=import-crs]', 'wgs84');
+    const [lon, lat] = staleBuilding.geometry.coordinates;
+    const stamp = Date.now();
+    const ids = [`browser-imp-${stamp}-1`, `browser-imp-${stamp}-2`];
+    const header = ['楼宇编号', '楼宇名称', '类型', '状态', '总建筑面积（㎡）', '空置面积（㎡）', '经度', '纬度', '数据来源', '核实日期'];
+    const rows = (type) => [
+      header,
+      [ids[0], '导入测试 1 号楼', '标准厂房', '可供应', 8000, 3000, lon + 0.0005, lat + 0.0003, '浏览器测试清单', '2026-11-01'],
+      [ids[1], '导入测试 2 号楼', type, '可供应', 5000, 1000, lon + 0.0009, lat + 0.0003, '浏览器测试清单', '2026-11-01'],
+    ];
+    const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const badList = xlsx(rows('仓储库'), '空置厂房');
+    await epage.setInputFiles('[data-testid=import-file]', { name: '空置厂房清单.xlsx', mimeType: XLSX_TYPE, buffer: badList });
+    await epage.click('[data-testid=import-preview]');
+    await epage.waitForSelector('[data-testid=import-counts]', { timeout: 15000 });
+    const api = await call('POST', '/api/v1/import?layer=buildings&crs=wgs84', editor, { body: badList, type: XLSX_TYPE, lang: 'zh-CN' });
+    assert(api.status === 200, `the API's preview: ${api.status} ${JSON.stringify(api.data)?.slice(0, 200)}`);
+    const wantProblems = api.data.problems.map((p) => `${p.sheet}|${p.row}|${p.column}|${p.severity}`).sort();
+    const gotProblems = await epage.$$eval('[data-testid=import-problem]', (els) => els.map((e) => `${e.dataset.sheet}|${e.dataset.row}|${e.dataset.column}|${e.dataset.severity}`).sort());
+    assert(JSON.stringify(gotProblems) === JSON.stringify(wantProblems), `problems ${gotProblems} ≠ API ${wantProblems}`);
+    const bad = api.data.problems.find((p) => p.severity === 'error');
+    // the second data row, the one after the good row's
+    const goodRow = api.data.new.find((r) => r.id === ids[0])?.row;
+    assert(bad && goodRow != null && bad.row === goodRow + 1 && bad.column === '类型', `the API's error: ${JSON.stringify(bad)} (good row ${goodRow})`);
+    const reason = await epage.textContent(`[data-testid=import-problem][data-row="${bad.row}"][data-severity=error]`);
+    assert(reason.includes(bad.reason_zh), `the page reads ${reason}, the API ${bad.reason_zh}`);
+    assert(!api.data.can_commit && (await epage.isDisabled('[data-testid=import-commit]')), 'a list with an error can be committed');
+    await shot(epage, '20-import-problem');
+    const fixed = xlsx(rows('标准厂房'), '空置厂房');
+    await epage.setInputFiles('[data-testid=import-file]', { name: '空置厂房清单.xlsx', mimeType: XLSX_TYPE, buffer: fixed });
+    await epage.click('[data-testid=import-preview]');
+    await epage.waitForSelector('[data-testid=import-counts]', { timeout: 15000 });
+    const counts = await epage.$eval('[data-testid=import-counts]', (e) => ({ ...e.dataset }));
+    assert(counts.new === '2' && counts.errors === '0', `the corrected list previews ${JSON.stringify(counts)}`);
+    const newRows = await epage.$$eval('[data-testid=import-new] tr', (els) => els.map((e) => e.dataset.id).sort());
+    assert(JSON.stringify(newRows) === JSON.stringify(ids), `new rows ${newRows}`);
+    await epage.click('[data-testid=import-commit]');
+    await epage.waitForSelector('[data-testid=import-done]', { timeout: 15000 });
+    const done = await epage.$eval('[data-testid=import-done]', (e) => ({ ...e.dataset }));
+    assert(done.new === '2', `committed ${JSON.stringify(done)}`);
+    for (const [i, id] of ids.entries()) {
+      const f = (await get(item('buildings', id), editor)).data;
+      assert(f.properties.name === rows('标准厂房')[i + 1][1], `${id} reads ${f.properties.name}`);
+    }
+    await shot(epage, '21-import-committed');
+    return `problem at row ${bad.row}, column ${bad.column}: ${bad.reason_zh}; then ${done.new} new committed`;
+  });
+
+  await check('signing out: the header offers 登录 again, sessionStorage is cleared, the edit tools and tabs go, tiles come without the token', async () => {
+    await page.click('[data-testid=tab-map]');
+    const target = await findClickable(page, 'parcels', plain.filter((f) => f.properties.id !== changedParcel?.id));
+    await openOnMap(page, 'parcels', target);
+    assert(await page.isVisible('[data-testid=info-panel] [data-testid=edit-tools]'), 'no edit tools before signing out');
+    tileAuth.length = 0;
+    await page.click('[data-testid=signout]');
+    await page.waitForSelector('[data-testid=signin-open]');
+    const label = await page.textContent('[data-testid=signin-open]');
+    assert(label === '登录', `the header reads ${label}`);
+    const kept = await page.evaluate(() => Object.values(sessionStorage));
+    assert(!kept.some((v) => v.includes(promoter)), 'the token is still in sessionStorage');
+    await waitPanel(page, target.properties.id, false);
+    assert(!(await page.$('[data-testid=info-panel] [data-testid=edit-tools]')), 'edit tools after signing out');
+    assert(!(await page.isVisible('[data-testid=tab-stale]')), '待核实 after signing out');
+    await waitIdle(page);
+    assert(tileAuth.length > 0 && tileAuth.every((a) => a === ''), `tiles after signing out: ${tileAuth.filter(Boolean).length} of ${tileAuth.length} with a token`);
+    const rendered = (await renderedAt(page, changedParcel.at.c, 'parcels')).find((x) => x.id === changedParcel.id);
+    assert(!rendered || rendered.project === undefined, `a public tile carries project ${rendered?.project}`);
+    return `${label}; ${tileAuth.length} tile requests without the token`;
+  });
+
+  await check('signed in at phone width (390×844): no overflow, the header shows the role', async () => {
+    const phone = await context.newPage();
+    const perr = [];
+    watchPage(phone, perr);
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${base}/map/`);
+    await waitReady(phone);
+    await signInPage(phone, editor);
+    const m = await phone.evaluate(() => ({ sw: document.documentElement.scrollWidth, role: document.querySelector('[data-testid=session-role]').getBoundingClientRect() }));
+    assert(m.sw <= 390, `page is ${m.sw}px wide`);
+    assert(m.role.width > 0 && m.role.right <= 390, `the role label is at ${JSON.stringify(m.role)}`);
+    await shot(phone, '22-phone-signed-in');
+    assert(perr.length === 0, perr.join('\n'));
+    await phone.close();
+    return `${m.sw}px`;
+  });
+
+  await check('no unexpected console errors or failed requests on the signed-in pages', async () => {
+    assert(errors.length === 0, errors.join('\n  '));
+  });
+  await page.close();
+  await epage.close();
 }
 
 // A GCJ-02 raster base map: our tiles must come shifted (?crs=gcj02) and a point
