@@ -27,6 +27,10 @@ const NEAR: &str = r#"{"name": "bench", "industry": "医疗器械", "space": "la
 const WITHIN_30KM: &str = r#"{"industry": "医药健康", "space": "land", "land_area_mu": {"min": 30, "max": 120},
   "land_use": ["M1", "M4"], "near": {"lon": 116.5, "lat": 39.9, "max_km": 30}, "as_of": "2026-11-23"}"#;
 
+/// The same anywhere: what `within_30km` and `near_unbounded` are to cost about as much as.
+const NO_LOCATION: &str = r#"{"industry": "医药健康", "space": "land", "land_area_mu": {"min": 30, "max": 120},
+  "land_use": ["M1", "M4"], "as_of": "2026-11-23"}"#;
+
 /// The same with no limit: the distance only scores, every row is examined.
 const NEAR_UNBOUNDED: &str = r#"{"industry": "医药健康", "space": "land", "land_area_mu": {"min": 30, "max": 120},
   "land_use": ["M1", "M4"], "near": {"lon": 116.5, "lat": 39.9}, "as_of": "2026-11-23"}"#;
@@ -40,7 +44,7 @@ fn matching(c: &mut Criterion) {
     for parcels in [10_000, 100_000] {
         let snapshot = load_dir_strict(&dataset(parcels)).expect("the generated dataset loads").snapshot;
         let matcher = Matcher::new(Arc::new(snapshot));
-        for (name, body) in [("typical", TYPICAL), ("within_10km", NEAR), ("within_30km", WITHIN_30KM), ("near_unbounded", NEAR_UNBOUNDED), ("broad", BROAD)] {
+        for (name, body) in [("typical", TYPICAL), ("within_10km", NEAR), ("no_location", NO_LOCATION), ("within_30km", WITHIN_30KM), ("near_unbounded", NEAR_UNBOUNDED), ("broad", BROAD)] {
             let request = ProjectRequest::from_json(body).expect("a valid request");
             let first = matcher.run(&request).expect("runs");
             assert!(!first.candidates.is_empty(), "{name} finds candidates in {parcels}");

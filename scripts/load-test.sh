@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # HTTP load figures for BENCHMARKS.md (issue 5): wrk -t2 -c8 against the release server on the
-# generated 100k dataset: a feature by id, a 100-parcel bbox page, a typical match.
+# generated 100k dataset: a feature by id, a 100-parcel bbox page, a typical match, a 30 km
+# match and a match near a point with no limit.
 # Usage: scripts/load-test.sh [seconds per run, default 20]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,3 +29,5 @@ run() {
 run "item by id ($id)" "$base/collections/parcels/items/$id"
 run "100-parcel bbox page" "$base/collections/parcels/items?limit=100&bbox=$bbox"
 run "typical match (scripts/wrk/match.lua)" -s scripts/wrk/match.lua "$base/api/v1/match"
+run "30 km match (scripts/wrk/match-30km.lua)" -s scripts/wrk/match-30km.lua "$base/api/v1/match"
+run "near match, no limit (scripts/wrk/match-near.lua)" -s scripts/wrk/match-near.lua "$base/api/v1/match"

@@ -43,17 +43,43 @@ pub fn point_to_area_m(origin: Coord, area: &MultiPolygon) -> f64 {
     best
 }
 
-/// Bounds on [`point_to_area_m`] for an area inside `bbox`, in the same local plane: no
-/// point of the area is nearer than the box, and its nearest point is no farther than the
-/// box's farthest corner. Lets a radius search skip the exact distance of most areas.
-pub fn area_distance_bounds_m(origin: Coord, bbox: Rect) -> (f64, f64) {
-    let kx = METRES_PER_DEGREE * origin.y.to_radians().cos();
-    let (x0, x1) = ((bbox.min().x - origin.x) * kx, (bbox.max().x - origin.x) * kx);
-    let (y0, y1) = ((bbox.min().y - origin.y) * METRES_PER_DEGREE, (bbox.max().y - origin.y) * METRES_PER_DEGREE);
-    let gap = |lo: f64, hi: f64| if lo > 0.0 { lo } else if hi < 0.0 { -hi } else { 0.0 };
-    let lower = gap(x0, x1).hypot(gap(y0, y1));
-    let upper = x0.abs().max(x1.abs()).hypot(y0.abs().max(y1.abs()));
-    (lower, upper)
+/// The local plane [`point_to_area_m`] measures in, around one origin: made once per search,
+/// it bounds the distance to many boxes without a cosine or a `hypot` each.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalPlane {
+    origin: Coord,
+    /// Metres per degree of longitude at the origin.
+    kx: f64,
+}
+
+impl LocalPlane {
+    /// The plane centred on `origin`.
+    pub fn new(origin: Coord) -> LocalPlane {
+        LocalPlane { origin, kx: METRES_PER_DEGREE * origin.y.to_radians().cos() }
+    }
+
+    /// The point the plane is centred on.
+    pub fn origin(&self) -> Coord {
+        self.origin
+    }
+
+    /// Squared bounds on [`point_to_area_m`] for an area inside `bbox`: no point of the area
+    /// is nearer than the box, and its nearest point is no farther than the box's farthest
+    /// corner. Lets a radius search skip the exact distance of most areas.
+    pub fn box_bounds_sq(&self, bbox: Rect) -> (f64, f64) {
+        let (x0, x1) = ((bbox.min().x - self.origin.x) * self.kx, (bbox.max().x - self.origin.x) * self.kx);
+        let (y0, y1) = ((bbox.min().y - self.origin.y) * METRES_PER_DEGREE, (bbox.max().y - self.origin.y) * METRES_PER_DEGREE);
+        let gap = |lo: f64, hi: f64| if lo > 0.0 { lo } else if hi < 0.0 { -hi } else { 0.0 };
+        let (gx, gy) = (gap(x0, x1), gap(y0, y1));
+        let (fx, fy) = (x0.abs().max(x1.abs()), y0.abs().max(y1.abs()));
+        (gx * gx + gy * gy, fx * fx + fy * fy)
+    }
+
+    /// [`LocalPlane::box_bounds_sq`] in metres.
+    pub fn box_bounds_m(&self, bbox: Rect) -> (f64, f64) {
+        let (lower, upper) = self.box_bounds_sq(bbox);
+        (lower.sqrt(), upper.sqrt())
+    }
 }
 
 /// Gap in metres between two areas: 0 when they touch or overlap. Both are projected onto
@@ -130,7 +156,7 @@ mod test {
         for (dx, dy) in [(0.0, 0.0), (0.01, 0.0), (-0.02, 0.015), (0.003, -0.05), (0.0015, 0.0015)] {
             let area = square.translate(dx, dy);
             let origin = Coord { x: 116.001, y: 40.001 };
-            let (lower, upper) = area_distance_bounds_m(origin, area.bounding_rect().unwrap());
+            let (lower, upper) = LocalPlane::new(origin).box_bounds_m(area.bounding_rect().unwrap());
             let exact = point_to_area_m(origin, &area);
             assert!(lower <= exact + 1e-9 && exact <= upper + 1e-9, "{lower} ≤ {exact} ≤ {upper}");
         }

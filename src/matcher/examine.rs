@@ -104,7 +104,13 @@ impl Matcher {
     fn examine(&self, ctx: &Ctx, kind: OfferKind, excluded: &mut [usize]) -> Examined<'_> {
         let offers = self.offers(kind);
         let order = &self.offers.columns(kind).order;
-        let hits = self.located(ctx.req, kind).map(|(hits, constraint)| {
+        // a wide radius is cheaper over the columns than through the R-tree (which an area
+        // of interest still takes)
+        let out_of_range = match ctx.req.near {
+            Some((p, Some(max_m))) if ctx.req.within.is_none() && self.wide_radius(kind, p, max_m) => Some(self.out_of_range(kind, p, max_m)),
+            _ => None,
+        };
+        let hits = out_of_range.is_none().then(|| self.located(ctx.req, kind)).flatten().map(|(hits, constraint)| {
             match constraint {
                 // rows outside the box may fail a district or park limit, which names them
                 Constraint::Within => constraints::count_outside(ctx, kind, &hits, excluded),
@@ -118,11 +124,15 @@ impl Matcher {
                 masks.extend(hits.iter().map(|&(i, _)| constraints::fail_mask(ctx, &offers[i as usize])));
                 constraints::count_failures(&masks, excluded);
             }
-            None => constraints::fail_masks(ctx, kind, &mut masks, excluded),
+            None => constraints::fail_masks(ctx, kind, &mut masks, excluded, out_of_range.as_deref()),
         }
         #[cfg(debug_assertions)]
         for (k, &mask) in masks.iter().enumerate() {
             let index = hits.as_ref().map_or(order[k], |h| h[k].0);
+            if out_of_range.as_ref().is_some_and(|out| out[k]) {
+                assert_ne!(mask & Constraint::Distance.bit(), 0, "row {index} is out of range");
+                continue;
+            }
             assert_eq!(mask, explained_mask(ctx, &offers[index as usize]), "the fast constraint pass disagrees on row {index}");
         }
         // gathered without a branch per row: whether a row can still be a near miss is random

@@ -52,6 +52,7 @@ use criteria::Relation;
 use offers::{Offer, Offers};
 use render::failure;
 
+use crate::geometry::distance::haversine_m;
 use crate::inventory::layer::distance_m;
 use crate::inventory::{Feature, LayerName, Snapshot};
 use crate::model::{AdmissionStandards, OfferKind, PolicyCatalogue, SpaceStatus};
@@ -184,7 +185,8 @@ impl Matcher {
     fn distance_to(&self, kind: OfferKind, index: u32, p: Coord) -> f64 {
         match kind {
             OfferKind::Land => distance_m(p, &self.snapshot.parcels.at(index).shape()),
-            OfferKind::Building => distance_m(p, &self.snapshot.buildings.at(index).shape()),
+            // from the compact column: the building itself is a wide row elsewhere in memory
+            OfferKind::Building => haversine_m(p, self.offers.building_points[index as usize]),
         }
     }
 

@@ -208,6 +208,8 @@ pub(crate) struct Columns {
     pub floor_load: Vec<f64>,
     /// Clear height of building space, NaN when not recorded.
     pub clearance: Vec<f64>,
+    /// The bounding box of each row (a building's is its point), for radius searches.
+    pub boxes: Vec<Rect>,
 }
 
 /// Where a status puts a row: on offer (0), idle (1) or neither (2).
@@ -253,6 +255,7 @@ impl Columns {
         self.building_type.swap(a, b);
         self.floor_load.swap(a, b);
         self.clearance.swap(a, b);
+        self.boxes.swap(a, b);
     }
 
     /// Moves the row of layer index `index` into the part its new `status` belongs to, one
@@ -300,7 +303,7 @@ impl Columns {
         self.facts[position].idle = status == SpaceStatus::Idle;
     }
 
-    fn of(layer: &[Offer], details: &[BuildingDetail], sites: usize) -> Columns {
+    fn of(layer: &[Offer], details: &[BuildingDetail], sites: usize, boxes: &[Rect]) -> Columns {
         let class = |o: &Offer| class_of(o.status);
         let mut order: Vec<u32> = (0..layer.len() as u32).collect();
         order.sort_by_key(|&i| class(&layer[i as usize]));
@@ -321,7 +324,6 @@ impl Columns {
             facts: rows.iter().map(|o| ScoreFacts::of(o)).collect(),
             available: rows.iter().filter(|o| class(o) == 0).count(),
             idle: rows.iter().filter(|o| class(o) == 1).count(),
-            order,
             site: rows.iter().map(|o| o.site).collect(),
             land_use: rows.iter().map(|o| o.land_use).collect(),
             area_m2: col(|o| o.area_m2),
@@ -335,7 +337,52 @@ impl Columns {
             building_type: rows.iter().map(|o| o.building_type.map_or(u8::MAX, |b| b as u8)).collect(),
             floor_load: detail(|d| d.floor_load),
             clearance: detail(|d| d.clearance),
+            boxes: order.iter().map(|&i| boxes[i as usize]).collect(),
+            order,
         }
+    }
+}
+
+/// Row counts on a coarse grid over a layer's extent: an estimate, from a few hundred cells,
+/// of how many rows a box holds.
+#[derive(Debug, Default)]
+pub(crate) struct Density {
+    extent: Option<Rect>,
+    counts: Vec<u32>,
+}
+
+/// Cells per side of [`Density`]'s grid.
+const DENSITY_CELLS: usize = 64;
+
+impl Density {
+    fn cell(extent: Rect, c: Coord) -> (usize, usize) {
+        let n = DENSITY_CELLS as f64;
+        let fx = ((c.x - extent.min().x) / extent.width().max(f64::MIN_POSITIVE) * n).clamp(0.0, n - 1.0);
+        let fy = ((c.y - extent.min().y) / extent.height().max(f64::MIN_POSITIVE) * n).clamp(0.0, n - 1.0);
+        (fx as usize, fy as usize)
+    }
+
+    /// The counts of the boxes' centres.
+    fn of(boxes: &[Rect]) -> Density {
+        let Some(extent) = boxes.iter().copied().reduce(|a, b| Rect::new(Coord { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) }, Coord { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) })) else {
+            return Density::default();
+        };
+        let mut counts = vec![0u32; DENSITY_CELLS * DENSITY_CELLS];
+        for b in boxes {
+            let (x, y) = Density::cell(extent, b.center());
+            counts[y * DENSITY_CELLS + x] += 1;
+        }
+        Density { extent: Some(extent), counts }
+    }
+
+    /// At least the number of rows whose centre lies in `query`; more at its edges.
+    pub fn estimate(&self, query: Rect) -> usize {
+        let Some(extent) = self.extent else { return 0 };
+        if query.max().x < extent.min().x || query.min().x > extent.max().x || query.max().y < extent.min().y || query.min().y > extent.max().y {
+            return 0;
+        }
+        let ((x0, y0), (x1, y1)) = (Density::cell(extent, query.min()), Density::cell(extent, query.max()));
+        (y0..=y1).map(|y| self.counts[y * DENSITY_CELLS + x0..=y * DENSITY_CELLS + x1].iter().map(|&n| n as usize).sum::<usize>()).sum()
     }
 }
 
@@ -486,10 +533,10 @@ pub(crate) struct Offers {
     pub land_uses: Arc<Vec<LandUse>>,
     /// A representative point per parcel (its centroid).
     pub land_points: Arc<Vec<Coord>>,
-    /// The bounding box of each parcel, for radius searches.
-    pub land_boxes: Arc<Vec<Rect>>,
     /// The location of each building.
     pub building_points: Arc<Vec<Coord>>,
+    /// How the parcels and the buildings are spread, to estimate what a box holds.
+    pub density: Arc<[Density; 2]>,
     /// Building-only facts, one per building.
     pub details: Arc<Vec<BuildingDetail>>,
     /// The distinct lists of suitable industries the buildings name, as catalogue positions:
@@ -605,9 +652,11 @@ impl Offers {
             .iter()
             .map(|b| BuildingDetail { floor_load: b.floor_load_kn_m2, clearance: b.clearance_m })
             .collect();
+        let land_boxes: Vec<Rect> = s.parcels.items().iter().map(|p| p.geometry.bounding_rect().unwrap_or_else(|| Rect::new(Coord::zero(), Coord::zero()))).collect();
+        let building_boxes: Vec<Rect> = s.buildings.items().iter().map(|b| Rect::new(b.location.0, b.location.0)).collect();
         Offers {
-            land_columns: Arc::new(Columns::of(&land, &details, sites.len())),
-            building_columns: Arc::new(Columns::of(&buildings, &details, sites.len())),
+            land_columns: Arc::new(Columns::of(&land, &details, sites.len(), &land_boxes)),
+            building_columns: Arc::new(Columns::of(&buildings, &details, sites.len(), &building_boxes)),
             sites: Arc::new(sites),
             site_positions: Arc::new(site_positions),
             leading: Arc::new(leading),
@@ -615,8 +664,8 @@ impl Offers {
             buildings: Arc::new(buildings),
             land_uses: Arc::new(land_uses),
             land_points: Arc::new(s.parcels.items().iter().map(|p| p.geometry.centroid().map(|c| c.0).unwrap_or_default()).collect()),
-            land_boxes: Arc::new(s.parcels.items().iter().map(|p| p.geometry.bounding_rect().unwrap_or_else(|| Rect::new(Coord::zero(), Coord::zero()))).collect()),
             building_points: Arc::new(s.buildings.items().iter().map(|b| b.location.0).collect()),
+            density: Arc::new([Density::of(&land_boxes), Density::of(&building_boxes)]),
             details: Arc::new(details),
             industry_sets: Arc::new(industry_sets),
         }

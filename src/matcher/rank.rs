@@ -2,10 +2,13 @@
 //! pass are known), adds parcel assemblies when single parcels are too few, and keeps the
 //! best candidates and near misses.
 
+use std::collections::BinaryHeap;
+
 use super::constraints::SIZE;
 use super::examine::Examined;
-use super::offers::{Facts, Known, Offer, ScoreFacts};
+use super::offers::{Facts, Known, Offer};
 use super::{assembly, criteria, CandidateKind, Ctx, Matcher};
+use crate::geometry::distance::LocalPlane;
 use crate::model::OfferKind;
 
 /// A candidate that passed, before rendering.
@@ -26,8 +29,7 @@ pub(super) struct Hit {
     pub id: String,
 }
 
-/// A parcel or building that passed or nearly passed, scored in the pass that checked it
-/// but for price, which waits for the median; 48 bytes, as tens of thousands may pass.
+/// A parcel or building that passed or nearly passed, scored; 32 bytes.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Row {
     /// Position in its layer.
@@ -40,8 +42,6 @@ pub(super) struct Row {
     fails: u8,
     /// Distance to the requested point, metres.
     distance_m: Known,
-    partial: criteria::Partial,
-    listed_price: Known,
     /// Weighted score.
     pub score: f64,
 }
@@ -54,21 +54,72 @@ pub(super) struct Ranked {
     pub missed: Vec<Row>,
 }
 
-/// The `k` best rows, best first: higher score, then lower id; with `fewest_failures`, rows
-/// failing fewer constraints first. Selects on 24-byte keys rather than moving whole rows.
-fn best_rows(rows: &[Row], k: usize, fewest_failures: bool) -> Vec<Row> {
-    let mut keys: Vec<(u8, f64, u32, u32)> =
-        rows.iter().enumerate().map(|(pos, r)| (if fewest_failures { r.fails } else { 0 }, r.score, r.id_rank, pos as u32)).collect();
-    let order = |a: &(u8, f64, u32, u32), b: &(u8, f64, u32, u32)| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2));
-    if k == 0 {
-        return Vec::new();
+/// The `k` best rows offered so far: higher score, then lower id; with `fewest_failures`,
+/// rows failing fewer constraints first. A heap with the worst kept on top, so a row is
+/// compared with one other, and a row that cannot enter is known before its distance is
+/// worked out.
+struct Best {
+    k: usize,
+    fewest_failures: bool,
+    heap: BinaryHeap<Ranking>,
+}
+
+/// A row ordered worst last, for [`Best`].
+#[derive(Clone, Copy)]
+struct Ranking {
+    fails: u8,
+    score: f64,
+    id_rank: u32,
+    row: Row,
+}
+
+impl Ord for Ranking {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.fails.cmp(&other.fails).then(other.score.total_cmp(&self.score)).then(self.id_rank.cmp(&other.id_rank))
     }
-    if keys.len() > k {
-        keys.select_nth_unstable_by(k - 1, order);
-        keys.truncate(k);
+}
+
+impl PartialOrd for Ranking {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
-    keys.sort_unstable_by(order);
-    keys.iter().map(|key| rows[key.3 as usize]).collect()
+}
+
+impl PartialEq for Ranking {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Ranking {}
+
+impl Best {
+    fn new(k: usize, fewest_failures: bool) -> Best {
+        Best { k, fewest_failures, heap: BinaryHeap::with_capacity(k + 1) }
+    }
+
+    fn ranking(&self, fails: u8, score: f64, id_rank: u32, row: Row) -> Ranking {
+        Ranking { fails: if self.fewest_failures { fails } else { 0 }, score, id_rank, row }
+    }
+
+    /// Whether a row scoring at most `score` could still enter.
+    fn may_enter(&self, fails: u8, score: f64, id_rank: u32, row: Row) -> bool {
+        self.heap.len() < self.k || self.heap.peek().is_some_and(|worst| self.ranking(fails, score, id_rank, row) < *worst)
+    }
+
+    fn offer(&mut self, row: Row) {
+        if self.may_enter(row.fails, row.score, row.id_rank, row) {
+            self.heap.push(self.ranking(row.fails, row.score, row.id_rank, row));
+            if self.heap.len() > self.k {
+                self.heap.pop();
+            }
+        }
+    }
+
+    /// The rows, best first.
+    fn into_rows(self) -> Vec<Row> {
+        self.heap.into_sorted_vec().into_iter().map(|r| r.row).collect()
+    }
 }
 
 fn median(mut values: Vec<f64>) -> Option<f64> {
@@ -85,48 +136,88 @@ impl Matcher {
     /// Sets the price medians in `ctx`.
     pub(super) fn rank(&self, ctx: &mut Ctx, examined: &[Examined]) -> Ranked {
         let req = ctx.req;
-        let mut passed = self.score_open(ctx, examined, 0);
-        let mut missed = self.score_open(ctx, examined, 1);
+        // price scores against the medians of the candidates' prices: known first
+        let mut prices = [Vec::new(), Vec::new()];
+        let mut single_land = 0;
+        for e in examined {
+            let facts = &self.offers.columns(e.kind).facts;
+            for (pos, _, _) in e.open_failing(0) {
+                single_land += usize::from(e.kind == OfferKind::Land);
+                prices[usize::from(e.kind == OfferKind::Building)].extend(facts[pos as usize].listed_price());
+            }
+        }
+        let [land_prices, rents] = prices;
+        ctx.land_price_median = median(land_prices);
+        ctx.rent_median = median(rents);
+        let ctx = &*ctx;
+        let mut best = Best::new(req.limit, false);
+        self.score_open(ctx, examined, 0, &mut best);
+        let mut missed = Best::new(req.near_miss_limit, true);
+        let failing_one = self.score_open(ctx, examined, 1, &mut missed);
         // two failures: worth scoring only when too few rows fail one
-        if missed.len() < req.near_miss_limit {
-            missed.extend(self.score_open(ctx, examined, 2));
+        if failing_one < req.near_miss_limit {
+            self.score_open(ctx, examined, 2, &mut missed);
         }
-        let prices = |kind| median(passed.iter().filter(|r| r.kind == kind).filter_map(|r| r.listed_price.get()).collect());
-        ctx.land_price_median = prices(OfferKind::Land);
-        ctx.rent_median = prices(OfferKind::Building);
-        for row in passed.iter_mut().chain(missed.iter_mut()) {
-            row.score = criteria::finish(ctx, row.kind, row.listed_price.get(), row.partial);
-            debug_assert_eq!(row.score, criteria::total_of(ctx, &self.offers(row.kind)[row.index as usize], row.distance_m.get()));
+        let (best, missed) = (best.into_rows(), missed.into_rows());
+        #[cfg(debug_assertions)]
+        for row in best.iter().chain(&missed) {
+            assert_eq!(row.score, criteria::total_of(ctx, &self.offers(row.kind)[row.index as usize], row.distance_m.get()));
         }
-        let single_land = passed.iter().filter(|r| r.kind == OfferKind::Land).count();
-        let mut hits: Vec<Hit> = best_rows(&passed, req.limit, false).iter().map(|r| self.single(r)).collect();
+        let mut hits: Vec<Hit> = best.iter().map(|r| self.single(r)).collect();
         if req.states_size() && single_land < req.limit {
             hits.extend(self.assemblies(ctx, examined));
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         hits.truncate(req.limit);
-        Ranked { hits, missed: best_rows(&missed, req.near_miss_limit, true) }
+        Ranked { hits, missed }
     }
 
-    /// The open rows failing `fails` constraints, scored but for price; scored from the
-    /// columns, so the wide rows stay out of the cache until rendering.
-    fn score_open(&self, ctx: &Ctx, examined: &[Examined], fails: u32) -> Vec<Row> {
-        let near = ctx.req.near.map(|(p, _)| p);
-        let mut rows = Vec::new();
+    /// Scores the open rows failing `fails` constraints from the columns (the wide rows stay
+    /// out of the cache until rendering) and offers them to `best`. A parcel's distance is
+    /// worked out only when, at the nearest its box allows, it could still enter. Returns
+    /// how many rows fail `fails` constraints.
+    fn score_open(&self, ctx: &Ctx, examined: &[Examined], fails: u32, best: &mut Best) -> usize {
+        if best.k == 0 {
+            return examined.iter().map(|e| e.open_failing(fails).count()).sum();
+        }
+        let mut rows = 0;
+        let plane = ctx.req.near.map(|(p, _)| LocalPlane::new(p));
         for e in examined {
-            let facts = &self.offers.columns(e.kind).facts;
-            let chosen: Vec<(u32, u32, Option<f64>)> = e.open_failing(fails).collect();
-            // copied out in a tight loop first: the loads overlap, where scoring each row
-            // straight from the layer would wait for every cache miss in turn
-            let gathered: Vec<ScoreFacts> = chosen.iter().map(|&(pos, _, _)| facts[pos as usize]).collect();
-            rows.extend(chosen.iter().zip(&gathered).map(|(&(_, index, distance_m), facts)| {
-                let distance_m = distance_m.or_else(|| near.map(|p| self.distance_to(e.kind, index, p)));
-                let partial = criteria::partial_of(ctx, facts, distance_m);
-                let (distance_m, listed_price) = (distance_m.into(), facts.listed_price().into());
-                Row { index, id_rank: facts.id_rank, kind: e.kind, fails: fails as u8, distance_m, partial, listed_price, score: 0.0 }
-            }));
+            let columns = self.offers.columns(e.kind);
+            for (pos, index, known_m) in e.open_failing(fails) {
+                rows += 1;
+                let facts = &columns.facts[pos as usize];
+                let partial = criteria::partial_without_distance(ctx, facts);
+                let price = facts.listed_price();
+                let finish = |d: Option<f64>| criteria::finish(ctx, e.kind, price, criteria::with_distance(ctx, partial, d));
+                let mut row = Row { index, id_rank: facts.id_rank, kind: e.kind, fails: fails as u8, distance_m: Known(f64::NAN), score: 0.0 };
+                let distance_m = match (&plane, known_m) {
+                    (_, Some(d)) => Some(d),
+                    (None, None) => None,
+                    (Some(plane), None) => {
+                        if e.kind == OfferKind::Land {
+                            let nearest = self.nearest_bound(pos, plane);
+                            if !best.may_enter(row.fails, finish(Some(nearest)), row.id_rank, row) {
+                                continue;
+                            }
+                        }
+                        Some(self.distance_to(e.kind, index, plane.origin()))
+                    }
+                };
+                row.distance_m = distance_m.into();
+                row.score = finish(distance_m);
+                best.offer(row);
+            }
         }
         rows
+    }
+
+    /// A lower bound on the distance from the plane's origin to the parcel at column
+    /// position `pos`, from its box.
+    fn nearest_bound(&self, pos: u32, plane: &LocalPlane) -> f64 {
+        let (lower_sq, _) = plane.box_bounds_sq(self.offers.land_columns.boxes[pos as usize]);
+        // a margin for rounding: the exact distance is worked out in the same plane
+        lower_sq.sqrt() * (1.0 - 1e-9) - 1e-6
     }
 
     /// A single parcel or building as a candidate.

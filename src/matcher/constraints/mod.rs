@@ -694,12 +694,21 @@ impl Visit for ColumnMasks<'_> {
 /// position, one loop per constraint the request sets; counts every failure into
 /// `excluded` as it goes, the rows not on offer under `status` (or their scope constraint).
 /// No area of interest: that goes through the R-tree and [`fail_mask`].
-pub(crate) fn fail_masks(ctx: &Ctx, kind: OfferKind, masks: &mut Vec<u32>, excluded: &mut [usize]) {
+///
+/// With `out_of_range` (per position), the rows outside a radius count under `distance`
+/// alone.
+pub(crate) fn fail_masks(ctx: &Ctx, kind: OfferKind, masks: &mut Vec<u32>, excluded: &mut [usize], out_of_range: Option<&[bool]>) {
     let t = &ctx.thresholds;
     let c = ctx.offers.columns(kind);
     let on_offer = status::on_offer(&t.status, c);
     masks.clear();
-    if t.site_mask.iter().any(|&m| m != 0) {
+    if let Some(out) = out_of_range {
+        let far = Constraint::Distance.bit();
+        masks.extend(c.site.iter().zip(out).map(|(&site, &out)| if out { far } else { t.site_mask[usize::from(site)] }));
+        mark(masks, Constraint::Status, (0..c.site.len()).map(|pos| pos >= on_offer));
+        count_failures(masks, excluded);
+        masks.truncate(on_offer);
+    } else if t.site_mask.iter().any(|&m| m != 0) {
         masks.extend(c.site.iter().map(|&site| t.site_mask[usize::from(site)]));
         mark(masks, Constraint::Status, (0..c.site.len()).map(|pos| pos >= on_offer));
         count_failures(masks, excluded);

@@ -20,9 +20,14 @@ impl Scorer for DistanceScorer {
     }
 
     fn value(ctx: &Ctx, _row: &impl Facts, distance_m: Option<f64>) -> Option<f64> {
-        let (_, max_m) = ctx.req.near?;
-        Some(closeness(distance_m?, max_m))
+        closeness_of(ctx, distance_m)
     }
+}
+
+/// The criterion's score for a distance, whatever the row.
+pub(super) fn closeness_of(ctx: &Ctx, distance_m: Option<f64>) -> Option<f64> {
+    let (_, max_m) = ctx.req.near?;
+    Some(closeness(distance_m?, max_m))
 }
 
 /// Linear to zero at the limit, or halving every [`HALF_SCORE_M`] without one.

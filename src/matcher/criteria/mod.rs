@@ -256,15 +256,29 @@ impl Partial {
 /// Every applicable criterion but price, which waits for the median of the candidates: the
 /// hot path of a match, run without allocating in the same pass as the constraints.
 pub(crate) fn partial_of(ctx: &Ctx, row: &impl Facts, distance_m: Option<f64>) -> Partial {
+    with_distance(ctx, partial_without_distance(ctx, row), distance_m)
+}
+
+/// [`partial_of`] but for distance, so that a ranking can bound a row's score by its
+/// distance's bounds before working the distance out.
+pub(crate) fn partial_without_distance(ctx: &Ctx, row: &impl Facts) -> Partial {
     let scores = [
-        quick::<industry::IndustryScorer>(ctx, row, distance_m),
-        quick::<area::AreaScorer>(ctx, row, distance_m),
-        quick::<distance::DistanceScorer>(ctx, row, distance_m),
-        quick::<readiness::ReadinessScorer>(ctx, row, distance_m),
-        quick::<power::PowerScorer>(ctx, row, distance_m),
-        quick::<policy::PolicyScorer>(ctx, row, distance_m),
+        quick::<industry::IndustryScorer>(ctx, row, None),
+        quick::<area::AreaScorer>(ctx, row, None),
+        quick::<readiness::ReadinessScorer>(ctx, row, None),
+        quick::<power::PowerScorer>(ctx, row, None),
+        quick::<policy::PolicyScorer>(ctx, row, None),
     ];
     scores.into_iter().flatten().fold(Partial::default(), |p, (c, score)| p.add(&ctx.req.weights, c, score))
+}
+
+/// `partial` with the distance criterion added (the last one before price); a greater
+/// distance never scores higher.
+pub(crate) fn with_distance(ctx: &Ctx, partial: Partial, distance_m: Option<f64>) -> Partial {
+    match distance::closeness_of(ctx, distance_m) {
+        Some(score) => partial.add(&ctx.req.weights, Criterion::Distance, score.clamp(0.0, 100.0)),
+        None => partial,
+    }
 }
 
 /// Adds the price criterion to `partial` and returns the weighted mean, 0–100 (0 when all
