@@ -6,11 +6,10 @@
 use crate::common;
 
 use std::collections::HashMap;
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rand::{Rng, SeedableRng};
 
@@ -23,21 +22,7 @@ fn chanye() -> Command {
 }
 
 fn start(store: &Path) -> (Child, String) {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let url = format!("http://127.0.0.1:{port}");
-    let child = chanye()
-        .args(["serve", "--store", store.to_str().unwrap(), "--listen", &format!("127.0.0.1:{port}")])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while ureq::get(&format!("{url}/readyz")).call().is_err() {
-        assert!(started.elapsed() < Duration::from_secs(60), "the server did not come up");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (child, url)
+    common::serve_child(&["--store".as_ref(), store.as_os_str()])
 }
 
 /// The status and version the server holds for a parcel.

@@ -5,8 +5,6 @@
 use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use chanye::inventory::{beijing_today, Freshness};
 use chanye::model::{Role, Scope};
@@ -181,21 +179,7 @@ fn verifying_a_stale_feature_clears_it_in_items_tiles_and_the_list_and_is_audite
 #[test]
 fn serve_takes_the_window_from_stale_after_days() {
     let data = aged_sample();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chanye"))
-        .args(["serve", "--data"])
-        .arg(data.path())
-        .args(["--listen", &format!("127.0.0.1:{port}"), "--stale-after-days", "240"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while ureq::get(&format!("{base}/readyz")).call().is_err() {
-        assert!(started.elapsed() < Duration::from_secs(60), "the server did not come up");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (mut child, base) = common::serve_child(&["--data".as_ref(), data.path().as_os_str(), "--stale-after-days".as_ref(), "240".as_ref()]);
     let list = get(&format!("{base}/api/v1/stale"));
     child.kill().unwrap();
     child.wait().unwrap();

@@ -67,15 +67,14 @@ struct Best {
 /// A row ordered worst last, for [`Best`].
 #[derive(Clone, Copy)]
 struct Ranking {
+    /// The row's failures when they rank first, else 0.
     fails: u8,
-    score: f64,
-    id_rank: u32,
     row: Row,
 }
 
 impl Ord for Ranking {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.fails.cmp(&other.fails).then(other.score.total_cmp(&self.score)).then(self.id_rank.cmp(&other.id_rank))
+        self.fails.cmp(&other.fails).then(other.row.score.total_cmp(&self.row.score)).then(self.row.id_rank.cmp(&other.row.id_rank))
     }
 }
 
@@ -98,18 +97,18 @@ impl Best {
         Best { k, fewest_failures, heap: BinaryHeap::with_capacity(k + 1) }
     }
 
-    fn ranking(&self, fails: u8, score: f64, id_rank: u32, row: Row) -> Ranking {
-        Ranking { fails: if self.fewest_failures { fails } else { 0 }, score, id_rank, row }
+    fn ranking(&self, row: Row) -> Ranking {
+        Ranking { fails: if self.fewest_failures { row.fails } else { 0 }, row }
     }
 
-    /// Whether a row scoring at most `score` could still enter.
-    fn may_enter(&self, fails: u8, score: f64, id_rank: u32, row: Row) -> bool {
-        self.heap.len() < self.k || self.heap.peek().is_some_and(|worst| self.ranking(fails, score, id_rank, row) < *worst)
+    /// Whether `row` would enter; with an upper bound as its score, whether it still could.
+    fn may_enter(&self, row: Row) -> bool {
+        self.heap.len() < self.k || self.heap.peek().is_some_and(|worst| self.ranking(row) < *worst)
     }
 
     fn offer(&mut self, row: Row) {
-        if self.may_enter(row.fails, row.score, row.id_rank, row) {
-            self.heap.push(self.ranking(row.fails, row.score, row.id_rank, row));
+        if self.may_enter(row) {
+            self.heap.push(self.ranking(row));
             if self.heap.len() > self.k {
                 self.heap.pop();
             }
@@ -197,7 +196,7 @@ impl Matcher {
                     (Some(plane), None) => {
                         if e.kind == OfferKind::Land {
                             let nearest = self.nearest_bound(pos, plane);
-                            if !best.may_enter(row.fails, finish(Some(nearest)), row.id_rank, row) {
+                            if !best.may_enter(Row { score: finish(Some(nearest)), ..row }) {
                                 continue;
                             }
                         }

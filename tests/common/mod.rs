@@ -180,3 +180,25 @@ pub fn store_server_on(data: &std::path::Path, settings: chanye::http::Settings)
     }
     panic!("the server did not come up");
 }
+
+/// `chanye serve ARGS --listen 127.0.0.1:PORT` as a child process (a free port, logs off),
+/// once `/readyz` answers: the child and its URL.
+pub fn serve_child(args: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_chanye"))
+        .arg("serve")
+        .args(args)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while ureq::get(&format!("{url}/readyz")).call().is_err() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the server did not come up");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    (child, url)
+}
