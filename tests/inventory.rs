@@ -206,7 +206,7 @@ fn one_bad_feature_loads_nothing_unless_lenient() {
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].feature.as_ref().unwrap().id.as_deref(), Some(bad_id.as_str()));
 
-    let lenient = inventory::load_dir(dir.path(), LoadOptions { strict: false }, &NoProgress).unwrap();
+    let lenient = inventory::load_dir(dir.path(), LoadOptions { strict: false, ..LoadOptions::default() }, &NoProgress).unwrap();
     assert_eq!(lenient.snapshot.parcels.len(), 299);
     assert!(lenient.snapshot.parcels.get(&bad_id).is_none());
     assert_eq!(lenient.report.error_count(), 1);
@@ -447,7 +447,7 @@ fn shifted_spaces(shift: fn(Coord) -> Coord, keep_places: bool) -> tempfile::Tem
 }
 
 fn crs_warnings(dir: &std::path::Path) -> Vec<Problem> {
-    let loaded = inventory::load_dir(dir, LoadOptions { strict: false }, &NoProgress).unwrap();
+    let loaded = inventory::load_dir(dir, LoadOptions { strict: false, ..LoadOptions::default() }, &NoProgress).unwrap();
     loaded.report.problems.into_iter().filter(|p| p.field.as_deref() == Some("crs")).collect()
 }
 

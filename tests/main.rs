@@ -21,6 +21,7 @@ mod publish;
 mod raw_target;
 mod scopes;
 mod sheets;
+mod startup;
 mod store;
 mod tiles;
 mod winding;

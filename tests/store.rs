@@ -327,3 +327,73 @@ fn a_store_from_before_the_structured_measures_is_refused_with_its_remedy_which_
     assert!(ok, "{err}");
     assert!(stats().status.success(), "the import brought the store up to date");
 }
+
+#[test]
+fn rows_written_past_a_dropped_guard_are_validated_again_before_they_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.gpkg");
+    GpkgStore::create(&path).unwrap().import(&sample_dataset(), &chanye::store::Import::default()).unwrap();
+    let stamp = || {
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.query_row("SELECT content FROM chanye_documents WHERE name = 'validated-by'", [], |r| r.get::<_, String>(0)).ok()
+    };
+    assert_eq!(stamp().as_deref(), Some(chanye::inventory::RULES), "an import validates every row");
+    // a bow tie written past a dropped guard: loaded without checks it would be served
+    let db = rusqlite::Connection::open(&path).unwrap();
+    let bow_tie = geo::Geometry::MultiPolygon(geo::MultiPolygon(vec![geo::Polygon::new(
+        geo::LineString::from(vec![(116.30, 39.90), (116.31, 39.91), (116.31, 39.90), (116.30, 39.91), (116.30, 39.90)]),
+        vec![],
+    )]));
+    let blob = chanye::export::gpkg::geometry_blob(&bow_tie).unwrap();
+    db.execute_batch("DROP TRIGGER chanye_guard_parcels_update;").unwrap();
+    let id: String = db.query_row("SELECT id FROM parcels WHERE rowid = 1", [], |r| r.get(0)).unwrap();
+    db.execute("UPDATE parcels SET geom = ?1 WHERE rowid = 1", [blob]).unwrap();
+    drop(db);
+    let store = GpkgStore::open(&path).unwrap();
+    assert_eq!(stamp(), None, "a store whose guard was dropped loses its stamp on open");
+    let refused = store.snapshot().err().expect("the bow tie is found");
+    let said = format!("{refused:?}");
+    assert!(said.contains(&id) && said.contains("intersects itself"), "{said}");
+    assert_eq!(stamp(), None, "a failed validation leaves no stamp");
+    drop(store);
+    // put right (the guard is back since the open): validated in full once, then stamped
+    let db = rusqlite::Connection::open(&path).unwrap();
+    db.execute_batch("DROP TRIGGER chanye_guard_parcels_update;").unwrap();
+    let square = geo::Geometry::MultiPolygon(geo::MultiPolygon(vec![geo::Polygon::new(
+        geo::LineString::from(vec![(116.30, 39.90), (116.31, 39.90), (116.31, 39.91), (116.30, 39.91), (116.30, 39.90)]),
+        vec![],
+    )]));
+    db.execute("UPDATE parcels SET geom = ?1 WHERE rowid = 1", [chanye::export::gpkg::geometry_blob(&square).unwrap()]).unwrap();
+    drop(db);
+    let store = GpkgStore::open(&path).unwrap();
+    let first = store.snapshot().map(|l| l.snapshot.counts());
+    assert!(first.is_ok(), "{:?}", first.err());
+    assert_eq!(stamp().as_deref(), Some(chanye::inventory::RULES));
+    assert_eq!(store.snapshot().unwrap().snapshot.counts(), first.unwrap(), "a stamped store loads the same");
+}
+
+#[test]
+fn a_store_loads_what_was_written_with_its_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.gpkg");
+    let store = GpkgStore::create(&path).unwrap();
+    store.import(&sample_dataset(), &chanye::store::Import::default()).unwrap();
+    let from_files = chanye::inventory::load_dir_strict(&common::sample_dir()).unwrap().snapshot;
+    let loaded = store.snapshot().unwrap().snapshot;
+    assert_eq!(loaded.counts(), from_files.counts());
+    for (a, b) in from_files.parcels.items().iter().zip(loaded.parcels.items()) {
+        assert_eq!((a.id.as_str(), &a.geometry, &a.district, &a.park, &a.zone, a.status), (b.id.as_str(), &b.geometry, &b.district, &b.park, &b.zone, b.status));
+        assert_eq!(b.version, 1);
+    }
+    for (a, b) in from_files.buildings.items().iter().zip(loaded.buildings.items()) {
+        assert_eq!((a.id.as_str(), a.location, &a.footprint, &a.park), (b.id.as_str(), b.location, &b.footprint, &b.park));
+    }
+    // an import that changes one parcel moves its version, which the next load reads
+    let mut parcels = common::sample_layer("parcels");
+    parcels["features"][0]["properties"]["name"] = serde_json::json!("改过的名字");
+    let first = parcels["features"][0]["properties"]["id"].as_str().unwrap().to_string();
+    let layer = chanye::inventory::LayerSource { layer: chanye::inventory::LayerName::Parcels, origin: "p".into(), text: parcels.to_string() };
+    store.import(&chanye::store::Dataset { layers: vec![layer], catalogue: None, policies: None }, &chanye::store::Import::default()).unwrap();
+    let again = store.snapshot().unwrap().snapshot;
+    assert_eq!(again.parcels.get(&first).map(|p| (p.version, p.name.as_str())), Some((2, "改过的名字")));
+}

@@ -112,7 +112,7 @@ fn write_table(db: &Connection, table: &FeatureTable) -> Result<(), ExportError>
 }
 
 /// A geometry as a GeoPackage binary geometry in EPSG:4326.
-pub(crate) fn geometry_blob(geometry: &Geometry) -> Result<Vec<u8>, ExportError> {
+pub fn geometry_blob(geometry: &Geometry) -> Result<Vec<u8>, ExportError> {
     geometry.to_gpkg_wkb(CoordDimensions::xy(), Some(4326), Vec::new()).map_err(|e| ExportError::Geometry(e.to_string()))
 }
 

@@ -144,6 +144,8 @@ pub enum Malformation {
     },
     /// A value that is no GeoJSON Polygon or MultiPolygon object.
     NotAnArea,
+    /// A stored geometry (a GeoPackage blob) that cannot be decoded, and why.
+    Undecodable(String),
 }
 
 impl fmt::Display for Malformation {
@@ -153,6 +155,7 @@ impl fmt::Display for Malformation {
             Malformation::NoCoordinates { kind } => write!(f, "{kind} has no coordinates"),
             Malformation::Nesting { kind, reason } => write!(f, "{kind} coordinates: {reason}"),
             Malformation::NotAnArea => f.write_str("must be a GeoJSON Polygon or MultiPolygon object"),
+            Malformation::Undecodable(reason) => write!(f, "the stored geometry cannot be decoded: {reason}"),
         }
     }
 }
@@ -172,6 +175,7 @@ impl Malformation {
                 format!("{kind} 的坐标嵌套不对，应为 {shape}")
             }
             Malformation::NotAnArea => "须为 GeoJSON 的 Polygon 或 MultiPolygon 几何对象".into(),
+            Malformation::Undecodable(reason) => format!("库中的几何无法解码：{reason}"),
         }
     }
 }

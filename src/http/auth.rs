@@ -109,7 +109,7 @@ impl FromRequest for Caller {
 
 impl Caller {
     fn store(&self) -> Option<&Arc<dyn crate::store::Store>> {
-        self.state.as_ref().and_then(|s| s.store.as_ref())
+        self.state.as_ref().and_then(|s| s.store())
     }
 
     fn failed(&self, error: ApiError) -> ApiError {

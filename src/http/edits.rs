@@ -61,7 +61,7 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet =
 
 /// The writer, if this server has a store.
 fn writer(state: &AppState) -> Result<&Writer, ApiError> {
-    state.writer.as_ref().ok_or(ApiError::NoStore)
+    state.writer().ok_or(ApiError::NoStore)
 }
 
 /// Commits one edit and answers with its outcome.
@@ -240,7 +240,7 @@ async fn audit(state: web::Data<AppState>, caller: Caller, query: Query<AuditPar
     let actor = caller.require(Role::Promoter)?;
     // a district's or park's office reads the trail of its own features only
     let within = (actor.scope != Scope::City).then(|| state.snapshot().coverage(&actor.scope));
-    let store = state.store.as_ref().ok_or(ApiError::NoStore)?;
+    let store = state.store().ok_or(ApiError::NoStore)?;
     let since = match query.since.as_deref() {
         None => None,
         Some(text) => Some(if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {

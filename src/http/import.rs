@@ -166,7 +166,7 @@ async fn commit(state: web::Data<AppState>, req: HttpRequest, caller: Caller, pa
     let edits = spreadsheet::edits(&pending.preview, &actor);
     let writer_state = state.clone();
     // a commit refused (a feature changed since the preview) drops the preview: preview again
-    super::blocking(move || writer_state.writer.as_ref().ok_or(ApiError::NoStore)?.submit(edits, Batch::Atomic).map_err(ApiError::from)).await?;
+    super::blocking(move || writer_state.writer().ok_or(ApiError::NoStore)?.submit(edits, Batch::Atomic).map_err(ApiError::from)).await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(spreadsheet::summary(&pending.preview)))
 }
 

@@ -9,6 +9,7 @@ mod features;
 mod html;
 mod import;
 mod inventory;
+mod loading;
 mod matching;
 mod openapi;
 pub mod problem;
@@ -22,7 +23,7 @@ mod utf8_target;
 pub use page::{Basemap, BasemapKind, PageSettings};
 
 use std::net::TcpListener;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use actix_http::error::DispatchError;
@@ -34,7 +35,8 @@ use actix_web::rt::net::TcpStream;
 use actix_web::{get, middleware, web, App, HttpResponse, ResponseError};
 use serde_json::json;
 
-use crate::inventory::{Snapshot, SnapshotCell};
+use crate::inventory::{Progress, Snapshot, SnapshotCell};
+pub use loading::{Loading, Stage};
 use crate::matcher::Matcher;
 use crate::store::{Published, Store, Writer};
 pub use openapi::OPENAPI_YAML;
@@ -84,10 +86,13 @@ impl Default for Settings {
 pub struct AppState {
     /// The snapshot and the matcher over it, replaced together after each write.
     published: Arc<Published>,
-    /// The store of record (none: a read-only server over a data directory).
-    pub store: Option<Arc<dyn Store>>,
+    /// The store of record (none: a read-only server over a data directory, or one still
+    /// loading).
+    store: OnceLock<Arc<dyn Store>>,
     /// Commits edits to the store and publishes them (none without a store).
-    writer: Option<Writer>,
+    writer: OnceLock<Writer>,
+    /// How far the start-up load has got.
+    pub loading: Arc<Loading>,
     /// Request counts and durations.
     pub metrics: operations::Metrics,
     /// Largest request body accepted, bytes (for the 413 problem's detail).
@@ -107,13 +112,21 @@ pub struct AppState {
 impl AppState {
     /// State over the snapshot `cell` holds and, for writes, a store.
     pub fn new(cell: Arc<SnapshotCell>, store: Option<Arc<dyn Store>>, settings: &Settings) -> AppState {
+        let state = AppState::loading(cell.current(), Arc::new(Loading::done()), settings);
+        if let Some(store) = store {
+            state.open_store(store);
+        }
+        state
+    }
+
+    /// State over `snapshot` (empty while `loading` runs), without a store yet.
+    fn loading(snapshot: Arc<Snapshot>, loading: Arc<Loading>, settings: &Settings) -> AppState {
         crate::inventory::set_stale_after_days(settings.stale_after_days);
-        let published = Arc::new(Published::new(cell.current()));
-        let writer = store.clone().map(|store| Writer::new(store, published.clone()));
         AppState {
-            published,
-            store,
-            writer,
+            published: Arc::new(Published::new(snapshot)),
+            store: OnceLock::new(),
+            writer: OnceLock::new(),
+            loading,
             metrics: operations::Metrics::new(),
             body_limit: settings.body_limit,
             match_role: settings.match_role,
@@ -122,6 +135,22 @@ impl AppState {
             stale_after_days: settings.stale_after_days,
             page: settings.page.clone(),
         }
+    }
+
+    /// Writes go to `store` from now on.
+    fn open_store(&self, store: Arc<dyn Store>) {
+        let _ = self.writer.set(Writer::new(store.clone(), self.published.clone()));
+        let _ = self.store.set(store);
+    }
+
+    /// The store of record, if there is one (and it is open).
+    pub fn store(&self) -> Option<&Arc<dyn Store>> {
+        self.store.get()
+    }
+
+    /// The writer over the store, if there is one.
+    fn writer(&self) -> Option<&Writer> {
+        self.writer.get()
     }
 
     /// The matcher in force, with the snapshot it matches over.
@@ -214,71 +243,142 @@ where
     async move { Ok(call.await?.map_into_boxed_body()) }
 }
 
+/// While the start-up load runs, a route that needs the inventory answers 503 with the stage
+/// reached and `Retry-After`.
+fn wait_for_load<S, B>(req: ServiceRequest, service: &S) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<ServiceResponse<BoxBody>, actix_web::Error>>>>
+where
+    S: actix_web::dev::Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S::Future: 'static,
+    B: actix_web::body::MessageBody + 'static,
+{
+    let waiting = req.app_data::<web::Data<AppState>>().filter(|s| s.loading.holds_back(req.path())).map(|s| s.loading.stage());
+    match waiting {
+        Some(stage) => {
+            let response = ApiError::NotReady(Some(stage)).error_response();
+            Box::pin(async move { Ok(req.into_response(response)) })
+        }
+        None => {
+            let call = service.call(req);
+            Box::pin(async move { Ok(call.await?.map_into_boxed_body()) })
+        }
+    }
+}
+
 /// Serves on an already bound listener until the process is stopped.
 pub fn run(cell: Arc<SnapshotCell>, store: Option<Arc<dyn Store>>, listener: TcpListener, settings: Settings) -> std::io::Result<()> {
     let state = web::Data::new(AppState::new(cell, store, &settings));
+    actix_web::rt::System::new().block_on(async move { server(state, listener, settings)?.await })
+}
+
+/// Why a server that loaded its inventory while listening stopped.
+#[derive(Debug)]
+pub enum Stopped<E> {
+    /// The load failed: the server stopped without serving it.
+    Load(E),
+    /// The server failed.
+    Server(std::io::Error),
+}
+
+/// Listens on `listener` at once and serves what `load` returns (a store and its snapshot)
+/// once it has returned; until then `/readyz` answers 503 with `load`'s progress. A failed
+/// load stops the server and is returned.
+pub fn run_loading<E: Send + 'static>(
+    listener: TcpListener,
+    settings: Settings,
+    load: impl FnOnce(&dyn Progress) -> Result<(Arc<dyn Store>, Snapshot), E> + Send + 'static,
+) -> Result<(), Stopped<E>> {
+    let loading = Arc::new(Loading::default());
+    let state = web::Data::new(AppState::loading(Arc::new(Snapshot::default()), loading.clone(), &settings));
     actix_web::rt::System::new().block_on(async move {
-        let origins = cors::Origins::new(&settings.cors_origins);
-        let app = move || {
-            let metrics = state.metrics.clone();
-            App::new()
-                .configure(configure(state.clone(), &settings))
-                .wrap_fn(answer_head_as_get)
-                .wrap(middleware::Compress::default())
-                .wrap(origins.middleware())
-                .wrap_fn({
-                    let origins = origins.clone();
-                    move |req, service| cors::explain_refusal(&origins, req, service)
-                })
-                .wrap(problem::json_errors())
-                .wrap_fn(move |req, service| {
-                    let timer = metrics.start(&req);
-                    let call = service.call(req);
-                    async move {
-                        let response = call.await?;
-                        let status = response.status().as_u16();
-                        let seconds = timer.finish(status);
-                        let request = response.request();
-                        tracing::info!(
-                            target: "chanye::http",
-                            method = %request.method(),
-                            path = request.path(),
-                            status,
-                            ms = seconds * 1000.0,
-                            "request"
-                        );
-                        Ok(response)
-                    }
-                })
-        };
-        // What HttpServer::listen builds, with its defaults, except that each connection is
-        // wrapped so that raw UTF-8 in request targets is read (HttpServer cannot wrap streams)
-        let address = listener.local_addr()?;
-        let server = actix_server::Server::build();
-        let shutdown = server.graceful_shutdown_signal();
-        server
-            .listen(format!("chanye-{address}"), listener, move || {
-                let shutdown = shutdown.clone();
-                let application = app().into_factory().map_err(|e: actix_web::Error| e.error_response());
-                let http = HttpService::build()
-                    .graceful_shutdown_signal(move || {
-                        let shutdown = shutdown.clone();
-                        async move { shutdown.notified().await }
-                    })
-                    .keep_alive(KeepAlive::default())
-                    .client_request_timeout(Duration::from_secs(5))
-                    .client_disconnect_timeout(Duration::from_secs(1))
-                    .local_addr(address)
-                    // AppConfig's one constructor besides Default (doc-hidden): the listener's
-                    // address is connection_info's Host fallback, as HttpServer sets it
-                    .finish(map_config(application, move |()| AppConfig::__priv_test_new(false, address.to_string(), address)));
-                fn_service(|io: TcpStream| async move {
-                    let peer = io.peer_addr().ok();
-                    Ok::<_, DispatchError>((utf8_target::Utf8Target::new(io), Protocol::Http1, peer))
-                })
-                .and_then(http)
-            })?
-            .run()
-            .await
+        let server = server(state.clone(), listener, settings).map_err(Stopped::Server)?;
+        let handle = server.handle();
+        let running = actix_web::rt::spawn(server);
+        let loaded = actix_web::rt::task::spawn_blocking(move || load(loading.as_ref())).await;
+        match loaded {
+            Ok(Ok((store, snapshot))) => {
+                state.published.publish(snapshot, None);
+                state.open_store(store);
+                state.loading.finish();
+                tracing::info!("ready");
+            }
+            Ok(Err(e)) => {
+                handle.stop(false).await;
+                return Err(Stopped::Load(e));
+            }
+            Err(_) => {
+                handle.stop(false).await;
+                return Err(Stopped::Server(std::io::Error::other("the load failed")));
+            }
+        }
+        match running.await {
+            Ok(result) => result.map_err(Stopped::Server),
+            Err(_) => Err(Stopped::Server(std::io::Error::other("the server task failed"))),
+        }
     })
+}
+
+/// The server over `state`, not yet started.
+fn server(state: web::Data<AppState>, listener: TcpListener, settings: Settings) -> std::io::Result<actix_server::Server> {
+    let origins = cors::Origins::new(&settings.cors_origins);
+    let app = move || {
+        let metrics = state.metrics.clone();
+        App::new()
+            .configure(configure(state.clone(), &settings))
+            .wrap_fn(wait_for_load)
+            .wrap_fn(answer_head_as_get)
+            .wrap(middleware::Compress::default())
+            .wrap(origins.middleware())
+            .wrap_fn({
+                let origins = origins.clone();
+                move |req, service| cors::explain_refusal(&origins, req, service)
+            })
+            .wrap(problem::json_errors())
+            .wrap_fn(move |req, service| {
+                let timer = metrics.start(&req);
+                let call = service.call(req);
+                async move {
+                    let response = call.await?;
+                    let status = response.status().as_u16();
+                    let seconds = timer.finish(status);
+                    let request = response.request();
+                    tracing::info!(
+                        target: "chanye::http",
+                        method = %request.method(),
+                        path = request.path(),
+                        status,
+                        ms = seconds * 1000.0,
+                        "request"
+                    );
+                    Ok(response)
+                }
+            })
+    };
+    // What HttpServer::listen builds, with its defaults, except that each connection is
+    // wrapped so that raw UTF-8 in request targets is read (HttpServer cannot wrap streams)
+    let address = listener.local_addr()?;
+    let server = actix_server::Server::build();
+    let shutdown = server.graceful_shutdown_signal();
+    server
+        .listen(format!("chanye-{address}"), listener, move || {
+            let shutdown = shutdown.clone();
+            let application = app().into_factory().map_err(|e: actix_web::Error| e.error_response());
+            let http = HttpService::build()
+                .graceful_shutdown_signal(move || {
+                    let shutdown = shutdown.clone();
+                    async move { shutdown.notified().await }
+                })
+                .keep_alive(KeepAlive::default())
+                .client_request_timeout(Duration::from_secs(5))
+                .client_disconnect_timeout(Duration::from_secs(1))
+                .local_addr(address)
+                // AppConfig's one constructor besides Default (doc-hidden): the listener's
+                // address is connection_info's Host fallback, as HttpServer sets it
+                .finish(map_config(application, move |()| AppConfig::__priv_test_new(false, address.to_string(), address)));
+            fn_service(|io: TcpStream| async move {
+                let peer = io.peer_addr().ok();
+                Ok::<_, DispatchError>((utf8_target::Utf8Target::new(io), Protocol::Http1, peer))
+            })
+            .and_then(http)
+        })
+        .map(|s| s.run())
 }

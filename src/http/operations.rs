@@ -74,9 +74,12 @@ impl Timer {
 /// `GET /readyz`: 200 once an inventory is loaded, 503 before.
 #[get("/readyz")]
 async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    if !state.loading.is_ready() {
+        return Err(ApiError::NotReady(Some(state.loading.stage())));
+    }
     let snapshot = state.snapshot();
     if snapshot.districts.is_empty() {
-        return Err(ApiError::NotReady);
+        return Err(ApiError::NotReady(None));
     }
     Ok(HttpResponse::Ok().json(json!({ "status": "ready", "revision": snapshot.revision })))
 }

@@ -90,9 +90,9 @@ pub enum ApiError {
     /// A body over the limit (bytes).
     #[error("the body is larger than the limit of {0} bytes")]
     TooLarge(usize),
-    /// The inventory is not loaded yet.
-    #[error("the inventory is not loaded yet")]
-    NotReady,
+    /// The inventory is not loaded yet (the stage reached, while it loads).
+    #[error("the inventory is not loaded yet{}", .0.as_ref().map(|s| format!(": {} ({}/{})", s.stage, s.done, s.total)).unwrap_or_default())]
+    NotReady(Option<super::Stage>),
     /// The work could not be finished (a worker thread failed).
     #[error("the request could not be completed")]
     Internal,
@@ -135,7 +135,7 @@ impl Classified for ApiError {
             ApiError::PreconditionRequired(_) => ErrorKind::PreconditionRequired,
             ApiError::PreconditionFailed(_) => ErrorKind::Conflict,
             ApiError::NoStore => ErrorKind::ReadOnly,
-            ApiError::NotReady => ErrorKind::NotReady,
+            ApiError::NotReady(_) => ErrorKind::NotReady,
             ApiError::TooManyAttempts(_) => ErrorKind::TooManyRequests,
             ApiError::TooLarge(_) => ErrorKind::TooLarge,
             ApiError::Internal => ErrorKind::Internal,
@@ -178,7 +178,8 @@ impl Classified for ApiError {
             ApiError::NoStore => Some("本服务只读地提供一个数据目录：写入需要数据库（serve --store）".into()),
             ApiError::TooLarge(limit) => Some(format!("请求正文超过 {limit} 字节的上限")),
             ApiError::TooManyAttempts(seconds) => Some(format!("本地址认证失败次数过多：请 {seconds} 秒后再试")),
-            ApiError::NotReady => Some("库存数据尚未载入，请稍候".into()),
+            ApiError::NotReady(None) => Some("库存数据尚未载入，请稍候".into()),
+            ApiError::NotReady(Some(s)) => Some(format!("库存数据正在载入：{}（{}/{}），请稍候", s.stage, s.done, s.total)),
             ApiError::Malformed(cause) => Some(format!("请求正文不是有效的 JSON：{cause}")),
             _ => None,
         }
@@ -272,6 +273,10 @@ impl ResponseError for ApiError {
         }
         if let ApiError::TooManyAttempts(seconds) = self {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if let ApiError::NotReady(stage) = self {
+            response.insert_header((header::RETRY_AFTER, "1"));
+            body["progress"] = json!(stage);
         }
         let mut response = response.content_type("application/problem+json").body(body.to_string());
         response.extensions_mut().insert(Chinese(zh.to_string()));

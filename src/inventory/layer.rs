@@ -83,7 +83,7 @@ pub enum Shape<'a> {
 }
 
 /// What every layer's features offer the index.
-pub trait Feature {
+pub trait Feature: Send + Sync {
     /// The feature id.
     fn id(&self) -> &str;
     /// Its geometry.
@@ -224,13 +224,26 @@ impl<T: Feature> Layer<T> {
 
     /// Indexes items that are already shared (an edit rebuilding a layer keeps the others').
     pub fn from_shared(items: Vec<Arc<T>>) -> Layer<T> {
-        let by_id = Arc::new(items.iter().enumerate().map(|(i, f)| (f.id().to_string(), i as u32)).collect());
-        let index = SpatialIndex::build(items.iter().map(|f| shape_bbox(&f.shape())));
-        let outlines = MercatorOutlines::build(items.iter().map(|f| match f.shape() {
-            Shape::Area(a) => Some(a),
-            Shape::Point(_) => None,
-        }));
-        let labels = Labels::build(items.iter().map(|f| f.label()));
+        // four independent structures over the same items: built side by side
+        let ((by_id, index), (outlines, labels)) = rayon::join(
+            || {
+                rayon::join(
+                    || Arc::new(items.iter().enumerate().map(|(i, f)| (f.id().to_string(), i as u32)).collect()),
+                    || SpatialIndex::build(items.iter().map(|f| shape_bbox(&f.shape()))),
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        MercatorOutlines::build(items.iter().map(|f| match f.shape() {
+                            Shape::Area(a) => Some(a),
+                            Shape::Point(_) => None,
+                        }))
+                    },
+                    || Labels::build(items.iter().map(|f| f.label())),
+                )
+            },
+        );
         Layer { items: Arc::new(items), by_id, index: Arc::new(index), prepared: None, outlines: Arc::new(outlines), labels: Arc::new(labels) }
     }
 

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use serde_json::{Map, Value};
 
 use geo::{Coord, InteriorPoint, MultiPolygon, Point};
 
@@ -16,20 +17,25 @@ use super::decode::{self, FieldProblem, Fields, GivenRefs};
 use super::export::FOOTPRINT;
 use super::join::{resolve, Locus};
 use super::layer::{Layer, LayerName};
-use super::raw::{parse_collection, parse_feature, parse_geometry, RawShape};
+use super::raw::{id_text, parse_collection, parse_feature, parse_geometry, RawShape};
 use super::report::{FeatureRef, Problem, Report, Severity};
 use super::snapshot::Snapshot;
 use super::{InventoryError, NoProgress, Progress};
 use crate::geometry::validate::{
-    multipolygon_from_raw, point_from_raw, point_range_problem, range_problems, topology_problems, GeometryProblem,
+    multipolygon_from_raw, point_from_raw, point_range_problem, range_problems, topology_problems, GeometryProblem, Malformation,
 };
 use crate::geometry::{geodesic_area, Crs, CrsTransformer};
-use crate::model::{Building, Catalogue, Parcel, Park, PolicyCatalogue, PolicyError, SquareMetres, Zone, M2_PER_MU};
+use crate::model::{Building, Catalogue, District, Parcel, Park, PolicyCatalogue, PolicyError, SquareMetres, Zone, M2_PER_MU};
 
 /// The file name of the industry catalogue in a data directory.
 pub const CATALOGUE_FILE: &str = "industries.json";
 /// The policy measures file of a data directory.
 pub const POLICIES_FILE: &str = "policies.json";
+
+/// The validation rules a store's rows were checked under: the release, and a number to
+/// raise whenever a check is added or tightened between releases. A store stamped with
+/// other rules is validated in full when it is next loaded.
+pub const RULES: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
 
 /// Declared and computed areas may differ by this share before a warning.
 pub const AREA_TOLERANCE: f64 = 0.05;
@@ -72,11 +78,14 @@ pub struct LoadOptions {
     /// Strict (the default): any error and nothing loads. Lenient: features with errors
     /// are left out and the rest loads.
     pub strict: bool,
+    /// Skip the range and topology checks of geometries: a store's rows, validated when they
+    /// were written and proven unchanged since.
+    pub trust_geometry: bool,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { strict: true }
+        LoadOptions { strict: true, trust_geometry: false }
     }
 }
 
@@ -123,8 +132,20 @@ impl Collector<'_> {
     }
 }
 
-/// Checks and transforms a feature's geometry; points are allowed only where `points_ok`.
-fn geometry_of(shape: &Result<RawShape, GeometryProblem>, crs: Crs, t: &dyn CrsTransformer, points_ok: bool) -> Result<Geometry, Vec<GeometryProblem>> {
+/// How a feature's geometry is read.
+#[derive(Clone, Copy)]
+struct Reading<'a> {
+    crs: Crs,
+    transformer: Option<&'a dyn CrsTransformer>,
+    /// Buildings may be points; other layers are areas.
+    points_ok: bool,
+    /// Range and topology checks; off for a store's rows validated when they were written.
+    checks: bool,
+}
+
+/// Checks and transforms a feature's geometry (`t` is the reading's transformer); points
+/// are allowed only where `points_ok`.
+fn geometry_of(shape: &Result<RawShape, GeometryProblem>, r: Reading, t: &dyn CrsTransformer, points_ok: bool) -> Result<Geometry, Vec<GeometryProblem>> {
     let expected = if points_ok { "Point, Polygon or MultiPolygon" } else { "Polygon or MultiPolygon" };
     match shape {
         Err(GeometryProblem::WrongType { found, .. }) => Err(vec![GeometryProblem::WrongType { found: found.clone(), expected }]),
@@ -134,34 +155,75 @@ fn geometry_of(shape: &Result<RawShape, GeometryProblem>, crs: Crs, t: &dyn CrsT
         }
         Ok(RawShape::Point(position)) => {
             let c = point_from_raw(position).map_err(|p| vec![p])?;
-            if let Some(p) = crs.is_geographic().then(|| point_range_problem(c)).flatten() {
+            if let Some(p) = (r.checks && r.crs.is_geographic()).then(|| point_range_problem(c)).flatten() {
                 return Err(vec![p]);
             }
             let w = t.to_wgs84(c).map_err(|e| vec![GeometryProblem::Transform(e)])?;
-            match point_range_problem(w) {
-                Some(p) => Err(vec![p]),
-                None => Ok(Geometry::Point(Point(w))),
-            }
+            checked_point(Point(w), r.checks)
         }
         Ok(RawShape::Polygons(polygons)) => {
             let raw = multipolygon_from_raw(polygons)?;
-            if crs.is_geographic() {
+            if r.checks && r.crs.is_geographic() {
                 let problems = range_problems(&raw);
                 if !problems.is_empty() {
                     return Err(problems);
                 }
             }
             let wgs = t.multipolygon_to_wgs84(&raw).map_err(|e| vec![GeometryProblem::Transform(e)])?;
-            let mut problems = range_problems(&wgs);
-            if problems.is_empty() {
-                problems = topology_problems(&wgs);
-            }
-            if problems.is_empty() {
-                Ok(Geometry::Area(wgs))
-            } else {
-                Err(problems)
-            }
+            checked_area(wgs, r.checks)
         }
+    }
+}
+
+/// A WGS84 point, range-checked when `checks`.
+fn checked_point(p: Point, checks: bool) -> Result<Geometry, Vec<GeometryProblem>> {
+    match point_range_problem(p.0).filter(|_| checks) {
+        Some(problem) => Err(vec![problem]),
+        None => Ok(Geometry::Point(p)),
+    }
+}
+
+/// A WGS84 area, range- and topology-checked when `checks`.
+fn checked_area(wgs: MultiPolygon, checks: bool) -> Result<Geometry, Vec<GeometryProblem>> {
+    if !checks {
+        return Ok(Geometry::Area(wgs));
+    }
+    let mut problems = range_problems(&wgs);
+    if problems.is_empty() {
+        problems = topology_problems(&wgs);
+    }
+    if problems.is_empty() {
+        Ok(Geometry::Area(wgs))
+    } else {
+        Err(problems)
+    }
+}
+
+/// A store row's geometry (WGS84, as kept), checked when the reading asks.
+fn stored_geometry(given: &Option<Result<geo::Geometry, String>>, r: Reading) -> Result<Geometry, Vec<GeometryProblem>> {
+    let expected = if r.points_ok { "Point, Polygon or MultiPolygon" } else { "Polygon or MultiPolygon" };
+    let wrong = |found: &str| Err(vec![GeometryProblem::WrongType { found: found.into(), expected }]);
+    match given {
+        None => Err(vec![GeometryProblem::Missing]),
+        Some(Err(reason)) => Err(vec![GeometryProblem::Malformed(Malformation::Undecodable(reason.clone()))]),
+        Some(Ok(geo::Geometry::MultiPolygon(m))) => checked_area(m.clone(), r.checks),
+        Some(Ok(geo::Geometry::Polygon(p))) => checked_area(MultiPolygon(vec![p.clone()]), r.checks),
+        Some(Ok(geo::Geometry::Point(p))) if r.points_ok => checked_point(*p, r.checks),
+        Some(Ok(geo::Geometry::Point(_))) => wrong("Point"),
+        Some(Ok(other)) => wrong(geometry_kind(other)),
+    }
+}
+
+/// The GeoJSON type name of a geometry.
+fn geometry_kind(g: &geo::Geometry) -> &'static str {
+    match g {
+        geo::Geometry::Point(_) => "Point",
+        geo::Geometry::Line(_) | geo::Geometry::LineString(_) => "LineString",
+        geo::Geometry::Polygon(_) | geo::Geometry::Rect(_) | geo::Geometry::Triangle(_) => "Polygon",
+        geo::Geometry::MultiPoint(_) => "MultiPoint",
+        geo::Geometry::MultiLineString(_) => "MultiLineString",
+        geo::Geometry::MultiPolygon(_) => "MultiPolygon",
+        geo::Geometry::GeometryCollection(_) => "GeometryCollection",
     }
 }
 
@@ -191,41 +253,56 @@ struct Outcome<T> {
 trait DecodeFn<T>: Fn(&mut Fields, &str, Geometry, &mut Vec<Note>) -> Option<(T, GivenRefs)> + Sync {}
 impl<T, F: Fn(&mut Fields, &str, Geometry, &mut Vec<Note>) -> Option<(T, GivenRefs)> + Sync> DecodeFn<T> for F {}
 
-fn decode_one<T>(
+/// A feature's id, properties and geometry, as its source gives them.
+struct Given {
     index: usize,
-    raw: &serde_json::value::RawValue,
-    crs: Crs,
-    transformer: Option<&dyn CrsTransformer>,
-    points_ok: bool,
-    catalogue: &Catalogue,
-    decode: &impl DecodeFn<T>,
-) -> Outcome<T> {
+    id: Option<String>,
+    properties: Map<String, Value>,
+    shape: GivenShape,
+}
+
+/// A feature's geometry as its source gives it.
+enum GivenShape {
+    /// GeoJSON coordinates, parsed but not checked.
+    Raw(Result<RawShape, GeometryProblem>),
+    /// A store row's geometry (WGS84).
+    Stored(Option<Result<geo::Geometry, String>>),
+}
+
+/// Reads the GeoJSON feature at `index` and decodes it.
+fn decode_json<T>(index: usize, raw: &serde_json::value::RawValue, r: Reading, catalogue: &Catalogue, decode: &impl DecodeFn<T>) -> Outcome<T> {
+    match parse_feature(index, raw) {
+        Ok(f) => decode_one(Given { index, id: f.id, properties: f.properties, shape: GivenShape::Raw(f.shape) }, r, catalogue, decode),
+        Err(bad) => Outcome {
+            feature: FeatureRef { index, id: bad.id },
+            item: None,
+            notes: vec![(Severity::Error, FieldProblem::new(bad.field, bad.reason, bad.reason_zh))],
+        },
+    }
+}
+
+fn decode_one<T>(given: Given, r: Reading, catalogue: &Catalogue, decode: &impl DecodeFn<T>) -> Outcome<T> {
     let error = |field: &str, reason: String, reason_zh: String| (Severity::Error, FieldProblem::new(field, reason, reason_zh));
-    let f = match parse_feature(index, raw) {
-        Ok(f) => f,
-        Err(bad) => {
-            return Outcome { feature: FeatureRef { index, id: bad.id }, item: None, notes: vec![error(bad.field, bad.reason, bad.reason_zh)] };
-        }
-    };
-    let mut f = f;
-    let feature = FeatureRef { index, id: f.id.clone() };
+    let Given { index, id, mut properties, shape } = given;
+    let feature = FeatureRef { index, id: id.clone() };
     let mut notes = Vec::new();
-    if f.id.is_none() {
+    if id.is_none() {
         notes.push(error(
             "id",
             "feature has no id (neither the GeoJSON id member nor properties.id)".into(),
             "要素没有 id（GeoJSON 的 id 成员和 properties.id 都没有）".into(),
         ));
     }
-    let footprint = if points_ok { f.properties.remove(FOOTPRINT).filter(|v| !v.is_null()) } else { None };
-    let geometry = match transformer {
-        None => Err(vec![GeometryProblem::NoTransformation { crs: crs.to_string() }]),
-        Some(t) => geometry_of(&f.shape, crs, t, points_ok),
+    let footprint = if r.points_ok { properties.remove(FOOTPRINT).filter(|v| !v.is_null()) } else { None };
+    let geometry = match (&shape, r.transformer) {
+        (GivenShape::Stored(g), _) => stored_geometry(g, r),
+        (GivenShape::Raw(_), None) => Err(vec![GeometryProblem::NoTransformation { crs: r.crs.to_string() }]),
+        (GivenShape::Raw(s), Some(t)) => geometry_of(s, r, t, r.points_ok),
     };
     let mut geometry = geometry.map_err(|problems| notes.extend(problems.iter().map(|p| error("geometry", p.to_string(), p.zh())))).ok();
-    if let (Some(given), Some(t)) = (footprint, transformer) {
+    if let (Some(given), Some(t)) = (footprint, r.transformer) {
         geometry = match geometry {
-            Some(Geometry::Point(p)) => match parse_geometry(&given).and_then(|shape| geometry_of(&Ok(shape), crs, t, false)) {
+            Some(Geometry::Point(p)) => match parse_geometry(&given).and_then(|shape| geometry_of(&Ok(shape), r, t, false)) {
                 Ok(Geometry::Area(area)) => Some(Geometry::Located(p, area)),
                 Ok(_) => None,
                 Err(problems) => {
@@ -244,13 +321,13 @@ fn decode_one<T>(
             None => None,
         };
     }
-    let valid = f.id.is_some() && geometry.is_some();
+    let valid = id.is_some() && geometry.is_some();
     // properties are decoded even when the id or geometry failed, so every problem is reported;
     // then the item and any warnings about the stand-in geometry are dropped
-    let stand_in = || if points_ok { Geometry::Point(Point(geo::Coord::zero())) } else { Geometry::Area(MultiPolygon(vec![])) };
-    let mut fields = Fields::new(&f.properties, catalogue);
+    let stand_in = || if r.points_ok { Geometry::Point(Point(geo::Coord::zero())) } else { Geometry::Area(MultiPolygon(vec![])) };
+    let mut fields = Fields::new(&properties, catalogue);
     let mut decode_notes = Vec::new();
-    let item = decode(&mut fields, f.id.as_deref().unwrap_or_default(), geometry.unwrap_or_else(stand_in), &mut decode_notes);
+    let item = decode(&mut fields, id.as_deref().unwrap_or_default(), geometry.unwrap_or_else(stand_in), &mut decode_notes);
     if valid {
         notes.extend(decode_notes);
     }
@@ -258,68 +335,189 @@ fn decode_one<T>(
     Outcome { feature, item: item.filter(|_| valid), notes }
 }
 
+/// One feature of a store's layer: its properties (with `id`), its geometry as kept (WGS84)
+/// and its version.
+pub struct StoredFeature {
+    /// The properties.
+    pub properties: Map<String, Value>,
+    /// The geometry (none when the row has none), or why it could not be decoded.
+    pub geometry: Option<Result<geo::Geometry, String>>,
+    /// The row's version.
+    pub version: u64,
+}
+
+/// A store's layer, read a chunk of rows at a time so that only one chunk of raw rows is
+/// held at once.
+pub struct StoredLayer<'a> {
+    /// Which layer it holds.
+    pub layer: LayerName,
+    /// Where it is kept, for messages.
+    pub origin: String,
+    /// Its rows in chunks, in table order; an error stops the layer with its reason.
+    pub chunks: Box<dyn Iterator<Item = Result<Vec<StoredFeature>, String>> + 'a>,
+}
+
+/// Where one layer's features come from.
+pub enum Input<'a> {
+    /// A GeoJSON file.
+    Text(&'a LayerSource),
+    /// A store's rows.
+    Stored(StoredLayer<'a>),
+}
+
+impl Input<'_> {
+    fn layer(&self) -> LayerName {
+        match self {
+            Input::Text(s) => s.layer,
+            Input::Stored(s) => s.layer,
+        }
+    }
+
+    fn origin(&self) -> &str {
+        match self {
+            Input::Text(s) => &s.origin,
+            Input::Stored(s) => &s.origin,
+        }
+    }
+}
+
+/// The version a store row carries into its model value (places have none).
+trait Versioned {
+    fn set_version(&mut self, _version: u64) {}
+}
+impl Versioned for District {}
+impl Versioned for Park {}
+impl Versioned for Zone {}
+impl Versioned for Parcel {
+    fn set_version(&mut self, version: u64) {
+        self.version = version;
+    }
+}
+impl Versioned for Building {
+    fn set_version(&mut self, version: u64) {
+        self.version = version;
+    }
+}
+
+/// Decodes one store row, the `index`th of its table.
+fn decode_row<T: Versioned>(index: usize, row: StoredFeature, points_ok: bool, checks: bool, catalogue: &Catalogue, decode: &impl DecodeFn<T>) -> Outcome<T> {
+    let transformer = Crs::Crs84.thread_transformer().ok();
+    let r = Reading { crs: Crs::Crs84, transformer: transformer.as_deref(), points_ok, checks };
+    let id = row.properties.get("id").and_then(id_text);
+    let given = Given { index, id, properties: row.properties, shape: GivenShape::Stored(row.geometry) };
+    let mut outcome = decode_one(given, r, catalogue, decode);
+    if let Some((item, _)) = &mut outcome.item {
+        item.set_version(row.version);
+    }
+    outcome
+}
+
 /// Parses, checks and decodes every source of one layer, features in parallel; `decode`
 /// builds the model value.
-fn decode_layer<T: Send>(
+fn decode_layer<T: Send + Versioned>(
     layer: LayerName,
-    sources: &[&LayerSource],
+    inputs: Vec<Input>,
     catalogue: &Catalogue,
+    checks: bool,
     report: &mut Report,
     progress: &dyn Progress,
     decode: impl DecodeFn<T>,
 ) -> Decoded<T> {
     let mut out = Decoded::default();
     let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+    let origins: Vec<String> = inputs.iter().map(|i| i.origin().to_string()).collect();
     let mut c = Collector { report, layer };
-    for (file, source) in sources.iter().enumerate() {
-        let parsed = match parse_collection(&source.text) {
-            Ok(p) => p,
-            Err(reason) => {
-                c.error(None, None, format!("{}: {reason}", source.origin), format!("{}：{}", origin_zh(&source.origin), reason.reason_zh));
-                continue;
+    let points_ok = layer == LayerName::Buildings;
+    for (file, input) in inputs.into_iter().enumerate() {
+        let origin = &origins[file];
+        let mut absorb = |outcomes: Vec<Outcome<T>>, c: &mut Collector| {
+            for outcome in outcomes {
+                let mut item = outcome.item;
+                if let Some(id) = &outcome.feature.id {
+                    if let Some(&(first_file, first)) = seen.get(id) {
+                        let (place, place_zh) = if first_file == file {
+                            (String::new(), String::new())
+                        } else {
+                            (format!(" of {}", origins[first_file]), format!("{} 中", origin_zh(&origins[first_file])))
+                        };
+                        let reason = format!("duplicate id '{id}' (first used by feature #{first}{place})");
+                        c.error(Some(outcome.feature.clone()), Some("id"), reason, format!("id '{id}' 重复（{place_zh}要素 #{first} 已在用）"));
+                        item = None;
+                    } else {
+                        seen.insert(id.clone(), (file, outcome.feature.index));
+                    }
+                }
+                for (severity, problem) in outcome.notes {
+                    c.push(severity, Some(outcome.feature.clone()), Some(&problem.field), problem.reason, problem.reason_zh);
+                }
+                if let Some((value, refs)) = item {
+                    out.items.push(value);
+                    out.refs.push((refs, outcome.feature));
+                }
             }
         };
-        let crs = parsed.crs;
-        if let Err(e) = crs.transformer() {
-            c.error(None, Some("crs"), format!("{}: {e}", source.origin), format!("{}：{}", origin_zh(&source.origin), e.zh()));
-            continue;
-        }
-        progress.begin(&format!("{layer} ({})", source.origin), parsed.features.len() as u64);
-        let points_ok = layer == LayerName::Buildings;
-        let outcomes: Vec<Outcome<T>> = parsed
-            .features
-            .par_iter()
-            .enumerate()
-            .map(|(index, raw)| {
-                if index % 1024 == 1023 {
-                    progress.advance(1024);
+        match input {
+            Input::Text(source) => {
+                let parsed = match parse_collection(&source.text) {
+                    Ok(p) => p,
+                    Err(reason) => {
+                        c.error(None, None, format!("{origin}: {reason}"), format!("{}：{}", origin_zh(origin), reason.reason_zh));
+                        continue;
+                    }
+                };
+                let crs = parsed.crs;
+                if let Err(e) = crs.transformer() {
+                    c.error(None, Some("crs"), format!("{origin}: {e}"), format!("{}：{}", origin_zh(origin), e.zh()));
+                    continue;
                 }
-                let transformer = crs.thread_transformer().ok();
-                decode_one(index, raw, crs, transformer.as_deref(), points_ok, catalogue, &decode)
-            })
-            .collect();
-        for outcome in outcomes {
-            let mut item = outcome.item;
-            if let Some(id) = &outcome.feature.id {
-                if let Some(&(first_file, first)) = seen.get(id) {
-                    let (place, place_zh) = if first_file == file {
-                        (String::new(), String::new())
-                    } else {
-                        (format!(" of {}", sources[first_file].origin), format!("{} 中", origin_zh(&sources[first_file].origin)))
-                    };
-                    let reason = format!("duplicate id '{id}' (first used by feature #{first}{place})");
-                    c.error(Some(outcome.feature.clone()), Some("id"), reason, format!("id '{id}' 重复（{place_zh}要素 #{first} 已在用）"));
-                    item = None;
-                } else {
-                    seen.insert(id.clone(), (file, outcome.feature.index));
-                }
+                progress.begin(&format!("{layer} ({origin})"), parsed.features.len() as u64);
+                let outcomes: Vec<Outcome<T>> = parsed
+                    .features
+                    .par_iter()
+                    .enumerate()
+                    .map(|(index, raw)| {
+                        if index % 1024 == 1023 {
+                            progress.advance(1024);
+                        }
+                        let transformer = crs.thread_transformer().ok();
+                        let r = Reading { crs, transformer: transformer.as_deref(), points_ok, checks };
+                        decode_json(index, raw, r, catalogue, &decode)
+                    })
+                    .collect();
+                absorb(outcomes, &mut c);
             }
-            for (severity, problem) in outcome.notes {
-                c.push(severity, Some(outcome.feature.clone()), Some(&problem.field), problem.reason, problem.reason_zh);
-            }
-            if let Some((value, refs)) = item {
-                out.items.push(value);
-                out.refs.push((refs, outcome.feature));
+            Input::Stored(stored) => {
+                progress.begin(&format!("{layer} ({origin})"), 0);
+                // this thread reads the next chunk while the pool decodes the last one
+                std::thread::scope(|scope| {
+                    let (send, chunks) = std::sync::mpsc::sync_channel::<Result<Vec<StoredFeature>, String>>(1);
+                    let decode = &decode;
+                    let c = &mut c;
+                    scope.spawn(move || {
+                        let mut index = 0;
+                        for chunk in chunks {
+                            let rows = match chunk {
+                                Ok(rows) => rows,
+                                Err(reason) => {
+                                    c.error(None, None, format!("{origin}: {reason}"), format!("{}：{reason}", origin_zh(origin)));
+                                    break;
+                                }
+                            };
+                            let first = index;
+                            index += rows.len();
+                            let outcomes: Vec<Outcome<T>> = rows.into_par_iter().enumerate().map(|(n, row)| decode_row(first + n, row, points_ok, checks, catalogue, decode)).collect();
+                            progress.advance((index - first) as u64);
+                            absorb(outcomes, c);
+                        }
+                    });
+                    for chunk in stored.chunks {
+                        let failed = chunk.is_err();
+                        // the decoder stops only on a failed chunk, after which nothing is sent
+                        if send.send(chunk).is_err() || failed {
+                            break;
+                        }
+                    }
+                });
             }
         }
         progress.end();
@@ -340,17 +538,29 @@ pub const MAX_PLACES: usize = 30_000;
 /// Loads layer sources into a snapshot. In strict mode any error fails the whole load with
 /// the full report; otherwise bad features are left out and reported.
 pub fn load(sources: &[LayerSource], catalogue: Arc<Catalogue>, options: LoadOptions, progress: &dyn Progress) -> Result<Loaded, InventoryError> {
-    let mut report = Report::default();
-    let of = |layer: LayerName| sources.iter().filter(|s| s.layer == layer).collect::<Vec<_>>();
-    let cat = catalogue.as_ref();
+    load_inputs(sources.iter().map(Input::Text).collect(), catalogue, options, progress)
+}
 
-    let districts = decode_layer(LayerName::Districts, &of(LayerName::Districts), cat, &mut report, progress, |f, id, g, _| {
+/// Takes the inputs of one layer out of `inputs`, in their order.
+fn take_layer<'a>(inputs: &mut Vec<Input<'a>>, layer: LayerName) -> Vec<Input<'a>> {
+    let (of, rest) = std::mem::take(inputs).into_iter().partition(|i| i.layer() == layer);
+    *inputs = rest;
+    of
+}
+
+/// Loads inputs (files or a store's rows) into a snapshot, as [`load`] does.
+pub fn load_inputs(mut inputs: Vec<Input>, catalogue: Arc<Catalogue>, options: LoadOptions, progress: &dyn Progress) -> Result<Loaded, InventoryError> {
+    let mut report = Report::default();
+    let cat = catalogue.as_ref();
+    let checks = !options.trust_geometry;
+
+    let districts = decode_layer(LayerName::Districts, take_layer(&mut inputs, LayerName::Districts), cat, checks, &mut report, progress, |f, id, g, _| {
         decode::district(f, id, area_of(g)?).map(|d| (d, GivenRefs::default()))
     });
-    let parks = decode_layer(LayerName::Parks, &of(LayerName::Parks), cat, &mut report, progress, |f, id, g, _| {
+    let parks = decode_layer(LayerName::Parks, take_layer(&mut inputs, LayerName::Parks), cat, checks, &mut report, progress, |f, id, g, _| {
         decode::park(f, id, area_of(g)?).map(|p| (p, GivenRefs::default()))
     });
-    let zones = decode_layer(LayerName::Zones, &of(LayerName::Zones), cat, &mut report, progress, |f, id, g, _| {
+    let zones = decode_layer(LayerName::Zones, take_layer(&mut inputs, LayerName::Zones), cat, checks, &mut report, progress, |f, id, g, _| {
         decode::zone(f, id, area_of(g)?).map(|z| (z, GivenRefs::default()))
     });
     // the matcher keeps places as 16-bit positions
@@ -376,13 +586,12 @@ pub fn load(sources: &[LayerSource], catalogue: Arc<Catalogue>, options: LoadOpt
     });
     snapshot.zones = Layer::prepared(zones);
 
-    let (parcels, buildings) = decode_spaces(&snapshot, sources, &mut report, progress);
+    let (parcels, buildings) = decode_space_inputs(&snapshot, inputs, checks, &mut report, progress);
     if options.strict && report.has_errors() {
         return Err(InventoryError::Invalid(report));
     }
     progress.begin("indexing", 2);
-    snapshot.parcels = Layer::new(parcels);
-    snapshot.buildings = Layer::new(buildings);
+    (snapshot.parcels, snapshot.buildings) = rayon::join(|| Layer::new(parcels), || Layer::new(buildings));
     progress.end();
     Ok(Loaded { snapshot, report })
 }
@@ -390,16 +599,20 @@ pub fn load(sources: &[LayerSource], catalogue: Arc<Catalogue>, options: LoadOpt
 /// Decodes the parcel and building sources among `sources` and joins them to the places of
 /// `snapshot` (its districts, parks and zones), reporting every problem.
 pub fn decode_spaces(snapshot: &Snapshot, sources: &[LayerSource], report: &mut Report, progress: &dyn Progress) -> (Vec<Parcel>, Vec<Building>) {
-    let of = |layer: LayerName| sources.iter().filter(|s| s.layer == layer).collect::<Vec<_>>();
+    decode_space_inputs(snapshot, sources.iter().map(Input::Text).collect(), true, report, progress)
+}
+
+/// [`decode_spaces`] over inputs; `checks` as in [`Reading`].
+fn decode_space_inputs(snapshot: &Snapshot, mut inputs: Vec<Input>, checks: bool, report: &mut Report, progress: &dyn Progress) -> (Vec<Parcel>, Vec<Building>) {
     let cat = snapshot.catalogue.as_ref();
-    let parcels = decode_layer(LayerName::Parcels, &of(LayerName::Parcels), cat, report, progress, |f, id, g, notes| {
+    let parcels = decode_layer(LayerName::Parcels, take_layer(&mut inputs, LayerName::Parcels), cat, checks, report, progress, |f, id, g, notes| {
         let area = area_of(g)?;
         let computed = geodesic_area(&area);
         let (parcel, refs, declared) = decode::parcel(f, id, area, computed)?;
         warn_on_declared_area(notes, computed, declared);
         Some((parcel, refs))
     });
-    let buildings = decode_layer(LayerName::Buildings, &of(LayerName::Buildings), cat, report, progress, |f, id, g, notes| {
+    let buildings = decode_layer(LayerName::Buildings, take_layer(&mut inputs, LayerName::Buildings), cat, checks, report, progress, |f, id, g, notes| {
         let (location, footprint) = match g {
             Geometry::Point(p) => (p, None),
             Geometry::Located(p, footprint) => (p, Some(footprint)),
@@ -414,15 +627,17 @@ pub fn decode_spaces(snapshot: &Snapshot, sources: &[LayerSource], report: &mut 
         decode::building(f, id, location, footprint)
     });
 
-    let parcel_points: Vec<(Coord, &GivenRefs)> =
-        parcels.items.iter().zip(&parcels.refs).filter_map(|(p, (given, _))| Some((p.geometry.interior_point()?.0, given))).collect();
-    let building_points: Vec<(Coord, &GivenRefs)> = buildings.items.iter().zip(&buildings.refs).map(|(b, (given, _))| (b.location.0, given)).collect();
-    for (layer, points) in [(LayerName::Parcels, parcel_points), (LayerName::Buildings, building_points)] {
-        if let Some(hint) = super::datum::likely_datum(snapshot, &points) {
-            Collector { report: &mut *report, layer }.push(Severity::Warning, None, Some("crs"), hint.message(), hint.message_zh());
+    // a datum hint was given when the rows were validated; a store's rows are WGS84
+    if checks {
+        let parcel_points: Vec<(Coord, &GivenRefs)> =
+            parcels.items.iter().zip(&parcels.refs).filter_map(|(p, (given, _))| Some((p.geometry.interior_point()?.0, given))).collect();
+        let building_points: Vec<(Coord, &GivenRefs)> = buildings.items.iter().zip(&buildings.refs).map(|(b, (given, _))| (b.location.0, given)).collect();
+        for (layer, points) in [(LayerName::Parcels, parcel_points), (LayerName::Buildings, building_points)] {
+            if let Some(hint) = super::datum::likely_datum(snapshot, &points) {
+                Collector { report: &mut *report, layer }.push(Severity::Warning, None, Some("crs"), hint.message(), hint.message_zh());
+            }
         }
     }
-
     progress.begin("spatial join", (parcels.items.len() + buildings.items.len()) as u64);
     let mut c = Collector { report: &mut *report, layer: LayerName::Parcels };
     let parcels: Vec<Parcel> = join_layer(parcels, &mut c, progress, |p: &mut Parcel, given| {

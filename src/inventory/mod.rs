@@ -22,7 +22,10 @@ pub use edit::{EditError, EditMode, Space};
 pub use error::InventoryError;
 pub use freshness::{beijing_today, set_stale_after_days, stale_after_days, stale_list, Freshness, StaleEntry, StaleQuery, DEFAULT_STALE_AFTER_DAYS};
 pub use layer::{Feature, Layer, LayerName, Shape};
-pub use load::{check_policies, load, load_dir, load_dir_strict, read_dir, read_policies, LayerSource, LoadOptions, Loaded, CATALOGUE_FILE, POLICIES_FILE};
+pub use load::{
+    check_policies, load, load_dir, load_dir_strict, load_inputs, read_dir, read_policies, Input, LayerSource, LoadOptions, Loaded, StoredFeature, StoredLayer, CATALOGUE_FILE,
+    POLICIES_FILE, RULES,
+};
 pub use progress::{NoProgress, Progress};
 pub use report::{FeatureRef, Problem, Report, Severity};
 pub use snapshot::{Snapshot, SnapshotCell};

@@ -101,7 +101,8 @@ pub struct ParsedCollection<'a> {
     pub features: Vec<&'a RawValue>,
 }
 
-fn id_text(v: &Value) -> Option<String> {
+/// An id as text: a non-blank string (trimmed) or a number.
+pub(crate) fn id_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),

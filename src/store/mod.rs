@@ -354,7 +354,12 @@ impl crate::error::Classified for StoreError {
 /// A store of record for the inventory.
 pub trait Store: Send + Sync {
     /// Loads everything the store holds into a snapshot (with its policy measures).
-    fn snapshot(&self) -> Result<Loaded, StoreError>;
+    fn snapshot(&self) -> Result<Loaded, StoreError> {
+        self.load(&crate::inventory::NoProgress)
+    }
+
+    /// [`Store::snapshot`], reporting its progress.
+    fn load(&self, progress: &dyn crate::inventory::Progress) -> Result<Loaded, StoreError>;
 
     /// Lays the given layers over the stored ones by id (replacing them whole with
     /// [`ImportMode::Replace`]) and replaces the catalogue or policies given, in one

@@ -38,8 +38,8 @@ pub(super) fn protect(db: &Connection, table: &str) -> rusqlite::Result<()> {
 /// Adds the triggers to every table chanye keeps that the file has (stores made before the
 /// guard get it on their next open). A store that had guards but lacks some was changed by
 /// another program that dropped them: that is reported, since what it wrote while they were
-/// gone has no version or audit entry.
-pub(super) fn protect_all(db: &Connection) -> rusqlite::Result<()> {
+/// gone has no version or audit entry. Returns whether guards had been dropped.
+pub(super) fn protect_all(db: &Connection) -> rusqlite::Result<bool> {
     let had: Vec<String> = db
         .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'chanye_guard_%'")?
         .query_map([], |r| r.get(0))?
@@ -58,7 +58,7 @@ pub(super) fn protect_all(db: &Connection) -> rusqlite::Result<()> {
             dropped.join(", ")
         );
     }
-    Ok(())
+    Ok(!dropped.is_empty())
 }
 
 fn trigger_names(table: &str) -> [String; 3] {

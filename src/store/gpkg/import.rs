@@ -5,17 +5,17 @@ use std::path::Path;
 use std::sync::Arc;
 
 use geo::Geometry;
-use geozero::ToGeo;
-use geozero::wkb::GpkgWkb;
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use rusqlite::{params, Connection, OpenFlags};
+
+use super::rows::{layer_source, table_source};
 use serde_json::{Map, Value};
 
 use super::edits::{record, Entry};
-use super::schema::{document, ensure_columns, geometry_type, has_sqlite_table, has_table, write_feature, Kind, Write, WriteError, CATALOGUE, POLICIES};
+use super::schema::{document, ensure_columns, geometry_type, mark_validated, write_feature, Kind, Write, WriteError, CATALOGUE, POLICIES};
 use super::GpkgStore;
 use crate::export::gpkg::{quote, register_feature_table};
 use crate::inventory::export::Exported;
-use crate::inventory::{self, check_policies, with_layer, Layer, LayerName, LayerSource, LoadOptions, Loaded, NoProgress, Shape};
+use crate::inventory::{self, check_policies, with_layer, Input, Layer, LayerName, LayerSource, LoadOptions, Loaded, NoProgress, Progress, Shape};
 use crate::model::{Catalogue, Place};
 use crate::store::merge::{changes, overlay};
 use crate::store::{Dataset, Import, Imported, LayerChanges, Bilingual, StoreError};
@@ -74,86 +74,15 @@ pub(super) fn read_all(store: &GpkgStore, db: &Connection) -> Result<Stored, Sto
     Ok(Stored { layers, catalogue: document(db, CATALOGUE).map_err(&fail)?, policies: document(db, POLICIES).map_err(&fail)? })
 }
 
-/// One feature table as GeoJSON FeatureCollection text for the loader, the properties
-/// from its columns. Reads chanye's own tables and those GDAL writes (`ogr2ogr -f GPKG`):
-/// the geometry column comes from `gpkg_geometry_columns`, the key column is skipped,
-/// JSON columns are parsed, and GDAL's string lists (`(2:出让,租赁)`) become arrays.
-fn table_source(db: &Connection, table: &str, layer: LayerName, origin: &str) -> Result<LayerSource, rusqlite::Error> {
-    let geometry_column: String =
-        db.query_row("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?1", [table], |r| r.get(0)).optional()?.unwrap_or_else(|| "geom".into());
-    let json_columns: Vec<String> = if has_sqlite_table(db, "gpkg_data_columns")? {
-        db.prepare("SELECT column_name FROM gpkg_data_columns WHERE table_name = ?1 AND mime_type = 'application/json'")?
-            .query_map([table], |r| r.get(0))?
-            .collect::<Result<_, _>>()?
-    } else {
-        Vec::new()
-    };
-    let key_columns: Vec<String> =
-        db.prepare(&format!("PRAGMA table_info({})", quote(table)))?.query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, i64>(5)?)))?.filter_map(|c| c.ok()).filter(|(_, pk)| *pk > 0).map(|(name, _)| name).collect();
-    let mut statement = db.prepare(&format!("SELECT * FROM {}", quote(table)))?;
-    let names: Vec<String> = statement.column_names().into_iter().map(str::to_string).collect();
-    let mut features = Vec::new();
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
-        let mut properties = Map::new();
-        let mut geometry = Value::Null;
-        for (i, name) in names.iter().enumerate() {
-            let value = row.get_ref(i)?;
-            if *name == geometry_column {
-                if let rusqlite::types::ValueRef::Blob(blob) = value {
-                    geometry = match GpkgWkb(blob).to_geo() {
-                        Ok(g) => serde_json::to_value(geojson::Geometry::new(geojson::GeometryValue::from(&g))).unwrap_or(Value::Null),
-                        // the loader then names the feature and the problem
-                        Err(e) => Value::String(format!("unreadable geometry: {e}")),
-                    };
-                }
-                continue;
-            }
-            if key_columns.contains(name) || name == "version" {
-                continue;
-            }
-            let v = match value {
-                rusqlite::types::ValueRef::Null | rusqlite::types::ValueRef::Blob(_) => Value::Null,
-                rusqlite::types::ValueRef::Integer(n) => Value::from(n),
-                rusqlite::types::ValueRef::Real(x) => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
-                rusqlite::types::ValueRef::Text(t) => {
-                    let text = String::from_utf8_lossy(t).into_owned();
-                    if json_columns.contains(name) {
-                        serde_json::from_str(&text).unwrap_or(Value::String(text))
-                    } else {
-                        gdal_string_list(&text).unwrap_or(Value::String(text))
-                    }
-                }
-            };
-            properties.insert(name.clone(), v);
-        }
-        features.push(serde_json::json!({ "type": "Feature", "geometry": geometry, "properties": properties }));
-    }
-    let text = serde_json::json!({ "type": "FeatureCollection", "features": features }).to_string();
-    Ok(LayerSource { layer, origin: origin.to_string(), text })
-}
-
-/// One layer of this store, if it has one.
-fn layer_source(db: &Connection, layer: LayerName) -> Result<Option<LayerSource>, rusqlite::Error> {
-    if !has_table(db, layer.as_str())? {
-        return Ok(None);
-    }
-    table_source(db, layer.as_str(), layer, &format!("{layer} layer")).map(Some)
-}
-
-/// GDAL writes a string list it cannot store natively as `(count:a,b,…)`.
-fn gdal_string_list(text: &str) -> Option<Value> {
-    let inner = text.strip_prefix('(')?.strip_suffix(')')?;
-    let (count, items) = inner.split_once(':')?;
-    let count: usize = count.parse().ok()?;
-    let items: Vec<Value> = if items.is_empty() { Vec::new() } else { items.split(',').map(|s| Value::String(s.to_string())).collect() };
-    (items.len() == count).then_some(Value::Array(items))
-}
-
 /// Loads layer texts with a catalogue and policies, strictly.
 pub(super) fn load_all(layers: &[LayerSource], catalogue: &str, policies: Option<&str>) -> Result<Loaded, StoreError> {
+    load_inputs(layers.iter().map(Input::Text).collect(), catalogue, policies, LoadOptions::default(), &NoProgress)
+}
+
+/// Loads inputs with a catalogue and policies, strictly.
+pub(super) fn load_inputs(inputs: Vec<Input>, catalogue: &str, policies: Option<&str>, options: LoadOptions, progress: &dyn Progress) -> Result<Loaded, StoreError> {
     let catalogue = Catalogue::from_json(catalogue).map_err(|e| StoreError::Inventory(e.into()))?;
-    let mut loaded = inventory::load(layers, Arc::new(catalogue), LoadOptions::default(), &NoProgress).map_err(|e| match e {
+    let mut loaded = inventory::load_inputs(inputs, Arc::new(catalogue), LoadOptions { strict: true, ..options }, progress).map_err(|e| match e {
         inventory::InventoryError::Invalid(report) => StoreError::Invalid(report),
         other => StoreError::Inventory(other),
     })?;
@@ -306,6 +235,8 @@ pub(super) fn import(store: &GpkgStore, dataset: &Dataset, how: &Import) -> Resu
             tx.execute("INSERT OR REPLACE INTO chanye_documents (name, content) VALUES (?1, ?2)", params![name, text]).map_err(&fail)?;
         }
     }
+    // everything the store now holds was validated together above
+    mark_validated(&tx).map_err(&fail)?;
     tx.commit().map_err(&fail)?;
     drop(db);
     store.checkpoint();

@@ -12,6 +12,7 @@ mod export;
 mod guard;
 mod import;
 mod migrate;
+mod rows;
 mod schema;
 mod tokens;
 
@@ -24,8 +25,8 @@ use rusqlite::{Connection, OpenFlags};
 use super::{Actor, AuditEntry, AuditQuery, Batch, Committed, Dataset, Documents, Edit, Import, Imported, Bilingual, Store, StoreError, TokenInfo};
 use crate::model::{Role, Scope};
 use crate::export::gpkg::quote;
-use crate::inventory::{LayerName, Loaded};
-use import::{load_all, read_all, Stored};
+use crate::inventory::{Input, LayerName, LoadOptions, Loaded, Progress};
+use import::load_inputs;
 
 /// A GeoPackage store. One connection, used by one writer at a time, and a checkpointer.
 pub struct GpkgStore {
@@ -163,19 +164,29 @@ fn now() -> String {
 }
 
 impl Store for GpkgStore {
-    fn snapshot(&self) -> Result<Loaded, StoreError> {
+    fn load(&self, progress: &dyn Progress) -> Result<Loaded, StoreError> {
         let db = self.connection();
-        let Stored { layers, catalogue, policies } = read_all(self, &db)?;
-        let catalogue = catalogue.ok_or_else(|| {
+        let fail = self.error();
+        let catalogue = schema::document(&db, schema::CATALOGUE).map_err(&fail)?.ok_or_else(|| {
             let path = self.path.display();
             StoreError::Missing(Bilingual::new(format!("{path} holds no industry catalogue; import industries.json"), format!("{path} 中没有产业目录；请导入 industries.json")))
         })?;
-        drop(db);
-        let mut loaded = load_all(&layers, &catalogue, policies.as_deref())?;
-        let versions = self.versions(LayerName::Parcels)?;
-        loaded.snapshot.parcels.update_all(|p| p.version = versions.get(&p.id).copied().unwrap_or(1));
-        let versions = self.versions(LayerName::Buildings)?;
-        loaded.snapshot.buildings.update_all(|b| b.version = versions.get(&b.id).copied().unwrap_or(1));
+        let policies = schema::document(&db, schema::POLICIES).map_err(&fail)?;
+        let validated = schema::validated(&db).map_err(&fail)?;
+        if !validated {
+            tracing::info!(store = %self.path.display(), "validating every row (the store was not validated under this binary's rules)");
+        }
+        let mut inputs = Vec::new();
+        for layer in LayerName::ALL {
+            if let Some(stored) = rows::stored_layer(&db, layer).map_err(&fail)? {
+                inputs.push(Input::Stored(stored));
+            }
+        }
+        let options = LoadOptions { trust_geometry: validated, ..LoadOptions::default() };
+        let loaded = load_inputs(inputs, &catalogue, policies.as_deref(), options, progress)?;
+        if !validated {
+            schema::mark_validated(&db).map_err(&fail)?;
+        }
         Ok(loaded)
     }
 

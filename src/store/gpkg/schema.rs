@@ -16,6 +16,9 @@ use crate::store::StoreError;
 pub(super) const CATALOGUE: &str = "industries.json";
 /// The policy measures' document name.
 pub(super) const POLICIES: &str = "policies.json";
+/// The document naming the validation rules every row was last checked under (see
+/// [`crate::inventory::RULES`]); absent when rows may have been written unchecked.
+const VALIDATED: &str = "validated-by";
 
 /// How a column's values are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +89,22 @@ pub(super) fn ensure_tables(path: &Path, db: &Connection) -> Result<(), StoreErr
             db.execute(&format!("ALTER TABLE {table} ADD COLUMN {column} TEXT"), []).map_err(fail)?;
         }
     }
-    super::guard::protect_all(db).map_err(fail)
+    if super::guard::protect_all(db).map_err(fail)? {
+        // what was written without the guards must be validated again
+        db.execute("DELETE FROM chanye_documents WHERE name = ?1", [VALIDATED]).map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// Whether every row was validated under this binary's rules and written by chanye since:
+/// then loading may skip the geometry checks.
+pub(super) fn validated(db: &Connection) -> rusqlite::Result<bool> {
+    Ok(document(db, VALIDATED)?.as_deref() == Some(crate::inventory::RULES))
+}
+
+/// Records that every row has just been validated under this binary's rules.
+pub(super) fn mark_validated(db: &Connection) -> rusqlite::Result<()> {
+    db.execute("INSERT OR REPLACE INTO chanye_documents (name, content) VALUES (?1, ?2)", params![VALIDATED, crate::inventory::RULES]).map(|_| ())
 }
 
 /// The connection's settings, for every open.

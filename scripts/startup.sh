@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Start-up figures for BENCHMARKS.md (issue 20): time from launch to /readyz 200 and peak RSS
+# (VmHWM) of the release server, for a first start (the data directory imported into a new
+# store) and a restart from that store, and the RSS once ready (VmRSS).
+# Usage: scripts/startup.sh [PARCELS ...]   (default: 100000; 1000000 needs ~8 GB of disk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=18090
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(100000)
+cargo build --release --locked
+
+# measure LABEL DATA STORE: one start, printed as a table row
+measure() {
+  local label=$1 data=$2 store=$3
+  local started pid ready=""
+  started=$(date +%s%N)
+  target/release/chanye serve --data "$data" --store "$store" --listen "127.0.0.1:$port" 2>"$store.log" &
+  pid=$!
+  for _ in $(seq 1 60000); do
+    if curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; then ready=$(date +%s%N); break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.01
+  done
+  if [ -z "$ready" ]; then
+    echo "$label: the server did not become ready; see $store.log" >&2
+    kill "$pid" 2>/dev/null || true
+    return 1
+  fi
+  sleep 1 # transient buffers freed after ready count against the steady figure, not the peak
+  local peak steady
+  peak=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  steady=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+  awk -v l="$label" -v t="$(( (ready - started) / 1000000 ))" -v p="$peak" -v s="$steady" \
+    'BEGIN { printf "| %s | %.2f s | %.0f MB | %.0f MB | %.2f |\n", l, t / 1000, p / 1024, s / 1024, p / s }'
+}
+
+echo "| start | to /readyz | peak RSS | RSS once ready | peak / steady |"
+echo "|---|---|---|---|---|"
+for n in "${sizes[@]}"; do
+  data="bench-data/$n"
+  case $n in 100000) data=bench-data/100k ;; 1000000) data=bench-data/1m ;; esac
+  [ -f "$data/parcels.geojson" ] || target/release/chanye generate --parcels "$n" --seed 1 --out "$data" >/dev/null
+  dir="target/startup/$n"
+  rm -rf "$dir" && mkdir -p "$dir"
+  measure "$n parcels, first start (import)" "$data" "$dir/chanye.gpkg"
+  measure "$n parcels, restart from the store" "$data" "$dir/chanye.gpkg"
+  measure "$n parcels, restart again" "$data" "$dir/chanye.gpkg"
+done

@@ -1,0 +1,212 @@
+//! Feature tables read row by row into properties and geometry: the store's own layers, a
+//! chunk of rows at a time straight into the loader, and any GeoPackage's tables (GDAL's
+//! included) for imports.
+
+use geozero::wkb::GpkgWkb;
+use geozero::ToGeo;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde_json::{Map, Value};
+
+use super::schema::{has_sqlite_table, has_table};
+use crate::export::gpkg::quote;
+use crate::inventory::{LayerName, LayerSource, StoredFeature, StoredLayer};
+
+/// Rows read per chunk: enough to keep both cores busy decoding, few enough that the raw
+/// rows of one chunk are small beside the layer they make.
+const CHUNK: i64 = 4096;
+
+/// What a column of `SELECT rowid, *` holds.
+enum Role {
+    /// The rowid, a key column or anything else not a property.
+    Skipped,
+    Geometry,
+    Version,
+    /// A property kept as JSON text.
+    Json(String),
+    /// A property kept as text (a GDAL string list included), a number or null.
+    Plain(String),
+}
+
+/// How a feature table's columns are read.
+struct Columns {
+    /// By position in `SELECT rowid, *`.
+    roles: Vec<Role>,
+}
+
+impl Columns {
+    /// Reads the table's geometry column (from `gpkg_geometry_columns`), its JSON columns
+    /// (declared `application/json` in `gpkg_data_columns`) and its key columns.
+    fn of(db: &Connection, table: &str) -> rusqlite::Result<Columns> {
+        let geometry: String = db.query_row("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?1", [table], |r| r.get(0)).optional()?.unwrap_or_else(|| "geom".into());
+        let json: Vec<String> = if has_sqlite_table(db, "gpkg_data_columns")? {
+            db.prepare("SELECT column_name FROM gpkg_data_columns WHERE table_name = ?1 AND mime_type = 'application/json'")?.query_map([table], |r| r.get(0))?.collect::<Result<_, _>>()?
+        } else {
+            Vec::new()
+        };
+        let keys: Vec<String> = db
+            .prepare(&format!("PRAGMA table_info({})", quote(table)))?
+            .query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, i64>(5)?)))?
+            .filter_map(|c| c.ok())
+            .filter(|(_, pk)| *pk > 0)
+            .map(|(name, _)| name)
+            .collect();
+        let names: Vec<String> = db.prepare(&select(table))?.column_names().into_iter().map(str::to_string).collect();
+        let roles = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, name)| match name {
+                _ if i == 0 || keys.contains(&name) => Role::Skipped,
+                _ if name == geometry => Role::Geometry,
+                _ if name == "version" => Role::Version,
+                _ if json.contains(&name) => Role::Json(name),
+                _ => Role::Plain(name),
+            })
+            .collect();
+        Ok(Columns { roles })
+    }
+
+    /// One row as a feature: JSON columns parsed, GDAL's string lists (`(2:出让,租赁)`) as
+    /// arrays, the key columns left out, `version` taken apart (1 when the table has none).
+    fn feature(&self, row: &Row) -> rusqlite::Result<StoredFeature> {
+        let mut properties = Map::new();
+        let mut geometry = None;
+        let mut version = 1;
+        for (i, role) in self.roles.iter().enumerate() {
+            let value = row.get_ref(i)?;
+            let (name, json) = match role {
+                Role::Skipped => continue,
+                Role::Geometry => {
+                    if let ValueRef::Blob(blob) = value {
+                        geometry = Some(GpkgWkb(blob).to_geo().map_err(|e| e.to_string()));
+                    }
+                    continue;
+                }
+                Role::Version => {
+                    version = value.as_i64().ok().and_then(|v| u64::try_from(v).ok()).unwrap_or(1);
+                    continue;
+                }
+                Role::Json(name) => (name, true),
+                Role::Plain(name) => (name, false),
+            };
+            let v = match value {
+                ValueRef::Null | ValueRef::Blob(_) => Value::Null,
+                ValueRef::Integer(n) => Value::from(n),
+                ValueRef::Real(x) => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
+                ValueRef::Text(t) => {
+                    let text = String::from_utf8_lossy(t);
+                    if json {
+                        serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text.into_owned()))
+                    } else {
+                        gdal_string_list(&text).unwrap_or_else(|| Value::String(text.into_owned()))
+                    }
+                }
+            };
+            properties.insert(name.clone(), v);
+        }
+        Ok(StoredFeature { properties, geometry, version })
+    }
+}
+
+/// The query of one chunk: rows after a rowid, in rowid order (GeoPackage feature tables
+/// are rowid tables, so this walks the table's own b-tree).
+fn select(table: &str) -> String {
+    format!("SELECT rowid, * FROM {} WHERE rowid > ?1 ORDER BY rowid LIMIT {CHUNK}", quote(table))
+}
+
+/// A table's rows, a chunk at a time.
+struct Chunks<'a> {
+    db: &'a Connection,
+    sql: String,
+    columns: Columns,
+    after: i64,
+    done: bool,
+}
+
+impl Chunks<'_> {
+    fn next_chunk(&mut self) -> rusqlite::Result<Vec<StoredFeature>> {
+        let mut statement = self.db.prepare_cached(&self.sql)?;
+        let mut rows = statement.query([self.after])?;
+        let mut chunk = Vec::with_capacity(CHUNK as usize);
+        while let Some(row) = rows.next()? {
+            self.after = row.get(0)?;
+            chunk.push(self.columns.feature(row)?);
+        }
+        self.done = (chunk.len() as i64) < CHUNK;
+        Ok(chunk)
+    }
+}
+
+impl Iterator for Chunks<'_> {
+    type Item = Result<Vec<StoredFeature>, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.next_chunk() {
+            Ok(chunk) if chunk.is_empty() => None,
+            Ok(chunk) => Some(Ok(chunk)),
+            Err(e) => {
+                self.done = true;
+                Some(Err(format!("the rows cannot be read: {e}")))
+            }
+        }
+    }
+}
+
+/// One feature table's rows, to be read in chunks by the loader.
+pub(super) fn stored_table<'a>(db: &'a Connection, table: &str, layer: LayerName, origin: String) -> rusqlite::Result<StoredLayer<'a>> {
+    let columns = Columns::of(db, table)?;
+    Ok(StoredLayer { layer, origin, chunks: Box::new(Chunks { db, sql: select(table), columns, after: i64::MIN, done: false }) })
+}
+
+/// One layer of this store, if it has one.
+pub(super) fn stored_layer(db: &Connection, layer: LayerName) -> rusqlite::Result<Option<StoredLayer<'_>>> {
+    if !has_table(db, layer.as_str())? {
+        return Ok(None);
+    }
+    stored_table(db, layer.as_str(), layer, format!("{layer} layer")).map(Some)
+}
+
+/// One feature table as GeoJSON FeatureCollection text, for imports that lay files over it.
+pub(super) fn table_source(db: &Connection, table: &str, layer: LayerName, origin: &str) -> rusqlite::Result<LayerSource> {
+    let columns = Columns::of(db, table)?;
+    let mut statement = db.prepare(&format!("SELECT rowid, * FROM {} ORDER BY rowid", quote(table)))?;
+    let mut rows = statement.query([])?;
+    let mut text = String::from(r#"{"type":"FeatureCollection","features":["#);
+    let mut first = true;
+    while let Some(row) = rows.next()? {
+        let StoredFeature { properties, geometry, .. } = columns.feature(row)?;
+        let geometry = match geometry {
+            None => Value::Null,
+            Some(Ok(g)) => serde_json::to_value(geojson::Geometry::new(geojson::GeometryValue::from(&g))).unwrap_or(Value::Null),
+            // the loader then names the feature and the problem
+            Some(Err(e)) => Value::String(format!("unreadable geometry: {e}")),
+        };
+        if !first {
+            text.push(',');
+        }
+        first = false;
+        text.push_str(&serde_json::json!({ "type": "Feature", "geometry": geometry, "properties": properties }).to_string());
+    }
+    text.push_str("]}");
+    Ok(LayerSource { layer, origin: origin.to_string(), text })
+}
+
+/// One layer of this store as text, if it has one.
+pub(super) fn layer_source(db: &Connection, layer: LayerName) -> rusqlite::Result<Option<LayerSource>> {
+    if !has_table(db, layer.as_str())? {
+        return Ok(None);
+    }
+    table_source(db, layer.as_str(), layer, &format!("{layer} layer")).map(Some)
+}
+
+/// GDAL writes a string list it cannot store natively as `(count:a,b,…)`.
+fn gdal_string_list(text: &str) -> Option<Value> {
+    let inner = text.strip_prefix('(')?.strip_suffix(')')?;
+    let (count, items) = inner.split_once(':')?;
+    let count: usize = count.parse().ok()?;
+    let items: Vec<Value> = if items.is_empty() { Vec::new() } else { items.split(',').map(|s| Value::String(s.to_string())).collect() };
+    (items.len() == count).then_some(Value::Array(items))
+}
