@@ -108,7 +108,8 @@ fn serve_reads_a_config_file_logs_counts_and_requests_and_answers_health() {
     let mut child = chanye().args(["serve", "--config", config.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
     let started = Instant::now();
     let health = loop {
-        if let Ok(r) = ureq::get(&format!("http://{addr}/healthz")).call() {
+        // liveness answers at once, readiness once the inventory is in
+        if let Ok(r) = ureq::get(&format!("http://{addr}/readyz")).call().and_then(|_| ureq::get(&format!("http://{addr}/healthz")).call()) {
             break r;
         }
         assert!(started.elapsed() < Duration::from_secs(60), "server did not come up");

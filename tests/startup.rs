@@ -54,7 +54,8 @@ fn a_server_answers_while_its_inventory_loads_and_serves_it_once_loaded() {
     let ureq::Error::Status(503, held) = held else { panic!("{held:?}") };
     assert_eq!(held.header("Retry-After"), Some("1"));
     assert_eq!(held.content_type(), "application/problem+json");
-    assert_eq!(common::answer(ureq::get(&format!("{url}/healthz")).call()).0, 200, "liveness does not wait");
+    let (status, _, health) = common::answer(ureq::get(&format!("{url}/healthz")).call());
+    assert_eq!((status, health["status"].as_str()), (200, Some("loading")), "liveness does not wait: {health}");
     go.send(()).unwrap();
     let started = std::time::Instant::now();
     while ureq::get(&format!("{url}/readyz")).call().is_err() {

@@ -176,6 +176,9 @@ where
 
 #[get("/healthz")]
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    if !state.loading.is_ready() {
+        return HttpResponse::Ok().json(json!({ "status": "loading", "progress": state.loading.stage() }));
+    }
     let snapshot = state.snapshot();
     let counts: serde_json::Map<String, serde_json::Value> =
         snapshot.counts().iter().map(|(layer, n)| (layer.to_string(), json!(n))).collect();

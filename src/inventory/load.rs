@@ -353,6 +353,8 @@ pub struct StoredLayer<'a> {
     pub layer: LayerName,
     /// Where it is kept, for messages.
     pub origin: String,
+    /// How many rows it holds (for progress and to size the layer).
+    pub rows: usize,
     /// Its rows in chunks, in table order; an error stops the layer with its reason.
     pub chunks: Box<dyn Iterator<Item = Result<Vec<StoredFeature>, String>> + 'a>,
 }
@@ -487,7 +489,9 @@ fn decode_layer<T: Send + Versioned>(
                 absorb(outcomes, &mut c);
             }
             Input::Stored(stored) => {
-                progress.begin(&format!("{layer} ({origin})"), 0);
+                progress.begin(&format!("{layer} ({origin})"), stored.rows as u64);
+                out.items.reserve(stored.rows);
+                out.refs.reserve(stored.rows);
                 // this thread reads the next chunk while the pool decodes the last one
                 std::thread::scope(|scope| {
                     let (send, chunks) = std::sync::mpsc::sync_channel::<Result<Vec<StoredFeature>, String>>(1);

@@ -158,7 +158,8 @@ impl Iterator for Chunks<'_> {
 /// One feature table's rows, to be read in chunks by the loader.
 pub(super) fn stored_table<'a>(db: &'a Connection, table: &str, layer: LayerName, origin: String) -> rusqlite::Result<StoredLayer<'a>> {
     let columns = Columns::of(db, table)?;
-    Ok(StoredLayer { layer, origin, chunks: Box::new(Chunks { db, sql: select(table), columns, after: i64::MIN, done: false }) })
+    let rows = db.query_row(&format!("SELECT count(*) FROM {}", quote(table)), [], |r| r.get::<_, i64>(0))?;
+    Ok(StoredLayer { layer, origin, rows: usize::try_from(rows).unwrap_or(0), chunks: Box::new(Chunks { db, sql: select(table), columns, after: i64::MIN, done: false }) })
 }
 
 /// One layer of this store, if it has one.
