@@ -432,6 +432,10 @@ fn decode_layer<T: Send + Versioned>(
     let points_ok = layer == LayerName::Buildings;
     for (file, input) in inputs.into_iter().enumerate() {
         let origin = &origins[file];
+        if let Input::Stored(stored) = &input {
+            out.items.reserve(stored.rows);
+            out.refs.reserve(stored.rows);
+        }
         let mut absorb = |outcomes: Vec<Outcome<T>>, c: &mut Collector| {
             for outcome in outcomes {
                 let mut item = outcome.item;
@@ -490,8 +494,6 @@ fn decode_layer<T: Send + Versioned>(
             }
             Input::Stored(stored) => {
                 progress.begin(&format!("{layer} ({origin})"), stored.rows as u64);
-                out.items.reserve(stored.rows);
-                out.refs.reserve(stored.rows);
                 // this thread reads the next chunk while the pool decodes the last one
                 std::thread::scope(|scope| {
                     let (send, chunks) = std::sync::mpsc::sync_channel::<Result<Vec<StoredFeature>, String>>(1);
