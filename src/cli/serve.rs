@@ -40,8 +40,7 @@ fn open_store(path: &Path, seed: &Path, progress: &dyn Progress) -> Result<(Arc<
     if !path.exists() {
         tracing::info!(store = %path.display(), data = %seed.display(), "creating the store from the data directory");
     }
-    let store = GpkgStore::open_or_seed(path, seed)?;
-    let loaded = store.load(progress)?;
+    let (store, loaded) = GpkgStore::open_or_seed_loaded(path, seed, progress)?;
     super::inventory::log_problems(&loaded.report.problems);
     super::inventory::log_counts(&loaded.snapshot);
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, store = %path.display(), "inventory ready");

@@ -32,7 +32,8 @@ pub struct FeatureChange {
     pub id: String,
     /// The stored properties before (null when added).
     pub before: Value,
-    /// The stored properties after (null when removed).
+    /// The stored properties after (null when removed, and for each feature of a layer new
+    /// to the store, whose one audit entry stands for them all).
     pub after: Value,
     /// Whether the geometry changed.
     pub geometry_changed: bool,
@@ -134,19 +135,19 @@ pub fn changes(old: Option<&Snapshot>, new: &Snapshot, layer: LayerName, had_lay
 fn diff<T: Exported>(old: &Layer<T>, new: &Layer<T>, new_layer: bool) -> LayerChanges {
     let mut out = LayerChanges { total: new.len(), new_layer, ..LayerChanges::default() };
     for item in new.items() {
-        let after = item.stored_properties();
-        match old.get(item.id()) {
-            None => out.added.push(FeatureChange { id: item.id().to_string(), before: Value::Null, after: Value::Object(after), geometry_changed: true }),
-            Some(was) => {
-                let before = was.stored_properties();
-                let geometry_changed = !same_shape(&was.shape(), &item.shape());
-                if before == after && !geometry_changed {
-                    out.unchanged += 1;
-                } else {
-                    let (before, after) = changed_properties(&before, &after);
-                    out.updated.push(FeatureChange { id: item.id().to_string(), before, after, geometry_changed });
-                }
-            }
+        let Some(was) = old.get(item.id()) else {
+            // a new layer's one audit entry stands for its features: their properties are not kept twice
+            let after = if new_layer { Value::Null } else { Value::Object(item.stored_properties()) };
+            out.added.push(FeatureChange { id: item.id().to_string(), before: Value::Null, after, geometry_changed: true });
+            continue;
+        };
+        let (before, after) = (was.stored_properties(), item.stored_properties());
+        let geometry_changed = !same_shape(&was.shape(), &item.shape());
+        if before == after && !geometry_changed {
+            out.unchanged += 1;
+        } else {
+            let (before, after) = changed_properties(&before, &after);
+            out.updated.push(FeatureChange { id: item.id().to_string(), before, after, geometry_changed });
         }
     }
     for was in old.items() {

@@ -4,16 +4,18 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use geo::Geometry;
 use rusqlite::{params, Connection, OpenFlags};
 
 use super::rows::{layer_source, table_source};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::edits::{record, Entry};
-use super::schema::{document, ensure_columns, geometry_type, mark_validated, write_feature, Kind, Write, WriteError, CATALOGUE, POLICIES};
+use super::schema::{columns, document, ensure_columns, geometry_type, mark_validated, write_row, Kind, Write, CATALOGUE, POLICIES};
 use super::GpkgStore;
-use crate::export::gpkg::{quote, register_feature_table};
+use crate::export::gpkg::{geometry_blob, quote, register_feature_table};
 use crate::inventory::export::Exported;
 use crate::inventory::{self, check_policies, with_layer, Input, Layer, LayerName, LayerSource, LoadOptions, Loaded, NoProgress, Progress, Shape};
 use crate::model::{Catalogue, Place};
@@ -92,25 +94,50 @@ pub(super) fn load_inputs(inputs: Vec<Input>, catalogue: &str, policies: Option<
     Ok(loaded)
 }
 
-/// Creates a layer's feature table with the columns its properties need (in property
-/// order, each of the kind of its first non-null value).
-fn create_layer_table(db: &Connection, name: LayerName, properties: &[Map<String, Value>], extent: Option<geo::Rect>) -> rusqlite::Result<()> {
-    let mut keys: Vec<&String> = Vec::new();
-    for key in properties.iter().flat_map(|m| m.keys()) {
-        if !keys.contains(&key) {
-            keys.push(key);
+/// Rows whose properties and geometry blobs are made together (in parallel) before they
+/// are written.
+const WRITE_BATCH: usize = 4096;
+
+/// A layer's columns: its items' property keys in order of first appearance, each of the
+/// kind of its first non-null value (text for keys only ever null).
+fn column_kinds<T: Exported>(items: &[Arc<T>]) -> Vec<(String, Kind)> {
+    let of_chunk = |chunk: &[Arc<T>]| {
+        let mut columns: Vec<(String, Option<Kind>)> = Vec::new();
+        for item in chunk {
+            for (key, value) in item.stored_properties() {
+                match columns.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, kind @ None)) => *kind = Kind::of(&value),
+                    Some(_) => {}
+                    None => columns.push((key, Kind::of(&value))),
+                }
+            }
+        }
+        columns
+    };
+    let mut merged: Vec<(String, Option<Kind>)> = Vec::new();
+    for columns in items.par_chunks(WRITE_BATCH).map(of_chunk).collect::<Vec<_>>() {
+        for (key, kind) in columns {
+            match merged.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, known @ None)) => *known = kind,
+                Some(_) => {}
+                None => merged.push((key, kind)),
+            }
         }
     }
+    merged.into_iter().map(|(key, kind)| { let kind = kind.unwrap_or(Kind::for_nulls(&key)); (key, kind) }).collect()
+}
+
+/// Creates a layer's feature table with the given columns.
+fn create_layer_table(db: &Connection, name: LayerName, columns: &[(String, Kind)], extent: Option<geo::Rect>) -> rusqlite::Result<()> {
     let table = name.as_str();
     let mut ddl = format!("CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {}", quote(table), geometry_type(name));
     let mut json = Vec::new();
-    for key in keys {
-        let kind = properties.iter().find_map(|m| m.get(key).and_then(Kind::of)).unwrap_or(Kind::for_nulls(key));
+    for (key, kind) in columns {
         ddl.push_str(&format!(", {} {}", quote(key), kind.sql()));
         if key == "id" {
             ddl.push_str(" NOT NULL UNIQUE");
         }
-        if kind == Kind::Json {
+        if *kind == Kind::Json {
             json.push(key);
         }
     }
@@ -132,8 +159,7 @@ fn write_changes<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName
     let table = name.as_str();
     let note = format!("import of {origin}");
     if changes.new_layer {
-        let properties: Vec<Map<String, Value>> = layer.items().iter().map(|f| f.stored_properties()).collect();
-        create_layer_table(db, name, &properties, layer.extent()).map_err(fail)?;
+        create_layer_table(db, name, &column_kinds(layer.items()), layer.extent()).map_err(fail)?;
     } else {
         db.execute("UPDATE gpkg_contents SET min_x = ?2, min_y = ?3, max_x = ?4, max_y = ?5, last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?1", {
             let e = layer.extent();
@@ -142,21 +168,31 @@ fn write_changes<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName
         .map_err(fail)?;
     }
     for removed in &changes.removed {
-        db.execute(&format!("DELETE FROM {} WHERE id = ?1", quote(table)), [&removed.id]).map_err(fail)?;
+        db.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", quote(table))).and_then(|mut q| q.execute([&removed.id])).map_err(fail)?;
     }
-    let writes = changes.added.iter().map(|c| (c, Write::Insert)).chain(changes.updated.iter().map(|c| (c, Write::Update)));
-    for (change, write) in writes {
-        let Some(item) = layer.get(&change.id) else { continue };
-        let properties = item.stored_properties();
-        let kinds = ensure_columns(db, table, &properties).map_err(fail)?;
-        let geometry = match item.written_shape() {
-            Shape::Area(a) => Geometry::MultiPolygon(a.clone()),
-            Shape::Point(p) => Geometry::Point(p),
-        };
-        write_feature(db, table, &kinds, &properties, &geometry, write).map_err(|e| match e {
-            WriteError::Geometry(e) => StoreError::Refused(Bilingual::new(format!("{name} {}: {e}", change.id), format!("{} {}：几何无法写入（{e}）", name.zh(), change.id))),
-            WriteError::Sql(e) => fail(e),
-        })?;
+    let mut kinds = columns(db, table).map_err(fail)?;
+    let writes: Vec<(&str, Write)> = changes.added.iter().map(|c| (c.id.as_str(), Write::Insert)).chain(changes.updated.iter().map(|c| (c.id.as_str(), Write::Update))).collect();
+    for batch in writes.chunks(WRITE_BATCH) {
+        let rows: Vec<_> = batch
+            .par_iter()
+            .filter_map(|&(id, write)| layer.get(id).map(|item| (id, write, item)))
+            .map(|(id, write, item)| {
+                let geometry = match item.written_shape() {
+                    Shape::Area(a) => Geometry::MultiPolygon(a.clone()),
+                    Shape::Point(p) => Geometry::Point(p),
+                };
+                let blob = geometry_blob(&geometry).map_err(|e| {
+                    StoreError::Refused(Bilingual::new(format!("{name} {id}: {e}"), format!("{} {id}：几何无法写入（{e}）", name.zh())))
+                });
+                (write, item.stored_properties(), blob)
+            })
+            .collect();
+        for (write, properties, blob) in rows {
+            if properties.keys().any(|key| !kinds.contains_key(key)) {
+                kinds = ensure_columns(db, table, &properties).map_err(fail)?;
+            }
+            write_row(db, table, &kinds, &properties, blob?, write).map_err(fail)?;
+        }
     }
     let entry = |feature: &str, action: &str, before: &Value, after: &Value, geometry_changed: bool| {
         let now_at = layer.get(feature).and_then(|item| item.place());
@@ -194,13 +230,27 @@ fn place_of(v: &Value) -> Option<Place<'_>> {
 /// Lays the dataset's layers over the stored ones (see [`crate::store::merge`]), validates
 /// everything together, and writes the changes and documents in one transaction.
 pub(super) fn import(store: &GpkgStore, dataset: &Dataset, how: &Import) -> Result<Imported, StoreError> {
+    import_loading(store, dataset, how, &NoProgress).map(|(imported, _)| imported)
+}
+
+/// [`import`], reporting its progress, and the inventory the store holds after it.
+pub(super) fn import_loading(store: &GpkgStore, dataset: &Dataset, how: &Import, progress: &dyn Progress) -> Result<(Imported, Loaded), StoreError> {
     let mut db = store.connection();
     let Stored { layers: kept, catalogue: stored_catalogue, policies: stored_policies } = read_all(store, &db)?;
     let imported: Vec<LayerName> = dataset.layers.iter().map(|s| s.layer).collect();
-    let mut layers: Vec<LayerSource> = kept.iter().filter(|s| !imported.contains(&s.layer)).cloned().collect();
+    let mut overlaid = Vec::new();
     for file in &dataset.layers {
-        layers.push(overlay(kept.iter().find(|s| s.layer == file.layer), file, how.mode)?);
+        if let Some(stored) = kept.iter().find(|s| s.layer == file.layer) {
+            overlaid.push(overlay(Some(stored), file, how.mode)?);
+        }
     }
+    // the files over no stored layer are read as they are
+    let layers: Vec<&LayerSource> = kept
+        .iter()
+        .filter(|s| !imported.contains(&s.layer))
+        .chain(&overlaid)
+        .chain(dataset.layers.iter().filter(|file| !kept.iter().any(|s| s.layer == file.layer)))
+        .collect();
     let catalogue = dataset
         .catalogue
         .clone()
@@ -208,7 +258,8 @@ pub(super) fn import(store: &GpkgStore, dataset: &Dataset, how: &Import) -> Resu
         .ok_or_else(|| StoreError::Missing(Bilingual::new("no industry catalogue: import industries.json with the layers", "没有产业目录：请与图层一起导入 industries.json")))?;
     let policies = dataset.policies.clone().or(stored_policies);
     // validate everything together before writing anything
-    let loaded = load_all(&layers, &catalogue, policies.as_deref())?;
+    let inputs = layers.into_iter().map(Input::Text).collect();
+    let loaded = load_inputs(inputs, &catalogue, policies.as_deref(), LoadOptions::default(), progress)?;
     // what the store held, to compare with; policies do not take part
     let before = match (&stored_catalogue, kept.iter().any(|s| imported.contains(&s.layer))) {
         (Some(stored_catalogue), true) => Some(load_all(&kept, stored_catalogue, None)?),
@@ -222,10 +273,11 @@ pub(super) fn import(store: &GpkgStore, dataset: &Dataset, how: &Import) -> Resu
     let warnings = loaded.report.problems.clone();
     let result = Imported { layers: changed, catalogue: dataset.catalogue.is_some(), policies: dataset.policies.is_some(), warnings };
     if how.dry_run {
-        return Ok(result);
+        return Ok((result, loaded));
     }
     let fail = store.error();
     let tx = db.transaction().map_err(&fail)?;
+    progress.begin("writing the store", result.layers.len() as u64);
     for (layer, changes) in &result.layers {
         let origin = dataset.layers.iter().find(|s| s.layer == *layer).map_or("", |s| s.origin.as_str());
         with_layer!(loaded.snapshot, *layer, |items| write_changes(&tx, items, *layer, changes, how, origin))?;
@@ -237,8 +289,9 @@ pub(super) fn import(store: &GpkgStore, dataset: &Dataset, how: &Import) -> Resu
     }
     // everything the store now holds was validated together above
     mark_validated(&tx).map_err(&fail)?;
+    progress.end();
     tx.commit().map_err(&fail)?;
     drop(db);
     store.checkpoint();
-    Ok(result)
+    Ok((result, loaded))
 }

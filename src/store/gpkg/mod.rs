@@ -114,9 +114,15 @@ impl GpkgStore {
     /// Creates a store at `path` holding `dataset`; when the import is refused, no file is
     /// left behind (the file must not exist).
     pub fn import_new(path: &Path, dataset: &Dataset, how: &Import) -> Result<(GpkgStore, Imported), StoreError> {
+        GpkgStore::create_with(path, |store| import::import(store, dataset, how))
+    }
+
+    /// Creates a store at `path` and fills it with `fill`; when that fails, no file is left
+    /// behind (the file must not exist).
+    fn create_with<T>(path: &Path, fill: impl FnOnce(&GpkgStore) -> Result<T, StoreError>) -> Result<(GpkgStore, T), StoreError> {
         let store = GpkgStore::create(path)?;
-        match store.import(dataset, how) {
-            Ok(imported) => Ok((store, imported)),
+        match fill(&store) {
+            Ok(filled) => Ok((store, filled)),
             Err(e) => {
                 drop(store);
                 // a store that never held data is not worth keeping
@@ -135,6 +141,19 @@ impl GpkgStore {
         }
         let dataset = Dataset::from_dir(seed)?;
         GpkgStore::import_new(path, &dataset, &Import::default()).map(|(store, _)| store)
+    }
+
+    /// Opens the store at `path` and loads it, or creates it from the data directory `seed`
+    /// and keeps what that import validated (no second read).
+    pub fn open_or_seed_loaded(path: &Path, seed: &Path, progress: &dyn Progress) -> Result<(GpkgStore, Loaded), StoreError> {
+        if path.exists() {
+            let store = GpkgStore::open(path)?;
+            let loaded = store.load(progress)?;
+            return Ok((store, loaded));
+        }
+        let dataset = Dataset::from_dir(seed)?;
+        let (store, (_, loaded)) = GpkgStore::create_with(path, |store| import::import_loading(store, &dataset, &Import::default(), progress))?;
+        Ok((store, loaded))
     }
 
     /// The store file.

@@ -234,6 +234,11 @@ pub(super) enum Write {
 /// [`ensure_columns`]). A constraint violation (a taken id) comes back as SQLite's error.
 pub(super) fn write_feature(tx: &Connection, table: &str, kinds: &HashMap<String, Kind>, properties: &Map<String, Value>, geometry: &Geometry, how: Write) -> Result<(), WriteError> {
     let blob = crate::export::gpkg::geometry_blob(geometry).map_err(|e| WriteError::Geometry(e.to_string()))?;
+    write_row(tx, table, kinds, properties, blob, how).map_err(WriteError::Sql)
+}
+
+/// [`write_feature`] with the geometry already encoded as a GeoPackage blob.
+pub(super) fn write_row(tx: &Connection, table: &str, kinds: &HashMap<String, Kind>, properties: &Map<String, Value>, blob: Vec<u8>, how: Write) -> rusqlite::Result<()> {
     let mut values = vec![rusqlite::types::Value::Blob(blob)];
     let mut names = vec!["geom".to_string()];
     for (key, kind) in kinds {
@@ -255,7 +260,8 @@ pub(super) fn write_feature(tx: &Connection, table: &str, kinds: &HashMap<String
             format!("UPDATE {} SET {}, version = version + 1 WHERE id = ?{}", quote(table), sets.join(", "), values.len())
         }
     };
-    tx.execute(&sql, rusqlite::params_from_iter(values)).map(|_| ()).map_err(WriteError::Sql)
+    // one statement per column set: a layer's rows share it
+    tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values)).map(|_| ())
 }
 
 /// Why a row could not be written.
