@@ -13,7 +13,7 @@ use super::rows::{layer_source, table_source};
 use serde_json::Value;
 
 use super::edits::{record, Entry};
-use super::schema::{columns, document, ensure_columns, geometry_type, mark_validated, write_row, Kind, Write, CATALOGUE, POLICIES};
+use super::schema::{columns, document, ensure_columns, geometry_type, mark_validated, Kind, RowWriter, Write, CATALOGUE, POLICIES};
 use super::GpkgStore;
 use crate::export::gpkg::{geometry_blob, quote, register_feature_table};
 use crate::inventory::export::Exported;
@@ -127,7 +127,8 @@ fn column_kinds<T: Exported>(items: &[Arc<T>]) -> Vec<(String, Kind)> {
     merged.into_iter().map(|(key, kind)| { let kind = kind.unwrap_or(Kind::for_nulls(&key)); (key, kind) }).collect()
 }
 
-/// Creates a layer's feature table with the given columns.
+/// Creates a layer's feature table with the given columns (its guard comes once its first
+/// rows are in: the same transaction, without a trigger run per row).
 fn create_layer_table(db: &Connection, name: LayerName, columns: &[(String, Kind)], extent: Option<geo::Rect>) -> rusqlite::Result<()> {
     let table = name.as_str();
     let mut ddl = format!("CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {}", quote(table), geometry_type(name));
@@ -148,7 +149,7 @@ fn create_layer_table(db: &Connection, name: LayerName, columns: &[(String, Kind
     for key in json {
         db.execute("INSERT INTO gpkg_data_columns (table_name, column_name, name, mime_type) VALUES (?1, ?2, ?2, 'application/json')", params![table, key])?;
     }
-    super::guard::protect(db, table)
+    Ok(())
 }
 
 /// Writes what the import changes in one layer of the validated snapshot: new rows, updated
@@ -171,6 +172,7 @@ fn write_changes<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName
         db.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", quote(table))).and_then(|mut q| q.execute([&removed.id])).map_err(fail)?;
     }
     let mut kinds = columns(db, table).map_err(fail)?;
+    let mut rows_out = RowWriter::new(db, table, &kinds).map_err(fail)?;
     let writes: Vec<(&str, Write)> = changes.added.iter().map(|c| (c.id.as_str(), Write::Insert)).chain(changes.updated.iter().map(|c| (c.id.as_str(), Write::Update))).collect();
     for batch in writes.chunks(WRITE_BATCH) {
         let rows: Vec<_> = batch
@@ -188,11 +190,17 @@ fn write_changes<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName
             })
             .collect();
         for (write, properties, blob) in rows {
-            if properties.keys().any(|key| !kinds.contains_key(key)) {
+            if !rows_out.covers(&properties) {
+                drop(rows_out);
                 kinds = ensure_columns(db, table, &properties).map_err(fail)?;
+                rows_out = RowWriter::new(db, table, &kinds).map_err(fail)?;
             }
-            write_row(db, table, &kinds, &properties, blob?, write).map_err(fail)?;
+            rows_out.write(&properties, &blob?, write).map_err(fail)?;
         }
+    }
+    drop(rows_out);
+    if changes.new_layer {
+        super::guard::protect(db, table).map_err(fail)?;
     }
     let entry = |feature: &str, action: &str, before: &Value, after: &Value, geometry_changed: bool| {
         let now_at = layer.get(feature).and_then(|item| item.place());

@@ -239,29 +239,62 @@ pub(super) fn write_feature(tx: &Connection, table: &str, kinds: &HashMap<String
 
 /// [`write_feature`] with the geometry already encoded as a GeoPackage blob.
 pub(super) fn write_row(tx: &Connection, table: &str, kinds: &HashMap<String, Kind>, properties: &Map<String, Value>, blob: Vec<u8>, how: Write) -> rusqlite::Result<()> {
-    let mut values = vec![rusqlite::types::Value::Blob(blob)];
-    let mut names = vec!["geom".to_string()];
-    for (key, kind) in kinds {
-        if matches!(key.as_str(), "fid" | "geom" | "version") || (how == Write::Insert && !properties.contains_key(key)) {
-            continue;
-        }
-        names.push(quote(key));
-        values.push(sql_value(properties.get(key).unwrap_or(&Value::Null), *kind));
+    RowWriter::new(tx, table, kinds)?.write(properties, &blob, how)
+}
+
+/// Writes rows of one feature table through two statements prepared once: an insert and an
+/// update by id, each naming every property column (a property a row lacks is null).
+pub(super) struct RowWriter<'c> {
+    columns: Vec<(String, Kind)>,
+    insert: rusqlite::CachedStatement<'c>,
+    update: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> RowWriter<'c> {
+    /// The statements for `table`, whose columns are `kinds`.
+    pub(super) fn new(tx: &'c Connection, table: &str, kinds: &HashMap<String, Kind>) -> rusqlite::Result<RowWriter<'c>> {
+        let mut columns: Vec<(String, Kind)> =
+            kinds.iter().filter(|(key, _)| !matches!(key.as_str(), "fid" | "geom" | "version")).map(|(key, kind)| (key.clone(), *kind)).collect();
+        columns.sort_by(|a, b| a.0.cmp(&b.0));
+        let names: Vec<String> = std::iter::once("geom".to_string()).chain(columns.iter().map(|(key, _)| quote(key))).collect();
+        let slots: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+        let insert = format!("INSERT INTO {} ({}, version) VALUES ({}, 1)", quote(table), names.join(", "), slots.join(", "));
+        let sets: Vec<String> = names.iter().enumerate().map(|(i, n)| format!("{n} = ?{}", i + 1)).collect();
+        let update = format!("UPDATE {} SET {}, version = version + 1 WHERE id = ?{}", quote(table), sets.join(", "), names.len() + 1);
+        Ok(RowWriter { columns, insert: tx.prepare_cached(&insert)?, update: tx.prepare_cached(&update)? })
     }
-    let sql = match how {
-        Write::Insert => {
-            let slots: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-            format!("INSERT INTO {} ({}, version) VALUES ({}, 1)", quote(table), names.join(", "), slots.join(", "))
+
+    /// Whether the table has a column for every one of `properties`.
+    pub(super) fn covers(&self, properties: &Map<String, Value>) -> bool {
+        properties.keys().all(|key| key == "version" || self.columns.iter().any(|(column, _)| column == key))
+    }
+
+    /// Inserts a row at version 1, or updates the row of the same `id` one version up.
+    pub(super) fn write(&mut self, properties: &Map<String, Value>, blob: &[u8], how: Write) -> rusqlite::Result<()> {
+        let statement = match how {
+            Write::Insert => &mut self.insert,
+            Write::Update => &mut self.update,
+        };
+        statement.raw_bind_parameter(1, blob)?;
+        for (i, (key, kind)) in self.columns.iter().enumerate() {
+            bind_value(statement, i + 2, properties.get(key).unwrap_or(&Value::Null), *kind)?;
         }
-        Write::Update => {
-            let sets: Vec<String> = names.iter().enumerate().map(|(i, n)| format!("{n} = ?{}", i + 1)).collect();
+        if how == Write::Update {
             let id = properties.get("id").and_then(Value::as_str).unwrap_or_default();
-            values.push(rusqlite::types::Value::Text(id.to_string()));
-            format!("UPDATE {} SET {}, version = version + 1 WHERE id = ?{}", quote(table), sets.join(", "), values.len())
+            statement.raw_bind_parameter(self.columns.len() + 2, id)?;
         }
-    };
-    // one statement per column set: a layer's rows share it
-    tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values)).map(|_| ())
+        statement.raw_execute().map(|_| ())
+    }
+}
+
+/// Binds a property value as [`sql_value`] converts it, without copying text.
+fn bind_value(statement: &mut rusqlite::Statement, at: usize, value: &Value, kind: Kind) -> rusqlite::Result<()> {
+    match (value, kind) {
+        (Value::Null, _) => statement.raw_bind_parameter(at, rusqlite::types::Null),
+        (Value::Number(n), Kind::Real) => statement.raw_bind_parameter(at, n.as_f64().unwrap_or(f64::NAN)),
+        (Value::String(s), _) => statement.raw_bind_parameter(at, s.as_str()),
+        (other, _) => statement.raw_bind_parameter(at, other.to_string()),
+    }
 }
 
 /// Why a row could not be written.
