@@ -427,6 +427,8 @@ fn decode_layer<T: Send + Versioned>(
 ) -> Decoded<T> {
     let mut out = Decoded::default();
     let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+    // a store's one table keeps its ids unique itself (a UNIQUE column)
+    let unique_ids = matches!(inputs.as_slice(), [Input::Stored(_)]);
     let origins: Vec<String> = inputs.iter().map(|i| i.origin().to_string()).collect();
     let mut c = Collector { report, layer };
     let points_ok = layer == LayerName::Buildings;
@@ -439,7 +441,7 @@ fn decode_layer<T: Send + Versioned>(
         let mut absorb = |outcomes: Vec<Outcome<T>>, c: &mut Collector| {
             for outcome in outcomes {
                 let mut item = outcome.item;
-                if let Some(id) = &outcome.feature.id {
+                if let Some(id) = outcome.feature.id.as_ref().filter(|_| !unique_ids) {
                     if let Some(&(first_file, first)) = seen.get(id) {
                         let (place, place_zh) = if first_file == file {
                             (String::new(), String::new())

@@ -69,7 +69,7 @@ impl Columns {
     /// One row as a feature: JSON columns parsed, GDAL's string lists (`(2:出让,租赁)`) as
     /// arrays, the key columns left out, `version` taken apart (1 when the table has none).
     fn feature(&self, row: &Row) -> rusqlite::Result<StoredFeature> {
-        let mut properties = Map::new();
+        let mut properties = Map::with_capacity(self.roles.len());
         let mut geometry = None;
         let mut version = 1;
         for (i, role) in self.roles.iter().enumerate() {
