@@ -682,18 +682,32 @@ fn keep_valid<T>(decoded: Decoded<T>, c: &mut Collector, check: impl Fn(&T) -> O
 
 type JoinResult = Result<(), Vec<FieldProblem>>;
 
-fn join_layer<T>(
+/// Joins every item (in parallel: each join reads the places only), keeping those that
+/// join and reporting the others' problems in item order.
+fn join_layer<T: Send>(
     decoded: Decoded<T>,
     c: &mut Collector,
     progress: &dyn Progress,
-    mut join: impl FnMut(&mut T, &GivenRefs) -> JoinResult,
+    join: impl Fn(&mut T, &GivenRefs) -> JoinResult + Sync,
 ) -> Vec<T> {
-    let mut kept = Vec::with_capacity(decoded.items.len());
-    for (n, (mut item, (given, fref))) in decoded.items.into_iter().zip(decoded.refs).enumerate() {
-        if n % 1024 == 1023 {
-            progress.advance(1024);
-        }
-        match join(&mut item, &given) {
+    let mut items = decoded.items;
+    let verdicts: Vec<JoinResult> = items
+        .par_iter_mut()
+        .zip(&decoded.refs)
+        .enumerate()
+        .map(|(n, (item, (given, _)))| {
+            if n % 1024 == 1023 {
+                progress.advance(1024);
+            }
+            join(item, given)
+        })
+        .collect();
+    if verdicts.iter().all(Result::is_ok) {
+        return items;
+    }
+    let mut kept = Vec::with_capacity(items.len());
+    for ((item, (_, fref)), verdict) in items.into_iter().zip(decoded.refs).zip(verdicts) {
+        match verdict {
             Ok(()) => kept.push(item),
             Err(problems) => {
                 for problem in problems {

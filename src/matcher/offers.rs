@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use geo::{BoundingRect, Centroid, Coord, Rect};
+use rayon::prelude::*;
 
 use crate::inventory::Snapshot;
 use crate::model::{BuildingType, LandUse, OfferKind, SpaceStatus, SupplyMode};
@@ -617,7 +618,7 @@ impl Offers {
         }
         let mut ids: Vec<(&str, OfferKind, usize)> = s.parcels.items().iter().enumerate().map(|(i, p)| (p.id.as_str(), OfferKind::Land, i)).collect();
         ids.extend(s.buildings.items().iter().enumerate().map(|(i, b)| (b.id.as_str(), OfferKind::Building, i)));
-        ids.sort_unstable_by(|a, b| a.0.cmp(b.0).then((a.1 == OfferKind::Building).cmp(&(b.1 == OfferKind::Building))));
+        ids.par_sort_unstable_by(|a, b| a.0.cmp(b.0).then((a.1 == OfferKind::Building).cmp(&(b.1 == OfferKind::Building))));
         for (rank, (_, kind, i)) in ids.into_iter().enumerate() {
             let rows = if kind == OfferKind::Land { &mut land } else { &mut buildings };
             rows[i].id_rank = rank as u32;
@@ -652,20 +653,32 @@ impl Offers {
             .iter()
             .map(|b| BuildingDetail { floor_load: b.floor_load_kn_m2, clearance: b.clearance_m })
             .collect();
-        let land_boxes: Vec<Rect> = s.parcels.items().iter().map(|p| p.geometry.bounding_rect().unwrap_or_else(|| Rect::new(Coord::zero(), Coord::zero()))).collect();
-        let building_boxes: Vec<Rect> = s.buildings.items().iter().map(|b| Rect::new(b.location.0, b.location.0)).collect();
+        // the columns, boxes and points of each kind are independent: built side by side
+        let (land_boxes, (building_boxes, land_points)) = rayon::join(
+            || s.parcels.items().par_iter().map(|p| p.geometry.bounding_rect().unwrap_or_else(|| Rect::new(Coord::zero(), Coord::zero()))).collect::<Vec<Rect>>(),
+            || {
+                rayon::join(
+                    || s.buildings.items().iter().map(|b| Rect::new(b.location.0, b.location.0)).collect::<Vec<Rect>>(),
+                    || s.parcels.items().par_iter().map(|p| p.geometry.centroid().map(|c| c.0).unwrap_or_default()).collect::<Vec<Coord>>(),
+                )
+            },
+        );
+        let ((land_columns, building_columns), density) = rayon::join(
+            || rayon::join(|| Columns::of(&land, &details, sites.len(), &land_boxes), || Columns::of(&buildings, &details, sites.len(), &building_boxes)),
+            || rayon::join(|| Density::of(&land_boxes), || Density::of(&building_boxes)),
+        );
         Offers {
-            land_columns: Arc::new(Columns::of(&land, &details, sites.len(), &land_boxes)),
-            building_columns: Arc::new(Columns::of(&buildings, &details, sites.len(), &building_boxes)),
+            land_columns: Arc::new(land_columns),
+            building_columns: Arc::new(building_columns),
             sites: Arc::new(sites),
             site_positions: Arc::new(site_positions),
             leading: Arc::new(leading),
             land: Arc::new(land),
             buildings: Arc::new(buildings),
             land_uses: Arc::new(land_uses),
-            land_points: Arc::new(s.parcels.items().iter().map(|p| p.geometry.centroid().map(|c| c.0).unwrap_or_default()).collect()),
+            land_points: Arc::new(land_points),
             building_points: Arc::new(s.buildings.items().iter().map(|b| b.location.0).collect()),
-            density: Arc::new([Density::of(&land_boxes), Density::of(&building_boxes)]),
+            density: Arc::new([density.0, density.1]),
             details: Arc::new(details),
             industry_sets: Arc::new(industry_sets),
         }
