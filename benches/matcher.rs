@@ -1,6 +1,8 @@
-//! A typical match over the generated 10k and 100k datasets, with and without a location
+//! A typical match over the generated 10k, 100k and 1M datasets, with and without a location
 //! limit. Targets: p50 ≤ 1 ms at 100k parcels (issue 4); at 100k `within_30km` ≤ 1 ms and
-//! `near_unbounded` ≤ 1.5 ms (issue 20). Criterion's median is the p50.
+//! `near_unbounded` ≤ 1.5 ms, at 1M `typical` and `within_30km` ≤ 5 ms (issue 20). Criterion's
+//! median is the p50. The 1M dataset is generated on first use (about a minute and 1.6 GB of
+//! disk) and skipped, with a message, when the disk lacks the room.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +12,7 @@ use chanye::matcher::{Matcher, ProjectRequest};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 mod common;
-use common::dataset;
+use common::dataset_if_room;
 
 /// A medical-device maker looking for 30–80 亩 of M1/M4 land, anywhere in Beijing.
 const TYPICAL: &str = r#"{"name": "bench", "industry": "医疗器械", "space": "land",
@@ -41,13 +43,16 @@ const BROAD: &str = r#"{"industry": "新一代信息技术", "as_of": "2026-11-2
 fn matching(c: &mut Criterion) {
     let mut group = c.benchmark_group("match");
     group.sample_size(200).measurement_time(Duration::from_secs(8));
-    for parcels in [10_000, 100_000] {
-        let snapshot = load_dir_strict(&dataset(parcels)).expect("the generated dataset loads").snapshot;
+    for parcels in [10_000, 100_000, 1_000_000] {
+        let Some(data) = dataset_if_room(parcels) else { continue };
+        let snapshot = load_dir_strict(&data).expect("the generated dataset loads").snapshot;
         let matcher = Matcher::new(Arc::new(snapshot));
         for (name, body) in [("typical", TYPICAL), ("within_10km", NEAR), ("no_location", NO_LOCATION), ("within_30km", WITHIN_30KM), ("near_unbounded", NEAR_UNBOUNDED), ("broad", BROAD)] {
             let request = ProjectRequest::from_json(body).expect("a valid request");
             let first = matcher.run(&request).expect("runs");
-            assert!(!first.candidates.is_empty(), "{name} finds candidates in {parcels}");
+            // at 1M the generator shrinks parcels to fit the city's industrial land, so few
+            // reach 30 亩: those requests may rightly find nothing there
+            assert!(parcels > 100_000 || !first.candidates.is_empty(), "{name} finds candidates in {parcels}");
             group.bench_with_input(BenchmarkId::new(name, parcels), &request, |b, r| b.iter(|| matcher.run(r).expect("runs")));
         }
     }

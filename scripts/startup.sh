@@ -2,7 +2,7 @@
 # Start-up figures for BENCHMARKS.md (issue 20): time from launch to /readyz 200 and peak RSS
 # (VmHWM) of the release server, for a first start (the data directory imported into a new
 # store) and a restart from that store, and the RSS once ready (VmRSS).
-# Usage: scripts/startup.sh [PARCELS ...]   (default: 100000; 1000000 needs ~8 GB of disk)
+# Usage: scripts/startup.sh [PARCELS ...]   (default: 100000; 1000000 needs about 6 GB of disk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=18090
@@ -40,8 +40,7 @@ measure() {
 echo "| start | to /readyz | peak RSS | RSS once ready | peak / steady |"
 echo "|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
-  data="bench-data/$n"
-  case $n in 100000) data=bench-data/100k ;; 1000000) data=bench-data/1m ;; esac
+  data="bench-data/$((n / 1000))k" # the benchmarks' naming: bench-data/100k, bench-data/1000k
   [ -f "$data/parcels.geojson" ] || target/release/chanye generate --parcels "$n" --seed 1 --out "$data" >/dev/null
   dir="target/startup/$n"
   rm -rf "$dir" && mkdir -p "$dir"

@@ -1,4 +1,5 @@
 //! The generated benchmark datasets, shared by the bench targets.
+#![allow(dead_code)] // each bench target uses some of these
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +19,38 @@ pub fn dataset(parcels: usize) -> PathBuf {
         std::fs::write(&stamp, &inputs).expect("write the dataset's stamp");
     }
     out
+}
+
+/// Disk a generated dataset of `parcels` needs, with room to spare (the 1M one takes about
+/// 1.6 GB).
+fn disk_needed(parcels: usize) -> u64 {
+    parcels as u64 * 2_500
+}
+
+/// `dataset(parcels)` when it is there or the disk has room to make it; otherwise `None`,
+/// saying why on stderr.
+pub fn dataset_if_room(parcels: usize) -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = root.join("bench-data").join(format!("{}k", parcels / 1000));
+    if !out.join("parcels.geojson").exists() {
+        match free_bytes(root) {
+            Some(free) if free >= disk_needed(parcels) => {}
+            free => {
+                let free = free.map_or_else(|| "unknown".to_string(), |f| format!("{} MB", f / 1_000_000));
+                eprintln!("skipping the {parcels}-parcel dataset: it needs {} MB of disk and {free} is free", disk_needed(parcels) / 1_000_000);
+                return None;
+            }
+        }
+    }
+    Some(dataset(parcels))
+}
+
+/// Free bytes on the file system holding `dir` (`df`, which every CI image has).
+fn free_bytes(dir: &Path) -> Option<u64> {
+    let out = std::process::Command::new("df").arg("-Pk").arg(dir).output().ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    let kib: u64 = text.lines().nth(1)?.split_whitespace().nth(3)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// FNV-1a over the generator's input files, in a fixed order (stable across Rust versions).
