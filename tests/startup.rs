@@ -54,6 +54,12 @@ fn a_server_answers_while_its_inventory_loads_and_serves_it_once_loaded() {
     let ureq::Error::Status(503, held) = held else { panic!("{held:?}") };
     assert_eq!(held.header("Retry-After"), Some("1"));
     assert_eq!(held.content_type(), "application/problem+json");
+    // a browser opening the page meanwhile is shown the load, and asked to come back
+    let page = ureq::get(&format!("{url}/")).set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8").call().unwrap_err();
+    let ureq::Error::Status(503, page) = page else { panic!("{page:?}") };
+    assert_eq!((page.header("Retry-After"), page.content_type()), (Some("1"), "text/html"));
+    let text = page.into_string().unwrap();
+    assert!(text.contains("正在载入") && text.contains("parcels (parcels layer) (4/10)") && text.contains("http-equiv=\"refresh\""), "{text}");
     let (status, _, health) = common::answer(ureq::get(&format!("{url}/healthz")).call());
     assert_eq!((status, health["status"].as_str()), (200, Some("loading")), "liveness does not wait: {health}");
     go.send(()).unwrap();

@@ -75,6 +75,18 @@ impl Progress for Loading {
     }
 }
 
+/// What a browser is shown while the inventory loads: the stage reached, in Chinese and
+/// English, asking again every two seconds (then the page itself opens).
+pub fn waiting_page(stage: &Stage) -> String {
+    let reached = super::html::escape(&format!("{} ({}/{})", stage.stage, stage.done, stage.total));
+    format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"2\">\
+         <title>产业地图正在载入 · loading</title></head><body>\
+         <h1>产业地图正在载入库存数据，请稍候</h1><p>The inventory is loading; this page opens by itself when it is in.</p>\
+         <p><code>{reached}</code></p></body></html>"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -256,6 +256,14 @@ where
 {
     let waiting = req.app_data::<web::Data<AppState>>().filter(|s| s.loading.holds_back(req.path())).map(|s| s.loading.stage());
     match waiting {
+        // a promoter opening the page during a restart sees it loading, not a problem document
+        Some(stage) if page::wants_html(req.request()) => {
+            let response = HttpResponse::ServiceUnavailable()
+                .insert_header((actix_web::http::header::RETRY_AFTER, "1"))
+                .content_type(html::HTML)
+                .body(loading::waiting_page(&stage));
+            Box::pin(async move { Ok(req.into_response(response)) })
+        }
         Some(stage) => {
             let response = ApiError::NotReady(Some(stage)).error_response();
             Box::pin(async move { Ok(req.into_response(response)) })
