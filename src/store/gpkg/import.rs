@@ -101,28 +101,22 @@ const WRITE_BATCH: usize = 4096;
 /// A layer's columns: its items' property keys in order of first appearance, each of the
 /// kind of its first non-null value (text for keys only ever null).
 fn column_kinds<T: Exported>(items: &[Arc<T>]) -> Vec<(String, Kind)> {
+    // a key's kind is its first non-null value's, in item order (chunks merge in order)
+    let note = |columns: &mut Vec<(String, Option<Kind>)>, key: String, kind: Option<Kind>| match columns.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, known @ None)) => *known = kind,
+        Some(_) => {}
+        None => columns.push((key, kind)),
+    };
     let of_chunk = |chunk: &[Arc<T>]| {
-        let mut columns: Vec<(String, Option<Kind>)> = Vec::new();
-        for item in chunk {
-            for (key, value) in item.stored_properties() {
-                match columns.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, kind @ None)) => *kind = Kind::of(&value),
-                    Some(_) => {}
-                    None => columns.push((key, Kind::of(&value))),
-                }
-            }
+        let mut columns = Vec::new();
+        for (key, value) in chunk.iter().flat_map(|item| item.stored_properties()) {
+            note(&mut columns, key, Kind::of(&value));
         }
         columns
     };
-    let mut merged: Vec<(String, Option<Kind>)> = Vec::new();
-    for columns in items.par_chunks(WRITE_BATCH).map(of_chunk).collect::<Vec<_>>() {
-        for (key, kind) in columns {
-            match merged.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, known @ None)) => *known = kind,
-                Some(_) => {}
-                None => merged.push((key, kind)),
-            }
-        }
+    let mut merged = Vec::new();
+    for (key, kind) in items.par_chunks(WRITE_BATCH).map(of_chunk).collect::<Vec<_>>().into_iter().flatten() {
+        note(&mut merged, key, kind);
     }
     merged.into_iter().map(|(key, kind)| { let kind = kind.unwrap_or(Kind::for_nulls(&key)); (key, kind) }).collect()
 }
