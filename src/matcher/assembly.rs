@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use geo::Coord;
+use geo::{Coord, Rect};
 
 use super::constraints::{check, size_ok};
 use super::offers::{Offer, Offers};
@@ -62,28 +62,41 @@ pub(crate) fn combine(rows: &Offers, members: &[u32]) -> Offer {
     offer
 }
 
-/// Pairs of pool members that are adjacent and in the same park.
+/// Pairs of pool members that are adjacent and in the same park: a sweep along x over the
+/// pool's own boxes (from the columns, not the geometry), so that a pool of a city's largest
+/// parcels costs no R-tree search of the whole layer; only pairs whose widened boxes overlap
+/// are measured.
 fn adjacency(ctx: &Ctx, offers: &[Offer], pool: &[u32]) -> BTreeMap<u32, Vec<u32>> {
     let parcels = &ctx.snapshot.parcels;
-    let in_pool: HashSet<u32> = pool.iter().copied().collect();
+    let columns = &ctx.offers.land_columns;
+    // widened by the adjacency distance (in degrees, generously at Beijing's latitude)
+    let dy = ADJACENT_M / METRES_PER_DEGREE * 1.01;
+    let mut wide: Vec<(Rect, u32)> = pool
+        .iter()
+        .filter(|&&i| offers[i as usize].park().is_some())
+        .map(|&i| {
+            let b = columns.boxes[columns.position[i as usize] as usize];
+            let dx = dy / b.min().y.to_radians().cos().max(0.1);
+            (Rect::new(Coord { x: b.min().x - dx, y: b.min().y - dy }, Coord { x: b.max().x + dx, y: b.max().y + dy }), i)
+        })
+        .collect();
+    wide.sort_unstable_by(|a, b| a.0.min().x.total_cmp(&b.0.min().x).then(a.1.cmp(&b.1)));
     // ordered, so that the search (cut off at MAX_GROUPS) visits groups in the same order every run
     let mut edges: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    for &i in pool {
-        let parcel = parcels.at(i);
-        let Some(bbox) = geo::BoundingRect::bounding_rect(&parcel.geometry) else { continue };
-        // widen by the adjacency distance (in degrees, generously at Beijing's latitude)
-        let dy = ADJACENT_M / METRES_PER_DEGREE * 1.01;
-        let dx = dy / bbox.min().y.to_radians().cos().max(0.1);
-        let wide = geo::Rect::new(Coord { x: bbox.min().x - dx, y: bbox.min().y - dy }, Coord { x: bbox.max().x + dx, y: bbox.max().y + dy });
-        for j in parcels.bbox_candidates(wide) {
-            if j <= i || !in_pool.contains(&j) || offers[i as usize].park() != offers[j as usize].park() || offers[i as usize].park().is_none() {
+    for (n, &(a, i)) in wide.iter().enumerate() {
+        for &(b, j) in wide[n + 1..].iter().take_while(|(b, _)| b.min().x <= a.max().x) {
+            let apart = b.min().y > a.max().y || b.max().y < a.min().y;
+            if apart || offers[i as usize].park() != offers[j as usize].park() {
                 continue;
             }
-            if area_gap_m(&parcel.geometry, &parcels.at(j).geometry) <= ADJACENT_M {
+            if area_gap_m(&parcels.at(i).geometry, &parcels.at(j).geometry) <= ADJACENT_M {
                 edges.entry(i).or_default().push(j);
                 edges.entry(j).or_default().push(i);
             }
         }
+    }
+    for neighbours in edges.values_mut() {
+        neighbours.sort_unstable();
     }
     edges
 }

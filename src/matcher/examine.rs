@@ -78,6 +78,12 @@ impl Examined<'_> {
         })
     }
 
+    /// The failure mask of each row on offer by column position, when every row was
+    /// examined (no R-tree selection); rows past its end are not on offer.
+    pub fn masks_by_position(&self) -> Option<&[u32]> {
+        self.hits.is_none().then_some(self.masks.as_slice())
+    }
+
     /// The column position of each open row with `fails` failures, with its layer index and
     /// distance.
     pub fn open_failing(&self, fails: u32) -> impl Iterator<Item = (u32, u32, Option<f64>)> + '_ {

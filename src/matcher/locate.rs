@@ -4,6 +4,7 @@
 use geo::{Coord, Rect};
 
 use super::constraints::{distance, Constraint};
+use super::offers::BLOCK;
 use super::{Matcher, Requirements};
 use crate::geometry::distance::{bbox_around, haversine_m, LocalPlane};
 use crate::model::OfferKind;
@@ -40,34 +41,55 @@ impl Matcher {
         density.estimate(Rect::new(lo, hi)) * 5 > self.offers(kind).len()
     }
 
-    /// Per column position: whether the row lies farther than `max_m` from `p`; the boxes
-    /// decide all but the rows near the limit, whose exact distance is worked out.
+    /// Per column position: whether the row lies farther than `max_m` from `p`. A block's
+    /// box settles its rows when it lies wholly out of range or wholly within; otherwise a
+    /// parcel's box settles it, and the exact distance is worked out for the rest.
     pub(super) fn out_of_range(&self, kind: OfferKind, p: Coord, max_m: f64) -> Vec<bool> {
         let columns = self.offers.columns(kind);
-        match kind {
+        let plane = LocalPlane::new(p);
+        let squares = |slack: f64| {
+            let (surely_out, surely_in) = (max_m * (1.0 + slack) + 1e-6, max_m * (1.0 - slack) - 1e-6);
+            (surely_out * surely_out, if surely_in > 0.0 { surely_in * surely_in } else { -1.0 })
+        };
+        // a parcel is measured in the plane itself; a building along the great circle, which
+        // the plane follows within 0.5% over the city, so its blocks need a wider margin
+        let (out_sq, in_sq) = squares(1e-9);
+        let (block_out_sq, block_in_sq) = if kind == OfferKind::Land { (out_sq, in_sq) } else { squares(0.02) };
+        let row_is_out = |pos: usize| match kind {
             OfferKind::Land => {
-                let plane = LocalPlane::new(p);
-                let (surely_out, surely_in) = (max_m * (1.0 + 1e-9) + 1e-6, max_m * (1.0 - 1e-9) - 1e-6);
-                let (out_sq, in_sq) = (surely_out * surely_out, if surely_in > 0.0 { surely_in * surely_in } else { -1.0 });
-                columns
-                    .boxes
-                    .iter()
-                    .enumerate()
-                    .map(|(pos, b)| {
-                        let (lower_sq, upper_sq) = plane.box_bounds_sq(*b);
-                        if lower_sq > out_sq {
-                            true
-                        } else if upper_sq < in_sq {
-                            false
-                        } else {
-                            distance::fails(max_m, self.distance_to(kind, columns.order[pos], p))
-                        }
-                    })
-                    .collect()
+                let (lower_sq, upper_sq) = plane.box_bounds_sq(columns.boxes[pos]);
+                if lower_sq > out_sq {
+                    true
+                } else if upper_sq < in_sq {
+                    false
+                } else {
+                    distance::fails(max_m, self.distance_to(kind, columns.order[pos], p))
+                }
             }
             // a building's box is its point
-            OfferKind::Building => columns.boxes.iter().map(|b| distance::fails(max_m, haversine_m(p, b.min()))).collect(),
+            OfferKind::Building => distance::fails(max_m, haversine_m(p, columns.boxes[pos].min())),
+        };
+        let mut out = vec![false; columns.boxes.len()];
+        for (block, b) in columns.block_boxes.iter().enumerate() {
+            let rows = block * BLOCK..((block + 1) * BLOCK).min(out.len());
+            let (lower_sq, upper_sq) = plane.box_bounds_sq(*b);
+            if lower_sq > block_out_sq {
+                out[rows].fill(true);
+            } else if upper_sq >= block_in_sq {
+                for pos in rows {
+                    out[pos] = row_is_out(pos);
+                }
+            }
         }
+        #[cfg(debug_assertions)]
+        for (pos, &is_out) in out.iter().enumerate() {
+            let metres = match kind {
+                OfferKind::Land => self.distance_to(kind, columns.order[pos], p),
+                OfferKind::Building => haversine_m(p, columns.boxes[pos].min()),
+            };
+            assert_eq!(is_out, distance::fails(max_m, metres), "row at position {pos} of {kind:?}, {metres} m from the point");
+        }
+        out
     }
 
     /// The rows to examine when the location is limited: through the R-tree, with the

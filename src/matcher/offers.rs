@@ -211,6 +211,37 @@ pub(crate) struct Columns {
     pub clearance: Vec<f64>,
     /// The bounding box of each row (a building's is its point), for radius searches.
     pub boxes: Vec<Rect>,
+    /// The box around each [`BLOCK`] of positions: within its status part the rows lie in
+    /// Hilbert-curve order, so that a radius search settles most rows a block at a time.
+    pub block_boxes: Vec<Rect>,
+}
+
+/// Rows per entry of [`Columns::block_boxes`].
+pub(crate) const BLOCK: usize = 64;
+
+/// The box around `boxes` (none when empty).
+fn union(boxes: &[Rect]) -> Option<Rect> {
+    boxes.iter().copied().reduce(|a, b| Rect::new(Coord { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) }, Coord { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) }))
+}
+
+/// Position of grid cell (`x`, `y`), each below 2^16, along a Hilbert curve over the grid:
+/// cells near on the curve are near on the map.
+fn hilbert_position(mut x: u32, mut y: u32) -> u64 {
+    let mut position = 0u64;
+    let mut side = 1u32 << 15;
+    while side > 0 {
+        let (rx, ry) = (u32::from(x & side > 0), u32::from(y & side > 0));
+        position += u64::from(side) * u64::from(side) * u64::from((3 * rx) ^ ry);
+        // rotate the quadrant so that the curve inside it starts and ends where it must
+        if ry == 0 {
+            if rx == 1 {
+                (x, y) = (0xffff - x, 0xffff - y);
+            }
+            std::mem::swap(&mut x, &mut y);
+        }
+        side /= 2;
+    }
+    position
 }
 
 /// Where a status puts a row: on offer (0), idle (1) or neither (2).
@@ -257,6 +288,15 @@ impl Columns {
         self.floor_load.swap(a, b);
         self.clearance.swap(a, b);
         self.boxes.swap(a, b);
+        for block in [a / BLOCK, b / BLOCK] {
+            self.block_boxes[block] = self.block_box(block);
+        }
+    }
+
+    /// The box around the rows of `block`.
+    fn block_box(&self, block: usize) -> Rect {
+        let rows = &self.boxes[block * BLOCK..((block + 1) * BLOCK).min(self.boxes.len())];
+        union(rows).expect("a block holds a row")
     }
 
     /// Moves the row of layer index `index` into the part its new `status` belongs to, one
@@ -306,8 +346,14 @@ impl Columns {
 
     fn of(layer: &[Offer], details: &[BuildingDetail], sites: usize, boxes: &[Rect]) -> Columns {
         let class = |o: &Offer| class_of(o.status);
+        let extent = union(boxes).unwrap_or_else(|| Rect::new(Coord::zero(), Coord::zero()));
+        let cell = |v: f64, lo: f64, span: f64| (((v - lo) / span.max(f64::MIN_POSITIVE)) * 65535.0).clamp(0.0, 65535.0) as u32;
+        let curve = |i: u32| {
+            let c = boxes[i as usize].center();
+            hilbert_position(cell(c.x, extent.min().x, extent.width()), cell(c.y, extent.min().y, extent.height()))
+        };
         let mut order: Vec<u32> = (0..layer.len() as u32).collect();
-        order.sort_by_key(|&i| class(&layer[i as usize]));
+        order.par_sort_by_cached_key(|&i| (class(&layer[i as usize]), curve(i)));
         let rows: Vec<&Offer> = order.iter().map(|&i| &layer[i as usize]).collect();
         let col = |f: fn(&Offer) -> f64| rows.iter().map(|o| f(o)).collect::<Vec<f64>>();
         let detail = |f: fn(&BuildingDetail) -> Option<f64>| rows.iter().map(|o| details.get(o.index as usize).filter(|_| o.kind == OfferKind::Building).and_then(f).unwrap_or(f64::NAN)).collect();
@@ -319,7 +365,7 @@ impl Columns {
         for o in layer {
             site_rows[usize::from(o.site)] += 1;
         }
-        Columns {
+        let mut columns = Columns {
             site_rows,
             position,
             facts: rows.iter().map(|o| ScoreFacts::of(o)).collect(),
@@ -339,8 +385,11 @@ impl Columns {
             floor_load: detail(|d| d.floor_load),
             clearance: detail(|d| d.clearance),
             boxes: order.iter().map(|&i| boxes[i as usize]).collect(),
+            block_boxes: Vec::new(),
             order,
-        }
+        };
+        columns.block_boxes = (0..columns.boxes.len().div_ceil(BLOCK)).map(|block| columns.block_box(block)).collect();
+        columns
     }
 }
 
@@ -365,7 +414,7 @@ impl Density {
 
     /// The counts of the boxes' centres.
     fn of(boxes: &[Rect]) -> Density {
-        let Some(extent) = boxes.iter().copied().reduce(|a, b| Rect::new(Coord { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) }, Coord { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) })) else {
+        let Some(extent) = union(boxes) else {
             return Density::default();
         };
         let mut counts = vec![0u32; DENSITY_CELLS * DENSITY_CELLS];
@@ -534,6 +583,9 @@ pub(crate) struct Offers {
     pub land_uses: Arc<Vec<LandUse>>,
     /// A representative point per parcel (its centroid).
     pub land_points: Arc<Vec<Coord>>,
+    /// The parcels' layer indices, largest first (then by index): assemblies draw on the
+    /// largest, and area does not change with status.
+    pub land_by_area: Arc<Vec<u32>>,
     /// The location of each building.
     pub building_points: Arc<Vec<Coord>>,
     /// How the parcels and the buildings are spread, to estimate what a box holds.
@@ -663,9 +715,18 @@ impl Offers {
                 )
             },
         );
-        let ((land_columns, building_columns), density) = rayon::join(
+        let ((land_columns, building_columns), (density, land_by_area)) = rayon::join(
             || rayon::join(|| Columns::of(&land, &details, sites.len(), &land_boxes), || Columns::of(&buildings, &details, sites.len(), &building_boxes)),
-            || rayon::join(|| Density::of(&land_boxes), || Density::of(&building_boxes)),
+            || {
+                rayon::join(
+                    || rayon::join(|| Density::of(&land_boxes), || Density::of(&building_boxes)),
+                    || {
+                        let mut by_area: Vec<u32> = (0..land.len() as u32).collect();
+                        by_area.par_sort_unstable_by(|&a, &b| land[b as usize].area_m2.total_cmp(&land[a as usize].area_m2).then(a.cmp(&b)));
+                        by_area
+                    },
+                )
+            },
         );
         Offers {
             land_columns: Arc::new(land_columns),
@@ -677,6 +738,7 @@ impl Offers {
             buildings: Arc::new(buildings),
             land_uses: Arc::new(land_uses),
             land_points: Arc::new(land_points),
+            land_by_area: Arc::new(land_by_area),
             building_points: Arc::new(s.buildings.items().iter().map(|b| b.location.0).collect()),
             density: Arc::new([density.0, density.1]),
             details: Arc::new(details),
@@ -745,6 +807,39 @@ mod test {
         let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         assert_eq!(date_of(day_number(d)), d);
         assert_eq!(day_number(d) - day_number(NaiveDate::from_ymd_opt(2026, 10, 24).unwrap()), 30);
+    }
+
+    #[test]
+    fn the_hilbert_curve_walks_its_first_quarter_cell_by_neighbouring_cell() {
+        // the curve's first 4^8 positions fill the 256 × 256 cells at the origin
+        let mut cells = vec![None; 1 << 16];
+        for x in 0..256u32 {
+            for y in 0..256u32 {
+                let position = hilbert_position(x, y) as usize;
+                assert!(position < cells.len() && cells[position].is_none(), "({x}, {y}) at {position}");
+                cells[position] = Some((x, y));
+            }
+        }
+        for pair in cells.windows(2) {
+            let (Some((x0, y0)), Some((x1, y1))) = (pair[0], pair[1]) else { panic!("a position missed") };
+            assert_eq!(x0.abs_diff(x1) + y0.abs_diff(y1), 1, "({x0}, {y0}) → ({x1}, {y1})");
+        }
+    }
+
+    #[test]
+    fn a_status_change_keeps_every_block_box_around_its_rows() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
+        let snapshot = crate::inventory::load_dir_strict(&dir).expect("the sample loads").snapshot;
+        let offers = Offers::new(&snapshot);
+        let changes: Vec<(OfferKind, u32, SpaceStatus)> = (0..snapshot.parcels.len() as u32).step_by(3).map(|i| (OfferKind::Land, i, SpaceStatus::Sold)).collect();
+        let changed = offers.with_statuses(&changes);
+        let c = &changed.land_columns;
+        assert!(c.block_boxes.len() > 1, "the sample spans more than one block");
+        for (pos, b) in c.boxes.iter().enumerate() {
+            let block = c.block_boxes[pos / BLOCK];
+            let inside = block.min().x <= b.min().x && block.min().y <= b.min().y && block.max().x >= b.max().x && block.max().y >= b.max().y;
+            assert!(inside, "row at position {pos} lies outside its block's box");
+        }
     }
 
     #[test]

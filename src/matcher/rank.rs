@@ -7,6 +7,7 @@ use std::collections::BinaryHeap;
 use super::constraints::SIZE;
 use super::examine::Examined;
 use super::offers::{Facts, Known, Offer};
+use super::criteria::Ceiling;
 use super::{assembly, criteria, CandidateKind, Ctx, Matcher};
 use crate::geometry::distance::LocalPlane;
 use crate::model::OfferKind;
@@ -106,12 +107,27 @@ impl Best {
         self.heap.len() < self.k || self.heap.peek().is_some_and(|worst| self.ranking(row) < *worst)
     }
 
-    fn offer(&mut self, row: Row) {
-        if self.may_enter(row) {
+    /// Offers `row`; whether it entered.
+    fn offer(&mut self, row: Row) -> bool {
+        let enters = self.may_enter(row);
+        if enters {
             self.heap.push(self.ranking(row));
             if self.heap.len() > self.k {
                 self.heap.pop();
             }
+        }
+        enters
+    }
+
+    /// What a row failing `fails` constraints must score to enter, as areas per site from
+    /// `ceiling`; none while any such row may enter.
+    fn gate(&self, fails: u32, ceiling: &Ceiling) -> Option<Vec<(f64, f64)>> {
+        let worst = self.heap.peek().filter(|_| self.heap.len() >= self.k)?;
+        let fails = if self.fewest_failures { fails as u8 } else { 0 };
+        match fails.cmp(&worst.fails) {
+            std::cmp::Ordering::Less => None,
+            std::cmp::Ordering::Equal => Some(ceiling.areas_reaching(worst.row.score)),
+            std::cmp::Ordering::Greater => Some(ceiling.areas_reaching(f64::INFINITY)),
         }
     }
 
@@ -172,9 +188,10 @@ impl Matcher {
     }
 
     /// Scores the open rows failing `fails` constraints from the columns (the wide rows stay
-    /// out of the cache until rendering) and offers them to `best`. A parcel's distance is
-    /// worked out only when, at the nearest its box allows, it could still enter. Returns
-    /// how many rows fail `fails` constraints.
+    /// out of the cache until rendering) and offers them to `best`. Once `best` is full, a
+    /// row is scored only when its [`Ceiling`] could still enter, and a parcel's distance is
+    /// worked out only when, at the nearest its box allows, it could still enter. Returns how
+    /// many rows fail `fails` constraints.
     fn score_open(&self, ctx: &Ctx, examined: &[Examined], fails: u32, best: &mut Best) -> usize {
         if best.k == 0 {
             return examined.iter().map(|e| e.open_failing(fails).count()).sum();
@@ -183,8 +200,17 @@ impl Matcher {
         let plane = ctx.req.near.map(|(p, _)| LocalPlane::new(p));
         for e in examined {
             let columns = self.offers.columns(e.kind);
+            let ceiling = Ceiling::new(ctx, e.kind);
+            let mut gate = best.gate(fails, &ceiling);
             for (pos, index, known_m) in e.open_failing(fails) {
                 rows += 1;
+                let (site, area_m2) = (columns.site[pos as usize], columns.area_m2[pos as usize]);
+                if let Some(areas) = &gate {
+                    let (lowest, highest) = areas[usize::from(site)];
+                    if !(lowest..=highest).contains(&area_m2) {
+                        continue;
+                    }
+                }
                 let facts = &columns.facts[pos as usize];
                 let partial = criteria::partial_without_distance(ctx, facts);
                 let price = facts.listed_price();
@@ -205,7 +231,10 @@ impl Matcher {
                 };
                 row.distance_m = distance_m.into();
                 row.score = finish(distance_m);
-                best.offer(row);
+                debug_assert!(row.score <= ceiling.of(site, area_m2), "row {index} scores above its ceiling");
+                if best.offer(row) {
+                    gate = best.gate(fails, &ceiling);
+                }
             }
         }
         rows
@@ -248,18 +277,32 @@ impl Matcher {
 
     /// The land that may join an assembly: in a park, failing only size constraints, not too
     /// big; the largest first, as they need the fewest partners, at most
-    /// [`assembly::MAX_POOL`].
+    /// [`assembly::MAX_POOL`]. When every row was examined, drawn from the layer's area order
+    /// until the pool is full, so the work is bounded by the pool, not by the rows that fail.
     fn assembly_pool(&self, ctx: &Ctx, examined: &[Examined]) -> Vec<u32> {
         let too_big_m2 = ctx.req.land_area.and_then(|r| r.max_m2).unwrap_or(f64::INFINITY);
         let columns = &self.offers.land_columns;
-        let mut pool: Vec<(f64, u32)> = examined
-            .iter()
-            .filter(|e| e.kind == OfferKind::Land)
-            .flat_map(|e| e.open_positions())
-            .filter(|&(pos, _, mask)| {
-                let in_park = self.offers.sites[usize::from(columns.site[pos as usize])].park().is_some();
-                mask != 0 && mask & !SIZE == 0 && columns.area_m2[pos as usize] <= too_big_m2 && in_park
-            })
+        let joins = |pos: u32, mask: u32| {
+            let in_park = self.offers.sites[usize::from(columns.site[pos as usize])].park().is_some();
+            mask != 0 && mask & !SIZE == 0 && in_park
+        };
+        let Some(land) = examined.iter().find(|e| e.kind == OfferKind::Land) else { return Vec::new() };
+        if let Some(masks) = land.masks_by_position() {
+            let by_area = &self.offers.land_by_area;
+            let first = by_area.partition_point(|&i| self.offers.land[i as usize].area_m2 > too_big_m2);
+            return by_area[first..]
+                .iter()
+                .filter(|&&i| {
+                    let pos = columns.position[i as usize];
+                    masks.get(pos as usize).is_some_and(|&mask| joins(pos, mask))
+                })
+                .take(assembly::MAX_POOL)
+                .copied()
+                .collect();
+        }
+        let mut pool: Vec<(f64, u32)> = land
+            .open_positions()
+            .filter(|&(pos, _, mask)| joins(pos, mask) && columns.area_m2[pos as usize] <= too_big_m2)
             .map(|(pos, index, _)| (columns.area_m2[pos as usize], index))
             .collect();
         let largest_first = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));

@@ -272,6 +272,103 @@ pub(crate) fn partial_without_distance(ctx: &Ctx, row: &impl Facts) -> Partial {
     scores.into_iter().flatten().fold(Partial::default(), |p, (c, score)| p.add(&ctx.req.weights, c, score))
 }
 
+/// An upper bound on a row's score from its site and area alone, for a ranking to skip the
+/// full scoring of rows that could not enter what is shown. Each criterion the site or the
+/// area decides counts at its value, every other one that may apply at 100: raising a
+/// score, or adding a criterion at 100, never lowers a weighted mean of scores up to 100.
+pub(crate) struct Ceiling {
+    /// Per site: the weighted sum and weight of all but the area criterion.
+    sites: Vec<Partial>,
+    /// The area criterion when the row's area decides it: its weight and the wanted size.
+    area: Option<(f64, f64)>,
+}
+
+impl Ceiling {
+    /// The ceiling of `kind`'s rows for the request in `ctx`, once the price medians are set.
+    pub fn new(ctx: &Ctx, kind: OfferKind) -> Ceiling {
+        let req = ctx.req;
+        let w = &req.weights;
+        let at_most = |applies: bool, c: Criterion| if applies { Partial::default().add(w, c, 100.0) } else { Partial::default() };
+        let (area, area_unknown) = match kind {
+            OfferKind::Land => match req.land_area.and_then(|r| r.ideal_m2()) {
+                Some(ideal_m2) => (Some((w.get(Criterion::Area), ideal_m2)), false),
+                // buildable area needs the row's FAR, which may be unknown
+                None => (None, req.floor_area_m2.is_some()),
+            },
+            OfferKind::Building => (req.floor_area_m2.map(|need| (w.get(Criterion::Area), need)), false),
+        };
+        let fixed = [
+            at_most(area_unknown, Criterion::Area),
+            at_most(true, Criterion::Readiness),
+            at_most(req.power_kva.is_some() && kind == OfferKind::Land, Criterion::Power),
+            at_most(price::price_score(ctx, kind, None).is_some(), Criterion::Price),
+            at_most(req.near.is_some(), Criterion::Distance),
+        ]
+        .into_iter()
+        .fold(Partial::default(), |a, b| Partial { sum: a.sum + b.sum, weight: a.weight + b.weight });
+        let best_set = if kind == OfferKind::Building { ctx.fits.sets.iter().copied().fold(0.0, f64::max) * FitScope::Building.factor() } else { 0.0 };
+        let sites = (0..ctx.offers.sites.len())
+            .map(|site| {
+                let (base, bonus) = ctx.fits.sites[site];
+                let mut p = fixed.add(w, Criterion::Industry, (base.max(best_set) + bonus).clamp(0.0, 100.0));
+                if let Some(scores) = &ctx.policy_scores {
+                    p = p.add(w, Criterion::Policy, (100.0 * scores.support(site as u16, kind) / scores.best_wan).clamp(0.0, 100.0));
+                }
+                p
+            })
+            .collect();
+        Ceiling { sites, area }
+    }
+
+    /// At least the score of a row at `site` offering `area_m2`, whatever else it offers.
+    pub fn of(&self, site: u16, area_m2: f64) -> f64 {
+        let mut p = self.sites[usize::from(site)];
+        if let Some((weight, want)) = self.area {
+            p = Partial { sum: p.sum + weight * area::closeness(area_m2, want), weight: p.weight + weight };
+        }
+        Ceiling::mean(p)
+    }
+
+    /// The weighted mean, with a margin for the rounding of a sum taken in another order.
+    fn mean(p: Partial) -> f64 {
+        if p.weight > 0.0 {
+            p.sum / p.weight * (1.0 + 1e-12) + 1e-9
+        } else {
+            0.0
+        }
+    }
+
+    /// Per site, the areas (lowest, highest) whose ceiling reaches `score`: a row outside
+    /// them scores below `score`. Slightly wide, never narrow.
+    pub fn areas_reaching(&self, score: f64) -> Vec<(f64, f64)> {
+        const ALL: (f64, f64) = (f64::NEG_INFINITY, f64::INFINITY);
+        const NONE: (f64, f64) = (f64::INFINITY, f64::NEG_INFINITY);
+        self.sites
+            .iter()
+            .map(|&p| match self.area {
+                Some((weight, want)) if weight > 0.0 => {
+                    // the closeness the area must reach, from the mean of `of` solved for it
+                    let least = ((score - 1e-9) / (1.0 + 1e-12) * (p.weight + weight) - p.sum) / weight;
+                    if least <= 0.0 {
+                        ALL
+                    } else if least > 100.0 * (1.0 + 1e-9) {
+                        NONE
+                    } else {
+                        (want * least / 100.0 * (1.0 - 1e-9), want * 100.0 / least * (1.0 + 1e-9))
+                    }
+                }
+                _ => {
+                    if Ceiling::mean(p) >= score {
+                        ALL
+                    } else {
+                        NONE
+                    }
+                }
+            })
+            .collect()
+    }
+}
+
 /// `partial` with the distance criterion added (the last one before price); a greater
 /// distance never scores higher.
 pub(crate) fn with_distance(ctx: &Ctx, partial: Partial, distance_m: Option<f64>) -> Partial {
