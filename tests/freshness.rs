@@ -179,7 +179,8 @@ fn verifying_a_stale_feature_clears_it_in_items_tiles_and_the_list_and_is_audite
 #[test]
 fn serve_takes_the_window_from_stale_after_days() {
     let data = aged_sample();
-    let (mut child, base) = common::serve_child(&["--data".as_ref(), data.path().as_os_str(), "--stale-after-days".as_ref(), "240".as_ref()]);
+    let store = data.path().join("chanye.gpkg");
+    let (mut child, base) = common::serve_child(&["--data".as_ref(), data.path().as_os_str(), "--store".as_ref(), store.as_os_str(), "--stale-after-days".as_ref(), "240".as_ref()]);
     let list = get(&format!("{base}/api/v1/stale"));
     child.kill().unwrap();
     child.wait().unwrap();

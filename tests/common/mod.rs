@@ -184,6 +184,8 @@ pub fn store_server_on(data: &std::path::Path, settings: chanye::http::Settings)
 /// `chanye serve ARGS --listen 127.0.0.1:PORT` as a child process (a free port, logs off),
 /// once `/readyz` answers: the child and its URL.
 pub fn serve_child(args: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
+    // the default store lies under the working directory, where earlier runs left theirs
+    assert!(args.iter().any(|a| *a == "--store"), "a test's server needs a store of its own (--store)");
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let url = format!("http://127.0.0.1:{port}");
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_chanye"))
