@@ -130,12 +130,12 @@ impl Matcher {
                 masks.extend(hits.iter().map(|&(i, _)| constraints::fail_mask(ctx, &offers[i as usize])));
                 constraints::count_failures(&masks, excluded);
             }
-            None => constraints::fail_masks(ctx, kind, &mut masks, excluded, out_of_range.as_deref()),
+            None => constraints::fail_masks(ctx, kind, &mut masks, excluded, out_of_range.as_ref()),
         }
         #[cfg(debug_assertions)]
         for (k, &mask) in masks.iter().enumerate() {
             let index = hits.as_ref().map_or(order[k], |h| h[k].0);
-            if out_of_range.as_ref().is_some_and(|out| out[k]) {
+            if out_of_range.as_ref().is_some_and(|range| range.out[k]) {
                 assert_ne!(mask & Constraint::Distance.bit(), 0, "row {index} is out of range");
                 continue;
             }
@@ -146,9 +146,16 @@ impl Matcher {
         let mut open = scratch::take();
         open.resize(masks.len(), 0);
         let mut n_open = 0;
-        for (k, &mask) in masks.iter().enumerate() {
-            open[n_open] = k as u32;
-            n_open += usize::from(mask & not_negotiable == 0);
+        // the rows settled out of range are not open
+        let unsettled = match &out_of_range {
+            Some(range) => range.unsettled.iter().map(|r| r.start.min(masks.len())..r.end.min(masks.len())).collect(),
+            None => vec![0..masks.len()],
+        };
+        for rows in unsettled {
+            for (k, &mask) in masks[rows.clone()].iter().enumerate() {
+                open[n_open] = (rows.start + k) as u32;
+                n_open += usize::from(mask & not_negotiable == 0);
+            }
         }
         open.truncate(n_open);
         Examined { kind, masks, hits, order, position: &self.offers.columns(kind).position, open }

@@ -1,9 +1,11 @@
 //! The R-tree stage: when the request limits the location (a radius or an area of
 //! interest), the rows to examine come from the index rather than the whole layer.
 
+use std::ops::Range;
+
 use geo::{Coord, Rect};
 
-use super::constraints::{distance, Constraint};
+use super::constraints::{distance, Constraint, OutOfRange};
 use super::offers::BLOCK;
 use super::{Matcher, Requirements};
 use crate::geometry::distance::{bbox_around, haversine_m, LocalPlane};
@@ -44,7 +46,7 @@ impl Matcher {
     /// Per column position: whether the row lies farther than `max_m` from `p`. A block's
     /// box settles its rows when it lies wholly out of range or wholly within; otherwise a
     /// parcel's box settles it, and the exact distance is worked out for the rest.
-    pub(super) fn out_of_range(&self, kind: OfferKind, p: Coord, max_m: f64) -> Vec<bool> {
+    pub(super) fn out_of_range(&self, kind: OfferKind, p: Coord, max_m: f64) -> OutOfRange {
         let columns = self.offers.columns(kind);
         let plane = LocalPlane::new(p);
         let squares = |slack: f64| {
@@ -70,15 +72,22 @@ impl Matcher {
             OfferKind::Building => distance::fails(max_m, haversine_m(p, columns.boxes[pos].min())),
         };
         let mut out = vec![false; columns.boxes.len()];
+        let mut unsettled: Vec<Range<usize>> = Vec::new();
         for (block, b) in columns.block_boxes.iter().enumerate() {
             let rows = block * BLOCK..((block + 1) * BLOCK).min(out.len());
             let (lower_sq, upper_sq) = plane.box_bounds_sq(*b);
             if lower_sq > block_out_sq {
                 out[rows].fill(true);
-            } else if upper_sq >= block_in_sq {
-                for pos in rows {
+                continue;
+            }
+            if upper_sq >= block_in_sq {
+                for pos in rows.clone() {
                     out[pos] = row_is_out(pos);
                 }
+            }
+            match unsettled.last_mut() {
+                Some(last) if last.end == rows.start => last.end = rows.end,
+                _ => unsettled.push(rows),
             }
         }
         #[cfg(debug_assertions)]
@@ -89,7 +98,7 @@ impl Matcher {
             };
             assert_eq!(is_out, distance::fails(max_m, metres), "row at position {pos} of {kind:?}, {metres} m from the point");
         }
-        out
+        OutOfRange { out, unsettled }
     }
 
     /// The rows to examine when the location is limited: through the R-tree, with the

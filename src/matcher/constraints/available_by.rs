@@ -1,5 +1,7 @@
 //! `available_by`: the parcel is available by the date the project needs it.
 
+use std::ops::Range;
+
 use chrono::NaiveDate;
 
 use super::{Constraint, Rejection, RowCheck, Thresholds};
@@ -40,8 +42,8 @@ impl RowCheck for Check {
         o.available_day
     }
     #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = i32> + '_ {
-        c.available_day[..n].iter().copied()
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = i32> + '_ {
+        c.available_day[rows.clone()].iter().copied()
     }
     fn rejection<'a>(_: &Ctx<'a>, o: &Offer, needed: Needed) -> Rejection<'a> {
         let from = o.available_from().expect("land available later than a date has a date");

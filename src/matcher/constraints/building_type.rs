@@ -1,5 +1,7 @@
 //! `building_type`: the building's type is one the project accepts.
 
+use std::ops::Range;
+
 use super::{Constraint, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{Columns, Offer, Offers};
@@ -35,8 +37,8 @@ impl RowCheck for Check {
         o.building_type.map_or(u8::MAX, |b| b as u8)
     }
     #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = u8> + '_ {
-        c.building_type[..n].iter().copied()
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = u8> + '_ {
+        c.building_type[rows.clone()].iter().copied()
     }
     fn rejection<'a>(_: &Ctx<'a>, o: &Offer, _: &[bool; 256]) -> Rejection<'a> {
         Rejection::BuildingType { have: o.building_type.expect("only typed space fails: no type is accepted") }

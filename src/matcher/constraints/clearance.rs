@@ -1,5 +1,7 @@
 //! `clearance`: the building space's clear height meets the project's need.
 
+use std::ops::Range;
+
 use super::{below, Constraint, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{Columns, Offer, Offers};
@@ -25,8 +27,8 @@ impl RowCheck for Check {
         offers.detail(o).and_then(|d| d.clearance).unwrap_or(f64::NAN)
     }
     #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = f64> + '_ {
-        c.clearance[..n].iter().copied()
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = f64> + '_ {
+        c.clearance[rows.clone()].iter().copied()
     }
     fn rejection<'a>(ctx: &Ctx<'a>, o: &Offer, need: f64) -> Rejection<'a> {
         Rejection::Clearance { have: ctx.offers.detail(o).and_then(|d| d.clearance), need }

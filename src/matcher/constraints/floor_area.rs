@@ -1,6 +1,8 @@
 //! `floor_area`: the floor area the project needs fits: land × max FAR for land, the vacant
 //! floor area for building space.
 
+use std::ops::Range;
+
 use super::{below, Constraint, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{Columns, Offer, Offers};
@@ -32,9 +34,9 @@ impl<const BUILDING: bool> RowCheck for Check<BUILDING> {
         if BUILDING { o.area_m2 } else { o.buildable_m2.0 }
     }
     #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = f64> + '_ {
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = f64> + '_ {
         let column = if BUILDING { &c.area_m2 } else { &c.buildable_m2 };
-        column[..n].iter().copied()
+        column[rows.clone()].iter().copied()
     }
     fn rejection<'a>(_: &Ctx<'a>, o: &Offer, need_m2: f64) -> Rejection<'a> {
         let capacity_m2 = if BUILDING { Some(o.area_m2) } else { o.buildable_m2.get() };

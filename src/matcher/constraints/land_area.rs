@@ -1,5 +1,7 @@
 //! `land_area`: the land area is within the requested range.
 
+use std::ops::Range;
+
 use super::{Constraint, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{Columns, Offer, Offers};
@@ -39,8 +41,8 @@ impl RowCheck for Check {
         o.area_m2
     }
     #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = f64> + '_ {
-        c.area_m2[..n].iter().copied()
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = f64> + '_ {
+        c.area_m2[rows.clone()].iter().copied()
     }
     fn rejection<'a>(_: &Ctx<'a>, o: &Offer, b: Between) -> Rejection<'a> {
         Rejection::LandArea { area_m2: o.area_m2, range: b.range }

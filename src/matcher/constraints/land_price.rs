@@ -1,5 +1,7 @@
 //! `land_price`: land price within the project's maximum.
 
+use std::ops::Range;
+
 use super::{Constraint, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{Columns, Offer, Offers};
@@ -25,8 +27,8 @@ impl RowCheck for Check {
         o.price.0
     }
     #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = f64> + '_ {
-        c.price[..n].iter().copied()
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = f64> + '_ {
+        c.price[rows.clone()].iter().copied()
     }
     fn rejection<'a>(_: &Ctx<'a>, o: &Offer, max: f64) -> Rejection<'a> {
         Rejection::LandPrice { have: o.price.0, max }

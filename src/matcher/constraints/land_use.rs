@@ -1,5 +1,7 @@
 //! `land_use`: the parcel's land use is one the project accepts.
 
+use std::ops::Range;
+
 use super::{Constraint, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{Columns, Offer, Offers};
@@ -43,8 +45,8 @@ impl RowCheck for Check {
         o.land_use
     }
     #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = u16> + '_ {
-        c.land_use[..n].iter().copied()
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = u16> + '_ {
+        c.land_use[rows.clone()].iter().copied()
     }
     fn rejection<'a>(ctx: &Ctx<'a>, o: &Offer, _: &Accepted) -> Rejection<'a> {
         Rejection::LandUse { have: &ctx.snapshot.parcels.at(o.index).land_use, wanted: &ctx.req.land_uses }

@@ -2,6 +2,8 @@
 //! project outside manufacturing may not take industrial land (M1, M1/M4 and the other M
 //! classes but M4, 新型产业用地).
 
+use std::ops::Range;
+
 use super::{Constraint, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{Columns, Offer, Offers};
@@ -47,8 +49,8 @@ impl RowCheck for Check {
         o.land_use
     }
     #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = u16> + '_ {
-        c.land_use[..n].iter().copied()
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = u16> + '_ {
+        c.land_use[rows.clone()].iter().copied()
     }
     fn rejection<'a>(ctx: &Ctx<'a>, o: &Offer, _: &[bool]) -> Rejection<'a> {
         Rejection::ManufacturingOnly { have: &ctx.snapshot.parcels.at(o.index).land_use }

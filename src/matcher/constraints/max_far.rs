@@ -1,5 +1,7 @@
 //! `max_far`: the project's planned FAR is within the parcel's maximum.
 
+use std::ops::Range;
+
 use super::{below, Constraint, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{Columns, Offer, Offers};
@@ -25,8 +27,8 @@ impl RowCheck for Check {
         o.max_far.0
     }
     #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = f64> + '_ {
-        c.max_far[..n].iter().copied()
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = f64> + '_ {
+        c.max_far[rows.clone()].iter().copied()
     }
     fn rejection<'a>(_: &Ctx<'a>, o: &Offer, planned: f64) -> Rejection<'a> {
         Rejection::MaxFar { planned, max: o.max_far.get() }

@@ -29,6 +29,8 @@ mod status;
 mod supply_mode;
 mod within;
 
+use std::ops::Range;
+
 use chrono::NaiveDate;
 
 use super::context::{Ctx, ScopeLimits};
@@ -383,8 +385,8 @@ pub(crate) trait RowCheck {
     fn fails(bound: Self::Bound<'_>, value: Self::Value) -> bool;
     /// What row `o` holds.
     fn value(offers: &Offers, o: &Offer) -> Self::Value;
-    /// What the first `n` rows of the columns hold, in column order.
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = Self::Value> + '_;
+    /// What the rows at positions `rows` of the columns hold, in column order.
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = Self::Value> + '_;
     /// Why `o` fails, with the numbers.
     fn rejection<'a>(ctx: &Ctx<'a>, o: &Offer, bound: Self::Bound<'_>) -> Rejection<'a>;
 }
@@ -672,22 +674,35 @@ fn mark(masks: &mut [u32], c: Constraint, failed: impl Iterator<Item = bool>) ->
     in_scope
 }
 
-/// Marks one check over the columns, one loop reading one or two columns, and counts it.
+/// Marks one check over the columns, one loop per range of positions reading one or two
+/// columns, and counts it.
 struct ColumnMasks<'r> {
     t: &'r Thresholds,
     c: &'r Columns,
     masks: &'r mut [u32],
     excluded: &'r mut [usize],
+    /// The positions to check: the rest are settled out of range.
+    ranges: &'r [Range<usize>],
 }
 
 impl Visit for ColumnMasks<'_> {
     #[inline]
     fn visit<C: RowCheck>(&mut self) {
         if let Some(b) = C::bound(self.t) {
-            let failed = C::column(self.c, self.masks.len()).map(|v| C::fails(b, v));
-            self.excluded[C::CONSTRAINT as usize] += mark(self.masks, C::CONSTRAINT, failed);
+            for rows in self.ranges {
+                let failed = C::column(self.c, rows.clone()).map(|v| C::fails(b, v));
+                self.excluded[C::CONSTRAINT as usize] += mark(&mut self.masks[rows.clone()], C::CONSTRAINT, failed);
+            }
         }
     }
+}
+
+/// Which rows of a kind lie outside a radius, by column position.
+pub(crate) struct OutOfRange {
+    /// Per position: out of range.
+    pub out: Vec<bool>,
+    /// The positions not settled out of range a block at a time, in order.
+    pub unsettled: Vec<Range<usize>>,
 }
 
 /// [`fail_mask`] for the rows of `kind` on offer (the columns' prefix), into `masks` by
@@ -695,27 +710,40 @@ impl Visit for ColumnMasks<'_> {
 /// `excluded` as it goes, the rows not on offer under `status` (or their scope constraint).
 /// No area of interest: that goes through the R-tree and [`fail_mask`].
 ///
-/// With `out_of_range` (per position), the rows outside a radius count under `distance`
-/// alone.
-pub(crate) fn fail_masks(ctx: &Ctx, kind: OfferKind, masks: &mut Vec<u32>, excluded: &mut [usize], out_of_range: Option<&[bool]>) {
+/// With `out_of_range`, the rows outside a radius count under `distance` alone, and the
+/// blocks wholly outside are not checked further.
+pub(crate) fn fail_masks(ctx: &Ctx, kind: OfferKind, masks: &mut Vec<u32>, excluded: &mut [usize], out_of_range: Option<&OutOfRange>) {
     let t = &ctx.thresholds;
     let c = ctx.offers.columns(kind);
     let on_offer = status::on_offer(&t.status, c);
+    let everything = [0..on_offer];
     masks.clear();
-    if let Some(out) = out_of_range {
-        let far = Constraint::Distance.bit();
-        masks.extend(c.site.iter().zip(out).map(|(&site, &out)| if out { far } else { t.site_mask[usize::from(site)] }));
-        mark(masks, Constraint::Status, (0..c.site.len()).map(|pos| pos >= on_offer));
-        count_failures(masks, excluded);
+    let ranges: Vec<Range<usize>> = if let Some(range) = out_of_range {
+        let (far, status) = (Constraint::Distance.bit(), Constraint::Status.bit());
+        masks.resize(c.site.len(), far);
+        let mut settled = c.site.len();
+        for rows in &range.unsettled {
+            settled -= rows.len();
+            for pos in rows.clone() {
+                let place = if range.out[pos] { far } else { t.site_mask[usize::from(c.site[pos])] };
+                masks[pos] = place | if pos >= on_offer { status } else { 0 };
+            }
+            count_failures(&masks[rows.clone()], excluded);
+        }
+        // a row settled out of range fails the distance, which overrides everything else
+        excluded[Constraint::Distance as usize] += settled;
         masks.truncate(on_offer);
+        range.unsettled.iter().map(|r| r.start.min(on_offer)..r.end.min(on_offer)).filter(|r| !r.is_empty()).collect()
     } else if t.site_mask.iter().any(|&m| m != 0) {
         masks.extend(c.site.iter().map(|&site| t.site_mask[usize::from(site)]));
         mark(masks, Constraint::Status, (0..c.site.len()).map(|pos| pos >= on_offer));
         count_failures(masks, excluded);
         masks.truncate(on_offer);
+        everything.to_vec()
     } else {
         excluded[Constraint::Status as usize] += c.site.len() - on_offer;
         masks.resize(on_offer, 0);
-    }
-    of_kind(kind, &mut ColumnMasks { t, c, masks, excluded });
+        everything.to_vec()
+    };
+    of_kind(kind, &mut ColumnMasks { t, c, masks, excluded, ranges: &ranges });
 }

@@ -3,6 +3,8 @@
 //! area in 亩 falls as the area grows, so each minimum is met up to a largest area per site,
 //! worked out once per request; a row then fails when it is larger.
 
+use std::ops::Range;
+
 use super::{Constraint, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{Columns, Offer, Offers, Site};
@@ -60,8 +62,8 @@ impl<const K: usize> RowCheck for Check<K> {
         (o.site, o.area_m2)
     }
     #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = (u16, f64)> + '_ {
-        c.site[..n].iter().copied().zip(c.area_m2[..n].iter().copied())
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = (u16, f64)> + '_ {
+        c.site[rows.clone()].iter().copied().zip(c.area_m2[rows.clone()].iter().copied())
     }
     fn rejection<'a>(ctx: &Ctx<'a>, o: &Offer, _: &[f64]) -> Rejection<'a> {
         let p = o.park().expect("a minimum binds only land in a park");

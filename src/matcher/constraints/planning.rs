@@ -3,6 +3,8 @@
 //! on the park alone, so each site's failures are worked out once per request and a row
 //! looks up its site's.
 
+use std::ops::Range;
+
 use super::{Constraint, Planning, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{Columns, Offer, Offers};
@@ -75,8 +77,8 @@ impl<const K: usize> RowCheck for Check<K> {
         o.site
     }
     #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = u16> + '_ {
-        c.site[..n].iter().copied()
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = u16> + '_ {
+        c.site[rows.clone()].iter().copied()
     }
     fn rejection<'a>(ctx: &Ctx<'a>, o: &Offer, _: &[u32]) -> Rejection<'a> {
         let p = o.park().expect("planning indicators bind only land in a park");

@@ -1,5 +1,7 @@
 //! `power`: the parcel's power capacity meets the project's need.
 
+use std::ops::Range;
+
 use super::{Constraint, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{Columns, Offer, Offers};
@@ -25,8 +27,8 @@ impl RowCheck for Check {
         o.power_kva.0
     }
     #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = f64> + '_ {
-        c.power_kva[..n].iter().copied()
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = f64> + '_ {
+        c.power_kva[rows.clone()].iter().copied()
     }
     fn rejection<'a>(_: &Ctx<'a>, o: &Offer, need: f64) -> Rejection<'a> {
         Rejection::Power { have: o.power_kva.0, need }

@@ -1,5 +1,7 @@
 //! `rent`: rent within the project's maximum (land and building space).
 
+use std::ops::Range;
+
 use super::{Constraint, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{Columns, Offer, Offers};
@@ -25,8 +27,8 @@ impl RowCheck for Check {
         o.rent.0
     }
     #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = f64> + '_ {
-        c.rent[..n].iter().copied()
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = f64> + '_ {
+        c.rent[rows.clone()].iter().copied()
     }
     fn rejection<'a>(_: &Ctx<'a>, o: &Offer, max: f64) -> Rejection<'a> {
         Rejection::Rent { have: o.rent.0, max }

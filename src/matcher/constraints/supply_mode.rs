@@ -1,5 +1,7 @@
 //! `supply_mode`: the parcel is offered in a supply mode the project accepts.
 
+use std::ops::Range;
+
 use super::{Constraint, Rejection, RowCheck, Thresholds};
 use crate::matcher::context::Ctx;
 use crate::matcher::offers::{supply_bit, Columns, Offer, Offers};
@@ -31,8 +33,8 @@ impl RowCheck for Check {
         o.supply
     }
     #[inline]
-    fn column(c: &Columns, n: usize) -> impl Iterator<Item = u8> + '_ {
-        c.supply[..n].iter().copied()
+    fn column(c: &Columns, rows: Range<usize>) -> impl Iterator<Item = u8> + '_ {
+        c.supply[rows.clone()].iter().copied()
     }
     fn rejection<'a>(_: &Ctx<'a>, o: &Offer, wanted: u8) -> Rejection<'a> {
         Rejection::SupplyMode { offered: o.supply, wanted }
