@@ -166,12 +166,13 @@ impl Matcher {
         ctx.rent_median = median(rents);
         let ctx = &*ctx;
         let mut best = Best::new(req.limit, false);
-        self.score_open(ctx, examined, 0, &mut best);
+        let ceilings: Vec<Ceiling> = examined.iter().map(|e| Ceiling::new(ctx, e.kind)).collect();
+        self.score_open(ctx, examined, &ceilings, 0, &mut best);
         let mut missed = Best::new(req.near_miss_limit, true);
-        let failing_one = self.score_open(ctx, examined, 1, &mut missed);
+        let failing_one = self.score_open(ctx, examined, &ceilings, 1, &mut missed);
         // two failures: worth scoring only when too few rows fail one
         if failing_one < req.near_miss_limit {
-            self.score_open(ctx, examined, 2, &mut missed);
+            self.score_open(ctx, examined, &ceilings, 2, &mut missed);
         }
         let (best, missed) = (best.into_rows(), missed.into_rows());
         #[cfg(debug_assertions)]
@@ -192,18 +193,24 @@ impl Matcher {
     /// row is scored only when its [`Ceiling`] could still enter, and a parcel's distance is
     /// worked out only when, at the nearest its box allows, it could still enter. Returns how
     /// many rows fail `fails` constraints.
-    fn score_open(&self, ctx: &Ctx, examined: &[Examined], fails: u32, best: &mut Best) -> usize {
+    fn score_open(&self, ctx: &Ctx, examined: &[Examined], ceilings: &[Ceiling], fails: u32, best: &mut Best) -> usize {
         if best.k == 0 {
             return examined.iter().map(|e| e.open_failing(fails).count()).sum();
         }
         let mut rows = 0;
         let plane = ctx.req.near.map(|(p, _)| LocalPlane::new(p));
-        for e in examined {
+        for (e, ceiling) in examined.iter().zip(ceilings) {
             let columns = self.offers.columns(e.kind);
-            let ceiling = Ceiling::new(ctx, e.kind);
-            let mut gate = best.gate(fails, &ceiling);
+            let mut gate = best.gate(fails, ceiling);
+            // a gate worked out for an earlier worst still holds, only less tightly: renewed
+            // at most once per site's worth of rows, so that small layers do not pay for it
+            let (mut renew, mut since_gate) = (false, 0);
             for (pos, index, known_m) in e.open_failing(fails) {
                 rows += 1;
+                since_gate += 1;
+                if renew && since_gate >= ceiling.sites() {
+                    (gate, renew, since_gate) = (best.gate(fails, ceiling), false, 0);
+                }
                 let (site, area_m2) = (columns.site[pos as usize], columns.area_m2[pos as usize]);
                 if let Some(areas) = &gate {
                     let (lowest, highest) = areas[usize::from(site)];
@@ -232,9 +239,7 @@ impl Matcher {
                 row.distance_m = distance_m.into();
                 row.score = finish(distance_m);
                 debug_assert!(row.score <= ceiling.of(site, area_m2), "row {index} scores above its ceiling");
-                if best.offer(row) {
-                    gate = best.gate(fails, &ceiling);
-                }
+                renew |= best.offer(row);
             }
         }
         rows

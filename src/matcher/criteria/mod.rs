@@ -320,6 +320,11 @@ impl Ceiling {
         Ceiling { sites, area }
     }
 
+    /// How many sites it covers.
+    pub fn sites(&self) -> usize {
+        self.sites.len()
+    }
+
     /// At least the score of a row at `site` offering `area_m2`, whatever else it offers.
     pub fn of(&self, site: u16, area_m2: f64) -> f64 {
         let mut p = self.sites[usize::from(site)];
