@@ -219,7 +219,11 @@ impl<T> Default for Layer<T> {
 impl<T: Feature> Layer<T> {
     /// Indexes `items` (ids must be unique; the loader checks that first).
     pub fn new(items: Vec<T>) -> Layer<T> {
-        Layer::from_shared(items.into_iter().map(Arc::new).collect())
+        // not `collect()`: that would reuse the items' own buffer (hundreds of bytes per item,
+        // with its spare capacity) to hold the 8-byte pointers, and keep it for the layer's life
+        let mut shared = Vec::with_capacity(items.len());
+        shared.extend(items.into_iter().map(Arc::new));
+        Layer::from_shared(shared)
     }
 
     /// Indexes items that are already shared (an edit rebuilding a layer keeps the others').
@@ -414,5 +418,17 @@ impl<T: Feature> Layer<T> {
     /// Positions of features whose bounding box intersects `rect` (no exact test).
     pub fn bbox_candidates(&self, rect: Rect) -> Vec<u32> {
         self.index.intersecting(rect).collect()
+    }
+}
+
+#[cfg(test)]
+mod test {
+    #[test]
+    fn a_loaded_layer_keeps_no_spare_room_for_its_pointers() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
+        let snapshot = crate::inventory::load_dir_strict(&dir).expect("the sample loads").snapshot;
+        for (name, len, capacity) in [("parcels", snapshot.parcels.items.len(), snapshot.parcels.items.capacity()), ("buildings", snapshot.buildings.items.len(), snapshot.buildings.items.capacity())] {
+            assert_eq!(capacity, len, "{name}: room for {capacity} pointers, {len} items");
+        }
     }
 }
