@@ -44,3 +44,4 @@ sample:
 bench: deps
 	cargo bench --bench load
 	cargo bench --bench matcher
+	cargo bench --bench memory
