@@ -83,7 +83,10 @@ impl GpkgStore {
         if !path.exists() {
             return Err(not_a_store("the file does not exist", "文件不存在"));
         }
-        let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|source| StoreError::Sqlite { path: path.display().to_string(), source })?;
+        // without SQLite's own lock per call, as rusqlite opens by default: the connection
+        // sits behind the store's mutex, and a restart made 3 million calls through that lock
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let db = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Sqlite { path: path.display().to_string(), source })?;
         let application_id: i64 = db.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|_| not_a_store("not an SQLite file", "不是 SQLite 文件"))?;
         if application_id != 0x4750_4B47 {
             return Err(not_a_store("not a GeoPackage (application_id is not GPKG)", "不是 GeoPackage（application_id 不是 GPKG）"));
