@@ -43,7 +43,16 @@ fn a_server_answers_while_its_inventory_loads_and_serves_it_once_loaded() {
         })
     });
     wait_for(&url);
-    let (status, _, body) = common::answer(ureq::get(&format!("{url}/readyz")).call());
+    // the server listens before the load has begun: wait until it reports the stage
+    let mut answer = common::answer(ureq::get(&format!("{url}/readyz")).call());
+    for _ in 0..200 {
+        if answer.2["progress"]["total"] != 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        answer = common::answer(ureq::get(&format!("{url}/readyz")).call());
+    }
+    let (status, _, body) = answer;
     assert_eq!(status, 503);
     assert_eq!(body["progress"], serde_json::json!({ "stage": "parcels (parcels layer)", "done": 4, "total": 10 }), "{body}");
     assert!(body["detail"].as_str().unwrap().contains("parcels (parcels layer) (4/10)"), "{body}");
