@@ -42,9 +42,50 @@ pub struct GivenRefs {
     pub zone: Option<String>,
 }
 
-/// Reads typed values out of a property map, recording what is missing or wrong.
+/// A feature's properties: a GeoJSON object's members, or a stored row's columns.
+#[derive(Debug, Clone)]
+pub enum Properties {
+    /// A GeoJSON `properties` object.
+    Object(Map<String, Value>),
+    /// A row's values beside its table's column names, shared by every row of the table:
+    /// no name is copied or hashed per row.
+    Columns {
+        /// The names, in column order.
+        names: std::sync::Arc<[String]>,
+        /// The values, one per name.
+        values: Vec<Value>,
+    },
+}
+
+impl Properties {
+    /// The value of `key` (null included), if the feature has that property.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Properties::Object(map) => map.get(key),
+            Properties::Columns { names, values } => names.iter().position(|n| n == key).and_then(|i| values.get(i)),
+        }
+    }
+
+    /// Takes the value of `key` out.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        match self {
+            Properties::Object(map) => map.remove(key),
+            Properties::Columns { names, values } => names.iter().position(|n| n == key).and_then(|i| values.get_mut(i)).map(Value::take),
+        }
+    }
+
+    /// The properties as a GeoJSON object.
+    pub fn into_map(self) -> Map<String, Value> {
+        match self {
+            Properties::Object(map) => map,
+            Properties::Columns { names, values } => names.iter().cloned().zip(values).collect(),
+        }
+    }
+}
+
+/// Reads typed values out of a feature's properties, recording what is missing or wrong.
 pub struct Fields<'a> {
-    props: &'a Map<String, Value>,
+    props: &'a Properties,
     catalogue: &'a Catalogue,
     /// Problems found so far.
     pub problems: Vec<FieldProblem>,
@@ -77,7 +118,7 @@ const MISSING: (&str, &str) = ("required property is missing", "缺少必填属�
 
 impl<'a> Fields<'a> {
     /// Starts reading `props`.
-    pub fn new(props: &'a Map<String, Value>, catalogue: &'a Catalogue) -> Fields<'a> {
+    pub fn new(props: &'a Properties, catalogue: &'a Catalogue) -> Fields<'a> {
         Fields { props, catalogue, problems: Vec::new() }
     }
 
@@ -102,8 +143,7 @@ impl<'a> Fields<'a> {
     pub fn opt_text(&mut self, key: &str) -> Option<String> {
         match self.present(key) {
             None => None,
-            Some(Value::String(s)) if s.trim().is_empty() => None,
-            Some(Value::String(s)) => Some(s.trim().to_string()),
+            Some(Value::String(s)) => Some(s.trim()).filter(|t| !t.is_empty()).map(str::to_string),
             Some(Value::Number(n)) if key == "district" || key == "adcode" => Some(n.to_string()),
             Some(v) => {
                 self.fail(key, format!("expected a string, found {}", kind_of(v)), format!("应为字符串，实为{}", kind_of_zh(v)));
@@ -411,7 +451,7 @@ pub fn parcel(f: &mut Fields, id: &str, geometry: MultiPolygon, area: SquareMetr
         f.fail("supply_modes", "required property is missing (an array of 出让, 租赁, 先租后让, 弹性年期)", "缺少必填属性（由 出让、租赁、先租后让、弹性年期 组成的数组）");
     }
     let supply_modes = f.parse_list::<SupplyMode>("supply_modes");
-    if !f.props.contains_key("available_from") {
+    if f.props.get("available_from").is_none() {
         f.fail("available_from", "required property is missing (null means available now)", "缺少必填属性（填 null 表示现在即可供应）");
     }
     let available_from = f.opt_date("available_from");

@@ -9,11 +9,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde_json::{Map, Value};
 
 use geo::{Coord, InteriorPoint, MultiPolygon, Point};
 
-use super::decode::{self, FieldProblem, Fields, GivenRefs};
+use super::decode::{self, FieldProblem, Fields, GivenRefs, Properties};
 use super::export::FOOTPRINT;
 use super::join::{resolve, Locus};
 use super::layer::{Layer, LayerName};
@@ -200,17 +199,17 @@ fn checked_area(wgs: MultiPolygon, checks: bool) -> Result<Geometry, Vec<Geometr
 }
 
 /// A store row's geometry (WGS84, as kept), checked when the reading asks.
-fn stored_geometry(given: &Option<Result<geo::Geometry, String>>, r: Reading) -> Result<Geometry, Vec<GeometryProblem>> {
+fn stored_geometry(given: Option<Result<geo::Geometry, String>>, r: Reading) -> Result<Geometry, Vec<GeometryProblem>> {
     let expected = if r.points_ok { "Point, Polygon or MultiPolygon" } else { "Polygon or MultiPolygon" };
     let wrong = |found: &str| Err(vec![GeometryProblem::WrongType { found: found.into(), expected }]);
     match given {
         None => Err(vec![GeometryProblem::Missing]),
-        Some(Err(reason)) => Err(vec![GeometryProblem::Malformed(Malformation::Undecodable(reason.clone()))]),
-        Some(Ok(geo::Geometry::MultiPolygon(m))) => checked_area(m.clone(), r.checks),
-        Some(Ok(geo::Geometry::Polygon(p))) => checked_area(MultiPolygon(vec![p.clone()]), r.checks),
-        Some(Ok(geo::Geometry::Point(p))) if r.points_ok => checked_point(*p, r.checks),
+        Some(Err(reason)) => Err(vec![GeometryProblem::Malformed(Malformation::Undecodable(reason))]),
+        Some(Ok(geo::Geometry::MultiPolygon(m))) => checked_area(m, r.checks),
+        Some(Ok(geo::Geometry::Polygon(p))) => checked_area(MultiPolygon(vec![p]), r.checks),
+        Some(Ok(geo::Geometry::Point(p))) if r.points_ok => checked_point(p, r.checks),
         Some(Ok(geo::Geometry::Point(_))) => wrong("Point"),
-        Some(Ok(other)) => wrong(geometry_kind(other)),
+        Some(Ok(other)) => wrong(geometry_kind(&other)),
     }
 }
 
@@ -257,7 +256,7 @@ impl<T, F: Fn(&mut Fields, &str, Geometry, &mut Vec<Note>) -> Option<(T, GivenRe
 struct Given {
     index: usize,
     id: Option<String>,
-    properties: Map<String, Value>,
+    properties: Properties,
     shape: GivenShape,
 }
 
@@ -272,7 +271,7 @@ enum GivenShape {
 /// Reads the GeoJSON feature at `index` and decodes it.
 fn decode_json<T>(index: usize, raw: &serde_json::value::RawValue, r: Reading, catalogue: &Catalogue, decode: &impl DecodeFn<T>) -> Outcome<T> {
     match parse_feature(index, raw) {
-        Ok(f) => decode_one(Given { index, id: f.id, properties: f.properties, shape: GivenShape::Raw(f.shape) }, r, catalogue, decode),
+        Ok(f) => decode_one(Given { index, id: f.id, properties: Properties::Object(f.properties), shape: GivenShape::Raw(f.shape) }, r, catalogue, decode),
         Err(bad) => Outcome {
             feature: FeatureRef { index, id: bad.id },
             item: None,
@@ -294,10 +293,10 @@ fn decode_one<T>(given: Given, r: Reading, catalogue: &Catalogue, decode: &impl 
         ));
     }
     let footprint = if r.points_ok { properties.remove(FOOTPRINT).filter(|v| !v.is_null()) } else { None };
-    let geometry = match (&shape, r.transformer) {
+    let geometry = match (shape, r.transformer) {
         (GivenShape::Stored(g), _) => stored_geometry(g, r),
         (GivenShape::Raw(_), None) => Err(vec![GeometryProblem::NoTransformation { crs: r.crs.to_string() }]),
-        (GivenShape::Raw(s), Some(t)) => geometry_of(s, r, t, r.points_ok),
+        (GivenShape::Raw(s), Some(t)) => geometry_of(&s, r, t, r.points_ok),
     };
     let mut geometry = geometry.map_err(|problems| notes.extend(problems.iter().map(|p| error("geometry", p.to_string(), p.zh())))).ok();
     if let (Some(given), Some(t)) = (footprint, r.transformer) {
@@ -339,7 +338,7 @@ fn decode_one<T>(given: Given, r: Reading, catalogue: &Catalogue, decode: &impl 
 /// and its version.
 pub struct StoredFeature {
     /// The properties.
-    pub properties: Map<String, Value>,
+    pub properties: Properties,
     /// The geometry (none when the row has none), or why it could not be decoded.
     pub geometry: Option<Result<geo::Geometry, String>>,
     /// The row's version.

@@ -146,11 +146,15 @@ fn parse_shape(g: &RawGeometry) -> Result<RawShape, GeometryProblem> {
 /// Reads a GeoJSON geometry object given as a JSON value, or as its text as GDAL writes JSON
 /// fields (a building's `footprint`).
 pub fn parse_geometry(value: &Value) -> Result<RawShape, Vec<GeometryProblem>> {
+    let written;
     let text = match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
+        Value::String(text) => text.as_str(),
+        other => {
+            written = other.to_string();
+            &written
+        }
     };
-    let raw: RawGeometry = serde_json::from_str(&text)
+    let raw: RawGeometry = serde_json::from_str(text)
         .map_err(|_| vec![GeometryProblem::Malformed(Malformation::NotAnArea)])?;
     match parse_shape(&raw) {
         Ok(RawShape::Point(_)) => Err(vec![GeometryProblem::WrongType { found: "Point".into(), expected: "Polygon or MultiPolygon" }]),

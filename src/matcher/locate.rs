@@ -29,6 +29,34 @@ fn in_layer_order(indices: Vec<u32>, len: usize) -> impl Iterator<Item = u32> {
     })
 }
 
+/// What a box's squared distance bounds in the local plane settle about a radius, with a
+/// relative margin for how far the plane may stray from the distance measured.
+#[derive(Debug, Clone, Copy)]
+struct BoxBound {
+    /// Squared metres beyond which the box is surely out of range.
+    out_sq: f64,
+    /// Squared metres within which the box is surely in range (negative: never).
+    in_sq: f64,
+}
+
+impl BoxBound {
+    fn new(max_m: f64, slack: f64) -> BoxBound {
+        let (surely_out, surely_in) = (max_m * (1.0 + slack) + 1e-6, max_m * (1.0 - slack) - 1e-6);
+        BoxBound { out_sq: surely_out * surely_out, in_sq: if surely_in > 0.0 { surely_in * surely_in } else { -1.0 } }
+    }
+
+    /// `Some(true)`: wholly out of range; `Some(false)`: wholly within; none: measure.
+    fn settles(&self, (lower_sq, upper_sq): (f64, f64)) -> Option<bool> {
+        if lower_sq > self.out_sq {
+            Some(true)
+        } else if upper_sq < self.in_sq {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
+
 /// Rows picked through the R-tree, with their distance when worked out.
 pub(super) type Hits = Vec<(u32, Option<f64>)>;
 
@@ -49,25 +77,14 @@ impl Matcher {
     pub(super) fn out_of_range(&self, kind: OfferKind, p: Coord, max_m: f64) -> OutOfRange {
         let columns = self.offers.columns(kind);
         let plane = LocalPlane::new(p);
-        let squares = |slack: f64| {
-            let (surely_out, surely_in) = (max_m * (1.0 + slack) + 1e-6, max_m * (1.0 - slack) - 1e-6);
-            (surely_out * surely_out, if surely_in > 0.0 { surely_in * surely_in } else { -1.0 })
-        };
         // a parcel is measured in the plane itself; a building along the great circle, which
         // the plane follows within 0.5% over the city, so its blocks need a wider margin
-        let (out_sq, in_sq) = squares(1e-9);
-        let (block_out_sq, block_in_sq) = if kind == OfferKind::Land { (out_sq, in_sq) } else { squares(0.02) };
+        let rows_bound = BoxBound::new(max_m, 1e-9);
+        let blocks_bound = if kind == OfferKind::Land { rows_bound } else { BoxBound::new(max_m, 0.02) };
         let row_is_out = |pos: usize| match kind {
-            OfferKind::Land => {
-                let (lower_sq, upper_sq) = plane.box_bounds_sq(columns.boxes[pos]);
-                if lower_sq > out_sq {
-                    true
-                } else if upper_sq < in_sq {
-                    false
-                } else {
-                    distance::fails(max_m, self.distance_to(kind, columns.order[pos], p))
-                }
-            }
+            OfferKind::Land => rows_bound
+                .settles(plane.box_bounds_sq(columns.boxes[pos]))
+                .unwrap_or_else(|| distance::fails(max_m, self.distance_to(kind, columns.order[pos], p))),
             // a building's box is its point
             OfferKind::Building => distance::fails(max_m, haversine_m(p, columns.boxes[pos].min())),
         };
@@ -75,14 +92,16 @@ impl Matcher {
         let mut unsettled: Vec<Range<usize>> = Vec::new();
         for (block, b) in columns.block_boxes.iter().enumerate() {
             let rows = block * BLOCK..((block + 1) * BLOCK).min(out.len());
-            let (lower_sq, upper_sq) = plane.box_bounds_sq(*b);
-            if lower_sq > block_out_sq {
-                out[rows].fill(true);
-                continue;
-            }
-            if upper_sq >= block_in_sq {
-                for pos in rows.clone() {
-                    out[pos] = row_is_out(pos);
+            match blocks_bound.settles(plane.box_bounds_sq(*b)) {
+                Some(true) => {
+                    out[rows].fill(true);
+                    continue;
+                }
+                Some(false) => {}
+                None => {
+                    for pos in rows.clone() {
+                        out[pos] = row_is_out(pos);
+                    }
                 }
             }
             match unsettled.last_mut() {
@@ -114,19 +133,16 @@ impl Matcher {
                 // a parcel's box bounds its distance: the exact distance is worked out only
                 // near the limit, and later for the few rows scored
                 let plane = LocalPlane::new(p);
-                let (surely_out, surely_in) = (max * (1.0 + 1e-9) + 1e-6, max * (1.0 - 1e-9) - 1e-6);
-                let (out_sq, in_sq) = (surely_out * surely_out, if surely_in > 0.0 { surely_in * surely_in } else { -1.0 });
+                let bound = BoxBound::new(max, 1e-9);
                 // in layer order, so the constraint pass reads the rows in turn
                 let hits = in_layer_order(candidates, self.offers(kind).len())
                     .filter_map(|i| {
                         if kind == OfferKind::Land {
                             let columns = &self.offers.land_columns;
-                            let (lower_sq, upper_sq) = plane.box_bounds_sq(columns.boxes[columns.position[i as usize] as usize]);
-                            if lower_sq > out_sq {
-                                return None;
-                            }
-                            if upper_sq < in_sq {
-                                return Some((i, None));
+                            match bound.settles(plane.box_bounds_sq(columns.boxes[columns.position[i as usize] as usize])) {
+                                Some(true) => return None,
+                                Some(false) => return Some((i, None)),
+                                None => {}
                             }
                         }
                         let d = self.distance_to(kind, i, p);

@@ -2,12 +2,12 @@
 //! scorers read, with districts, parks, zones and industries as positions, so that a match
 //! is a pass over flat rows rather than over features and strings.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use geo::{BoundingRect, Centroid, Coord, Rect};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::inventory::Snapshot;
 use crate::model::{BuildingType, LandUse, OfferKind, SpaceStatus, SupplyMode};
@@ -570,7 +570,7 @@ pub(crate) struct Offers {
     /// The distinct (district, park, zone) triples of the rows, and each without its zone.
     pub sites: Arc<Vec<Site>>,
     /// Position of each entry of `sites`.
-    pub site_positions: Arc<HashMap<Site, u16>>,
+    pub site_positions: Arc<FxHashMap<Site, u16>>,
     /// The parcels as columns.
     pub land_columns: Arc<Columns>,
     /// The buildings as columns.
@@ -600,20 +600,18 @@ pub(crate) struct Offers {
 impl Offers {
     /// Builds the rows; every reference was checked by the loader, so look-ups succeed.
     pub fn new(s: &Snapshot) -> Offers {
-        let entry: HashMap<&str, u16> = s.catalogue.entries().iter().enumerate().map(|(i, e)| (e.code.as_str(), i as u16)).collect();
+        let entry: FxHashMap<&str, u16> = s.catalogue.entries().iter().enumerate().map(|(i, e)| (e.code.as_str(), i as u16)).collect();
         let district = |adcode: &str| s.districts.position(adcode).unwrap_or(0) as u16;
         let park = |id: &Option<String>| position(id.as_deref().and_then(|p| s.parks.position(p)));
         let zone = |id: &Option<String>| position(id.as_deref().and_then(|z| s.zones.position(z)));
-        let mut land_uses: Vec<LandUse> = Vec::new();
-        let mut use_positions: HashMap<&LandUse, u16> = HashMap::new();
-        let mut land = Vec::with_capacity(s.parcels.len());
-        for (i, p) in s.parcels.items().iter().enumerate() {
-            // GB 50137 has a few hundred codes, far below the 16-bit limit
-            let use_position = *use_positions.entry(&p.land_use).or_insert_with(|| {
-                land_uses.push(p.land_use.clone());
-                (land_uses.len() - 1) as u16
-            });
-            land.push(Offer {
+        // rows are built in parallel; only the interning of land uses and industry lists,
+        // which numbers them in first-seen order, walks them one by one
+        let mut land: Vec<Offer> = s
+            .parcels
+            .items()
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| Offer {
                 area_m2: p.area.0,
                 buildable_m2: p.planning.max_far.map(|far| far * p.area.0).into(),
                 max_far: p.planning.max_far.into(),
@@ -626,7 +624,7 @@ impl Offers {
                 district: district(&p.district),
                 park: park(&p.park),
                 zone: zone(&p.zone),
-                land_use: use_position,
+                land_use: NO_POSITION,
                 kind: OfferKind::Land,
                 status: p.status,
                 supply: p.supply_modes.iter().fold(0, |bits, &m| bits | supply_bit(m)),
@@ -634,43 +632,62 @@ impl Offers {
                 industry_set: NO_SET,
                 id_rank: 0,
                 site: 0,
+            })
+            .collect();
+        let mut land_uses: Vec<LandUse> = Vec::new();
+        let mut use_positions: FxHashMap<&LandUse, u16> = FxHashMap::default();
+        for (o, p) in land.iter_mut().zip(s.parcels.items()) {
+            // GB 50137 has a few hundred codes, far below the 16-bit limit
+            o.land_use = *use_positions.entry(&p.land_use).or_insert_with(|| {
+                land_uses.push(p.land_use.clone());
+                (land_uses.len() - 1) as u16
             });
         }
+        let (mut buildings, sets): (Vec<Offer>, Vec<Vec<u16>>) = s
+            .buildings
+            .items()
+            .par_iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let set: Vec<u16> = b.industries.iter().filter_map(|c| entry.get(c.as_str()).copied()).collect();
+                let offer = Offer {
+                    area_m2: b.vacant_area_m2,
+                    buildable_m2: None.into(),
+                    max_far: None.into(),
+                    price: None.into(),
+                    rent: b.rent_yuan_m2_day.into(),
+                    power_kva: None.into(),
+                    index: i as u32,
+                    available_day: NO_DAY,
+                    verified_day: day_number(b.provenance.verified_at),
+                    district: district(&b.district),
+                    park: park(&b.park),
+                    zone: zone(&b.zone),
+                    land_use: NO_POSITION,
+                    kind: OfferKind::Building,
+                    status: b.status,
+                    supply: 0,
+                    building_type: Some(b.building_type),
+                    industry_set: NO_SET,
+                    id_rank: 0,
+                    site: 0,
+                };
+                (offer, set)
+            })
+            .unzip();
         let mut industry_sets: Vec<Vec<u16>> = Vec::new();
-        let mut set_positions: HashMap<Vec<u16>, u32> = HashMap::new();
-        let mut buildings = Vec::with_capacity(s.buildings.len());
-        for (i, b) in s.buildings.items().iter().enumerate() {
-            let set: Vec<u16> = b.industries.iter().filter_map(|c| entry.get(c.as_str()).copied()).collect();
-            let industry_set = *set_positions.entry(set).or_insert_with_key(|set| {
+        let mut set_positions: FxHashMap<Vec<u16>, u32> = FxHashMap::default();
+        for (o, set) in buildings.iter_mut().zip(sets) {
+            o.industry_set = *set_positions.entry(set).or_insert_with_key(|set| {
                 industry_sets.push(set.clone());
                 (industry_sets.len() - 1) as u32
-            });
-            buildings.push(Offer {
-                area_m2: b.vacant_area_m2,
-                buildable_m2: None.into(),
-                max_far: None.into(),
-                price: None.into(),
-                rent: b.rent_yuan_m2_day.into(),
-                power_kva: None.into(),
-                index: i as u32,
-                available_day: NO_DAY,
-                verified_day: day_number(b.provenance.verified_at),
-                district: district(&b.district),
-                park: park(&b.park),
-                zone: zone(&b.zone),
-                land_use: NO_POSITION,
-                kind: OfferKind::Building,
-                status: b.status,
-                supply: 0,
-                building_type: Some(b.building_type),
-                industry_set,
-                id_rank: 0,
-                site: 0,
             });
         }
         let mut ids: Vec<(&str, OfferKind, usize)> = s.parcels.items().iter().enumerate().map(|(i, p)| (p.id.as_str(), OfferKind::Land, i)).collect();
         ids.extend(s.buildings.items().iter().enumerate().map(|(i, b)| (b.id.as_str(), OfferKind::Building, i)));
-        ids.par_sort_unstable_by(|a, b| a.0.cmp(b.0).then((a.1 == OfferKind::Building).cmp(&(b.1 == OfferKind::Building))));
+        // stable: a merge sort takes the runs already in id order (a park's rows, as imported)
+        // whole, where an unstable sort compares them all afresh
+        ids.par_sort_by(|a, b| a.0.cmp(b.0).then((a.1 == OfferKind::Building).cmp(&(b.1 == OfferKind::Building))));
         for (rank, (_, kind, i)) in ids.into_iter().enumerate() {
             let rows = if kind == OfferKind::Land { &mut land } else { &mut buildings };
             rows[i].id_rank = rank as u32;
@@ -678,7 +695,7 @@ impl Offers {
         // rows share few (district, park, zone) triples, so per-request facts of a place are
         // worked out once per triple
         let mut sites: Vec<Site> = Vec::new();
-        let mut site_positions: HashMap<Site, u16> = HashMap::new();
+        let mut site_positions: FxHashMap<Site, u16> = FxHashMap::default();
         let mut intern = |key: Site| {
             *site_positions.entry(key).or_insert_with(|| {
                 sites.push(key);

@@ -2,14 +2,19 @@
 //! chunk of rows at a time straight into the loader, and any GeoPackage's tables (GDAL's
 //! included) for imports.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use geozero::wkb::GpkgWkb;
 use geozero::ToGeo;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::schema::{has_sqlite_table, has_table};
 use crate::export::gpkg::quote;
+use crate::inventory::decode::Properties;
+use crate::inventory::export::FOOTPRINT;
 use crate::inventory::{LayerName, LayerSource, StoredFeature, StoredLayer};
 
 /// Rows read per chunk: enough to keep both cores busy decoding, few enough that the raw
@@ -22,16 +27,19 @@ enum Role {
     Skipped,
     Geometry,
     Version,
-    /// A property kept as JSON text.
-    Json(String),
-    /// A property kept as text (a GDAL string list included), a number or null.
-    Plain(String),
+    /// A property kept as JSON text, parsed.
+    Json,
+    /// A property kept as text (a GDAL string list included), a number or null; a building's
+    /// footprint too, whose GeoJSON text the loader parses as a geometry itself.
+    Plain,
 }
 
 /// How a feature table's columns are read.
 struct Columns {
     /// By position in `SELECT rowid, *`.
     roles: Vec<Role>,
+    /// The names of the property columns, in order, shared by every row read.
+    names: Arc<[String]>,
 }
 
 impl Columns {
@@ -51,30 +59,38 @@ impl Columns {
             .filter(|(_, pk)| *pk > 0)
             .map(|(name, _)| name)
             .collect();
-        let names: Vec<String> = db.prepare(&select(table))?.column_names().into_iter().map(str::to_string).collect();
-        let roles = names
+        let all: Vec<String> = db.prepare(&select(table))?.column_names().into_iter().map(str::to_string).collect();
+        let mut names = Vec::new();
+        let roles = all
             .into_iter()
             .enumerate()
-            .map(|(i, name)| match name {
-                _ if i == 0 || keys.contains(&name) => Role::Skipped,
-                _ if name == geometry => Role::Geometry,
-                _ if name == "version" => Role::Version,
-                _ if json.contains(&name) => Role::Json(name),
-                _ => Role::Plain(name),
+            .map(|(i, name)| {
+                let role = match name.as_str() {
+                    _ if i == 0 || keys.contains(&name) => Role::Skipped,
+                    _ if name == geometry => Role::Geometry,
+                    "version" => Role::Version,
+                    FOOTPRINT => Role::Plain,
+                    _ if json.contains(&name) => Role::Json,
+                    _ => Role::Plain,
+                };
+                if matches!(role, Role::Json | Role::Plain) {
+                    names.push(name);
+                }
+                role
             })
             .collect();
-        Ok(Columns { roles })
+        Ok(Columns { roles, names: names.into() })
     }
 
     /// One row as a feature: JSON columns parsed, GDAL's string lists (`(2:出让,租赁)`) as
     /// arrays, the key columns left out, `version` taken apart (1 when the table has none).
     fn feature(&self, row: &Row) -> rusqlite::Result<StoredFeature> {
-        let mut properties = Map::with_capacity(self.roles.len());
+        let mut values = Vec::with_capacity(self.names.len());
         let mut geometry = None;
         let mut version = 1;
         for (i, role) in self.roles.iter().enumerate() {
             let value = row.get_ref(i)?;
-            let (name, json) = match role {
+            let json = match role {
                 Role::Skipped => continue,
                 Role::Geometry => {
                     if let ValueRef::Blob(blob) = value {
@@ -86,25 +102,33 @@ impl Columns {
                     version = value.as_i64().ok().and_then(|v| u64::try_from(v).ok()).unwrap_or(1);
                     continue;
                 }
-                Role::Json(name) => (name, true),
-                Role::Plain(name) => (name, false),
+                Role::Json => true,
+                Role::Plain => false,
             };
-            let v = match value {
+            values.push(match value {
                 ValueRef::Null | ValueRef::Blob(_) => Value::Null,
                 ValueRef::Integer(n) => Value::from(n),
                 ValueRef::Real(x) => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
                 ValueRef::Text(t) => {
-                    let text = String::from_utf8_lossy(t);
+                    let text = text_of(t);
                     if json {
                         serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text.into_owned()))
                     } else {
                         gdal_string_list(&text).unwrap_or_else(|| Value::String(text.into_owned()))
                     }
                 }
-            };
-            properties.insert(name.clone(), v);
+            });
         }
-        Ok(StoredFeature { properties, geometry, version })
+        Ok(StoredFeature { properties: Properties::Columns { names: self.names.clone(), values }, geometry, version })
+    }
+}
+
+/// A text column's value; SQLite does not check that text is UTF-8, so anything else is
+/// read with replacement characters.
+fn text_of(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
     }
 }
 
@@ -179,6 +203,7 @@ pub(super) fn table_source(db: &Connection, table: &str, layer: LayerName, origi
     let mut first = true;
     while let Some(row) = rows.next()? {
         let StoredFeature { properties, geometry, .. } = columns.feature(row)?;
+        let properties = properties.into_map();
         let geometry = match geometry {
             None => Value::Null,
             Some(Ok(g)) => serde_json::to_value(geojson::Geometry::new(geojson::GeometryValue::from(&g))).unwrap_or(Value::Null),
