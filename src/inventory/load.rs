@@ -614,7 +614,8 @@ fn decode_space_inputs(snapshot: &Snapshot, mut inputs: Vec<Input>, checks: bool
     let cat = snapshot.catalogue.as_ref();
     let parcels = decode_layer(LayerName::Parcels, take_layer(&mut inputs, LayerName::Parcels), cat, checks, report, progress, |f, id, g, notes| {
         let area = area_of(g)?;
-        let computed = geodesic_area(&area);
+        // a stored row's area was worked out from this very geometry when it was validated
+        let computed = f.peek_number("area_m2").filter(|_| !checks).map_or_else(|| parcel_area(&area), SquareMetres);
         let (parcel, refs, declared) = decode::parcel(f, id, area, computed)?;
         warn_on_declared_area(notes, computed, declared);
         Some((parcel, refs))
@@ -716,6 +717,12 @@ fn join_layer<T: Send>(
         }
     }
     kept
+}
+
+/// A parcel's geodesic area to the hundredth of a square metre, as the store keeps it, so
+/// that a restart reads back exactly the area a first start worked out.
+fn parcel_area(area: &MultiPolygon) -> SquareMetres {
+    SquareMetres((geodesic_area(area).0 * 100.0).round() / 100.0)
 }
 
 fn warn_on_declared_area(notes: &mut Vec<Note>, computed: SquareMetres, declared: decode::DeclaredArea) {

@@ -291,4 +291,20 @@ mod tests {
         assert!(matches!(e, StoreError::NotAStore { .. }), "{e}");
         assert!(GpkgStore::open(&path).is_ok());
     }
+
+    #[test]
+    fn a_restart_reads_back_the_spaces_a_first_start_worked_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.gpkg");
+        let seed = crate::store::test_support::sample_dir();
+        let (_, first) = GpkgStore::open_or_seed_loaded(&path, &seed, &crate::inventory::NoProgress).unwrap();
+        let (store, again) = GpkgStore::open_or_seed_loaded(&path, &seed, &crate::inventory::NoProgress).unwrap();
+        assert!(schema::validated(&store.connection()).unwrap(), "the restart read rows stamped as validated");
+        // Debug prints every field, and each f64 exactly
+        let parcels = |l: &Loaded| l.snapshot.parcels.items().iter().map(|p| format!("{p:?}")).collect::<Vec<_>>();
+        let buildings = |l: &Loaded| l.snapshot.buildings.items().iter().map(|b| format!("{b:?}")).collect::<Vec<_>>();
+        assert!(!parcels(&first).is_empty());
+        assert_eq!(parcels(&again), parcels(&first));
+        assert_eq!(buildings(&again), buildings(&first));
+    }
 }
