@@ -236,7 +236,7 @@ fn lay_out(spec: ParkSpec, provenance: &Provenance, scale: f64, rng: &mut ChaCha
 fn park_of(laid: &Laid, provenance: &Provenance) -> Park {
     let s = &laid.spec;
     let source = match &s.source_note {
-        Some(note) => format!("{}; {note}", provenance.source),
+        Some(note) => format!("{}; {note}", provenance.source).into(),
         None => provenance.source.clone(),
     };
     Park {
@@ -522,7 +522,7 @@ pub fn generate(options: &GenerateOptions, progress: &dyn Progress) -> Result<Ge
     let parks_path = options.sources.join("parks.json");
     let parks_file: ParksFile = serde_json::from_str(&read(&parks_path)?).map_err(|e| input_err(&parks_path, e))?;
     let verified = NaiveDate::parse_from_str(&parks_file.verified_at, "%Y-%m-%d").map_err(|e| input_err(&parks_path, e))?;
-    let provenance = Provenance { source: parks_file.source.clone(), verified_at: verified };
+    let provenance = Provenance { source: parks_file.source.as_str().into(), verified_at: verified };
     check_specs(&parks_file).map_err(|reason| input_err(&parks_path, reason))?;
     let districts = districts(&options.sources)?;
     if districts.is_empty() {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use geo::{MultiPolygon, Point};
@@ -51,7 +52,7 @@ pub enum Properties {
     /// no name is copied or hashed per row.
     Columns {
         /// The names, in column order.
-        names: std::sync::Arc<[String]>,
+        names: Arc<[String]>,
         /// The values, one per name.
         values: Vec<Value>,
     },
@@ -83,10 +84,28 @@ impl Properties {
     }
 }
 
+/// Texts that many features repeat, kept once for all of them.
+#[derive(Debug, Default)]
+pub struct SharedTexts(std::sync::Mutex<rustc_hash::FxHashSet<Arc<str>>>);
+
+impl SharedTexts {
+    /// The one copy of `text`.
+    pub fn get(&self, text: &str) -> Arc<str> {
+        let mut texts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(shared) = texts.get(text) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = text.into();
+        texts.insert(shared.clone());
+        shared
+    }
+}
+
 /// Reads typed values out of a feature's properties, recording what is missing or wrong.
 pub struct Fields<'a> {
     props: &'a Properties,
     catalogue: &'a Catalogue,
+    texts: &'a SharedTexts,
     /// Problems found so far.
     pub problems: Vec<FieldProblem>,
 }
@@ -118,8 +137,8 @@ const MISSING: (&str, &str) = ("required property is missing", "缺少必填属�
 
 impl<'a> Fields<'a> {
     /// Starts reading `props`.
-    pub fn new(props: &'a Properties, catalogue: &'a Catalogue) -> Fields<'a> {
-        Fields { props, catalogue, problems: Vec::new() }
+    pub fn new(props: &'a Properties, catalogue: &'a Catalogue, texts: &'a SharedTexts) -> Fields<'a> {
+        Fields { props, catalogue, texts, problems: Vec::new() }
     }
 
     fn fail(&mut self, key: &str, reason: impl Into<String>, reason_zh: impl Into<String>) {
@@ -287,7 +306,7 @@ impl<'a> Fields<'a> {
     pub fn provenance(&mut self) -> Option<Provenance> {
         let source = self.text("source");
         let verified_at = self.date("verified_at");
-        Some(Provenance { source: source?, verified_at: verified_at? })
+        Some(Provenance { source: self.texts.get(&source?), verified_at: verified_at? })
     }
 
     /// `project`, `project_id` and `internal_note`, the fields only promoters read.

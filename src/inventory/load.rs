@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use geo::{Coord, InteriorPoint, MultiPolygon, Point};
 
-use super::decode::{self, FieldProblem, Fields, GivenRefs, Properties};
+use super::decode::{self, FieldProblem, Fields, GivenRefs, Properties, SharedTexts};
 use super::export::FOOTPRINT;
 use super::join::{resolve, Locus};
 use super::layer::{Layer, LayerName};
@@ -269,9 +269,9 @@ enum GivenShape {
 }
 
 /// Reads the GeoJSON feature at `index` and decodes it.
-fn decode_json<T>(index: usize, raw: &serde_json::value::RawValue, r: Reading, catalogue: &Catalogue, decode: &impl DecodeFn<T>) -> Outcome<T> {
+fn decode_json<T>(index: usize, raw: &serde_json::value::RawValue, r: Reading, catalogue: &Catalogue, texts: &SharedTexts, decode: &impl DecodeFn<T>) -> Outcome<T> {
     match parse_feature(index, raw) {
-        Ok(f) => decode_one(Given { index, id: f.id, properties: Properties::Object(f.properties), shape: GivenShape::Raw(f.shape) }, r, catalogue, decode),
+        Ok(f) => decode_one(Given { index, id: f.id, properties: Properties::Object(f.properties), shape: GivenShape::Raw(f.shape) }, r, catalogue, texts, decode),
         Err(bad) => Outcome {
             feature: FeatureRef { index, id: bad.id },
             item: None,
@@ -280,7 +280,7 @@ fn decode_json<T>(index: usize, raw: &serde_json::value::RawValue, r: Reading, c
     }
 }
 
-fn decode_one<T>(given: Given, r: Reading, catalogue: &Catalogue, decode: &impl DecodeFn<T>) -> Outcome<T> {
+fn decode_one<T>(given: Given, r: Reading, catalogue: &Catalogue, texts: &SharedTexts, decode: &impl DecodeFn<T>) -> Outcome<T> {
     let error = |field: &str, reason: String, reason_zh: String| (Severity::Error, FieldProblem::new(field, reason, reason_zh));
     let Given { index, id, mut properties, shape } = given;
     let feature = FeatureRef { index, id: id.clone() };
@@ -324,7 +324,7 @@ fn decode_one<T>(given: Given, r: Reading, catalogue: &Catalogue, decode: &impl 
     // properties are decoded even when the id or geometry failed, so every problem is reported;
     // then the item and any warnings about the stand-in geometry are dropped
     let stand_in = || if r.points_ok { Geometry::Point(Point(geo::Coord::zero())) } else { Geometry::Area(MultiPolygon(vec![])) };
-    let mut fields = Fields::new(&properties, catalogue);
+    let mut fields = Fields::new(&properties, catalogue, texts);
     let mut decode_notes = Vec::new();
     let item = decode(&mut fields, id.as_deref().unwrap_or_default(), geometry.unwrap_or_else(stand_in), &mut decode_notes);
     if valid {
@@ -401,12 +401,12 @@ impl Versioned for Building {
 }
 
 /// Decodes one store row, the `index`th of its table.
-fn decode_row<T: Versioned>(index: usize, row: StoredFeature, points_ok: bool, checks: bool, catalogue: &Catalogue, decode: &impl DecodeFn<T>) -> Outcome<T> {
+fn decode_row<T: Versioned>(index: usize, row: StoredFeature, points_ok: bool, checks: bool, catalogue: &Catalogue, texts: &SharedTexts, decode: &impl DecodeFn<T>) -> Outcome<T> {
     let transformer = Crs::Crs84.thread_transformer().ok();
     let r = Reading { crs: Crs::Crs84, transformer: transformer.as_deref(), points_ok, checks };
     let id = row.properties.get("id").and_then(id_text);
     let given = Given { index, id, properties: row.properties, shape: GivenShape::Stored(row.geometry) };
-    let mut outcome = decode_one(given, r, catalogue, decode);
+    let mut outcome = decode_one(given, r, catalogue, texts, decode);
     if let Some((item, _)) = &mut outcome.item {
         item.set_version(row.version);
     }
@@ -431,6 +431,7 @@ fn decode_layer<T: Send + Versioned>(
     let origins: Vec<String> = inputs.iter().map(|i| i.origin().to_string()).collect();
     let mut c = Collector { report, layer };
     let points_ok = layer == LayerName::Buildings;
+    let texts = SharedTexts::default();
     for (file, input) in inputs.into_iter().enumerate() {
         let origin = &origins[file];
         if let Input::Stored(stored) = &input {
@@ -488,7 +489,7 @@ fn decode_layer<T: Send + Versioned>(
                         }
                         let transformer = crs.thread_transformer().ok();
                         let r = Reading { crs, transformer: transformer.as_deref(), points_ok, checks };
-                        decode_json(index, raw, r, catalogue, &decode)
+                        decode_json(index, raw, r, catalogue, &texts, &decode)
                     })
                     .collect();
                 absorb(outcomes, &mut c);
@@ -498,7 +499,7 @@ fn decode_layer<T: Send + Versioned>(
                 // this thread reads the next chunk while the pool decodes the last one
                 std::thread::scope(|scope| {
                     let (send, chunks) = std::sync::mpsc::sync_channel::<Result<Vec<StoredFeature>, String>>(1);
-                    let decode = &decode;
+                    let (decode, texts) = (&decode, &texts);
                     let c = &mut c;
                     scope.spawn(move || {
                         let mut index = 0;
@@ -512,7 +513,7 @@ fn decode_layer<T: Send + Versioned>(
                             };
                             let first = index;
                             index += rows.len();
-                            let outcomes: Vec<Outcome<T>> = rows.into_par_iter().enumerate().map(|(n, row)| decode_row(first + n, row, points_ok, checks, catalogue, decode)).collect();
+                            let outcomes: Vec<Outcome<T>> = rows.into_par_iter().enumerate().map(|(n, row)| decode_row(first + n, row, points_ok, checks, catalogue, texts, decode)).collect();
                             progress.advance((index - first) as u64);
                             absorb(outcomes, c);
                         }

@@ -53,8 +53,9 @@ impl Confidential {
 /// Where a feature's facts come from and when they were last confirmed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Provenance {
-    /// Free text naming the source; sample data says so here.
-    pub source: String,
+    /// Free text naming the source; sample data says so here. Shared: a whole park's
+    /// features often cite one document.
+    pub source: std::sync::Arc<str>,
     /// The date the facts were last confirmed.
     pub verified_at: NaiveDate,
 }
