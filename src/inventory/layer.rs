@@ -1,9 +1,10 @@
 //! A layer: features in a vector, found by id, by box, by point and by distance.
 
-use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
+use hashbrown::{DefaultHashBuilder, HashTable};
 use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Point, Rect};
 use serde::Serialize;
 
@@ -201,13 +202,51 @@ pub struct Layer<T> {
     // all shared between snapshots; each item sits behind its own Arc, so an attribute edit
     // copies one item and the list of pointers, not the layer
     items: Arc<Vec<Arc<T>>>,
-    by_id: Arc<HashMap<String, u32>>,
+    by_id: Arc<IdIndex>,
     index: Arc<SpatialIndex>,
     prepared: Option<Arc<Vec<PreparedArea>>>,
     /// The areas in Web Mercator, for tiles; geometry edits rebuild it with the index.
     outlines: Arc<MercatorOutlines>,
     /// Ids, names and places side by side; attribute edits patch it.
     labels: Arc<Labels>,
+}
+
+/// Positions of a layer's features by id. The table holds positions only and each id stays
+/// in its feature: a map of owned ids cost 90 bytes and an allocation per parcel.
+#[derive(Default)]
+struct IdIndex {
+    table: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+}
+
+impl fmt::Debug for IdIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IdIndex").field("len", &self.table.len()).finish()
+    }
+}
+
+impl IdIndex {
+    /// Indexes `items`; of features sharing an id (the loader refuses them), the last wins.
+    fn build<T: Feature>(items: &[Arc<T>]) -> IdIndex {
+        let mut index = IdIndex { table: HashTable::with_capacity(items.len()), hasher: DefaultHashBuilder::default() };
+        for (i, item) in items.iter().enumerate() {
+            let id = item.id();
+            let hash = index.hasher.hash_one(id);
+            let entry = index.table.entry(hash, |&j| items[j as usize].id() == id, |&j| index.hasher.hash_one(items[j as usize].id()));
+            match entry {
+                hashbrown::hash_table::Entry::Occupied(mut at) => *at.get_mut() = i as u32,
+                hashbrown::hash_table::Entry::Vacant(at) => {
+                    at.insert(i as u32);
+                }
+            }
+        }
+        index
+    }
+
+    /// The position of the feature with `id` among `items`, the features it was built over.
+    fn find<T: Feature>(&self, items: &[Arc<T>], id: &str) -> Option<u32> {
+        self.table.find(self.hasher.hash_one(id), |&j| items[j as usize].id() == id).copied()
+    }
 }
 
 impl<T> Default for Layer<T> {
@@ -232,7 +271,7 @@ impl<T: Feature> Layer<T> {
         let ((by_id, index), (outlines, labels)) = rayon::join(
             || {
                 rayon::join(
-                    || Arc::new(items.iter().enumerate().map(|(i, f)| (f.id().to_string(), i as u32)).collect()),
+                    || Arc::new(IdIndex::build(&items)),
                     || SpatialIndex::build(items.iter().map(|f| shape_bbox(&f.shape()))),
                 )
             },
@@ -288,12 +327,12 @@ impl<T: Feature> Layer<T> {
 
     /// The feature with this id.
     pub fn get(&self, id: &str) -> Option<&T> {
-        self.by_id.get(id).map(|&i| &*self.items[i as usize])
+        self.position(id).map(|i| &*self.items[i as usize])
     }
 
     /// Position of the feature with this id.
     pub fn position(&self, id: &str) -> Option<u32> {
-        self.by_id.get(id).copied()
+        self.by_id.find(&self.items, id)
     }
 
     /// Features whose geometry intersects `rect`, in load order.
@@ -430,5 +469,25 @@ mod test {
         for (name, len, capacity) in [("parcels", snapshot.parcels.items.len(), snapshot.parcels.items.capacity()), ("buildings", snapshot.buildings.items.len(), snapshot.buildings.items.capacity())] {
             assert_eq!(capacity, len, "{name}: room for {capacity} pointers, {len} items");
         }
+    }
+
+    #[test]
+    fn every_feature_is_found_by_its_id_and_no_other_id_finds_one() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
+        let snapshot = crate::inventory::load_dir_strict(&dir).expect("the sample loads").snapshot;
+        let parcels = &snapshot.parcels;
+        assert!(parcels.len() > 10);
+        for (i, p) in parcels.items().iter().enumerate() {
+            assert_eq!(parcels.position(&p.id), Some(i as u32), "{}", p.id);
+            assert_eq!(parcels.get(&p.id).map(|q| q.id.as_str()), Some(p.id.as_str()));
+            assert_eq!(parcels.position(&format!("{} ", p.id)), None);
+        }
+        assert_eq!(parcels.position(""), None);
+        // of features sharing an id the last is found, as a map filled in order would
+        let mut twice = parcels.items()[..3].to_vec();
+        twice.push(parcels.items()[0].clone());
+        let layer = super::Layer::from_shared(twice);
+        assert_eq!(layer.position(&parcels.items()[0].id), Some(3));
+        assert_eq!(layer.position(&parcels.items()[2].id), Some(2));
     }
 }
