@@ -8,14 +8,13 @@
 //! allocator's own overhead and freed pages it keeps show in the RSS, printed last.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::Arc;
 
 use chanye::geometry::mercator::MercatorOutlines;
 use chanye::inventory::index::SpatialIndex;
 use chanye::inventory::labels::Labels;
-use chanye::inventory::layer::{Feature, Layer, Shape};
+use chanye::inventory::layer::{Feature, IdIndex, Layer, Shape};
 use chanye::inventory::load_dir_strict;
 use chanye::matcher::Matcher;
 use geo::{BoundingRect, Coord, Rect};
@@ -63,7 +62,7 @@ fn layer_parts<T: Feature + Clone>(name: &str, layer: &Layer<T>, parcels: usize)
     // the features themselves, with the pointer and reference counts a layer adds per feature
     let (features, copies) = counted(|| items.iter().map(|f| Arc::new(T::clone(f))).collect::<Vec<Arc<T>>>());
     drop(copies);
-    let (by_id, ids) = counted(|| items.iter().enumerate().map(|(i, f)| (f.id().to_string(), i as u32)).collect::<HashMap<String, u32>>());
+    let (by_id, ids) = counted(|| IdIndex::build(items));
     drop(ids);
     let boxes = || {
         items.iter().map(|f| match f.shape() {

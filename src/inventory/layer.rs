@@ -214,7 +214,7 @@ pub struct Layer<T> {
 /// Positions of a layer's features by id. The table holds positions only and each id stays
 /// in its feature: a map of owned ids cost 90 bytes and an allocation per parcel.
 #[derive(Default)]
-struct IdIndex {
+pub struct IdIndex {
     table: HashTable<u32>,
     hasher: DefaultHashBuilder,
 }
@@ -227,7 +227,7 @@ impl fmt::Debug for IdIndex {
 
 impl IdIndex {
     /// Indexes `items`; of features sharing an id (the loader refuses them), the last wins.
-    fn build<T: Feature>(items: &[Arc<T>]) -> IdIndex {
+    pub fn build<T: Feature>(items: &[Arc<T>]) -> IdIndex {
         let mut index = IdIndex { table: HashTable::with_capacity(items.len()), hasher: DefaultHashBuilder::default() };
         for (i, item) in items.iter().enumerate() {
             let id = item.id();
@@ -244,7 +244,7 @@ impl IdIndex {
     }
 
     /// The position of the feature with `id` among `items`, the features it was built over.
-    fn find<T: Feature>(&self, items: &[Arc<T>], id: &str) -> Option<u32> {
+    pub fn find<T: Feature>(&self, items: &[Arc<T>], id: &str) -> Option<u32> {
         self.table.find(self.hasher.hash_one(id), |&j| items[j as usize].id() == id).copied()
     }
 }
