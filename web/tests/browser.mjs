@@ -82,10 +82,12 @@ function freePort() {
 }
 
 // Starts `chanye serve` on a free port with a fresh store; extra flags appended.
-async function startServer(extra = []) {
+// Starts `chanye serve` on a new store made from `data`; returns once /readyz is 200, or with
+// `ready: false` once the server answers at all (503 while its inventory loads).
+async function startServer(extra = [], { data = DATA, ready = true } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'chanye-browser-'));
   const port = await freePort();
-  const args = ['serve', '--data', DATA, '--store', join(dir, 'chanye.gpkg'), '--listen', `127.0.0.1:${port}`, ...extra];
+  const args = ['serve', '--data', data, '--store', join(dir, 'chanye.gpkg'), '--listen', `127.0.0.1:${port}`, ...extra];
   if (WEB_DIR) args.push('--web-dir', WEB_DIR);
   log(`# server: ${BIN} ${args.join(' ')}`);
   const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' } });
@@ -106,7 +108,7 @@ async function startServer(extra = []) {
     if (srv.exited !== null) throw new Error(`server exited with ${srv.exited}:\n${out.slice(-2000)}`);
     try {
       const r = await fetch(`${base}/readyz`);
-      if (r.ok) break;
+      if (r.ok || !ready) break;
     } catch {
       // not listening yet
     }
@@ -1820,6 +1822,36 @@ async function gcjChecks(context, first, center) {
     return `near ${near.lon.toFixed(6)},${near.lat.toFixed(6)} (WGS84 ${center.map((v) => v.toFixed(6))})`;
   });
   await page.close();
+
+  await check('while a new store loads, / shows the waiting page with the stage reached, then opens the map by itself', async () => {
+    // 100k generated parcels: a first start of a few seconds, long enough to be seen loading
+    const data = await mkdtemp(join(tmpdir(), 'chanye-browser-100k-'));
+    try {
+      await new Promise((res, rej) => {
+        const g = spawn(BIN, ['generate', '--parcels', '100000', '--seed', '5', '--out', data], { stdio: 'ignore' });
+        g.on('error', rej);
+        g.on('exit', (code) => (code === 0 ? res() : rej(new Error(`generate exited with ${code}`))));
+      });
+      const loadingBase = await startServer([], { data, ready: false });
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+      const p = await ctx.newPage();
+      await p.goto(`${loadingBase}/`);
+      const title = await p.title();
+      const text = await p.textContent('body');
+      assert(title.includes('正在载入'), `the first answer is not the waiting page: title "${title}"`);
+      const stage = (await p.textContent('code')) || '';
+      assert(text.includes('请稍候') && /\(\d+\/\d+\)$/.test(stage), `no stage on the waiting page: ${text}`);
+      await shot(p, '23-waiting-page');
+      // the page asks again every two seconds and becomes the map once the inventory is in
+      await p.waitForFunction(() => window.chanyeReady === true, null, { timeout: 180000 });
+      const readyz = await fetch(`${loadingBase}/readyz`);
+      assert(readyz.ok, `the map opened but /readyz is ${readyz.status}`);
+      await ctx.close();
+      return `waiting at "${stage.trim()}", then the map`;
+    } finally {
+      await rm(data, { recursive: true, force: true }).catch(() => {});
+    }
+  });
 }
 
 let fatal = null;
