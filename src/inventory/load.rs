@@ -747,14 +747,16 @@ fn warn_on_declared_area(notes: &mut Vec<Note>, computed: SquareMetres, declared
 pub fn read_dir(dir: &Path) -> Result<(Vec<LayerSource>, Catalogue), InventoryError> {
     let read = |path: PathBuf| std::fs::read_to_string(&path).map_err(|source| InventoryError::Io { path, source });
     let catalogue = Catalogue::from_json(&read(dir.join(CATALOGUE_FILE))?)?;
-    let mut sources = Vec::new();
-    for layer in LayerName::ALL {
-        let path = dir.join(format!("{layer}.geojson"));
-        if layer != LayerName::Districts && !path.exists() {
-            continue;
-        }
-        sources.push(LayerSource { layer, origin: path.display().to_string(), text: read(path)? });
-    }
+    let files: Vec<(LayerName, PathBuf)> = LayerName::ALL
+        .into_iter()
+        .map(|layer| (layer, dir.join(format!("{layer}.geojson"))))
+        .filter(|(layer, path)| *layer == LayerName::Districts || path.exists())
+        .collect();
+    // side by side: reading a large file is mostly the kernel handing out fresh memory
+    let sources = files
+        .into_par_iter()
+        .map(|(layer, path)| Ok(LayerSource { layer, origin: path.display().to_string(), text: read(path)? }))
+        .collect::<Result<Vec<_>, InventoryError>>()?;
     Ok((sources, catalogue))
 }
 

@@ -13,7 +13,7 @@ use super::rows::{layer_source, table_source};
 use serde_json::Value;
 
 use super::edits::{record, Entry};
-use super::schema::{columns, document, ensure_columns, geometry_type, mark_validated, Kind, RowWriter, Write, CATALOGUE, POLICIES};
+use super::schema::{columns, document, ensure_columns, geometry_type, mark_validated, write_row, Placement, Kind, RowWriter, Write, CATALOGUE, POLICIES};
 use super::GpkgStore;
 use crate::export::gpkg::{geometry_blob, quote, register_feature_table};
 use crate::inventory::export::Exported;
@@ -102,14 +102,14 @@ const WRITE_BATCH: usize = 4096;
 /// kind of its first non-null value (text for keys only ever null).
 fn column_kinds<T: Exported>(items: &[Arc<T>]) -> Vec<(String, Kind)> {
     // a key's kind is its first non-null value's, in item order (chunks merge in order)
-    let note = |columns: &mut Vec<(String, Option<Kind>)>, key: String, kind: Option<Kind>| match columns.iter_mut().find(|(k, _)| *k == key) {
+    let note = |columns: &mut Vec<(&'static str, Option<Kind>)>, key: &'static str, kind: Option<Kind>| match columns.iter_mut().find(|(k, _)| *k == key) {
         Some((_, known @ None)) => *known = kind,
         Some(_) => {}
         None => columns.push((key, kind)),
     };
     let of_chunk = |chunk: &[Arc<T>]| {
         let mut columns = Vec::new();
-        for (key, value) in chunk.iter().flat_map(|item| item.stored_properties()) {
+        for (key, value) in chunk.iter().flat_map(|item| item.stored_fields()) {
             note(&mut columns, key, Kind::of(&value));
         }
         columns
@@ -118,7 +118,7 @@ fn column_kinds<T: Exported>(items: &[Arc<T>]) -> Vec<(String, Kind)> {
     for (key, kind) in items.par_chunks(WRITE_BATCH).map(of_chunk).collect::<Vec<_>>().into_iter().flatten() {
         note(&mut merged, key, kind);
     }
-    merged.into_iter().map(|(key, kind)| { let kind = kind.unwrap_or(Kind::for_nulls(&key)); (key, kind) }).collect()
+    merged.into_iter().map(|(key, kind)| (key.to_string(), kind.unwrap_or(Kind::for_nulls(key)))).collect()
 }
 
 /// Creates a layer's feature table with the given columns (its guard comes once its first
@@ -146,10 +146,19 @@ fn create_layer_table(db: &Connection, name: LayerName, columns: &[(String, Kind
     Ok(())
 }
 
+/// One row made ready for SQLite.
+struct ReadyRow<'a> {
+    id: &'a str,
+    write: Write,
+    /// In the writer's column order, or the properties when the table lacks a column for one.
+    values: Result<Vec<rusqlite::types::Value>, serde_json::Map<String, Value>>,
+    blob: Result<Vec<u8>, StoreError>,
+}
+
 /// Writes what the import changes in one layer of the validated snapshot: new rows, updated
 /// rows one version up, removed rows deleted, each with its audit entry (a new layer gets
 /// one entry for the whole import).
-fn write_changes<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName, changes: &LayerChanges, how: &Import, origin: &str) -> Result<(), StoreError> {
+fn write_changes<'a, T: Exported>(db: &Connection, layer: &'a Layer<T>, name: LayerName, changes: &'a LayerChanges, how: &Import, origin: &str) -> Result<(), StoreError> {
     let fail = |e: rusqlite::Error| StoreError::Sqlite { path: name.to_string(), source: e };
     let table = name.as_str();
     let note = format!("import of {origin}");
@@ -165,14 +174,22 @@ fn write_changes<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName
     for removed in &changes.removed {
         db.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", quote(table))).and_then(|mut q| q.execute([&removed.id])).map_err(fail)?;
     }
-    let mut kinds = columns(db, table).map_err(fail)?;
-    let mut rows_out = RowWriter::new(db, table, &kinds).map_err(fail)?;
-    let writes: Vec<(&str, Write)> = changes.added.iter().map(|c| (c.id.as_str(), Write::Insert)).chain(changes.updated.iter().map(|c| (c.id.as_str(), Write::Update))).collect();
-    for batch in writes.chunks(WRITE_BATCH) {
-        let rows: Vec<_> = batch
+    let mut rows_out = RowWriter::new(db, table, &columns(db, table).map_err(fail)?).map_err(fail)?;
+    // a new layer's rows are its items, in order
+    let writes: Vec<(&T, Write)> = if changes.new_layer {
+        layer.items().iter().map(|item| (&**item, Write::Insert)).collect()
+    } else {
+        let added = changes.added.iter().map(|c| (c.id.as_str(), Write::Insert));
+        added.chain(changes.updated.iter().map(|c| (c.id.as_str(), Write::Update))).filter_map(|(id, write)| layer.get(id).map(|item| (item, write))).collect()
+    };
+    let placement = Placement::new(rows_out.columns(), writes.first().map(|(item, _)| item.stored_fields().into_iter().map(|(key, _)| key).collect()).unwrap_or_default());
+    // rows made ready (values in column order, geometry blobs) in parallel, a batch ahead of
+    // the one SQLite is writing
+    let ready_rows = |batch: &[(&'a T, Write)]| -> Vec<ReadyRow<'a>> {
+        batch
             .par_iter()
-            .filter_map(|&(id, write)| layer.get(id).map(|item| (id, write, item)))
-            .map(|(id, write, item)| {
+            .map(|&(item, write)| {
+                let id = item.id();
                 let geometry = match item.written_shape() {
                     Shape::Area(a) => Geometry::MultiPolygon(a.clone()),
                     Shape::Point(p) => Geometry::Point(p),
@@ -180,18 +197,32 @@ fn write_changes<T: Exported>(db: &Connection, layer: &Layer<T>, name: LayerName
                 let blob = geometry_blob(&geometry).map_err(|e| {
                     StoreError::Refused(Bilingual::new(format!("{name} {id}: {e}"), format!("{} {id}：几何无法写入（{e}）", name.zh())))
                 });
-                (write, item.stored_properties(), blob)
+                ReadyRow { id, write, values: placement.values(item.stored_fields()), blob }
             })
-            .collect();
-        for (write, properties, blob) in rows {
-            if !rows_out.covers(&properties) {
-                drop(rows_out);
-                kinds = ensure_columns(db, table, &properties).map_err(fail)?;
-                rows_out = RowWriter::new(db, table, &kinds).map_err(fail)?;
+            .collect()
+    };
+    std::thread::scope(|scope| -> Result<(), StoreError> {
+        let (send, batches) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            for batch in writes.chunks(WRITE_BATCH) {
+                // the writer stopped on an error
+                if send.send(ready_rows(batch)).is_err() {
+                    break;
+                }
             }
-            rows_out.write(&properties, &blob?, write).map_err(fail)?;
+        });
+        for rows in batches {
+            for row in rows {
+                let blob = row.blob?;
+                match row.values {
+                    Ok(values) => rows_out.write_values(row.id, &values, &blob, row.write),
+                    Err(properties) => ensure_columns(db, table, &properties).and_then(|kinds| write_row(db, table, &kinds, &properties, blob, row.write)),
+                }
+                .map_err(fail)?;
+            }
         }
-    }
+        Ok(())
+    })?;
     drop(rows_out);
     if changes.new_layer {
         super::guard::protect(db, table).map_err(fail)?;

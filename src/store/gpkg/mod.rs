@@ -121,20 +121,23 @@ impl GpkgStore {
     }
 
     /// Creates a store at `path` and fills it with `fill`; when that fails, no file is left
-    /// behind (the file must not exist).
+    /// behind (the file must not exist). The store is built in a file of its own beside
+    /// `path` without a journal on disk or syncs, then synced and renamed into place: a crash
+    /// while building leaves no half store at `path`, and the rows are written once, not
+    /// into the write-ahead log and then again into the file.
     fn create_with<T>(path: &Path, fill: impl FnOnce(&GpkgStore) -> Result<T, StoreError>) -> Result<(GpkgStore, T), StoreError> {
-        let store = GpkgStore::create(path)?;
-        match fill(&store) {
-            Ok(filled) => Ok((store, filled)),
-            Err(e) => {
-                drop(store);
-                // a store that never held data is not worth keeping
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-                Err(e)
-            }
+        if path.exists() {
+            return Err(StoreError::NotAStore { path: path.display().to_string(), reason: Bilingual::new("the file already exists", "文件已存在") });
         }
+        let building = PathBuf::from(format!("{}.building", path.display()));
+        // what a crash while building left
+        remove_with_journals(&building);
+        let built = build_in(path, &building, fill);
+        if built.is_err() {
+            remove_with_journals(&building);
+        }
+        let filled = built?;
+        Ok((GpkgStore::open(path)?, filled))
     }
 
     /// Opens the store at `path`, or creates it and imports the data directory `seed` into it.
@@ -177,6 +180,37 @@ impl GpkgStore {
     fn connection(&self) -> std::sync::MutexGuard<'_, Connection> {
         // a panic while holding the lock leaves SQLite consistent: transactions roll back on drop
         self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Builds a new store in the file `building` with `fill`, then moves it to `path`.
+fn build_in<T>(path: &Path, building: &Path, fill: impl FnOnce(&GpkgStore) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    let fail = |source| StoreError::Sqlite { path: path.display().to_string(), source };
+    let db = Connection::open(building).map_err(fail)?;
+    schema::configure_for_building(path, &db)?;
+    schema::create_tables(path, &db)?;
+    // no checkpointer: nothing goes through a write-ahead log while building
+    let store = GpkgStore { path: path.to_path_buf(), db: Mutex::new(db), _checkpointer: mpsc::channel().0 };
+    let filled = fill(&store)?;
+    store.connection().pragma_update(None, "journal_mode", "WAL").map_err(fail)?;
+    drop(store);
+    let io = |e: std::io::Error| {
+        let file = path.display();
+        StoreError::Failed(Bilingual::new(format!("cannot put the new store in place at {file}: {e}"), format!("无法将新建的库放到 {file}：{}", crate::error::io_zh(&e))))
+    };
+    std::fs::File::open(building).and_then(|f| f.sync_all()).map_err(io)?;
+    std::fs::rename(building, path).map_err(io)?;
+    // the rename itself survives a power loss once the directory is synced
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
+    }
+    Ok(filled)
+}
+
+/// Removes an SQLite file with its journals, if there.
+fn remove_with_journals(path: &Path) {
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
 
@@ -290,6 +324,22 @@ mod tests {
         let e = GpkgStore::import_new(&path, &sample_dataset(), &crate::store::Import::default()).err().expect("the file exists");
         assert!(matches!(e, StoreError::NotAStore { .. }), "{e}");
         assert!(GpkgStore::open(&path).is_ok());
+    }
+
+    #[test]
+    fn a_new_store_is_built_beside_its_path_then_moved_there_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.gpkg");
+        let building = dir.path().join("s.gpkg.building");
+        std::fs::write(&building, b"what a crash while building left").unwrap();
+        let (store, _) = GpkgStore::import_new(&path, &sample_dataset(), &Import::default()).unwrap();
+        assert!(!building.exists(), "the half-built file of a crash is replaced, and the new one moved into place");
+        let db = store.connection();
+        let setting = |name: &str| db.pragma_query_value(None, name, |r| r.get::<_, rusqlite::types::Value>(0)).unwrap();
+        // once in place, the store runs as every open configures it
+        assert_eq!(setting("journal_mode"), rusqlite::types::Value::Text("wal".into()));
+        assert_eq!(setting("synchronous"), rusqlite::types::Value::Integer(2));
+        assert_eq!(db.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).unwrap(), "ok");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use geo::Geometry;
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{Map, Value};
 
@@ -118,6 +119,18 @@ pub(super) fn configure(path: &Path, db: &Connection) -> Result<(), StoreError> 
     super::guard::register(db).map_err(fail)
 }
 
+/// The settings of the connection that builds a new store in a file of its own (see
+/// `GpkgStore::create_with`): the rollback journal in memory and no syncs, since a failure
+/// discards the file, and a page cache large enough for the `id` indexes of a million rows.
+pub(super) fn configure_for_building(path: &Path, db: &Connection) -> Result<(), StoreError> {
+    let fail = |source| StoreError::Sqlite { path: path.display().to_string(), source };
+    db.pragma_update(None, "journal_mode", "MEMORY").map_err(fail)?;
+    db.pragma_update(None, "synchronous", "OFF").map_err(fail)?;
+    db.pragma_update(None, "foreign_keys", "ON").map_err(fail)?;
+    db.pragma_update(None, "cache_size", -65_536).map_err(fail)?;
+    super::guard::register(db).map_err(fail)
+}
+
 /// Whether the file holds chanye's tables (the open check after GeoPackage's application id).
 pub(super) fn has_documents(db: &Connection) -> rusqlite::Result<bool> {
     db.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'chanye_documents'", [], |r| r.get::<_, i64>(0)).map(|n| n > 0)
@@ -195,13 +208,60 @@ pub(super) fn columns(tx: &Connection, table: &str) -> rusqlite::Result<HashMap<
 }
 
 /// A property value as an SQLite value of the column's kind.
-pub(super) fn sql_value(value: &Value, kind: Kind) -> rusqlite::types::Value {
+pub(super) fn sql_value(value: &Value, kind: Kind) -> SqlValue {
+    into_sql_value(value.clone(), kind)
+}
+
+/// [`sql_value`], taking the value (its text is moved, not copied).
+fn into_sql_value(value: Value, kind: Kind) -> SqlValue {
     match (value, kind) {
-        (Value::Null, _) => rusqlite::types::Value::Null,
-        (Value::Number(n), Kind::Real) => rusqlite::types::Value::Real(n.as_f64().unwrap_or(f64::NAN)),
-        (Value::String(s), _) => rusqlite::types::Value::Text(s.clone()),
-        (other, _) => rusqlite::types::Value::Text(other.to_string()),
+        (Value::Null, _) => SqlValue::Null,
+        (Value::Number(n), Kind::Real) => SqlValue::Real(n.as_f64().unwrap_or(f64::NAN)),
+        (Value::String(s), _) => SqlValue::Text(s),
+        (other, _) => SqlValue::Text(other.to_string()),
     }
+}
+
+/// Where each field of a layer's rows goes among a writer's columns: worked out from one
+/// row and checked against each next one, since a layer's items list the same fields in the
+/// same order (a row that differs is placed field by field).
+pub(super) struct Placement {
+    columns: Vec<(String, Kind)>,
+    fields: Vec<&'static str>,
+    /// Per field, its column; `None` for one that has none (`version` is never written).
+    slots: Vec<Option<usize>>,
+}
+
+impl Placement {
+    /// The placement of `fields` (a row's, in order) among `columns` (a [`RowWriter`]'s).
+    pub(super) fn new(columns: &[(String, Kind)], fields: Vec<&'static str>) -> Placement {
+        let slots = fields.iter().map(|key| column_of(columns, key)).collect();
+        Placement { columns: columns.to_vec(), fields, slots }
+    }
+
+    /// A row's values in column order, taken from its fields (see
+    /// [`crate::inventory::export::Exported::stored_fields`]); the fields come back as
+    /// properties when one of them has no column.
+    pub(super) fn values(&self, fields: Vec<(&'static str, Value)>) -> Result<Vec<SqlValue>, Map<String, Value>> {
+        let same = fields.len() == self.fields.len() && fields.iter().zip(&self.fields).all(|((key, _), known)| std::ptr::eq(*key, *known) || key == known);
+        let slots: Vec<Option<usize>> = if same { Vec::new() } else { fields.iter().map(|(key, _)| column_of(&self.columns, key)).collect() };
+        let slots = if same { &self.slots } else { &slots };
+        if fields.iter().zip(slots).any(|((key, _), slot)| slot.is_none() && *key != "version") {
+            return Err(fields.into_iter().map(|(key, value)| (key.to_string(), value)).collect());
+        }
+        let mut values = vec![SqlValue::Null; self.columns.len()];
+        for ((_, value), slot) in fields.into_iter().zip(slots) {
+            if let Some(i) = *slot {
+                values[i] = into_sql_value(value, self.columns[i].1);
+            }
+        }
+        Ok(values)
+    }
+}
+
+/// The position of `key` among `columns` (sorted by name, as a [`RowWriter`] keeps them).
+fn column_of(columns: &[(String, Kind)], key: &str) -> Option<usize> {
+    columns.binary_search_by(|(column, _)| column.as_str().cmp(key)).ok()
 }
 
 /// The columns of a feature table, adding those `properties` need (JSON ones declared so).
@@ -264,36 +324,32 @@ impl<'c> RowWriter<'c> {
         Ok(RowWriter { columns, insert: tx.prepare_cached(&insert)?, update: tx.prepare_cached(&update)? })
     }
 
-    /// Whether the table has a column for every one of `properties`.
-    pub(super) fn covers(&self, properties: &Map<String, Value>) -> bool {
-        properties.keys().all(|key| key == "version" || self.columns.iter().any(|(column, _)| column == key))
+    /// The property columns, in the order [`RowWriter::write_values`] takes them.
+    pub(super) fn columns(&self) -> &[(String, Kind)] {
+        &self.columns
     }
 
     /// Inserts a row at version 1, or updates the row of the same `id` one version up.
     pub(super) fn write(&mut self, properties: &Map<String, Value>, blob: &[u8], how: Write) -> rusqlite::Result<()> {
+        let values: Vec<SqlValue> = self.columns.iter().map(|(key, kind)| sql_value(properties.get(key).unwrap_or(&Value::Null), *kind)).collect();
+        let id = properties.get("id").and_then(Value::as_str).unwrap_or_default();
+        self.write_values(id, &values, blob, how)
+    }
+
+    /// [`RowWriter::write`] with the values in column order (see [`row_values`]).
+    pub(super) fn write_values(&mut self, id: &str, values: &[SqlValue], blob: &[u8], how: Write) -> rusqlite::Result<()> {
         let statement = match how {
             Write::Insert => &mut self.insert,
             Write::Update => &mut self.update,
         };
         statement.raw_bind_parameter(1, blob)?;
-        for (i, (key, kind)) in self.columns.iter().enumerate() {
-            bind_value(statement, i + 2, properties.get(key).unwrap_or(&Value::Null), *kind)?;
+        for (i, value) in values.iter().enumerate() {
+            statement.raw_bind_parameter(i + 2, value)?;
         }
         if how == Write::Update {
-            let id = properties.get("id").and_then(Value::as_str).unwrap_or_default();
-            statement.raw_bind_parameter(self.columns.len() + 2, id)?;
+            statement.raw_bind_parameter(values.len() + 2, id)?;
         }
         statement.raw_execute().map(|_| ())
-    }
-}
-
-/// Binds a property value as [`sql_value`] converts it, without copying text.
-fn bind_value(statement: &mut rusqlite::Statement, at: usize, value: &Value, kind: Kind) -> rusqlite::Result<()> {
-    match (value, kind) {
-        (Value::Null, _) => statement.raw_bind_parameter(at, rusqlite::types::Null),
-        (Value::Number(n), Kind::Real) => statement.raw_bind_parameter(at, n.as_f64().unwrap_or(f64::NAN)),
-        (Value::String(s), _) => statement.raw_bind_parameter(at, s.as_str()),
-        (other, _) => statement.raw_bind_parameter(at, other.to_string()),
     }
 }
 

@@ -9,6 +9,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::layer::{Feature, LayerName, Shape};
+
+mod fields;
 use super::snapshot::Snapshot;
 use crate::model::{AdmissionStandards, Confidential, Building, District, Parcel, Park, Zone};
 
@@ -56,15 +58,24 @@ pub trait Exported: Feature {
     /// buildings every confidential one (null when not recorded), so the store's tables
     /// always have those columns.
     fn stored_properties(&self) -> JsonObject {
-        let mut map = self.public_properties();
+        self.stored_fields().into_iter().map(|(key, value)| (key.to_string(), value)).collect()
+    }
+    /// [`Exported::stored_properties`] as a list in their order, without building a map
+    /// (what a store's bulk writes take).
+    fn stored_fields(&self) -> Vec<(&'static str, JsonValue)> {
+        let mut fields = fields::of_struct(&self.properties());
         // worked out on reading, from verified_at and the day
-        map.remove(STALE);
+        fields.retain(|(key, _)| *key != STALE);
+        if let Some(footprint) = self.footprint() {
+            let value = footprint.map(|f| serde_json::to_value(area_geometry(f)).unwrap_or(JsonValue::Null));
+            fields.push((FOOTPRINT, value.unwrap_or(JsonValue::Null)));
+        }
         if let Some(c) = self.confidential() {
-            for (key, value) in [("project", &c.project), ("project_id", &c.project_id), ("internal_note", &c.internal_note)] {
-                map.insert(key.into(), value.as_deref().map_or(JsonValue::Null, |v| JsonValue::String(v.into())));
+            for (key, value) in CONFIDENTIAL_PROPERTIES.into_iter().zip([&c.project, &c.project_id, &c.internal_note]) {
+                fields.push((key, value.as_deref().map_or(JsonValue::Null, |v| JsonValue::String(v.into()))));
             }
         }
-        map
+        fields
     }
     /// The geometry every output writes: its shape, but a building's point, so that each layer
     /// has one geometry type (QGIS and GDAL type a layer by one feature).
