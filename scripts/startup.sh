@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-up figures for BENCHMARKS.md (issue 20): time from launch to /readyz 200 and peak RSS
 # (VmHWM) of the release server, for a first start (the data directory imported into a new
-# store) and a restart from that store, and the RSS once ready (VmRSS).
+# store) and a restart from that store, and the RSS once it settles after ready (VmRSS).
 # Usage: scripts/startup.sh [PARCELS ...]   (default: 100000; 1000000 needs about 6 GB of disk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,10 +27,15 @@ measure() {
     kill "$pid" 2>/dev/null || true
     return 1
   fi
-  sleep 1 # transient buffers freed after ready count against the steady figure, not the peak
-  local peak steady
+  # steady: the RSS once it settles (the allocator hands freed buffers back within seconds)
+  local peak steady last=0
   peak=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
-  steady=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  for _ in $(seq 1 30); do
+    sleep 1
+    steady=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+    [ $(( last - steady )) -lt $(( steady / 100 )) ] && [ $(( steady - last )) -lt $(( steady / 100 )) ] && break
+    last=$steady
+  done
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   awk -v l="$label" -v t="$(( (ready - started) / 1000000 ))" -v p="$peak" -v s="$steady" \
