@@ -397,3 +397,27 @@ fn a_store_loads_what_was_written_with_its_versions() {
     let again = store.snapshot().unwrap().snapshot;
     assert_eq!(again.parcels.get(&first).map(|p| (p.version, p.name.as_str())), Some((2, "改过的名字")));
 }
+
+#[test]
+fn an_import_into_a_validated_store_checks_its_file_and_trusts_only_the_stored_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.gpkg");
+    let store = GpkgStore::create(&path).unwrap();
+    store.import(&sample_dataset(), &chanye::store::Import::default()).unwrap();
+    let stored = store.snapshot().unwrap().snapshot;
+    // a file laid over the stored parcels, one of them declaring a tenth of its area
+    let mut parcels = common::sample_layer("parcels");
+    let feature = &mut parcels["features"][0];
+    let id = feature["properties"]["id"].as_str().unwrap().to_string();
+    let area = stored.parcels.get(&id).unwrap().area.0;
+    feature["properties"]["area_m2"] = serde_json::json!(area / 10.0);
+    let file = LayerSource { layer: LayerName::Parcels, origin: "parcels.geojson".into(), text: parcels.to_string() };
+    let imported = store.import(&Dataset { layers: vec![file], ..Dataset::default() }, &chanye::store::Import::default()).unwrap();
+    assert!(imported.warnings.iter().any(|p| p.feature.as_ref().and_then(|f| f.id.as_deref()) == Some(id.as_str()) && p.field.as_deref() == Some("area_m2")), "{:?}", imported.warnings);
+    // the area is worked out from the outline, not read from the file as a stored row's is
+    let after = store.snapshot().unwrap().snapshot;
+    assert!((after.parcels.get(&id).unwrap().area.0 - area).abs() < 0.01);
+    // the layers the file left alone came back from the store's rows unchanged
+    let buildings = |s: &Snapshot| s.buildings.items().iter().map(|b| format!("{b:?}")).collect::<Vec<_>>();
+    assert_eq!(buildings(&after), buildings(&stored));
+}

@@ -77,8 +77,8 @@ pub struct LoadOptions {
     /// Strict (the default): any error and nothing loads. Lenient: features with errors
     /// are left out and the rest loads.
     pub strict: bool,
-    /// Skip the range and topology checks of geometries: a store's rows, validated when they
-    /// were written and proven unchanged since.
+    /// Skip the range and topology checks of a store's rows' geometries, validated when they
+    /// were written and proven unchanged since (a file's features are always checked).
     pub trust_geometry: bool,
 }
 
@@ -417,9 +417,9 @@ fn decode_row<T: Versioned>(index: usize, row: StoredFeature, points_ok: bool, c
 /// builds the model value.
 fn decode_layer<T: Send + Versioned>(
     layer: LayerName,
+    checks: bool,
     inputs: Vec<Input>,
     catalogue: &Catalogue,
-    checks: bool,
     report: &mut Report,
     progress: &dyn Progress,
     decode: impl DecodeFn<T>,
@@ -560,15 +560,18 @@ fn take_layer<'a>(inputs: &mut Vec<Input<'a>>, layer: LayerName) -> Vec<Input<'a
 pub fn load_inputs(mut inputs: Vec<Input>, catalogue: Arc<Catalogue>, options: LoadOptions, progress: &dyn Progress) -> Result<Loaded, InventoryError> {
     let mut report = Report::default();
     let cat = catalogue.as_ref();
-    let checks = !options.trust_geometry;
+    let trust = options.trust_geometry;
 
-    let districts = decode_layer(LayerName::Districts, take_layer(&mut inputs, LayerName::Districts), cat, checks, &mut report, progress, |f, id, g, _| {
+    let of = take_layer(&mut inputs, LayerName::Districts);
+    let districts = decode_layer(LayerName::Districts, checked(trust, &of), of, cat, &mut report, progress, |f, id, g, _| {
         decode::district(f, id, area_of(g)?).map(|d| (d, GivenRefs::default()))
     });
-    let parks = decode_layer(LayerName::Parks, take_layer(&mut inputs, LayerName::Parks), cat, checks, &mut report, progress, |f, id, g, _| {
+    let of = take_layer(&mut inputs, LayerName::Parks);
+    let parks = decode_layer(LayerName::Parks, checked(trust, &of), of, cat, &mut report, progress, |f, id, g, _| {
         decode::park(f, id, area_of(g)?).map(|p| (p, GivenRefs::default()))
     });
-    let zones = decode_layer(LayerName::Zones, take_layer(&mut inputs, LayerName::Zones), cat, checks, &mut report, progress, |f, id, g, _| {
+    let of = take_layer(&mut inputs, LayerName::Zones);
+    let zones = decode_layer(LayerName::Zones, checked(trust, &of), of, cat, &mut report, progress, |f, id, g, _| {
         decode::zone(f, id, area_of(g)?).map(|z| (z, GivenRefs::default()))
     });
     // the matcher keeps places as 16-bit positions
@@ -594,7 +597,7 @@ pub fn load_inputs(mut inputs: Vec<Input>, catalogue: Arc<Catalogue>, options: L
     });
     snapshot.zones = Layer::prepared(zones);
 
-    let (parcels, buildings) = decode_space_inputs(&snapshot, inputs, checks, &mut report, progress);
+    let (parcels, buildings) = decode_space_inputs(&snapshot, inputs, trust, &mut report, progress);
     if options.strict && report.has_errors() {
         return Err(InventoryError::Invalid(report));
     }
@@ -607,21 +610,31 @@ pub fn load_inputs(mut inputs: Vec<Input>, catalogue: Arc<Catalogue>, options: L
 /// Decodes the parcel and building sources among `sources` and joins them to the places of
 /// `snapshot` (its districts, parks and zones), reporting every problem.
 pub fn decode_spaces(snapshot: &Snapshot, sources: &[LayerSource], report: &mut Report, progress: &dyn Progress) -> (Vec<Parcel>, Vec<Building>) {
-    decode_space_inputs(snapshot, sources.iter().map(Input::Text).collect(), true, report, progress)
+    decode_space_inputs(snapshot, sources.iter().map(Input::Text).collect(), false, report, progress)
 }
 
-/// [`decode_spaces`] over inputs; `checks` as in [`Reading`].
-fn decode_space_inputs(snapshot: &Snapshot, mut inputs: Vec<Input>, checks: bool, report: &mut Report, progress: &dyn Progress) -> (Vec<Parcel>, Vec<Building>) {
+/// Whether a layer's geometries are checked: always, but when every input of the layer is a
+/// store's rows and `trust` says they were validated (see [`LoadOptions::trust_geometry`]).
+fn checked(trust: bool, inputs: &[Input]) -> bool {
+    !(trust && inputs.iter().all(|i| matches!(i, Input::Stored(_))))
+}
+
+/// [`decode_spaces`] over inputs; `trust` as [`LoadOptions::trust_geometry`].
+fn decode_space_inputs(snapshot: &Snapshot, mut inputs: Vec<Input>, trust: bool, report: &mut Report, progress: &dyn Progress) -> (Vec<Parcel>, Vec<Building>) {
     let cat = snapshot.catalogue.as_ref();
-    let parcels = decode_layer(LayerName::Parcels, take_layer(&mut inputs, LayerName::Parcels), cat, checks, report, progress, |f, id, g, notes| {
+    let of = take_layer(&mut inputs, LayerName::Parcels);
+    let check_parcels = checked(trust, &of);
+    let parcels = decode_layer(LayerName::Parcels, check_parcels, of, cat, report, progress, |f, id, g, notes| {
         let area = area_of(g)?;
         // a stored row's area was worked out from this very geometry when it was validated
-        let computed = f.peek_number("area_m2").filter(|_| !checks).map_or_else(|| parcel_area(&area), SquareMetres);
+        let computed = f.peek_number("area_m2").filter(|_| !check_parcels).map_or_else(|| parcel_area(&area), SquareMetres);
         let (parcel, refs, declared) = decode::parcel(f, id, area, computed)?;
         warn_on_declared_area(notes, computed, declared);
         Some((parcel, refs))
     });
-    let buildings = decode_layer(LayerName::Buildings, take_layer(&mut inputs, LayerName::Buildings), cat, checks, report, progress, |f, id, g, notes| {
+    let of = take_layer(&mut inputs, LayerName::Buildings);
+    let check_buildings = checked(trust, &of);
+    let buildings = decode_layer(LayerName::Buildings, check_buildings, of, cat, report, progress, |f, id, g, notes| {
         let (location, footprint) = match g {
             Geometry::Point(p) => (p, None),
             Geometry::Located(p, footprint) => (p, Some(footprint)),
@@ -637,14 +650,12 @@ fn decode_space_inputs(snapshot: &Snapshot, mut inputs: Vec<Input>, checks: bool
     });
 
     // a datum hint was given when the rows were validated; a store's rows are WGS84
-    if checks {
-        let parcel_points: Vec<(Coord, &GivenRefs)> =
-            parcels.items.iter().zip(&parcels.refs).filter_map(|(p, (given, _))| Some((p.geometry.interior_point()?.0, given))).collect();
-        let building_points: Vec<(Coord, &GivenRefs)> = buildings.items.iter().zip(&buildings.refs).map(|(b, (given, _))| (b.location.0, given)).collect();
-        for (layer, points) in [(LayerName::Parcels, parcel_points), (LayerName::Buildings, building_points)] {
-            if let Some(hint) = super::datum::likely_datum(snapshot, &points) {
-                Collector { report: &mut *report, layer }.push(Severity::Warning, None, Some("crs"), hint.message(), hint.message_zh());
-            }
+    let parcel_points = || parcels.items.iter().zip(&parcels.refs).filter_map(|(p, (given, _))| Some((p.geometry.interior_point()?.0, given))).collect::<Vec<(Coord, &GivenRefs)>>();
+    let building_points = || buildings.items.iter().zip(&buildings.refs).map(|(b, (given, _))| (b.location.0, given)).collect::<Vec<(Coord, &GivenRefs)>>();
+    let hints = [(LayerName::Parcels, check_parcels.then(parcel_points)), (LayerName::Buildings, check_buildings.then(building_points))];
+    for (layer, points) in hints {
+        if let Some(hint) = points.and_then(|points| super::datum::likely_datum(snapshot, &points)) {
+            Collector { report: &mut *report, layer }.push(Severity::Warning, None, Some("crs"), hint.message(), hint.message_zh());
         }
     }
     progress.begin("spatial join", (parcels.items.len() + buildings.items.len()) as u64);

@@ -9,11 +9,11 @@ use rayon::prelude::*;
 use geo::Geometry;
 use rusqlite::{params, Connection, OpenFlags};
 
-use super::rows::{layer_source, table_source};
+use super::rows::{layer_source, stored_layer, table_source};
 use serde_json::Value;
 
 use super::edits::{record, Entry};
-use super::schema::{columns, document, ensure_columns, geometry_type, mark_validated, write_row, Placement, Kind, RowWriter, Write, CATALOGUE, POLICIES};
+use super::schema::{columns, document, ensure_columns, geometry_type, has_table, mark_validated, validated, write_row, Kind, Placement, RowWriter, Write, CATALOGUE, POLICIES};
 use super::GpkgStore;
 use crate::export::gpkg::{geometry_blob, quote, register_feature_table};
 use crate::inventory::export::Exported;
@@ -21,13 +21,6 @@ use crate::inventory::{self, check_policies, with_layer, Input, Layer, LayerName
 use crate::model::{Catalogue, Place};
 use crate::store::merge::{changes, overlay};
 use crate::store::{Dataset, Import, Imported, LayerChanges, Bilingual, StoreError};
-
-/// What the store holds besides versions and tokens.
-pub(super) struct Stored {
-    pub(super) layers: Vec<LayerSource>,
-    pub(super) catalogue: Option<String>,
-    pub(super) policies: Option<String>,
-}
 
 impl GpkgStore {
     /// The layers of any GeoPackage file (GDAL's included): feature tables named after a
@@ -62,23 +55,6 @@ impl GpkgStore {
         }
         Ok(layers)
     }
-}
-
-/// Everything the store holds: layer texts, catalogue and policies.
-pub(super) fn read_all(store: &GpkgStore, db: &Connection) -> Result<Stored, StoreError> {
-    let fail = store.error();
-    let mut layers = Vec::new();
-    for layer in LayerName::ALL {
-        if let Some(source) = layer_source(db, layer).map_err(&fail)? {
-            layers.push(source);
-        }
-    }
-    Ok(Stored { layers, catalogue: document(db, CATALOGUE).map_err(&fail)?, policies: document(db, POLICIES).map_err(&fail)? })
-}
-
-/// Loads layer texts with a catalogue and policies, strictly.
-pub(super) fn load_all(layers: &[LayerSource], catalogue: &str, policies: Option<&str>) -> Result<Loaded, StoreError> {
-    load_inputs(layers.iter().map(Input::Text).collect(), catalogue, policies, LoadOptions::default(), &NoProgress)
 }
 
 /// Loads inputs with a catalogue and policies, strictly.
@@ -269,46 +245,52 @@ pub(super) fn import(store: &GpkgStore, dataset: &Dataset, how: &Import) -> Resu
 /// [`import`], reporting its progress, and the inventory the store holds after it.
 pub(super) fn import_loading(store: &GpkgStore, dataset: &Dataset, how: &Import, progress: &dyn Progress) -> Result<(Imported, Loaded), StoreError> {
     let mut db = store.connection();
-    let Stored { layers: kept, catalogue: stored_catalogue, policies: stored_policies } = read_all(store, &db)?;
+    let fail = store.error();
     let imported: Vec<LayerName> = dataset.layers.iter().map(|s| s.layer).collect();
-    let mut overlaid = Vec::new();
-    for file in &dataset.layers {
-        if let Some(stored) = kept.iter().find(|s| s.layer == file.layer) {
-            overlaid.push(overlay(Some(stored), file, how.mode)?);
+    let mut had = Vec::new();
+    for layer in LayerName::ALL {
+        if has_table(&db, layer.as_str()).map_err(&fail)? {
+            had.push(layer);
         }
     }
-    // the files over no stored layer are read as they are
-    let layers: Vec<&LayerSource> = kept
-        .iter()
-        .filter(|s| !imported.contains(&s.layer))
-        .chain(&overlaid)
-        .chain(dataset.layers.iter().filter(|file| !kept.iter().any(|s| s.layer == file.layer)))
-        .collect();
+    let stored_catalogue = document(&db, CATALOGUE).map_err(&fail)?;
+    let policies = dataset.policies.clone().or(document(&db, POLICIES).map_err(&fail)?);
+    // rows validated under these rules are not checked again; a file's features always are
+    let trusted = LoadOptions { trust_geometry: validated(&db).map_err(&fail)?, ..LoadOptions::default() };
+    // a stored layer is read as text only where a file is laid over it
+    let mut overlaid = Vec::new();
+    for file in &dataset.layers {
+        if let Some(stored) = layer_source(&db, file.layer).map_err(&fail)? {
+            overlaid.push(overlay(Some(&stored), file, how.mode)?);
+        }
+    }
+    let stored_rows = |layers: &mut dyn Iterator<Item = &LayerName>| -> Result<Vec<Input>, StoreError> {
+        layers.filter_map(|layer| stored_layer(&db, *layer).transpose()).map(|stored| stored.map(Input::Stored).map_err(&fail)).collect()
+    };
+    let mut inputs = stored_rows(&mut had.iter().filter(|l| !imported.contains(l)))?;
+    inputs.extend(overlaid.iter().map(Input::Text));
+    inputs.extend(dataset.layers.iter().filter(|file| !had.contains(&file.layer)).map(Input::Text));
     let catalogue = dataset
         .catalogue
         .clone()
         .or(stored_catalogue.clone())
         .ok_or_else(|| StoreError::Missing(Bilingual::new("no industry catalogue: import industries.json with the layers", "没有产业目录：请与图层一起导入 industries.json")))?;
-    let policies = dataset.policies.clone().or(stored_policies);
     // validate everything together before writing anything
-    let inputs = layers.into_iter().map(Input::Text).collect();
-    let loaded = load_inputs(inputs, &catalogue, policies.as_deref(), LoadOptions::default(), progress)?;
-    // what the store held, to compare with; policies do not take part
-    let before = match (&stored_catalogue, kept.iter().any(|s| imported.contains(&s.layer))) {
-        (Some(stored_catalogue), true) => Some(load_all(&kept, stored_catalogue, None)?),
+    let loaded = load_inputs(inputs, &catalogue, policies.as_deref(), trusted, progress)?;
+    // what the store held, to compare with (from its rows); policies do not take part
+    let before = match (&stored_catalogue, had.iter().any(|s| imported.contains(s))) {
+        (Some(stored_catalogue), true) => Some(load_inputs(stored_rows(&mut had.iter())?, stored_catalogue, None, trusted, &NoProgress)?),
         _ => None,
     };
     let mut changed = Vec::new();
     for layer in LayerName::ALL.into_iter().filter(|l| imported.contains(l)) {
-        let had = kept.iter().any(|s| s.layer == layer);
-        changed.push((layer, changes(before.as_ref().map(|l| &l.snapshot), &loaded.snapshot, layer, had)));
+        changed.push((layer, changes(before.as_ref().map(|l| &l.snapshot), &loaded.snapshot, layer, had.contains(&layer))));
     }
     let warnings = loaded.report.problems.clone();
     let result = Imported { layers: changed, catalogue: dataset.catalogue.is_some(), policies: dataset.policies.is_some(), warnings };
     if how.dry_run {
         return Ok((result, loaded));
     }
-    let fail = store.error();
     let tx = db.transaction().map_err(&fail)?;
     progress.begin("writing the store", result.layers.len() as u64);
     for (layer, changes) in &result.layers {
