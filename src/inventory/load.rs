@@ -42,20 +42,10 @@ pub const AREA_TOLERANCE: f64 = 0.05;
 /// The origin of a layer sent in a request body.
 pub(crate) const REQUEST_BODY: &str = "the request body";
 
-/// The origin of a layer file laid over the stored layer of that name.
-pub(crate) fn over_stored(file: &str, layer: LayerName) -> String {
-    format!("{file} (over the stored {layer} layer)")
-}
-
 /// Where a layer came from, in Chinese; a path stays as it is.
 fn origin_zh(origin: &str) -> String {
     if origin == REQUEST_BODY {
         return "请求正文".into();
-    }
-    for layer in LayerName::ALL {
-        if let Some(file) = origin.strip_suffix(&over_stored("", layer)) {
-            return format!("{file}（叠加在库中的{}图层上）", layer.zh());
-        }
     }
     origin.to_string()
 }

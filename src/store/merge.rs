@@ -2,14 +2,13 @@
 //! stored ones by id, and what that changes is worked out per feature (added, updated,
 //! unchanged, removed), so that versions and the audit trail stay true. Store-independent.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{Bilingual, StoreError};
 use crate::inventory::export::{Exported, CONFIDENTIAL_PROPERTIES};
-use crate::inventory::load::over_stored;
 use crate::error::plain_reason_zh;
 use crate::inventory::{Layer, LayerName, LayerSource, Shape, Snapshot};
 
@@ -56,51 +55,39 @@ pub struct LayerChanges {
     pub new_layer: bool,
 }
 
-/// The stored layer text with the file's features laid over it by id: the file's features
-/// first, in its order (so a validation report's index is the file's), then, unless
-/// replacing, the stored features the file does not name. A stored confidential property
-/// (`project`, `project_id`, `internal_note`) that a named feature does not carry is kept.
-pub fn overlay(stored: Option<&LayerSource>, file: &LayerSource, mode: ImportMode) -> Result<LayerSource, StoreError> {
-    let Some(stored) = stored else {
-        return Ok(file.clone());
+/// A file laid over a stored layer by id. The loader reads the file's features first, in its
+/// order (so a validation report's index is the file's), then, unless replacing, the stored
+/// rows the file does not name, straight from the store.
+#[derive(Debug)]
+pub struct Overlay {
+    /// The file's features, each with the stored confidential properties (`project`,
+    /// `project_id`, `internal_note`) it does not carry.
+    pub file: LayerSource,
+    /// The ids the file names: the stored rows it stands for.
+    pub named: HashSet<String>,
+}
+
+/// Lays `file` over a stored layer; `stored` gives a stored feature's properties by id.
+pub fn overlay(file: &LayerSource, stored: impl Fn(&str) -> Result<Option<Map<String, Value>>, StoreError>) -> Result<Overlay, StoreError> {
+    let origin = &file.origin;
+    let mut doc: Value = serde_json::from_str(&file.text).map_err(|e| {
+        StoreError::Refused(Bilingual::new(format!("{origin}: not GeoJSON: {e}"), format!("{origin}：不是 GeoJSON：{}", plain_reason_zh(&e.to_string()))))
+    })?;
+    let Some(Value::Array(features)) = doc.get_mut("features") else {
+        return Err(StoreError::Refused(Bilingual::new(
+            format!("{origin}: not a FeatureCollection (no `features` array)"),
+            format!("{origin}：不是 FeatureCollection（没有 features 数组）"),
+        )));
     };
-    let parse = |source: &LayerSource| -> Result<Vec<Value>, StoreError> {
-        let origin = &source.origin;
-        let mut doc: Value = serde_json::from_str(&source.text).map_err(|e| {
-            StoreError::Refused(Bilingual::new(format!("{origin}: not GeoJSON: {e}"), format!("{origin}：不是 GeoJSON：{}", plain_reason_zh(&e.to_string()))))
-        })?;
-        match doc.get_mut("features").map(Value::take) {
-            Some(Value::Array(features)) => Ok(features),
-            _ => Err(StoreError::Refused(Bilingual::new(
-                format!("{origin}: not a FeatureCollection (no `features` array)"),
-                format!("{origin}：不是 FeatureCollection（没有 features 数组）"),
-            ))),
-        }
-    };
-    let mut incoming = parse(file)?;
-    let kept = parse(stored)?;
-    let mut stored_by_id: HashMap<String, Value> = kept.iter().filter_map(|f| feature_id(f).map(|id| (id, f.clone()))).collect();
-    let mut kept_order: Vec<String> = kept.iter().filter_map(feature_id).collect();
     let mut named = HashSet::new();
-    for feature in &mut incoming {
+    for feature in features.iter_mut() {
         let Some(id) = feature_id(feature) else { continue };
-        if let Some(old) = stored_by_id.remove(&id) {
+        if let Some(old) = stored(&id)? {
             keep_confidential(&old, feature);
         }
         named.insert(id);
     }
-    let mut features = incoming;
-    if mode == ImportMode::Merge {
-        kept_order.retain(|id| !named.contains(id));
-        let mut rest: Vec<Value> = kept_order.into_iter().filter_map(|id| stored_by_id.remove(&id)).collect();
-        features.append(&mut rest);
-    }
-    let text = serde_json::json!({ "type": "FeatureCollection", "features": features }).to_string();
-    let origin = match mode {
-        ImportMode::Merge => over_stored(&file.origin, file.layer),
-        ImportMode::Replace => file.origin.clone(),
-    };
-    Ok(LayerSource { layer: file.layer, origin, text })
+    Ok(Overlay { file: LayerSource { layer: file.layer, origin: origin.clone(), text: doc.to_string() }, named })
 }
 
 /// A feature's id: the `id` member, else `properties.id` (as the loader reads it).
@@ -114,8 +101,7 @@ fn feature_id(feature: &Value) -> Option<String> {
 }
 
 /// Copies the stored confidential properties the new feature does not carry.
-fn keep_confidential(old: &Value, new: &mut Value) {
-    let Some(old) = old.get("properties").and_then(Value::as_object) else { return };
+fn keep_confidential(old: &Map<String, Value>, new: &mut Value) {
     let Some(Value::Object(props)) = new.get_mut("properties") else { return };
     for key in CONFIDENTIAL_PROPERTIES {
         if let (false, Some(value)) = (props.contains_key(key), old.get(key)) {
@@ -194,31 +180,33 @@ mod tests {
     }
 
     #[test]
-    fn a_merge_keeps_what_the_file_does_not_name_and_a_replace_does_not() {
-        let stored = source(serde_json::json!([
-            { "type": "Feature", "properties": { "id": "a", "project": "secret" }, "geometry": null },
-            { "type": "Feature", "properties": { "id": "b" }, "geometry": null },
-            { "type": "Feature", "properties": { "id": "c" }, "geometry": null },
-        ]));
+    fn a_file_names_the_stored_features_it_stands_for_and_keeps_their_confidential_fields() {
+        let stored = |id: &str| -> Result<Option<Map<String, Value>>, StoreError> {
+            Ok(match id {
+                "a" => serde_json::json!({ "id": "a", "project": "secret", "name": "old a" }).as_object().cloned(),
+                "c" => serde_json::json!({ "id": "c", "project": "kept?" }).as_object().cloned(),
+                _ => None,
+            })
+        };
         let file = source(serde_json::json!([
-            { "type": "Feature", "id": "c", "properties": { "name": "new c" }, "geometry": null },
+            { "type": "Feature", "id": "c", "properties": { "name": "new c", "project": "the file's" }, "geometry": null },
             { "type": "Feature", "properties": { "id": "a", "name": "new a" }, "geometry": null },
             { "type": "Feature", "properties": { "id": "d" }, "geometry": null },
         ]));
-        let merged = overlay(Some(&stored), &file, ImportMode::Merge).unwrap();
-        assert_eq!(ids(&merged), ["c", "a", "d", "b"]);
-        let doc: Value = serde_json::from_str(&merged.text).unwrap();
+        let laid = overlay(&file, stored).unwrap();
+        assert_eq!(ids(&laid.file), ["c", "a", "d"], "the file's features, in its order");
+        assert_eq!(laid.named, ["a", "c", "d"].map(String::from).into_iter().collect());
+        let doc: Value = serde_json::from_str(&laid.file.text).unwrap();
         assert_eq!(doc["features"][1]["properties"]["project"], "secret", "a confidential field the file lacks is kept");
-        assert_eq!(doc["features"][0]["properties"]["name"], "new c");
-        let replaced = overlay(Some(&stored), &file, ImportMode::Replace).unwrap();
-        assert_eq!(ids(&replaced), ["c", "a", "d"]);
+        assert_eq!(doc["features"][1]["properties"]["name"], "new a", "what the file says wins");
+        assert_eq!(doc["features"][0]["properties"]["project"], "the file's");
+        assert!(doc["features"][2]["properties"].get("project").is_none());
     }
 
     #[test]
     fn a_file_that_is_not_a_collection_is_refused_by_name() {
-        let stored = source(serde_json::json!([]));
         let bad = LayerSource { layer: LayerName::Parcels, origin: "parcels.geojson".into(), text: "{\"type\":\"Feature\"}".into() };
-        let e = overlay(Some(&stored), &bad, ImportMode::Merge).unwrap_err().to_string();
+        let e = overlay(&bad, |_| Ok(None)).unwrap_err().to_string();
         assert!(e.contains("parcels.geojson") && e.contains("features"), "{e}");
     }
 }

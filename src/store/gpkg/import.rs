@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use geo::Geometry;
 use rusqlite::{params, Connection, OpenFlags};
 
-use super::rows::{layer_source, stored_layer, table_source};
+use super::rows::{stored_layer, stored_layer_except, table_source, ById};
 use serde_json::Value;
 
 use super::edits::{record, Entry};
@@ -19,7 +19,7 @@ use crate::export::gpkg::{geometry_blob, quote, register_feature_table};
 use crate::inventory::export::Exported;
 use crate::inventory::{self, check_policies, with_layer, Input, Layer, LayerName, LayerSource, LoadOptions, Loaded, NoProgress, Progress, Shape};
 use crate::model::{Catalogue, Place};
-use crate::store::merge::{changes, overlay};
+use crate::store::merge::{changes, overlay, ImportMode};
 use crate::store::{Dataset, Import, Imported, LayerChanges, Bilingual, StoreError};
 
 impl GpkgStore {
@@ -257,18 +257,23 @@ pub(super) fn import_loading(store: &GpkgStore, dataset: &Dataset, how: &Import,
     let policies = dataset.policies.clone().or(document(&db, POLICIES).map_err(&fail)?);
     // rows validated under these rules are not checked again; a file's features always are
     let trusted = LoadOptions { trust_geometry: validated(&db).map_err(&fail)?, ..LoadOptions::default() };
-    // a stored layer is read as text only where a file is laid over it
+    // a file over a stored layer: its features, then (unless replacing) the stored rows it
+    // does not name, read as the rest are
     let mut overlaid = Vec::new();
-    for file in &dataset.layers {
-        if let Some(stored) = layer_source(&db, file.layer).map_err(&fail)? {
-            overlaid.push(overlay(Some(&stored), file, how.mode)?);
-        }
+    for file in dataset.layers.iter().filter(|f| had.contains(&f.layer)) {
+        let Some(stored) = ById::of(&db, file.layer).map_err(&fail)? else { continue };
+        overlaid.push(overlay(file, |id| stored.properties(id).map_err(&fail))?);
     }
     let stored_rows = |layers: &mut dyn Iterator<Item = &LayerName>| -> Result<Vec<Input>, StoreError> {
         layers.filter_map(|layer| stored_layer(&db, *layer).transpose()).map(|stored| stored.map(Input::Stored).map_err(&fail)).collect()
     };
     let mut inputs = stored_rows(&mut had.iter().filter(|l| !imported.contains(l)))?;
-    inputs.extend(overlaid.iter().map(Input::Text));
+    for laid in &overlaid {
+        inputs.push(Input::Text(&laid.file));
+        if how.mode == ImportMode::Merge {
+            inputs.extend(stored_layer_except(&db, laid.file.layer, &laid.named).map_err(&fail)?.map(Input::Stored));
+        }
+    }
     inputs.extend(dataset.layers.iter().filter(|file| !had.contains(&file.layer)).map(Input::Text));
     let catalogue = dataset
         .catalogue

@@ -3,6 +3,7 @@
 //! included) for imports.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use geozero::wkb::GpkgWkb;
@@ -15,6 +16,7 @@ use super::schema::{has_sqlite_table, has_table};
 use crate::export::gpkg::quote;
 use crate::inventory::decode::Properties;
 use crate::inventory::export::FOOTPRINT;
+use crate::inventory::raw::id_text;
 use crate::inventory::{LayerName, LayerSource, StoredFeature, StoredLayer};
 
 /// Rows read per chunk: enough to keep both cores busy decoding, few enough that the raw
@@ -143,6 +145,8 @@ struct Chunks<'a> {
     db: &'a Connection,
     sql: String,
     columns: Columns,
+    /// The ids of rows left out.
+    except: &'a HashSet<String>,
     after: i64,
     done: bool,
 }
@@ -152,11 +156,16 @@ impl Chunks<'_> {
         let mut statement = self.db.prepare_cached(&self.sql)?;
         let mut rows = statement.query([self.after])?;
         let mut chunk = Vec::with_capacity(CHUNK as usize);
+        let mut read = 0;
         while let Some(row) = rows.next()? {
             self.after = row.get(0)?;
-            chunk.push(self.columns.feature(row)?);
+            read += 1;
+            let feature = self.columns.feature(row)?;
+            if self.except.is_empty() || !feature.properties.get("id").and_then(id_text).is_some_and(|id| self.except.contains(&id)) {
+                chunk.push(feature);
+            }
         }
-        self.done = (chunk.len() as i64) < CHUNK;
+        self.done = read < CHUNK;
         Ok(chunk)
     }
 }
@@ -169,7 +178,7 @@ impl Iterator for Chunks<'_> {
             return None;
         }
         match self.next_chunk() {
-            Ok(chunk) if chunk.is_empty() => None,
+            Ok(chunk) if chunk.is_empty() && self.done => None,
             Ok(chunk) => Some(Ok(chunk)),
             Err(e) => {
                 self.done = true;
@@ -179,19 +188,52 @@ impl Iterator for Chunks<'_> {
     }
 }
 
-/// One feature table's rows, to be read in chunks by the loader.
-pub(super) fn stored_table<'a>(db: &'a Connection, table: &str, layer: LayerName, origin: String) -> rusqlite::Result<StoredLayer<'a>> {
+/// One feature table's rows but those of the ids in `except`, to be read in chunks by the
+/// loader.
+fn stored_table<'a>(db: &'a Connection, table: &str, layer: LayerName, origin: String, except: &'a HashSet<String>) -> rusqlite::Result<StoredLayer<'a>> {
     let columns = Columns::of(db, table)?;
     let rows = db.query_row(&format!("SELECT count(*) FROM {}", quote(table)), [], |r| r.get::<_, i64>(0))?;
-    Ok(StoredLayer { layer, origin, rows: usize::try_from(rows).unwrap_or(0), chunks: Box::new(Chunks { db, sql: select(table), columns, after: i64::MIN, done: false }) })
+    let rows = usize::try_from(rows).unwrap_or(0).saturating_sub(except.len());
+    Ok(StoredLayer { layer, origin, rows, chunks: Box::new(Chunks { db, sql: select(table), columns, except, after: i64::MIN, done: false }) })
 }
 
 /// One layer of this store, if it has one.
 pub(super) fn stored_layer(db: &Connection, layer: LayerName) -> rusqlite::Result<Option<StoredLayer<'_>>> {
+    static NONE: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
+    stored_layer_except(db, layer, NONE.get_or_init(HashSet::new))
+}
+
+/// One layer of this store but the rows of the ids in `except`, if it has the layer.
+pub(super) fn stored_layer_except<'a>(db: &'a Connection, layer: LayerName, except: &'a HashSet<String>) -> rusqlite::Result<Option<StoredLayer<'a>>> {
     if !has_table(db, layer.as_str())? {
         return Ok(None);
     }
-    stored_table(db, layer.as_str(), layer, format!("{layer} layer")).map(Some)
+    stored_table(db, layer.as_str(), layer, format!("{layer} layer"), except).map(Some)
+}
+
+/// Reads one layer's stored features' properties by id.
+pub(super) struct ById<'a> {
+    db: &'a Connection,
+    sql: String,
+    columns: Columns,
+}
+
+impl<'a> ById<'a> {
+    /// The reader of `layer`, if the store has that layer.
+    pub(super) fn of(db: &'a Connection, layer: LayerName) -> rusqlite::Result<Option<ById<'a>>> {
+        if !has_table(db, layer.as_str())? {
+            return Ok(None);
+        }
+        let table = layer.as_str();
+        Ok(Some(ById { db, sql: format!("SELECT rowid, * FROM {} WHERE id = ?1", quote(table)), columns: Columns::of(db, table)? }))
+    }
+
+    /// The stored properties of the feature `id`, if the layer holds it.
+    pub(super) fn properties(&self, id: &str) -> rusqlite::Result<Option<serde_json::Map<String, Value>>> {
+        let mut statement = self.db.prepare_cached(&self.sql)?;
+        let mut rows = statement.query([id])?;
+        rows.next()?.map(|row| self.columns.feature(row).map(|f| f.properties.into_map())).transpose()
+    }
 }
 
 /// One feature table as GeoJSON FeatureCollection text, for imports that lay files over it.
@@ -220,13 +262,6 @@ pub(super) fn table_source(db: &Connection, table: &str, layer: LayerName, origi
     Ok(LayerSource { layer, origin: origin.to_string(), text })
 }
 
-/// One layer of this store as text, if it has one.
-pub(super) fn layer_source(db: &Connection, layer: LayerName) -> rusqlite::Result<Option<LayerSource>> {
-    if !has_table(db, layer.as_str())? {
-        return Ok(None);
-    }
-    table_source(db, layer.as_str(), layer, &format!("{layer} layer")).map(Some)
-}
 
 /// GDAL writes a string list it cannot store natively as `(count:a,b,…)`.
 fn gdal_string_list(text: &str) -> Option<Value> {
