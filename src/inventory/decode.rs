@@ -108,6 +108,9 @@ pub struct Fields<'a> {
     texts: &'a SharedTexts,
     /// Problems found so far.
     pub problems: Vec<FieldProblem>,
+    /// Whether these are the properties of a store's row validated when it was written, whose
+    /// figures worked out then (a parcel's area) may be read back.
+    pub validated: bool,
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -138,7 +141,7 @@ const MISSING: (&str, &str) = ("required property is missing", "缺少必填属�
 impl<'a> Fields<'a> {
     /// Starts reading `props`.
     pub fn new(props: &'a Properties, catalogue: &'a Catalogue, texts: &'a SharedTexts) -> Fields<'a> {
-        Fields { props, catalogue, texts, problems: Vec::new() }
+        Fields { props, catalogue, texts, problems: Vec::new(), validated: false }
     }
 
     fn fail(&mut self, key: &str, reason: impl Into<String>, reason_zh: impl Into<String>) {

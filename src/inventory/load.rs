@@ -315,6 +315,7 @@ fn decode_one<T>(given: Given, r: Reading, catalogue: &Catalogue, texts: &Shared
     // then the item and any warnings about the stand-in geometry are dropped
     let stand_in = || if r.points_ok { Geometry::Point(Point(geo::Coord::zero())) } else { Geometry::Area(MultiPolygon(vec![])) };
     let mut fields = Fields::new(&properties, catalogue, texts);
+    fields.validated = !r.checks;
     let mut decode_notes = Vec::new();
     let item = decode(&mut fields, id.as_deref().unwrap_or_default(), geometry.unwrap_or_else(stand_in), &mut decode_notes);
     if valid {
@@ -403,11 +404,11 @@ fn decode_row<T: Versioned>(index: usize, row: StoredFeature, points_ok: bool, c
     outcome
 }
 
-/// Parses, checks and decodes every source of one layer, features in parallel; `decode`
-/// builds the model value.
+/// Parses, checks and decodes every source of one layer, features in parallel (a store's
+/// rows without the geometry checks when `trust`); `decode` builds the model value.
 fn decode_layer<T: Send + Versioned>(
     layer: LayerName,
-    checks: bool,
+    trust: bool,
     inputs: Vec<Input>,
     catalogue: &Catalogue,
     report: &mut Report,
@@ -478,7 +479,8 @@ fn decode_layer<T: Send + Versioned>(
                             progress.advance(1024);
                         }
                         let transformer = crs.thread_transformer().ok();
-                        let r = Reading { crs, transformer: transformer.as_deref(), points_ok, checks };
+                        // a file's features are always checked
+                        let r = Reading { crs, transformer: transformer.as_deref(), points_ok, checks: true };
                         decode_json(index, raw, r, catalogue, &texts, &decode)
                     })
                     .collect();
@@ -503,7 +505,7 @@ fn decode_layer<T: Send + Versioned>(
                             };
                             let first = index;
                             index += rows.len();
-                            let outcomes: Vec<Outcome<T>> = rows.into_par_iter().enumerate().map(|(n, row)| decode_row(first + n, row, points_ok, checks, catalogue, texts, decode)).collect();
+                            let outcomes: Vec<Outcome<T>> = rows.into_par_iter().enumerate().map(|(n, row)| decode_row(first + n, row, points_ok, !trust, catalogue, texts, decode)).collect();
                             progress.advance((index - first) as u64);
                             absorb(outcomes, c);
                         }
@@ -553,15 +555,15 @@ pub fn load_inputs(mut inputs: Vec<Input>, catalogue: Arc<Catalogue>, options: L
     let trust = options.trust_geometry;
 
     let of = take_layer(&mut inputs, LayerName::Districts);
-    let districts = decode_layer(LayerName::Districts, checked(trust, &of), of, cat, &mut report, progress, |f, id, g, _| {
+    let districts = decode_layer(LayerName::Districts, trust, of, cat, &mut report, progress, |f, id, g, _| {
         decode::district(f, id, area_of(g)?).map(|d| (d, GivenRefs::default()))
     });
     let of = take_layer(&mut inputs, LayerName::Parks);
-    let parks = decode_layer(LayerName::Parks, checked(trust, &of), of, cat, &mut report, progress, |f, id, g, _| {
+    let parks = decode_layer(LayerName::Parks, trust, of, cat, &mut report, progress, |f, id, g, _| {
         decode::park(f, id, area_of(g)?).map(|p| (p, GivenRefs::default()))
     });
     let of = take_layer(&mut inputs, LayerName::Zones);
-    let zones = decode_layer(LayerName::Zones, checked(trust, &of), of, cat, &mut report, progress, |f, id, g, _| {
+    let zones = decode_layer(LayerName::Zones, trust, of, cat, &mut report, progress, |f, id, g, _| {
         decode::zone(f, id, area_of(g)?).map(|z| (z, GivenRefs::default()))
     });
     // the matcher keeps places as 16-bit positions
@@ -603,8 +605,9 @@ pub fn decode_spaces(snapshot: &Snapshot, sources: &[LayerSource], report: &mut 
     decode_space_inputs(snapshot, sources.iter().map(Input::Text).collect(), false, report, progress)
 }
 
-/// Whether a layer's geometries are checked: always, but when every input of the layer is a
-/// store's rows and `trust` says they were validated (see [`LoadOptions::trust_geometry`]).
+/// Whether a layer is looked at as a whole again (the datum hint): always, but when every
+/// input of the layer is a store's rows and `trust` says they were validated (see
+/// [`LoadOptions::trust_geometry`]).
 fn checked(trust: bool, inputs: &[Input]) -> bool {
     !(trust && inputs.iter().all(|i| matches!(i, Input::Stored(_))))
 }
@@ -614,17 +617,17 @@ fn decode_space_inputs(snapshot: &Snapshot, mut inputs: Vec<Input>, trust: bool,
     let cat = snapshot.catalogue.as_ref();
     let of = take_layer(&mut inputs, LayerName::Parcels);
     let check_parcels = checked(trust, &of);
-    let parcels = decode_layer(LayerName::Parcels, check_parcels, of, cat, report, progress, |f, id, g, notes| {
+    let parcels = decode_layer(LayerName::Parcels, trust, of, cat, report, progress, |f, id, g, notes| {
         let area = area_of(g)?;
-        // a stored row's area was worked out from this very geometry when it was validated
-        let computed = f.peek_number("area_m2").filter(|_| !check_parcels).map_or_else(|| parcel_area(&area), SquareMetres);
+        // a validated row's area was worked out from this very geometry when it was written
+        let computed = f.peek_number("area_m2").filter(|_| f.validated).map_or_else(|| parcel_area(&area), SquareMetres);
         let (parcel, refs, declared) = decode::parcel(f, id, area, computed)?;
         warn_on_declared_area(notes, computed, declared);
         Some((parcel, refs))
     });
     let of = take_layer(&mut inputs, LayerName::Buildings);
     let check_buildings = checked(trust, &of);
-    let buildings = decode_layer(LayerName::Buildings, check_buildings, of, cat, report, progress, |f, id, g, notes| {
+    let buildings = decode_layer(LayerName::Buildings, trust, of, cat, report, progress, |f, id, g, notes| {
         let (location, footprint) = match g {
             Geometry::Point(p) => (p, None),
             Geometry::Located(p, footprint) => (p, Some(footprint)),

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -120,20 +121,30 @@ pub fn changes(old: Option<&Snapshot>, new: &Snapshot, layer: LayerName, had_lay
 
 fn diff<T: Exported>(old: &Layer<T>, new: &Layer<T>, new_layer: bool) -> LayerChanges {
     let mut out = LayerChanges { total: new.len(), new_layer, ..LayerChanges::default() };
-    for item in new.items() {
-        let Some(was) = old.get(item.id()) else {
-            // a new layer's one audit entry stands for its features: their properties are not kept twice
-            let after = if new_layer { Value::Null } else { Value::Object(item.stored_properties()) };
-            out.added.push(FeatureChange { id: item.id().to_string(), before: Value::Null, after, geometry_changed: true });
-            continue;
-        };
-        let (before, after) = (was.stored_properties(), item.stored_properties());
-        let geometry_changed = !same_shape(&was.shape(), &item.shape());
-        if before == after && !geometry_changed {
-            out.unchanged += 1;
-        } else {
+    // (whether added, the change; none when unchanged), worked out on the pool, kept in order
+    let compared: Vec<(bool, Option<FeatureChange>)> = new
+        .items()
+        .par_iter()
+        .map(|item| {
+            let Some(was) = old.get(item.id()) else {
+                // a new layer's one audit entry stands for its features: their properties are not kept twice
+                let after = if new_layer { Value::Null } else { Value::Object(item.stored_properties()) };
+                return (true, Some(FeatureChange { id: item.id().to_string(), before: Value::Null, after, geometry_changed: true }));
+            };
+            let (before, after) = (was.stored_properties(), item.stored_properties());
+            let geometry_changed = !same_shape(&was.shape(), &item.shape());
+            if before == after && !geometry_changed {
+                return (false, None);
+            }
             let (before, after) = changed_properties(&before, &after);
-            out.updated.push(FeatureChange { id: item.id().to_string(), before, after, geometry_changed });
+            (false, Some(FeatureChange { id: item.id().to_string(), before, after, geometry_changed }))
+        })
+        .collect();
+    for (added, change) in compared {
+        match (added, change) {
+            (true, Some(change)) => out.added.push(change),
+            (false, Some(change)) => out.updated.push(change),
+            (_, None) => out.unchanged += 1,
         }
     }
     for was in old.items() {
